@@ -1,0 +1,93 @@
+/**
+ * The three provider interfaces the turn loop is built on. Vendors (deepgram/, openai/,
+ * elevenlabs/) and the offline stand-ins (offline/) implement exactly these; the session never
+ * names a vendor. Everything streams: audio in as frames, text out as deltas, speech out as chunks.
+ */
+
+// ---------- speech to text ----------
+
+export type TranscriptEvent =
+  /** Voice activity began (Deepgram SpeechStarted, or the offline transcriber's detector). */
+  | { type: 'speech_started' }
+  /** A partial hypothesis for the words being spoken now; replaced by later interims. */
+  | { type: 'interim'; text: string }
+  /**
+   * A finalised stretch of speech. `endOfTurn` is true when the recogniser's endpointing judged
+   * the speaker finished (Deepgram speech_final).
+   */
+  | { type: 'final'; text: string; endOfTurn: boolean }
+  /** The recogniser saw a gap after the last word (Deepgram UtteranceEnd). */
+  | { type: 'utterance_end' };
+
+export interface TranscriberOptions {
+  callId: string;
+  language: string;
+  model?: string;
+  /** ms of silence that ends a turn. */
+  endpointingMs?: number;
+}
+
+export interface TranscriberStream extends AsyncIterable<TranscriptEvent> {
+  /** One mu-law 8 kHz frame from the caller, as it arrives. Never blocks. */
+  sendAudio(mulaw: Buffer): void;
+  /** Ends recognition; the iterator completes after pending events. */
+  close(): Promise<void>;
+}
+
+export interface Transcriber {
+  /** Shown in logs and call records, e.g. "deepgram:nova-3" or "offline:side-channel". */
+  readonly name: string;
+  open(options: TranscriberOptions): Promise<TranscriberStream>;
+}
+
+// ---------- language model ----------
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** The model's raw JSON arguments. */
+  arguments: string;
+}
+
+export type ChatMessage =
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: string }
+  | { role: 'assistant'; content: string; toolCalls?: ToolCall[] }
+  | { role: 'tool'; toolCallId: string; content: string };
+
+export interface ToolSchema {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments object. */
+  parameters: Record<string, unknown>;
+}
+
+export type LanguageModelDelta = { type: 'text'; text: string } | { type: 'tool_call'; call: ToolCall };
+
+export interface LanguageModelRequest {
+  messages: ChatMessage[];
+  tools: ToolSchema[];
+  /** Aborted on barge-in or hang-up: the stream must stop promptly and quietly. */
+  signal: AbortSignal;
+}
+
+export interface LanguageModel {
+  readonly name: string;
+  stream(request: LanguageModelRequest): AsyncIterable<LanguageModelDelta>;
+}
+
+// ---------- text to speech ----------
+
+export interface SynthesisRequest {
+  text: string;
+  language: string;
+  voice?: string;
+  model?: string;
+  signal: AbortSignal;
+}
+
+export interface Synthesizer {
+  readonly name: string;
+  /** mu-law 8 kHz chunks of any size, first chunk as early as the engine can produce it. */
+  synthesize(request: SynthesisRequest): AsyncIterable<Buffer>;
+}

@@ -1,0 +1,3 @@
+export * from './lib/mulaw';
+export * from './lib/call-media';
+export * from './lib/speech-side-channel';

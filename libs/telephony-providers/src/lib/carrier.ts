@@ -1,0 +1,85 @@
+import type { CallMediaEvent } from '@codcall/media';
+
+export type CarrierName = 'twilio' | 'plivo' | 'sim';
+
+export interface PlaceCallRequest {
+  /** Our call id (the gateway's). */
+  callId: string;
+  to: string;
+  from?: string;
+  /** Public URL the carrier fetches the answer document from. */
+  answerUrl: string;
+  /** Public URL the carrier posts call status changes to. */
+  statusCallbackUrl: string;
+  /** Public URL for asynchronous answering-machine detection results. */
+  machineDetectionUrl?: string;
+  ringTimeoutSeconds: number;
+  machineDetection: boolean;
+  /** Hard cap on the call's length, enforced by the carrier as a backstop. */
+  timeLimitSeconds?: number;
+}
+
+export interface PlacedCall {
+  carrierCallId: string;
+}
+
+/** A call's progress as the carrier reports it, normalised. */
+export type CarrierCallState =
+  | 'queued'
+  | 'ringing'
+  | 'answered'
+  | 'completed'
+  | 'busy'
+  | 'no_answer'
+  | 'failed'
+  | 'canceled';
+
+export interface CarrierStatusUpdate {
+  carrierCallId: string;
+  state?: CarrierCallState;
+  /** From answering-machine detection, when the carrier ran it. */
+  answeredBy?: 'human' | 'machine' | 'unknown';
+  durationSeconds?: number;
+  /** The carrier's own words (SIP cause, hangup cause), for the call record. */
+  detail?: string;
+}
+
+export interface AnswerDocumentRequest {
+  /** wss:// URL of the gateway's media-stream endpoint. */
+  streamUrl: string;
+  /** Per-call values the stream needs (call id, stream token); never in the URL's query string. */
+  parameters: Record<string, string>;
+}
+
+export interface AnswerDocument {
+  contentType: string;
+  body: string;
+}
+
+/** Parses one carrier media-stream socket's messages and formats ours. One instance per socket. */
+export interface MediaStreamCodec {
+  parse(message: string): CallMediaEvent[];
+  formatAudio(mulaw: Buffer): string;
+  formatMark(name: string): string;
+  formatClear(): string;
+}
+
+export interface WebhookRequest {
+  method: string;
+  /** The full public URL the carrier called, built from PUBLIC_BASE_URL, never from Host. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  params: Record<string, string>;
+}
+
+export interface Carrier {
+  readonly name: CarrierName;
+  placeCall(request: PlaceCallRequest): Promise<PlacedCall>;
+  hangup(carrierCallId: string): Promise<void>;
+  answerDocument(request: AnswerDocumentRequest): AnswerDocument;
+  /** Normalises a status or machine-detection webhook's parameters; null when irrelevant. */
+  parseStatusCallback(params: Record<string, string>): CarrierStatusUpdate | null;
+  /** True when the webhook carries a valid signature from this carrier. */
+  verifyWebhook(request: WebhookRequest): boolean;
+  createMediaCodec(): MediaStreamCodec;
+}
