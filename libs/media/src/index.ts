@@ -1,3 +1,4 @@
 export * from './lib/mulaw';
 export * from './lib/call-media';
 export * from './lib/speech-side-channel';
+export * from './lib/call-recording';

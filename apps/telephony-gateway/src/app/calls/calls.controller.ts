@@ -1,0 +1,75 @@
+import { Body, Controller, ForbiddenException, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { CallOrchestrator, type CallView } from '@codcall/call-orchestration';
+import { GATEWAY_CONFIG } from '../tokens';
+import type { GatewayConfig } from '../config';
+import { PlaceCallDto } from './place-call.dto';
+
+const MAX_WAIT_SECONDS = 60;
+
+@Controller()
+export class CallsController {
+  constructor(
+    @Inject(CallOrchestrator) private readonly calls: CallOrchestrator,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  @Get('health')
+  health() {
+    return { status: 'ok', carriers: this.calls.availableCarriers() };
+  }
+
+  @Post('call')
+  @HttpCode(201)
+  async place(@Body() body: PlaceCallDto): Promise<{ call_id: string; state: string }> {
+    const view = await this.calls.placeCall({
+      agentId: body.agent_id,
+      to: body.recipient_phone_number,
+      context: { ...(body.context ?? {}), recipient_phone_number: body.context?.['recipient_phone_number'] ?? body.recipient_phone_number },
+      carrier: body.carrier ?? 'twilio',
+      simulation: body.simulation,
+    });
+    return { call_id: view.call_id, state: view.state };
+  }
+
+  /** Long-poll: `?wait=N` answers as soon as the call has an outcome, or after N seconds. */
+  @Get('call/:id')
+  async get(@Param('id', new ParseUUIDPipe({ version: '4' })) id: string, @Query('wait') wait?: string): Promise<CallView> {
+    const seconds = Math.min(Math.max(Number(wait) || 0, 0), MAX_WAIT_SECONDS);
+    return this.calls.waitForCompletion(id, seconds * 1000);
+  }
+
+  // ---- carrier webhooks: every one is signature-checked against the public URL ----
+
+  @Post('call/:id/answer')
+  answer(@Param('id', new ParseUUIDPipe({ version: '4' })) id: string, @Req() req: Request, @Res() res: Response): void {
+    this.verify(id, req);
+    const document = this.calls.answerDocument(id);
+    res.status(200).type(document.contentType).send(document.body);
+  }
+
+  @Post('call/:id/status')
+  @HttpCode(204)
+  async status(@Param('id', new ParseUUIDPipe({ version: '4' })) id: string, @Req() req: Request): Promise<void> {
+    this.verify(id, req);
+    await this.calls.handleStatusCallback(id, stringParams(req.body));
+  }
+
+  private verify(callId: string, req: Request): void {
+    const carrier = this.calls.carrierFor(callId);
+    const valid = carrier.verifyWebhook({
+      method: req.method,
+      url: this.config.publicBaseUrl + req.originalUrl,
+      headers: req.headers,
+      params: stringParams(req.body),
+    });
+    if (!valid) throw new ForbiddenException('invalid webhook signature');
+  }
+}
+
+function stringParams(body: unknown): Record<string, string> {
+  if (typeof body !== 'object' || body === null) return {};
+  const params: Record<string, string> = {};
+  for (const [key, value] of Object.entries(body)) if (typeof value === 'string') params[key] = value;
+  return params;
+}

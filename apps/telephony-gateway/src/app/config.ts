@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+
+/** The gateway's whole configuration, read from the environment once at start-up. */
+export interface GatewayConfig {
+  host: string;
+  port: number;
+  /** Every URL handed to a carrier is built from this; never from a request's Host header. */
+  publicBaseUrl: string;
+  agentApiUrl: string;
+  recordsDir: string;
+  ringTimeoutSeconds: number;
+  streamTokenSecret: string;
+  simulator: { enabled: boolean; webhookSecret: string; calleesFile?: string };
+}
+
+export class ConfigError extends Error {}
+
+export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const port = integer(env, 'GATEWAY_PORT', 5002, 0, 65535);
+  const publicBaseUrl = url(env, 'PUBLIC_BASE_URL', `http://127.0.0.1:${port}`);
+  return {
+    host: env['GATEWAY_HOST'] || '0.0.0.0',
+    port,
+    publicBaseUrl,
+    agentApiUrl: url(env, 'AGENT_API_URL', 'http://127.0.0.1:5001'),
+    recordsDir: env['RECORDS_DIR'] || 'data/calls',
+    ringTimeoutSeconds: integer(env, 'RING_TIMEOUT_SECONDS', 30, 5, 600),
+    // Tokens only have to outlive one call on this process, so a per-process secret is safe.
+    streamTokenSecret: secret(env, 'STREAM_TOKEN_SECRET'),
+    simulator: {
+      enabled: boolean(env, 'SIMULATOR_ENABLED', true),
+      webhookSecret: secret(env, 'SIMULATOR_WEBHOOK_SECRET'),
+      calleesFile: env['SIMULATOR_CALLEES_FILE'] || undefined,
+    },
+  };
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function url(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name] || fallback;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError(`${name} must use http or https, got "${raw}"`);
+  }
+  if (parsed.search) throw new ConfigError(`${name} must not carry a query string, got "${raw}"`);
+  return raw.replace(/\/$/, '');
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function secret(env: NodeJS.ProcessEnv, name: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return randomBytes(32).toString('base64url');
+  if (raw.length < 16) throw new ConfigError(`${name} must be at least 16 characters long`);
+  return raw;
+}

@@ -1,0 +1,23 @@
+import { ArgumentsHost, Catch, HttpStatus, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { CallNotFoundError, CarrierNotConfiguredError, SimulationNotSupportedError } from '@codcall/call-orchestration';
+import { CalleeBookError } from '@codcall/telephony-providers';
+import { AgentApiUnavailableError, AgentNotFoundError } from './http-agent-source';
+
+const STATUS: [new (...args: never[]) => Error, HttpStatus][] = [
+  [CallNotFoundError, HttpStatus.NOT_FOUND],
+  [AgentNotFoundError, HttpStatus.NOT_FOUND],
+  [CarrierNotConfiguredError, HttpStatus.SERVICE_UNAVAILABLE],
+  [AgentApiUnavailableError, HttpStatus.BAD_GATEWAY],
+  [SimulationNotSupportedError, HttpStatus.BAD_REQUEST],
+  [CalleeBookError, HttpStatus.BAD_REQUEST],
+];
+
+/** Turns domain errors into clear HTTP answers; anything else falls through to Nest's handling. */
+@Catch(CallNotFoundError, AgentNotFoundError, CarrierNotConfiguredError, AgentApiUnavailableError, SimulationNotSupportedError, CalleeBookError)
+export class DomainErrorsFilter implements ExceptionFilter {
+  catch(error: Error, host: ArgumentsHost): void {
+    const status = STATUS.find(([type]) => error instanceof type)?.[1] ?? HttpStatus.INTERNAL_SERVER_ERROR;
+    host.switchToHttp().getResponse<Response>().status(status).json({ statusCode: status, message: error.message });
+  }
+}

@@ -1,0 +1,79 @@
+import { CallOrchestrator, StreamTokenSigner, type AgentSource, type ConversationFactory } from '@codcall/call-orchestration';
+import { ConversationSession, createOfflineSynthesizer, selectProviders } from '@codcall/conversation-engine';
+import { createLogger, type Logger } from '@codcall/logging';
+import { SpeechSideChannel } from '@codcall/media';
+import { loadCalleeBook, SimulatorCarrier, type Carrier, type CarrierName } from '@codcall/telephony-providers';
+import type { GatewayConfig } from './config';
+import { HttpAgentSource } from './http-agent-source';
+
+/** Seams for tests: anything not given is built from the configuration. */
+export interface GatewayOverrides {
+  agents?: AgentSource;
+  conversations?: ConversationFactory;
+  carriers?: Partial<Record<CarrierName, Carrier>>;
+  logger?: Logger;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The simulated callees speak with a different espeak voice from the agent's, so a recording is easy to follow. */
+const CALLEE_VOICE = 'en-us+m3';
+
+export async function buildOrchestrator(config: GatewayConfig, overrides: GatewayOverrides): Promise<CallOrchestrator> {
+  const logger = overrides.logger ?? createLogger({ name: 'telephony-gateway' });
+  const env = overrides.env ?? process.env;
+  const sideChannel = new SpeechSideChannel();
+  const carriers: Partial<Record<CarrierName, Carrier>> = { ...overrides.carriers };
+
+  if (config.simulator.enabled && !carriers.sim) {
+    const calleeVoice = createOfflineSynthesizer({ logger });
+    carriers.sim = new SimulatorCarrier({
+      sideChannel,
+      webhookSecret: config.simulator.webhookSecret,
+      logger: logger.child({ carrier: 'sim' }),
+      callees: config.simulator.calleesFile ? await loadCalleeBook(config.simulator.calleesFile) : undefined,
+      speak: async (text) => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of calleeVoice.synthesize({ text, language: 'en', voice: CALLEE_VOICE, signal: new AbortController().signal })) {
+          chunks.push(chunk);
+        }
+        return Buffer.concat(chunks);
+      },
+    });
+  }
+
+  const announced = new Set<string>();
+  const conversations: ConversationFactory = overrides.conversations ?? {
+    create: (input) => {
+      const providers = selectProviders({ agent: input.agent, variables: input.variables, env, sideChannel, logger: input.logger });
+      for (const note of providers.notes) {
+        if (!announced.has(note)) logger.warn(note);
+        announced.add(note);
+      }
+      const conversation = new ConversationSession({
+        ...input,
+        transcriber: providers.transcriber,
+        languageModel: providers.languageModel,
+        synthesizer: providers.synthesizer,
+      });
+      return {
+        conversation,
+        providers: {
+          transcriber: providers.transcriber.name,
+          languageModel: providers.languageModel.name,
+          synthesizer: providers.synthesizer.name,
+        },
+      };
+    },
+  };
+
+  return new CallOrchestrator({
+    carriers,
+    agents: overrides.agents ?? new HttpAgentSource(config.agentApiUrl),
+    conversations,
+    publicBaseUrl: config.publicBaseUrl,
+    tokens: new StreamTokenSigner(config.streamTokenSecret),
+    recordsDir: config.recordsDir,
+    ringTimeoutSeconds: config.ringTimeoutSeconds,
+    logger,
+  });
+}

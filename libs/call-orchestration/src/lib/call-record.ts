@@ -1,0 +1,84 @@
+import type { CarrierName } from '@codcall/telephony-providers';
+
+export type CallState = 'queued' | 'ringing' | 'in_progress' | 'completed';
+
+/** What a finished call means for its CSV row. */
+export type CallStatus =
+  | 'confirmed'
+  | 'cancelled'
+  | 'rescheduled'
+  | 'wrong_person'
+  | 'no_answer'
+  | 'busy'
+  | 'failed'
+  | 'voicemail'
+  | 'no_response';
+
+export interface CallOutcome {
+  status: CallStatus;
+  reschedule_date?: string;
+  reschedule_time?: string;
+  reason?: string;
+}
+
+export interface TimelineEntry {
+  atMs: number;
+  event: string;
+  detail?: string;
+}
+
+export interface TranscriptLine {
+  speaker: 'agent' | 'callee';
+  text: string;
+  atMs: number;
+  interrupted?: boolean;
+}
+
+/** The gateway's record of one call; serialised as the call's JSON record file. */
+export interface CallRecord {
+  callId: string;
+  agentId: string;
+  carrier: CarrierName;
+  to: string;
+  context: Record<string, string>;
+  state: CallState;
+  createdAt: string;
+  answeredAt?: string;
+  endedAt?: string;
+  carrierCallId?: string;
+  outcome?: CallOutcome;
+  timeline: TimelineEntry[];
+  transcript: TranscriptLine[];
+  toolCalls: { name: string; arguments: Record<string, unknown>; atMs: number; result: string }[];
+  turnLatenciesMs: number[];
+  providers?: { transcriber: string; languageModel: string; synthesizer: string };
+  recordingPath?: string;
+  durationSeconds?: number;
+}
+
+/** The public view of a call (GET /call/:id). */
+export interface CallView {
+  call_id: string;
+  state: CallState;
+  carrier: CarrierName;
+  carrier_call_id?: string;
+  outcome?: CallOutcome;
+  recording?: string;
+  duration_seconds?: number;
+  transcript: TranscriptLine[];
+  timeline: TimelineEntry[];
+}
+
+export function toCallView(record: CallRecord): CallView {
+  return {
+    call_id: record.callId,
+    state: record.state,
+    carrier: record.carrier,
+    carrier_call_id: record.carrierCallId,
+    outcome: record.outcome,
+    recording: record.recordingPath,
+    duration_seconds: record.durationSeconds,
+    transcript: record.transcript,
+    timeline: record.timeline,
+  };
+}

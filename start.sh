@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# codcall launcher.
+#   bash start.sh demo    offline demo campaign: no keys, built-in carrier simulator, prints the CSV
+#   bash start.sh serve   runs agent-api (5001) and telephony-gateway (5002) in the foreground
+set -euo pipefail
+cd "$(dirname "$0")"
+
+MODE="${1:-demo}"
+AGENT_API_PORT="${AGENT_API_PORT:-5001}"
+GATEWAY_PORT="${GATEWAY_PORT:-5002}"
+export AGENT_API_URL="${AGENT_API_URL:-http://127.0.0.1:${AGENT_API_PORT}}"
+export GATEWAY_URL="${GATEWAY_URL:-http://127.0.0.1:${GATEWAY_PORT}}"
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+
+die() { echo "start.sh: $*" >&2; exit 1; }
+
+[ -f .env ] && { set -a; . ./.env; set +a; }
+[ -d node_modules ] || npm ci --no-audit --no-fund
+echo "Building the apps..." >&2
+npx nx run-many -t build -p agent-api telephony-gateway outbound-cli --outputStyle=static >/dev/null \
+  || die "build failed: run 'npx nx run-many -t build' to see why"
+
+AGENT_API_MAIN=dist/apps/agent-api/apps/agent-api/src/main.js
+GATEWAY_MAIN=dist/apps/telephony-gateway/apps/telephony-gateway/src/main.js
+CLI_MAIN=dist/apps/outbound-cli/apps/outbound-cli/src/main.js
+
+port_free() { ! node -e "require('net').connect($1,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))"; }
+wait_healthy() {
+  for _ in $(seq 1 100); do
+    node -e "fetch('$1/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" && return 0
+    sleep 0.2
+  done
+  die "$2 did not become healthy at $1 (see $3)"
+}
+
+PIDS=()
+cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+start_services() {
+  local run_dir="$1"
+  port_free "$AGENT_API_PORT" || die "port $AGENT_API_PORT is taken: set AGENT_API_PORT"
+  port_free "$GATEWAY_PORT" || die "port $GATEWAY_PORT is taken: set GATEWAY_PORT"
+  DATA_DIR="${DATA_DIR:-$run_dir/data}" AGENT_API_PORT="$AGENT_API_PORT" \
+    node "$AGENT_API_MAIN" 2>"$run_dir/agent-api.log" & PIDS+=($!)
+  RECORDS_DIR="${RECORDS_DIR:-$run_dir/calls}" GATEWAY_PORT="$GATEWAY_PORT" \
+    node "$GATEWAY_MAIN" 2>"$run_dir/telephony-gateway.log" & PIDS+=($!)
+  wait_healthy "$AGENT_API_URL" agent-api "$run_dir/agent-api.log"
+  wait_healthy "$GATEWAY_URL" telephony-gateway "$run_dir/telephony-gateway.log"
+}
+
+case "$MODE" in
+  demo)
+    RUN_DIR="runs/demo-$(date +%Y%m%d-%H%M%S)"
+    mkdir -p "$RUN_DIR"
+    start_services "$RUN_DIR"
+    AGENT_ID=$(node -e "
+      const body = require('fs').readFileSync('agent_data/cod_confirmation_agent.json', 'utf8');
+      fetch('$AGENT_API_URL/agent', { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+        .then(async (r) => { const j = await r.json(); if (!r.ok) { console.error(JSON.stringify(j)); process.exit(1); } console.log(j.agent_id); })
+        .catch((e) => { console.error(e.message); process.exit(1); });") || die "could not create the agent"
+    echo "Agent created: $AGENT_ID" >&2
+    cp demo/call_list.csv "$RUN_DIR/call_list.csv"
+    set +e
+    node "$CLI_MAIN" --agentId="$AGENT_ID" --csv "$RUN_DIR/call_list.csv" --simulate demo/callees.json --concurrency 8
+    status=$?
+    set -e
+    echo
+    echo "== $RUN_DIR/call_list.csv =="
+    cat "$RUN_DIR/call_list.csv"
+    echo
+    echo "Recordings and call records: $RUN_DIR/calls/ (one WAV and one JSON per call)"
+    exit "$status"
+    ;;
+  serve)
+    RUN_DIR="runs/serve"
+    mkdir -p "$RUN_DIR"
+    start_services "$RUN_DIR"
+    echo "agent-api at $AGENT_API_URL, telephony-gateway at $GATEWAY_URL (logs in $RUN_DIR). Ctrl-C stops both." >&2
+    wait
+    ;;
+  *)
+    die "unknown mode '$MODE' (use demo or serve)"
+    ;;
+esac
