@@ -1,1 +1,5 @@
-// Public surface of @codcall/agent-config.
+export * from './lib/runtime-config';
+export * from './lib/agent-config.dto';
+export * from './lib/validate-agent';
+export * from './lib/to-runtime-config';
+export * from './lib/template';

@@ -1,1 +1,10 @@
-// Public surface of @codcall/conversation-engine.
+export * from './lib/providers';
+export * from './lib/tools';
+export * from './lib/delivery-slot';
+export * from './lib/clause-splitter';
+export * from './lib/session/conversation-session';
+export * from './lib/offline/side-channel-transcriber';
+export * from './lib/offline/rule-based-policy';
+export * from './lib/offline/espeak-synthesizer';
+export * from './lib/offline/tone-synthesizer';
+export * from './lib/provider-selection';

@@ -1,1 +1,7 @@
-// Public surface of @codcall/telephony-providers.
+export * from './lib/carrier';
+export * from './lib/twilio/media-stream-codec';
+export * from './lib/twilio/twiml';
+export * from './lib/twilio/status';
+export * from './lib/twilio/signature';
+export * from './lib/simulator/callee-book';
+export * from './lib/simulator/simulator-carrier';

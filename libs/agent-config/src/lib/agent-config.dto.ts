@@ -1,0 +1,116 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested,
+} from 'class-validator';
+
+/**
+ * The Bolna-compatible agent JSON (see shared AGENT_SCHEMA.md). Field names are Bolna's so agents
+ * written for it load unchanged. Only what we read is declared; everything else is kept as sent
+ * and reported as unknown, never silently dropped.
+ */
+export const TRANSCRIBER_PROVIDERS = ['deepgram', 'offline'] as const;
+export const LLM_PROVIDERS = ['openai', 'azure-openai', 'azure', 'groq', 'ollama', 'vllm', 'openrouter', 'offline'] as const;
+export const SYNTHESIZER_PROVIDERS = ['elevenlabs', 'offline'] as const;
+export const CARRIERS = ['twilio', 'plivo', 'sim'] as const;
+export const TASK_TYPES = ['conversation', 'extraction', 'summarization', 'webhook'] as const;
+
+export class IoConfig {
+  @IsIn(CARRIERS) provider!: string;
+  @IsOptional() @IsString() format?: string;
+}
+
+export class TranscriberConfig {
+  @IsIn(TRANSCRIBER_PROVIDERS) provider!: string;
+  @IsOptional() @IsString() @IsNotEmpty() model?: string;
+  @IsOptional() @IsString() @MaxLength(16) language?: string;
+  @IsOptional() @IsBoolean() stream?: boolean;
+  @IsOptional() @IsString() encoding?: string;
+  @IsOptional() @IsInt() @Min(10) @Max(5000) endpointing?: number;
+}
+
+export class LlmConfig {
+  @IsIn(LLM_PROVIDERS) provider!: string;
+  @IsString() @IsNotEmpty() model!: string;
+  @IsOptional() @IsInt() @Min(1) @Max(4096) max_tokens?: number;
+  @IsOptional() @IsNumber() @Min(0) @Max(2) temperature?: number;
+  @IsOptional() @IsString() base_url?: string | null;
+}
+
+export class LlmAgentConfig {
+  @IsOptional() @IsString() agent_type?: string;
+  @IsOptional() @IsString() agent_flow_type?: string;
+  @ValidateNested() @Type(() => LlmConfig) llm_config!: LlmConfig;
+}
+
+export class SynthesizerProviderConfig {
+  @IsOptional() @IsString() voice?: string;
+  @IsOptional() @IsString() voice_id?: string;
+  @IsOptional() @IsString() model?: string;
+}
+
+export class SynthesizerConfig {
+  @IsIn(SYNTHESIZER_PROVIDERS) provider!: string;
+  @IsOptional() @IsBoolean() stream?: boolean;
+  @IsOptional() @IsInt() @Min(0) buffer_size?: number;
+  @IsOptional() @IsString() audio_format?: string;
+  @IsOptional() @ValidateNested() @Type(() => SynthesizerProviderConfig) provider_config?: SynthesizerProviderConfig;
+}
+
+export class ApiToolsConfig {
+  @IsOptional() @IsArray() tools?: unknown[];
+  @IsOptional() @IsObject() tools_params?: Record<string, unknown>;
+}
+
+export class ToolsConfig {
+  @IsOptional() @ValidateNested() @Type(() => IoConfig) input?: IoConfig;
+  @IsOptional() @ValidateNested() @Type(() => IoConfig) output?: IoConfig;
+  @IsOptional() @ValidateNested() @Type(() => TranscriberConfig) transcriber?: TranscriberConfig;
+  @IsOptional() @ValidateNested() @Type(() => LlmAgentConfig) llm_agent?: LlmAgentConfig;
+  @IsOptional() @ValidateNested() @Type(() => SynthesizerConfig) synthesizer?: SynthesizerConfig;
+  @IsOptional() @ValidateNested() @Type(() => ApiToolsConfig) api_tools?: ApiToolsConfig;
+}
+
+export class Toolchain {
+  @IsOptional() @IsIn(['parallel', 'sequential']) execution?: string;
+  @IsOptional() @IsArray() pipelines?: string[][];
+}
+
+export class TaskConfig {
+  @IsOptional() @IsNumber() @Min(3) @Max(600) hangup_after_silence?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(5000) incremental_delay?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(20) number_of_words_for_interruption?: number;
+  @IsOptional() @IsBoolean() hangup_after_LLMCall?: boolean;
+  @IsOptional() @IsString() call_cancellation_prompt?: string | null;
+  @IsOptional() @IsBoolean() check_if_user_online?: boolean;
+  @IsOptional() @IsNumber() @Min(2) @Max(300) trigger_user_online_message_after?: number;
+  @IsOptional() @IsString() @IsNotEmpty() user_online_message?: string;
+  @IsOptional() @IsInt() @Min(10) @Max(3600) call_terminate?: number;
+  @IsOptional() @IsBoolean() dtmf_enabled?: boolean;
+  @IsOptional() @IsBoolean() backchanneling?: boolean;
+  @IsOptional() @IsBoolean() voicemail?: boolean;
+  @IsOptional() @IsString() @IsNotEmpty() voicemail_message?: string;
+  @IsOptional() @IsString() @IsNotEmpty() timezone?: string;
+}
+
+export class AgentTask {
+  @IsIn(TASK_TYPES) task_type!: string;
+  @IsOptional() @ValidateNested() @Type(() => Toolchain) toolchain?: Toolchain;
+  @IsOptional() @ValidateNested() @Type(() => ToolsConfig) tools_config?: ToolsConfig;
+  @IsOptional() @ValidateNested() @Type(() => TaskConfig) task_config?: TaskConfig;
+}
+
+export class AgentConfig {
+  @IsString() @IsNotEmpty() @MaxLength(200) agent_name!: string;
+  @IsOptional() @IsString() agent_type?: string;
+  @IsString() @IsNotEmpty() agent_welcome_message!: string;
+  @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => AgentTask) tasks!: AgentTask[];
+}
+
+export class AgentPrompt {
+  @IsString() @IsNotEmpty() system_prompt!: string;
+}
+
+export class AgentJson {
+  @ValidateNested() @Type(() => AgentConfig) agent_config!: AgentConfig;
+  @IsObject() agent_prompts!: Record<string, AgentPrompt>;
+}

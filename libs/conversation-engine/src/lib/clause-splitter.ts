@@ -1,0 +1,46 @@
+/**
+ * Cuts a model's streaming text into speakable pieces as it arrives, so synthesis of the first
+ * clause starts while the model is still writing the rest. A piece ends at a sentence end, or at
+ * a comma-like pause once it is long enough to sound natural on its own.
+ */
+export class ClauseSplitter {
+  private buffer = '';
+
+  constructor(private readonly minClauseChars = 24) {}
+
+  push(text: string): string[] {
+    this.buffer += text;
+    const pieces: string[] = [];
+    for (;;) {
+      const cut = this.findCut();
+      if (cut < 0) break;
+      const piece = this.buffer.slice(0, cut).trim();
+      this.buffer = this.buffer.slice(cut);
+      if (piece) pieces.push(piece);
+    }
+    return pieces;
+  }
+
+  flush(): string[] {
+    const rest = this.buffer.trim();
+    this.buffer = '';
+    return rest ? [rest] : [];
+  }
+
+  private findCut(): number {
+    // A boundary counts only once the next character (a space) has arrived: "3.5" or "Mr." mid-token are not ends.
+    const sentence = /[.!?。！？]+["')\]]?\s/g;
+    let match: RegExpExecArray | null;
+    while ((match = sentence.exec(this.buffer))) {
+      const end = match.index + match[0].length;
+      const before = this.buffer.slice(0, match.index);
+      if (/\b(Mr|Mrs|Ms|Dr|St|No)$/i.test(before)) continue;
+      return end;
+    }
+    const pause = /[,;:—–]\s/g;
+    while ((match = pause.exec(this.buffer))) {
+      if (match.index >= this.minClauseChars) return match.index + match[0].length;
+    }
+    return -1;
+  }
+}

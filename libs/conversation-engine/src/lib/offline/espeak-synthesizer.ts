@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { pcm16ToMulaw, readWavPcm16, resamplePcm16, SAMPLE_RATE } from '@codcall/media';
+import type { Logger } from '@codcall/logging';
+import type { SynthesisRequest, Synthesizer } from '../providers';
+
+/** espeak voice names for the agent languages we expect; others fall back to the language code itself. */
+const VOICES: Record<string, string> = { en: 'en-us', hi: 'hi', ar: 'ar', es: 'es-419', pt: 'pt-br', id: 'id', th: 'th', ms: 'ms', fr: 'fr', ta: 'ta', bn: 'bn' };
+
+/** Locates the worker script beside this file, in the built output or in the source tree. */
+export function findEspeakWorker(): string | undefined {
+  const candidates = [join(__dirname, 'espeak-worker.mjs')];
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    candidates.push(join(dir, 'libs/conversation-engine/src/lib/offline/espeak-worker.mjs'));
+    if (dirname(dir) === dir) break;
+  }
+  return candidates.find((path) => existsSync(path));
+}
+
+export function isEspeakInstalled(): boolean {
+  try {
+    require.resolve('espeak-ng');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Real speech from eSpeak-NG (GPL-3.0-or-later, an optional dependency: the offline stand-in, not
+ * part of what a production deployment needs). It runs in one worker thread per synthesiser, so
+ * synthesis never stalls the 20 ms audio clock of a call in progress.
+ */
+export class EspeakSynthesizer implements Synthesizer {
+  readonly name = 'offline:espeak-ng';
+  private worker?: Worker;
+  private ready?: Promise<Worker>;
+  private nextId = 0;
+  private readonly waiting = new Map<number, { resolve: (wav: Uint8Array) => void; reject: (error: Error) => void }>();
+
+  constructor(private readonly options: { workerPath: string; rate?: number; logger?: Logger }) {}
+
+  async *synthesize(request: SynthesisRequest): AsyncIterable<Buffer> {
+    if (request.signal.aborted || !request.text.trim()) return;
+    const voice = this.voiceFor(request);
+    const wav = await this.render(request.text, voice);
+    if (request.signal.aborted) return;
+    const { pcm, sampleRate } = readWavPcm16(Buffer.from(wav.buffer, wav.byteOffset, wav.byteLength));
+    const mulaw = pcm16ToMulaw(resamplePcm16(pcm, sampleRate, SAMPLE_RATE));
+    // Hand it over in 100 ms pieces so a barge-in can stop between them.
+    const piece = SAMPLE_RATE / 10;
+    for (let offset = 0; offset < mulaw.length; offset += piece) {
+      if (request.signal.aborted) return;
+      yield mulaw.subarray(offset, offset + piece);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.terminate();
+    this.worker = undefined;
+    this.ready = undefined;
+  }
+
+  private voiceFor(request: SynthesisRequest): string {
+    // An espeak voice name ("en-us", "en-us+m3") is used as is; a vendor's voice id is not one.
+    if (request.voice && /^[a-z]{2,3}(-[a-z0-9]+)?(\+[a-z0-9]+)?$/i.test(request.voice)) return request.voice;
+    const language = request.language.toLowerCase().split(/[-_]/)[0];
+    return VOICES[language] ?? language;
+  }
+
+  private async render(text: string, voice: string): Promise<Uint8Array> {
+    const worker = await this.start();
+    const id = ++this.nextId;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, text, voice, rate: this.options.rate ?? 170 });
+    });
+  }
+
+  private start(): Promise<Worker> {
+    this.ready ??= new Promise((resolve, reject) => {
+      const worker = new Worker(this.options.workerPath);
+      worker.unref();
+      worker.on('message', (message: { ready?: boolean; id?: number; wav?: Uint8Array; error?: string }) => {
+        if (message.ready) return resolve(worker);
+        const waiter = message.id !== undefined ? this.waiting.get(message.id) : undefined;
+        if (!waiter || message.id === undefined) return;
+        this.waiting.delete(message.id);
+        if (message.wav) waiter.resolve(message.wav);
+        else waiter.reject(new Error(`espeak-ng: ${message.error ?? 'no audio'}`));
+      });
+      worker.on('error', (error) => {
+        this.options.logger?.error({ err: error }, 'espeak-ng worker failed');
+        for (const waiter of this.waiting.values()) waiter.reject(error);
+        this.waiting.clear();
+        this.ready = undefined;
+        reject(error);
+      });
+      this.worker = worker;
+    });
+    return this.ready;
+  }
+}

@@ -1,0 +1,72 @@
+import type { CallMediaEvent } from '@codcall/media';
+import type { MediaStreamCodec } from '../carrier';
+
+export class MediaStreamProtocolError extends Error {}
+
+interface TwilioMessage {
+  event?: string;
+  streamSid?: string;
+  start?: { streamSid?: string; callSid?: string; customParameters?: Record<string, string> };
+  media?: { track?: string; payload?: string; timestamp?: string };
+  mark?: { name?: string };
+  dtmf?: { digit?: string };
+}
+
+/**
+ * Twilio bidirectional Media Streams: JSON text frames, base64 mu-law payloads. One codec per
+ * socket: outbound messages need the streamSid that arrives in `start`.
+ */
+export class TwilioMediaStreamCodec implements MediaStreamCodec {
+  private streamSid?: string;
+
+  parse(message: string): CallMediaEvent[] {
+    let data: TwilioMessage;
+    try {
+      data = JSON.parse(message) as TwilioMessage;
+    } catch {
+      throw new MediaStreamProtocolError('media stream message is not JSON');
+    }
+    switch (data.event) {
+      case 'connected':
+        return [];
+      case 'start': {
+        const streamSid = data.start?.streamSid ?? data.streamSid;
+        if (!streamSid || !data.start?.callSid) throw new MediaStreamProtocolError('start message without streamSid or callSid');
+        this.streamSid = streamSid;
+        return [{ type: 'start', streamId: streamSid, carrierCallId: data.start.callSid, parameters: { ...(data.start.customParameters ?? {}) } }];
+      }
+      case 'media': {
+        // Only the callee's side: an outbound track echo would make the agent hear itself.
+        if (data.media?.track && data.media.track !== 'inbound') return [];
+        if (typeof data.media?.payload !== 'string') throw new MediaStreamProtocolError('media message without payload');
+        const timestamp = Number(data.media.timestamp);
+        return [{ type: 'audio', payload: Buffer.from(data.media.payload, 'base64'), ...(Number.isFinite(timestamp) ? { timestampMs: timestamp } : {}) }];
+      }
+      case 'mark':
+        return data.mark?.name ? [{ type: 'mark', name: data.mark.name }] : [];
+      case 'dtmf':
+        return data.dtmf?.digit ? [{ type: 'dtmf', digit: data.dtmf.digit }] : [];
+      case 'stop':
+        return [{ type: 'stop' }];
+      default:
+        throw new MediaStreamProtocolError(`unknown media stream event "${String(data.event)}"`);
+    }
+  }
+
+  formatAudio(mulaw: Buffer): string {
+    return JSON.stringify({ event: 'media', streamSid: this.sid(), media: { payload: mulaw.toString('base64') } });
+  }
+
+  formatMark(name: string): string {
+    return JSON.stringify({ event: 'mark', streamSid: this.sid(), mark: { name } });
+  }
+
+  formatClear(): string {
+    return JSON.stringify({ event: 'clear', streamSid: this.sid() });
+  }
+
+  private sid(): string {
+    if (!this.streamSid) throw new MediaStreamProtocolError('cannot send on a media stream before its start message');
+    return this.streamSid;
+  }
+}
