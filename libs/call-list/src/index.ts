@@ -1,1 +1,4 @@
-// Public surface of @codcall/call-list.
+export * from './lib/call-list-error';
+export * from './lib/call-list-repository';
+export * from './lib/outcome';
+export * from './lib/phone';

@@ -1,1 +1,9 @@
-// Public surface of @codcall/campaign.
+// Public surface of @codcall/campaign: run a campaign over a call list, and the service clients it needs.
+export * from './lib/errors';
+export * from './lib/gateway-client';
+export * from './lib/agent-api-client';
+export * from './lib/simulated-callees';
+export * from './lib/preflight';
+export * from './lib/run-campaign';
+export * from './lib/status-counts';
+export type { FetchLike } from './lib/http';

@@ -1,0 +1,21 @@
+export type CallListErrorCode =
+  | 'NOT_FOUND'
+  | 'UNREADABLE'
+  | 'EMPTY'
+  | 'MISSING_COLUMNS'
+  | 'DUPLICATE_COLUMNS'
+  | 'MALFORMED'
+  | 'UNKNOWN_ROW'
+  | 'INVALID_OUTCOME'
+  | 'CHANGED_ON_DISK'
+  | 'CLOSED';
+
+export class CallListError extends Error {
+  constructor(
+    readonly code: CallListErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CallListError';
+  }
+}

@@ -1,0 +1,405 @@
+import { createHash } from 'node:crypto';
+import { open, readFile, rename, stat, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { parseString } from 'fast-csv';
+import { silentLogger, type Logger } from '@codcall/logging';
+import { CallListError } from './call-list-error';
+import { CsvScanError, formatCell, scanCsv, type RecordSpan } from './csv-scanner';
+import { OUTCOME_STATUSES, isFinalStatus, type Outcome } from './outcome';
+import { checkPhone, type PhoneCheck } from './phone';
+
+export const REQUIRED_COLUMNS = ['name', 'recipient_phone_number', 'order_id', 'status', 'reschedule_date', 'reschedule_time'] as const;
+const OUTCOME_COLUMNS = ['status', 'reschedule_date', 'reschedule_time'] as const;
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+export interface CallListRow {
+  /** Stable for the life of the file: the row's position, so duplicate phones or order ids never collide. */
+  key: string;
+  index: number;
+  line: number;
+  values: Record<string, string>;
+  phone: PhoneCheck;
+  status: string;
+}
+
+export interface CallListOptions {
+  /** Also require libphonenumber's isValid (assigned ranges), not only a possible length. */
+  strictNumbers?: boolean;
+  /** Longest time an accepted outcome waits before the file is rewritten. */
+  flushIntervalMs?: number;
+  logger?: Logger;
+}
+
+interface JournalEntry {
+  key: string;
+  index: number;
+  order_id: string;
+  phone: string;
+  outcome: Outcome;
+  ts: string;
+}
+
+/**
+ * The call list on disk. Reading never changes the file; each outcome is journalled durably
+ * (append + fsync, grouped across concurrent callers) before `record` resolves, and the file is
+ * rewritten in batches by one writer: only the three outcome cells' bytes of a row change,
+ * through a temp file, fsync and rename. A journal left by a crash is replayed on open.
+ */
+export class CallListRepository {
+  readonly headers: readonly string[];
+  /** Rewrites done and bytes written to the CSV, for benchmarks and the O(rows) guarantee. */
+  readonly stats = { rewrites: 0, bytesWritten: 0 };
+  private content: Buffer;
+  private records: RecordSpan[] = [];
+  private rowList: CallListRow[] = [];
+  private readonly columnIndex: Record<string, number>;
+  private readonly pending = new Map<number, Outcome>();
+  private writer: Promise<void> = Promise.resolve();
+  private timer?: NodeJS.Timeout;
+  private journalQueue: { line: string; done: () => void; fail: (e: Error) => void }[] = [];
+  private journalBusy = false;
+  private closed = false;
+  private lastWritten: { size: number; mtimeMs: number };
+  private readonly log: Logger;
+
+  private constructor(
+    readonly path: string,
+    content: Buffer,
+    headers: string[],
+    fileStat: { size: number; mtimeMs: number },
+    private readonly options: CallListOptions,
+  ) {
+    this.content = content;
+    this.headers = headers;
+    this.columnIndex = Object.fromEntries(headers.map((name, i) => [name, i]));
+    this.lastWritten = fileStat;
+    this.log = options.logger ?? silentLogger();
+  }
+
+  get journalPath(): string {
+    return `${this.path}.journal`;
+  }
+
+  static async open(path: string, options: CallListOptions = {}): Promise<CallListRepository> {
+    let content: Buffer;
+    let fileStat;
+    try {
+      fileStat = await stat(path);
+      content = await readFile(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new CallListError('NOT_FOUND', `${path}: no such file`);
+      throw new CallListError('UNREADABLE', `${path}: cannot read (${code ?? String(error)})`);
+    }
+    const { headers } = await parseHeaderAndCheck(path, content);
+    const repository = new CallListRepository(path, content, headers, fileStat, options);
+    await repository.index();
+    await repository.replayJournal();
+    return repository;
+  }
+
+  rows(): readonly CallListRow[] {
+    return this.rowList;
+  }
+
+  pendingRows(): CallListRow[] {
+    return this.rowList.filter((row) => !isFinalStatus(row.status) && !this.pending.has(row.index));
+  }
+
+  async record(key: string, outcome: Outcome): Promise<void> {
+    if (this.closed) throw new CallListError('CLOSED', `${this.path}: the call list is closed`);
+    const row = this.rowByKey(key);
+    const clean = validateOutcome(outcome);
+    await this.appendJournal({ key, index: row.index, order_id: row.values['order_id'], phone: row.values['recipient_phone_number'], outcome: clean, ts: new Date().toISOString() });
+    this.pending.set(row.index, clean);
+    row.status = clean.status;
+    if (this.pending.size >= Math.max(64, Math.ceil(this.rowList.length / 16))) void this.flush().catch((error) => this.log.error({ err: error }, 'call list flush failed'));
+    else if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush().catch((error) => this.log.error({ err: error }, 'call list flush failed')), this.options.flushIntervalMs ?? 500);
+      // An abandoned repository must not hold the process open; close() flushes anyway.
+      this.timer.unref();
+    }
+  }
+
+  flush(): Promise<void> {
+    const run = this.writer.then(() => this.writeOutcomes());
+    this.writer = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flush();
+    this.closed = true;
+    clearTimeout(this.timer);
+  }
+
+  // ---- reading ----
+
+  private async index(): Promise<void> {
+    const bomLength = this.content.subarray(0, 3).equals(BOM) ? 3 : 0;
+    let records: RecordSpan[];
+    try {
+      records = scanCsv(this.content, bomLength).filter((record) => !record.blank);
+    } catch (error) {
+      if (error instanceof CsvScanError) throw new CallListError('MALFORMED', `${this.path}: ${error.message}`);
+      throw error;
+    }
+    const parsed = await parseWithFastCsv(this.path, this.content.subarray(bomLength).toString('utf8'));
+    if (parsed.length !== records.length || parsed.some((values, i) => !sameValues(values, records[i].fields.map((f) => f.value)))) {
+      // Never write a file whose structure two parsers disagree on.
+      const at = parsed.findIndex((values, i) => !records[i] || !sameValues(values, records[i].fields.map((f) => f.value)));
+      throw new CallListError('MALFORMED', `${this.path}: could not read the file unambiguously near line ${records[Math.max(0, at)]?.line ?? '?'}`);
+    }
+    this.records = records.slice(1);
+    this.rowList = this.records.map((record, index) => {
+      const values: Record<string, string> = {};
+      this.headers.forEach((name, i) => (values[name] = record.fields[i]?.value ?? ''));
+      return {
+        key: `row:${index}`,
+        index,
+        line: record.line,
+        values,
+        phone: checkPhone(values['recipient_phone_number'], this.options.strictNumbers),
+        status: values['status'].trim(),
+      };
+    });
+  }
+
+  private async replayJournal(): Promise<void> {
+    let text: string;
+    try {
+      text = await readFile(this.journalPath, 'utf8');
+    } catch {
+      return;
+    }
+    const lines = text.split('\n').filter((line) => line.trim());
+    let replayed = 0;
+    for (const [i, line] of lines.entries()) {
+      let entry: JournalEntry;
+      try {
+        entry = JSON.parse(line) as JournalEntry;
+      } catch {
+        // Only a last line cut short by a crash can be partial, and it was never acknowledged.
+        if (i === lines.length - 1) break;
+        throw new CallListError('MALFORMED', `${this.journalPath}: line ${i + 1} is not a journal entry`);
+      }
+      const row = this.rowList[entry.index];
+      if (!row || row.values['order_id'] !== entry.order_id || row.values['recipient_phone_number'] !== entry.phone) {
+        throw new CallListError(
+          'CHANGED_ON_DISK',
+          `${this.path}: the journal of an interrupted run does not match row ${entry.index + 1} (order ${entry.order_id}); the CSV was edited since. Restore it or remove ${this.journalPath}.`,
+        );
+      }
+      this.pending.set(row.index, validateOutcome(entry.outcome));
+      row.status = entry.outcome.status;
+      replayed++;
+    }
+    if (replayed) {
+      this.log.info({ replayed }, 'applying outcomes journalled before an interruption');
+      await this.flush();
+    } else await this.truncateJournal();
+  }
+
+  // ---- writing ----
+
+  private appendJournal(entry: JournalEntry): Promise<void> {
+    return new Promise((done, fail) => {
+      this.journalQueue.push({ line: `${JSON.stringify(entry)}\n`, done, fail });
+      void this.drainJournal();
+    });
+  }
+
+  /** Group commit: everything queued while one fsync runs goes out in the next single write. */
+  private async drainJournal(): Promise<void> {
+    if (this.journalBusy) return;
+    this.journalBusy = true;
+    try {
+      while (this.journalQueue.length) {
+        const batch = this.journalQueue.splice(0);
+        let handle: FileHandle | undefined;
+        try {
+          handle = await open(this.journalPath, 'a');
+          await handle.write(batch.map((item) => item.line).join(''));
+          await handle.datasync();
+          batch.forEach((item) => item.done());
+        } catch (error) {
+          batch.forEach((item) => item.fail(error as Error));
+        } finally {
+          await handle?.close();
+        }
+      }
+    } finally {
+      this.journalBusy = false;
+    }
+  }
+
+  private async writeOutcomes(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.size === 0) return;
+    await this.assertUnchangedOnDisk();
+    const batch = new Map(this.pending);
+    const next = this.patch(batch);
+    const temp = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.tmp`);
+    const mode = (await stat(this.path)).mode;
+    const handle = await open(temp, 'w', mode);
+    try {
+      await handle.write(next);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, this.path);
+    await syncDirectory(dirname(this.path));
+    this.stats.rewrites++;
+    this.stats.bytesWritten += next.length;
+    const written = await stat(this.path);
+    this.lastWritten = { size: written.size, mtimeMs: written.mtimeMs };
+    this.content = next;
+    const bomLength = next.subarray(0, 3).equals(BOM) ? 3 : 0;
+    this.records = scanCsv(next, bomLength).filter((record) => !record.blank).slice(1);
+    for (const [index, outcome] of batch) if (this.pending.get(index) === outcome) this.pending.delete(index);
+    // Entries that arrived during this write are still pending and still journalled.
+    if (this.pending.size === 0 && this.journalQueue.length === 0) await this.truncateJournal();
+  }
+
+  private patch(batch: Map<number, Outcome>): Buffer {
+    const edits: { start: number; end: number; text: string }[] = [];
+    for (const [index, outcome] of batch) {
+      const record = this.records[index];
+      const cells: Record<(typeof OUTCOME_COLUMNS)[number], string> = {
+        status: outcome.status,
+        reschedule_date: outcome.status === 'rescheduled' ? (outcome.reschedule_date ?? '') : '',
+        reschedule_time: outcome.status === 'rescheduled' ? (outcome.reschedule_time ?? '') : '',
+      };
+      const targets = OUTCOME_COLUMNS.map((name) => ({ column: this.columnIndex[name], text: cells[name] }));
+      const missing = targets.filter((t) => t.column >= record.fields.length);
+      for (const target of targets) {
+        const field = record.fields[target.column];
+        if (!field) continue;
+        const text = formatCell(target.text, field.quoted);
+        if (this.content.toString('utf8', field.start, field.end) !== text) edits.push({ start: field.start, end: field.end, text });
+      }
+      if (missing.length) {
+        // A short row: add the separators (and values) it lacks, up to the last cell we write.
+        const last = Math.max(...missing.map((t) => t.column));
+        let tail = '';
+        for (let column = record.fields.length; column <= last; column++) tail += `,${formatCell(targets.find((t) => t.column === column)?.text ?? '', false)}`;
+        edits.push({ start: record.end, end: record.end, text: tail });
+      }
+    }
+    edits.sort((a, b) => a.start - b.start);
+    const parts: Buffer[] = [];
+    let cursor = 0;
+    for (const edit of edits) {
+      parts.push(this.content.subarray(cursor, edit.start), Buffer.from(edit.text, 'utf8'));
+      cursor = edit.end;
+    }
+    parts.push(this.content.subarray(cursor));
+    return Buffer.concat(parts);
+  }
+
+  private async assertUnchangedOnDisk(): Promise<void> {
+    const now = await stat(this.path).catch(() => undefined);
+    if (now && now.size === this.lastWritten.size && now.mtimeMs === this.lastWritten.mtimeMs) return;
+    const onDisk = await readFile(this.path).catch(() => undefined);
+    if (onDisk && sha256(onDisk) === sha256(this.content)) {
+      this.lastWritten = { size: now!.size, mtimeMs: now!.mtimeMs };
+      return;
+    }
+    throw new CallListError(
+      'CHANGED_ON_DISK',
+      `${this.path} was changed by another program during the campaign; outcomes are kept in ${this.journalPath} and were not written`,
+    );
+  }
+
+  private async truncateJournal(): Promise<void> {
+    const handle = await open(this.journalPath, 'w').catch(() => undefined);
+    if (!handle) return;
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private rowByKey(key: string): CallListRow {
+    const match = /^row:(\d+)$/.exec(key);
+    const row = match ? this.rowList[Number(match[1])] : undefined;
+    if (!row) throw new CallListError('UNKNOWN_ROW', `${this.path}: no row with key ${key}`);
+    return row;
+  }
+}
+
+async function parseHeaderAndCheck(path: string, content: Buffer): Promise<{ headers: string[] }> {
+  const text = (content.subarray(0, 3).equals(BOM) ? content.subarray(3) : content).toString('utf8');
+  if (!text.trim()) throw new CallListError('EMPTY', `${path}: the file is empty`);
+  const firstLine = await new Promise<string[]>((resolve, reject) => {
+    let header: string[] | undefined;
+    parseString(text, { maxRows: 1, ignoreEmpty: true })
+      .on('error', (error) => reject(new CallListError('MALFORMED', `${path}: ${error.message}`)))
+      .on('data', (row: string[]) => (header ??= row))
+      .on('end', () => resolve(header ?? []));
+  });
+  const headers = firstLine.map((name) => name.trim());
+  const missing = REQUIRED_COLUMNS.filter((column) => !headers.includes(column));
+  if (missing.length) {
+    throw new CallListError(
+      'MISSING_COLUMNS',
+      `${path}: missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (the header has: ${headers.join(', ')})`,
+    );
+  }
+  const duplicates = headers.filter((name, i) => headers.indexOf(name) !== i);
+  if (duplicates.length) throw new CallListError('DUPLICATE_COLUMNS', `${path}: column ${[...new Set(duplicates)].join(', ')} appears more than once`);
+  return { headers };
+}
+
+function parseWithFastCsv(path: string, text: string): Promise<string[][]> {
+  return new Promise((resolve, reject) => {
+    const rows: string[][] = [];
+    parseString(text, { ignoreEmpty: true })
+      .on('error', (error) => reject(new CallListError('MALFORMED', `${path}: ${error.message}`)))
+      .on('data', (row: string[]) => rows.push(row))
+      .on('end', () => resolve(rows));
+  });
+}
+
+function sameValues(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
+}
+
+function validateOutcome(outcome: Outcome): Outcome {
+  if (!OUTCOME_STATUSES.includes(outcome.status)) {
+    throw new CallListError('INVALID_OUTCOME', `unknown status "${outcome.status}" (one of ${OUTCOME_STATUSES.join(', ')})`);
+  }
+  if (outcome.status !== 'rescheduled') return { status: outcome.status };
+  const date = outcome.reschedule_date ?? '';
+  const time = outcome.reschedule_time ?? '';
+  if (!isCalendarDate(date)) throw new CallListError('INVALID_OUTCOME', `reschedule_date must be a real YYYY-MM-DD date, got "${date}"`);
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) throw new CallListError('INVALID_OUTCOME', `reschedule_time must be HH:MM (24 h), got "${time}"`);
+  return { status: 'rescheduled', reschedule_date: date, reschedule_time: time };
+}
+
+function isCalendarDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return false;
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  return date.toISOString().slice(0, 10) === text;
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r').catch(() => undefined);
+  if (!handle) return;
+  try {
+    await handle.sync();
+  } catch {
+    // Some filesystems refuse fsync on directories; the rename is still atomic there.
+  } finally {
+    await handle.close();
+  }
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}

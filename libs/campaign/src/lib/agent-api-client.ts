@@ -1,0 +1,31 @@
+import { AgentApiRequestError, AgentNotFoundError } from './errors';
+import { messageOf, sendJson, trimSlash, type FetchLike } from './http';
+
+export interface AgentApiClientOptions {
+  fetch?: FetchLike;
+  requestTimeoutMs?: number;
+}
+
+/** The part of agent-api a campaign needs: is there such an agent? */
+export class AgentApiClient {
+  readonly baseUrl: string;
+  private readonly fetch: FetchLike;
+  private readonly timeoutMs: number;
+
+  constructor(baseUrl: string, options: AgentApiClientOptions = {}) {
+    this.baseUrl = trimSlash(baseUrl);
+    this.fetch = options.fetch ?? fetch;
+    this.timeoutMs = options.requestTimeoutMs ?? 15_000;
+  }
+
+  /** Resolves when the agent exists; AgentNotFoundError when not, ServiceUnreachableError when agent-api is down. */
+  async assertAgentExists(agentId: string): Promise<void> {
+    const path = `/agent/${encodeURIComponent(agentId)}`;
+    const answer = await sendJson({ service: 'agent-api', baseUrl: this.baseUrl, path, method: 'GET', timeoutMs: this.timeoutMs, fetch: this.fetch });
+    if (answer.status === 200) return;
+    if (answer.status === 404) throw new AgentNotFoundError(agentId, this.baseUrl);
+    // A malformed id (e.g. not a UUID) cannot name an agent either.
+    if (answer.status === 400) throw new AgentNotFoundError(agentId, this.baseUrl, messageOf(answer.body, answer.status));
+    throw new AgentApiRequestError(answer.status, messageOf(answer.body, answer.status), this.baseUrl + path);
+  }
+}

@@ -1,0 +1,191 @@
+import type { OutcomeStatus } from '@codcall/call-list';
+import { GatewayRequestError, ServiceUnreachableError } from './errors';
+import { isObject, messageOf, sendJson, trimSlash, type FetchLike } from './http';
+
+/** Carriers the gateway knows by name; the campaign only passes the name through. */
+export const CARRIER_NAMES = ['twilio', 'plivo', 'sim'] as const;
+export type CarrierName = (typeof CARRIER_NAMES)[number];
+
+/** How a simulated callee behaves (the gateway's carrier simulator): picks up or not, and what they say. */
+export const SIMULATED_ANSWERS = ['human', 'voicemail', 'no_answer', 'busy', 'failed'] as const;
+export type SimulatedAnswer = (typeof SIMULATED_ANSWERS)[number];
+export interface CalleeProfile {
+  answer: SimulatedAnswer;
+  /** One line per agent turn. */
+  says?: string[];
+  /** Seconds the phone rings before it is answered (or gives up, for no_answer). */
+  ringSeconds?: number;
+}
+
+export interface GatewayHealth {
+  status: string;
+  /** Carriers that are configured and usable on this gateway. */
+  carriers: string[];
+}
+
+export interface PlaceCallRequest {
+  agentId: string;
+  /** E.164. */
+  to: string;
+  /** Every CSV column of the row, for the agent's prompt and welcome message. */
+  context: Record<string, string>;
+  carrier: CarrierName;
+  simulation?: CalleeProfile;
+}
+
+export type CallState = 'queued' | 'ringing' | 'in_progress' | 'completed';
+const CALL_STATES: readonly CallState[] = ['queued', 'ringing', 'in_progress', 'completed'];
+
+export interface PlacedCall {
+  callId: string;
+  state: CallState;
+}
+
+/** How a finished call ended, as the gateway reports it; `reason` explains failures. */
+export interface CallOutcome {
+  status: OutcomeStatus;
+  reschedule_date?: string;
+  reschedule_time?: string;
+  reason?: string;
+}
+
+export interface CallView {
+  callId: string;
+  state: CallState;
+  /** Present exactly when state is completed. */
+  outcome?: CallOutcome;
+  carrierCallId?: string;
+  recording?: string;
+  durationSeconds?: number;
+}
+
+const OUTCOME_STATUSES = [
+  'confirmed',
+  'cancelled',
+  'rescheduled',
+  'wrong_person',
+  'no_answer',
+  'busy',
+  'failed',
+  'voicemail',
+  'no_response',
+  'invalid_number',
+  'do_not_call',
+] as const satisfies readonly OutcomeStatus[];
+
+/** The gateway's HTTP API as the campaign uses it. */
+export interface GatewayClient {
+  readonly baseUrl: string;
+  health(): Promise<GatewayHealth>;
+  /** Asks the gateway to dial. Never re-sent unless the first attempt surely did not reach the gateway. */
+  placeCall(request: PlaceCallRequest): Promise<PlacedCall>;
+  /** Long-poll: answers when the call has ended, or after `waitSeconds` (at most 60) with its current state. */
+  waitForCall(callId: string, waitSeconds: number): Promise<CallView>;
+}
+
+export interface HttpGatewayClientOptions {
+  fetch?: FetchLike;
+  /** Time allowed for health and POST /call (default 30 s); a long-poll gets its wait plus this. */
+  requestTimeoutMs?: number;
+  /** Pauses before re-sending a POST /call whose connection was refused (default 250 ms, 1 s, 2 s). */
+  connectRetryDelaysMs?: readonly number[];
+  /** Pauses before re-sending a long-poll after a network failure (default 500 ms, 2 s, 5 s). */
+  pollRetryDelaysMs?: readonly number[];
+}
+
+const MAX_WAIT_SECONDS = 60;
+
+export class HttpGatewayClient implements GatewayClient {
+  readonly baseUrl: string;
+  private readonly fetch: FetchLike;
+  private readonly timeoutMs: number;
+  private readonly connectRetryDelaysMs: readonly number[];
+  private readonly pollRetryDelaysMs: readonly number[];
+
+  constructor(baseUrl: string, options: HttpGatewayClientOptions = {}) {
+    this.baseUrl = trimSlash(baseUrl);
+    this.fetch = options.fetch ?? fetch;
+    this.timeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.connectRetryDelaysMs = options.connectRetryDelaysMs ?? [250, 1000, 2000];
+    this.pollRetryDelaysMs = options.pollRetryDelaysMs ?? [500, 2000, 5000];
+  }
+
+  async health(): Promise<GatewayHealth> {
+    const answer = await this.send('GET', '/health', undefined, this.timeoutMs);
+    const body = answer.body;
+    if (answer.status !== 200 || !isObject(body)) throw this.requestError(answer.status, body, '/health');
+    const carriers = Array.isArray(body['carriers']) ? body['carriers'].filter((c): c is string => typeof c === 'string') : [];
+    return { status: typeof body['status'] === 'string' ? body['status'] : 'unknown', carriers };
+  }
+
+  async placeCall(request: PlaceCallRequest): Promise<PlacedCall> {
+    const payload = {
+      agent_id: request.agentId,
+      recipient_phone_number: request.to,
+      context: request.context,
+      carrier: request.carrier,
+      ...(request.simulation ? { simulation: request.simulation } : {}),
+    };
+    const answer = await retrying(this.connectRetryDelaysMs, (error) => !error.requestMayHaveArrived, () =>
+      this.send('POST', '/call', payload, this.timeoutMs),
+    );
+    const body = answer.body;
+    if (answer.status !== 201 && answer.status !== 200) throw this.requestError(answer.status, body, '/call');
+    if (!isObject(body) || typeof body['call_id'] !== 'string' || !body['call_id']) {
+      throw new GatewayRequestError(answer.status, 'the answer has no call_id', this.baseUrl + '/call');
+    }
+    const state = CALL_STATES.includes(body['state'] as CallState) ? (body['state'] as CallState) : 'queued';
+    return { callId: body['call_id'], state };
+  }
+
+  async waitForCall(callId: string, waitSeconds: number): Promise<CallView> {
+    const wait = Math.min(Math.max(Math.round(waitSeconds), 0), MAX_WAIT_SECONDS);
+    const path = `/call/${encodeURIComponent(callId)}?wait=${wait}`;
+    // GET is safe to repeat, so any network failure is retried a few times before giving up.
+    const answer = await retrying(this.pollRetryDelaysMs, () => true, () => this.send('GET', path, undefined, wait * 1000 + this.timeoutMs));
+    if (answer.status !== 200) throw this.requestError(answer.status, answer.body, path);
+    return this.toCallView(answer.body, path);
+  }
+
+  private toCallView(body: unknown, path: string): CallView {
+    const invalid = (why: string) => new GatewayRequestError(200, why, this.baseUrl + path);
+    if (!isObject(body) || typeof body['call_id'] !== 'string') throw invalid('the answer is not a call');
+    const state = body['state'] as CallState;
+    if (!CALL_STATES.includes(state)) throw invalid(`unknown call state ${JSON.stringify(body['state'])}`);
+    const view: CallView = { callId: body['call_id'], state };
+    if (typeof body['carrier_call_id'] === 'string') view.carrierCallId = body['carrier_call_id'];
+    if (typeof body['recording'] === 'string') view.recording = body['recording'];
+    if (typeof body['duration_seconds'] === 'number') view.durationSeconds = body['duration_seconds'];
+    if (state === 'completed') {
+      const outcome = body['outcome'];
+      if (!isObject(outcome)) throw invalid('the call completed without an outcome');
+      const status = outcome['status'] as OutcomeStatus;
+      if (!(OUTCOME_STATUSES as readonly string[]).includes(status)) throw invalid(`unknown outcome status ${JSON.stringify(outcome['status'])}`);
+      view.outcome = { status };
+      for (const field of ['reschedule_date', 'reschedule_time', 'reason'] as const) {
+        if (typeof outcome[field] === 'string' && outcome[field]) view.outcome[field] = outcome[field];
+      }
+    }
+    return view;
+  }
+
+  private send(method: 'GET' | 'POST', path: string, json: unknown, timeoutMs: number) {
+    return sendJson({ service: 'telephony gateway', baseUrl: this.baseUrl, path, method, json, timeoutMs, fetch: this.fetch });
+  }
+
+  private requestError(status: number, body: unknown, path: string): GatewayRequestError {
+    return new GatewayRequestError(status, messageOf(body, status), this.baseUrl + path);
+  }
+}
+
+/** Runs `attempt`, re-running it after each delay while it fails with an unreachable error `mayRetry` accepts. */
+async function retrying<T>(delaysMs: readonly number[], mayRetry: (error: ServiceUnreachableError) => boolean, attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 0; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof ServiceUnreachableError) || !mayRetry(error) || tries >= delaysMs.length) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delaysMs[tries]));
+    }
+  }
+}

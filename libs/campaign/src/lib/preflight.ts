@@ -1,0 +1,26 @@
+import { CarrierNotConfiguredError } from './errors';
+import type { CarrierName, GatewayClient } from './gateway-client';
+
+export interface AgentDirectory {
+  assertAgentExists(agentId: string): Promise<void>;
+}
+
+export interface PreflightInput {
+  gateway: Pick<GatewayClient, 'baseUrl' | 'health'>;
+  agents: AgentDirectory;
+  agentId: string;
+  carrier: CarrierName;
+}
+
+/**
+ * Checks, before any row is touched, what would otherwise fail on every row: the gateway is up
+ * and can dial through the carrier, and the agent exists. Throws ServiceUnreachableError,
+ * CarrierNotConfiguredError or AgentNotFoundError.
+ */
+export async function preflightCampaign(input: PreflightInput): Promise<void> {
+  const health = await input.gateway.health();
+  if (!health.carriers.includes(input.carrier)) {
+    throw new CarrierNotConfiguredError(input.carrier, input.gateway.baseUrl, health.carriers);
+  }
+  await input.agents.assertAgentExists(input.agentId);
+}

@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/*
+ * Test doubles for the services a campaign talks to, speaking their real HTTP APIs on port 0 so the
+ * real HTTP clients are exercised. (They belong in @codcall/test-support once that lib takes them.)
+ */
+
+/** The body of POST /call as the gateway receives it. */
+export interface PlaceCallBody {
+  agent_id: string;
+  recipient_phone_number: string;
+  context: Record<string, string>;
+  carrier: string;
+  simulation?: { answer: string; says?: string[]; ringSeconds?: number };
+}
+
+export interface FakeOutcome {
+  status: string;
+  reschedule_date?: string;
+  reschedule_time?: string;
+  reason?: string;
+}
+
+/** What the fake gateway does with one POST /call. */
+export type FakeCallScript =
+  /** Refuse the call with this HTTP status and message. */
+  | { reject: { status: number; message: string | string[] } }
+  /** Accept it and end it with `outcome` after `afterMs` (default 10 ms). */
+  | { outcome: FakeOutcome; afterMs?: number }
+  /** Accept it and keep it in progress until the test calls `finish(callId, outcome)`. */
+  | { hold: true };
+
+export interface FakeGatewayOptions {
+  carriers?: string[];
+  /** Default: every callee confirms. */
+  script?: (call: PlaceCallBody) => FakeCallScript;
+}
+
+interface FakeCall {
+  id: string;
+  body: PlaceCallBody;
+  state: 'in_progress' | 'completed';
+  outcome?: FakeOutcome;
+  waiters: (() => void)[];
+}
+
+export class FakeGateway {
+  /** Every POST /call body received, in order (refused ones included). */
+  readonly received: PlaceCallBody[] = [];
+  /** Largest number of calls in progress at once, and per number. */
+  maxInFlight = 0;
+  maxInFlightPerNumber = 0;
+  private readonly calls = new Map<string, FakeCall>();
+  private readonly placedListeners: ((call: { callId: string; body: PlaceCallBody }) => void)[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private server?: Server;
+  url = '';
+
+  constructor(private readonly options: FakeGatewayOptions = {}) {}
+
+  async start(): Promise<this> {
+    this.server = await listen((req, res) => void this.handle(req, res));
+    this.url = urlOf(this.server);
+    return this;
+  }
+
+  /** Stops answering at once: in-flight long-polls are cut and new connections are refused. */
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    await close(this.server);
+  }
+
+  get inFlight(): number {
+    return [...this.calls.values()].filter((call) => call.state !== 'completed').length;
+  }
+
+  /** Ends a held call. */
+  finish(callId: string, outcome: FakeOutcome): void {
+    const call = this.calls.get(callId);
+    if (!call) throw new Error(`no call ${callId}`);
+    this.complete(call, outcome);
+  }
+
+  /** Resolves once `count` calls have been accepted in total, with their ids. */
+  async placed(count: number): Promise<string[]> {
+    while (this.calls.size < count) await new Promise<void>((resolve) => this.placedListeners.push(() => resolve()));
+    return [...this.calls.keys()];
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    if (req.method === 'GET' && url.pathname === '/health') return json(res, 200, { status: 'ok', carriers: this.options.carriers ?? ['sim'] });
+    if (req.method === 'POST' && url.pathname === '/call') return this.place(JSON.parse(await readBody(req)) as PlaceCallBody, res);
+    const match = /^\/call\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && match) return this.poll(decodeURIComponent(match[1]), Number(url.searchParams.get('wait') ?? 0), res);
+    json(res, 404, { statusCode: 404, message: `Cannot ${req.method} ${url.pathname}` });
+  }
+
+  private place(body: PlaceCallBody, res: ServerResponse): void {
+    this.received.push(body);
+    const script = this.options.script?.(body) ?? { outcome: { status: 'confirmed' } };
+    if ('reject' in script) return json(res, script.reject.status, { statusCode: script.reject.status, message: script.reject.message });
+    const call: FakeCall = { id: randomUUID(), body, state: 'in_progress', waiters: [] };
+    this.calls.set(call.id, call);
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    const sameNumber = [...this.calls.values()].filter((c) => c.state !== 'completed' && c.body.recipient_phone_number === body.recipient_phone_number);
+    this.maxInFlightPerNumber = Math.max(this.maxInFlightPerNumber, sameNumber.length);
+    if ('outcome' in script) this.after(script.afterMs ?? 10, () => this.complete(call, script.outcome));
+    json(res, 201, { call_id: call.id, state: 'queued' });
+    for (const listener of this.placedListeners.splice(0)) listener({ callId: call.id, body });
+  }
+
+  private poll(id: string, waitSeconds: number, res: ServerResponse): void {
+    const call = this.calls.get(id);
+    if (!call) return json(res, 404, { statusCode: 404, message: `call ${id} not found` });
+    const answer = () => json(res, 200, { call_id: call.id, state: call.state, carrier: call.body.carrier, ...(call.outcome ? { outcome: call.outcome } : {}) });
+    if (call.state === 'completed' || waitSeconds <= 0) return answer();
+    const timer = this.after(waitSeconds * 1000, answer);
+    call.waiters.push(() => {
+      clearTimeout(timer);
+      this.timers.delete(timer);
+      answer();
+    });
+  }
+
+  private after(ms: number, action: () => void): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      action();
+    }, ms);
+    this.timers.add(timer);
+    return timer;
+  }
+
+  private complete(call: FakeCall, outcome: FakeOutcome): void {
+    if (call.state === 'completed') return;
+    call.state = 'completed';
+    call.outcome = outcome;
+    for (const waiter of call.waiters.splice(0)) waiter();
+  }
+}
+
+/** agent-api's GET /agent/:id and /health: the given ids exist, any other is a 404. */
+export class FakeAgentApi {
+  readonly requested: string[] = [];
+  private server?: Server;
+  url = '';
+
+  constructor(private readonly agentIds: string[]) {}
+
+  async start(): Promise<this> {
+    this.server = await listen((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://fake');
+      if (url.pathname === '/health') return json(res, 200, { status: 'ok' });
+      const match = /^\/agent\/([^/]+)$/.exec(url.pathname);
+      if (req.method !== 'GET' || !match) return json(res, 404, { statusCode: 404, message: 'not found' });
+      const id = decodeURIComponent(match[1]);
+      this.requested.push(id);
+      if (this.agentIds.includes(id)) return json(res, 200, { agent_id: id, agent_config: { agent_name: 'fake' } });
+      json(res, 404, { statusCode: 404, message: `agent ${id} not found` });
+    });
+    this.url = urlOf(this.server);
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await close(this.server);
+  }
+}
+
+/** A base URL where nothing listens (a port just released). */
+export async function unusedUrl(): Promise<string> {
+  const server = await listen(() => undefined);
+  const url = urlOf(server);
+  await close(server);
+  return url;
+}
+
+function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Server> {
+  return new Promise((resolve) => {
+    const server = createServer(handler);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+function close(server: Server | undefined): Promise<void> {
+  if (!server?.listening) return Promise.resolve();
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+function urlOf(server: Server): string {
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  if (res.writableEnded || res.destroyed) return;
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (text += chunk));
+    req.on('end', () => resolve(text));
+    req.on('error', reject);
+  });
+}
