@@ -93,7 +93,7 @@ describe('an offline COD campaign, end to end', () => {
 
     // The gateway's logs never show a full phone number.
     expect(gateway.output()).not.toContain('+919876543210');
-  });
+  }, 180_000);
 
   it('refuses an unknown agent with a clear message and exit code 2, touching nothing', async () => {
     const csv = join(work, 'untouched.csv');
@@ -103,7 +103,7 @@ describe('an offline COD campaign, end to end', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/agent .*not found/i);
     expect(readFileSync(csv).equals(original)).toBe(true);
-  });
+  }, 30_000);
 
   it('says which service is unreachable and exits 3', async () => {
     const port = await freePort();
@@ -115,5 +115,5 @@ describe('an offline COD campaign, end to end', () => {
     });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain(`127.0.0.1:${port}`);
-  });
+  }, 30_000);
 });

@@ -76,7 +76,7 @@ export class RuleBasedDialoguePolicy implements LanguageModel {
     const text = said.toLowerCase();
     if (WRONG_PERSON.test(text)) return { kind: 'wrong_person' };
     if (CANCEL.test(text)) return { kind: 'cancel', reason: extractReason(said) };
-    const date = DATE_WORDS.exec(said)?.[0];
+    const date = lastDate(said);
     const time = extractTime(said);
     if (RESCHEDULE.test(text) || (date && this.askedForDate(messages))) return { kind: 'reschedule', date, time };
     if (time && this.askedForDate(messages)) return { kind: 'reschedule', date: this.lastMentionedDate(messages), time };
@@ -96,11 +96,17 @@ export class RuleBasedDialoguePolicy implements LanguageModel {
   private lastMentionedDate(messages: ChatMessage[]): string | undefined {
     for (const message of [...messages].reverse()) {
       if (message.role !== 'user') continue;
-      const date = DATE_WORDS.exec(message.content)?.[0];
+      const date = lastDate(message.content);
       if (date) return date;
     }
     return undefined;
   }
+}
+
+/** People correct themselves ("not today, tomorrow"): the last day named is the one they mean. */
+function lastDate(said: string): string | undefined {
+  const matches = [...said.matchAll(new RegExp(DATE_WORDS.source, 'gi'))];
+  return matches.length ? matches[matches.length - 1][0] : undefined;
 }
 
 function extractTime(said: string): string | undefined {
