@@ -1,0 +1,115 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import WebSocket from 'ws';
+import { toRuntimeConfig, validateAgentJson } from '@codcall/agent-config';
+import { silentLogger } from '@codcall/logging';
+import { signTwilioRequest } from '@codcall/telephony-providers';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { createGatewayApp } from './bootstrap';
+import { loadGatewayConfig, type GatewayConfig } from './config';
+import { AgentNotFoundError } from './http-agent-source';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const seed = validateAgentJson(JSON.parse(readFileSync(join(__dirname, '../../../../agent_data/cod_confirmation_agent.json'), 'utf8')));
+const agent = seed.ok ? toRuntimeConfig(seed.agent) : undefined;
+
+describe('telephony gateway edges', () => {
+  let app: INestApplication;
+  let base: string;
+  let config: GatewayConfig;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    // Every URL handed to a carrier is built from PUBLIC_BASE_URL.
+    config = loadGatewayConfig({
+      GATEWAY_PORT: String(port),
+      PUBLIC_BASE_URL: base,
+      RECORDS_DIR: mkdtempSync(join(tmpdir(), 'gateway-')),
+      SIMULATOR_WEBHOOK_SECRET: 'sim-secret-for-the-tests',
+      RING_TIMEOUT_SECONDS: '5',
+    });
+    app = await createGatewayApp(config, {
+      logger: silentLogger(),
+      agents: { getRuntimeConfig: async (id) => (id === 'cod' && agent ? agent : Promise.reject(new AgentNotFoundError(id))) },
+    });
+    await app.listen(port, '127.0.0.1');
+  });
+
+  afterAll(async () => {
+    await app.close();
+  }, 20_000);
+
+  const post = (path: string, body: unknown) =>
+    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('lists the carriers it can dial through', async () => {
+    const health = await (await fetch(`${base}/health`)).json();
+    expect(health).toEqual({ status: 'ok', carriers: ['sim'] });
+  });
+
+  it('refuses a malformed call request, naming the field', async () => {
+    const response = await post('/call', { agent_id: 'cod', recipient_phone_number: '98765', carrier: 'sim' });
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(await response.json())).toContain('recipient_phone_number must be an E.164 number');
+  });
+
+  it('answers 404 for an unknown agent and 503 for a carrier without credentials', async () => {
+    expect((await post('/call', { agent_id: 'nope', recipient_phone_number: '+15551234567', carrier: 'sim' })).status).toBe(404);
+    const twilio = await post('/call', { agent_id: 'cod', recipient_phone_number: '+15551234567', carrier: 'twilio' });
+    expect(twilio.status).toBe(503);
+    expect((await twilio.json()).message).toMatch(/carrier twilio is not configured/);
+  });
+
+  it('rejects a simulated callee that makes no sense', async () => {
+    const response = await post('/call', { agent_id: 'cod', recipient_phone_number: '+15551234567', carrier: 'sim', simulation: { answer: 'maybe' } });
+    expect(response.status).toBe(400);
+    expect((await response.json()).message).toMatch(/answer must be one of/);
+  });
+
+  it('ignores webhooks without a valid signature and accepts signed ones', async () => {
+    const { call_id } = await (await post('/call', { agent_id: 'cod', recipient_phone_number: '+15551234567', carrier: 'sim', simulation: { answer: 'busy', ringSeconds: 30 } })).json();
+    const url = `${base}/call/${call_id}/status`;
+    const params = { CallSid: 'CAforged', CallStatus: 'completed' };
+    const forged = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'bm9wZQ==' }, body: new URLSearchParams(params) });
+    expect(forged.status).toBe(403);
+    const unsigned = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params) });
+    expect(unsigned.status).toBe(403);
+    expect((await (await fetch(`${base}/call/${call_id}`)).json()).state).not.toBe('completed');
+
+    const answer = await fetch(`${base}/call/${call_id}/answer`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signTwilioRequest('sim-secret-for-the-tests', `${base}/call/${call_id}/answer`, {}) } });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toContain('xml');
+    const twiml = await answer.text();
+    expect(twiml).toContain('<Connect><Stream url="ws://127.0.0.1');
+    expect(twiml).toContain(`<Parameter name="call_id" value="${call_id}"/>`);
+    expect(twiml).not.toMatch(/Stream url="[^"]*\?/);
+  });
+
+  it('closes a media stream that carries no valid token with a policy-violation code', async () => {
+    const { call_id } = await (await post('/call', { agent_id: 'cod', recipient_phone_number: '+15551234567', carrier: 'sim', simulation: { answer: 'busy', ringSeconds: 30 } })).json();
+    const socket = new WebSocket(`${base.replace('http', 'ws')}/media-stream/sim`);
+    await new Promise((resolve) => socket.once('open', resolve));
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    socket.send(JSON.stringify({ event: 'connected', protocol: 'Call', version: '1.0.0' }));
+    socket.send(JSON.stringify({ event: 'start', streamSid: 'MZ1', start: { streamSid: 'MZ1', callSid: 'CA1', customParameters: { call_id, token: '9999999999.forged' } } }));
+    expect(await closed).toBe(1008);
+  });
+
+  it('long-polls a call until it ends with the carrier’s outcome', async () => {
+    const { call_id } = await (await post('/call', { agent_id: 'cod', recipient_phone_number: '+15551234567', carrier: 'sim', simulation: { answer: 'busy', ringSeconds: 0.2 } })).json();
+    const view = await (await fetch(`${base}/call/${call_id}?wait=10`)).json();
+    expect(view).toMatchObject({ call_id, state: 'completed', outcome: { status: 'busy' } });
+  });
+});
