@@ -5,7 +5,7 @@ import type { CallAudioOutput } from '@codcall/media';
 import { ClauseSplitter } from '../clause-splitter';
 import { resolveDeliverySlot } from '../delivery-slot';
 import type { ChatMessage, LanguageModel, Synthesizer, ToolCall, Transcriber, TranscriberStream, TranscriptEvent } from '../providers';
-import { COD_TOOLS, OUTCOME_TOOLS } from '../tools';
+import { COD_TOOLS } from '../tools';
 import { AsyncQueue } from './async-queue';
 
 export interface ConversationSessionOptions {
