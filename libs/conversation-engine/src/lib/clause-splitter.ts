@@ -29,18 +29,19 @@ export class ClauseSplitter {
 
   private findCut(): number {
     // A boundary counts only once the next character (a space) has arrived: "3.5" or "Mr." mid-token are not ends.
+    let cut = -1;
     const sentence = /[.!?。！？]+["')\]]?\s/g;
     let match: RegExpExecArray | null;
     while ((match = sentence.exec(this.buffer))) {
-      const end = match.index + match[0].length;
-      const before = this.buffer.slice(0, match.index);
-      if (/\b(Mr|Mrs|Ms|Dr|St|No)$/i.test(before)) continue;
-      return end;
+      if (/\b(Mr|Mrs|Ms|Dr|St|No)$/i.test(this.buffer.slice(0, match.index))) continue;
+      cut = match.index + match[0].length;
+      break;
     }
     const pause = /[,;:—–]\s/g;
     while ((match = pause.exec(this.buffer))) {
+      if (cut >= 0 && match.index >= cut) break;
       if (match.index >= this.minClauseChars) return match.index + match[0].length;
     }
-    return -1;
+    return cut;
   }
 }

@@ -18,7 +18,9 @@ const DAYPARTS: [RegExp, number][] = [
  * UTC says. Bare hours 1-7 without am/pm mean the afternoon: nobody books a 3 a.m. delivery.
  */
 export function resolveDeliverySlot(dateText: string, timeText: string | undefined, options: { now: Date; timezone: string }): DeliverySlot {
-  const text = [dateText, timeText].filter((part) => part && part.trim()).join(' ').trim();
+  // "at" keeps a bare hour ("tomorrow", "3") from reading as a day of the month.
+  const time = timeText?.trim().replace(/^at\s+/i, '');
+  const text = [dateText.trim(), time ? `at ${time}` : ''].filter(Boolean).join(' ');
   const now = DateTime.fromJSDate(options.now).setZone(options.timezone);
   if (!now.isValid) throw new Error(`unknown timezone ${options.timezone}`);
   const today = now.toISODate();

@@ -1,0 +1,212 @@
+import type { AgentRuntimeConfig } from '@codcall/agent-config';
+import { silentLogger } from '@codcall/logging';
+import type { CallAudioOutput } from '@codcall/media';
+import type { LanguageModel, LanguageModelDelta, LanguageModelRequest, Synthesizer, Transcriber, TranscriberStream, TranscriptEvent } from '../providers';
+import { AsyncQueue } from './async-queue';
+import { ConversationSession, type ConversationSessionOptions } from './conversation-session';
+
+const agent: AgentRuntimeConfig = {
+  agentName: 'cod',
+  welcomeMessage: 'Hello {name}, about order {order_id} to {city}.',
+  systemPrompt: 'You call {name} about {order_id}.',
+  language: 'en',
+  transcriber: { provider: 'offline', model: 'x', language: 'en', endpointingMs: 300 },
+  llm: { provider: 'offline', model: 'x', temperature: 0, maxTokens: 100 },
+  synthesizer: { provider: 'offline', model: 'x' },
+  carrier: 'sim',
+  timing: { repromptAfterSeconds: 0.15, hangupAfterSilenceSeconds: 0.4, maxCallSeconds: 30, replyDelayMs: 0, interruptionWords: 2 },
+  repromptMessage: 'Are you there?',
+  dtmfEnabled: true,
+  voicemail: { action: 'hangup' },
+  defaultTimezone: 'UTC',
+};
+
+class ScriptedTranscriber implements Transcriber {
+  readonly name = 'test:scripted';
+  readonly events = new AsyncQueue<TranscriptEvent>();
+  async open(): Promise<TranscriberStream> {
+    const events = this.events;
+    return { sendAudio: () => undefined, close: async () => events.close(), [Symbol.asyncIterator]: () => events[Symbol.asyncIterator]() };
+  }
+  say(text: string) {
+    this.events.push({ type: 'speech_started' });
+    this.events.push({ type: 'final', text, endOfTurn: true });
+  }
+}
+
+/** Answers each model request with the next scripted reply (text, then an optional tool call). */
+class ScriptedModel implements LanguageModel {
+  readonly name = 'test:scripted';
+  readonly requests: LanguageModelRequest[] = [];
+  constructor(private readonly replies: ({ text?: string; tool?: [string, Record<string, unknown>]; fail?: boolean; stallMs?: number } | undefined)[]) {}
+  async *stream(request: LanguageModelRequest): AsyncIterable<LanguageModelDelta> {
+    this.requests.push({ ...request, messages: [...request.messages] });
+    const reply = this.replies.shift() ?? { text: 'Goodbye.' };
+    if (reply.fail) throw new Error('model unavailable');
+    for (const word of (reply.text ?? '').split(/(?<= )/)) {
+      if (reply.stallMs) await new Promise((resolve) => setTimeout(resolve, reply.stallMs));
+      if (request.signal.aborted) return;
+      if (word) yield { type: 'text', text: word };
+    }
+    if (reply.tool) yield { type: 'tool_call', call: { id: `call_${this.requests.length}`, name: reply.tool[0], arguments: JSON.stringify(reply.tool[1]) } };
+  }
+}
+
+const synthesizer: Synthesizer = {
+  name: 'test:bytes',
+  async *synthesize(request) {
+    yield Buffer.alloc(request.text.length * 10, 0x55);
+  },
+};
+
+class RecordingOutput implements CallAudioOutput {
+  audioBytes = 0;
+  marks: string[] = [];
+  clears = 0;
+  sendAudio(mulaw: Buffer) {
+    this.audioBytes += mulaw.length;
+  }
+  sendMark(name: string) {
+    this.marks.push(name);
+  }
+  clear() {
+    this.clears++;
+  }
+}
+
+function setup(model: ScriptedModel, overrides: Partial<ConversationSessionOptions> = {}) {
+  const transcriber = new ScriptedTranscriber();
+  const output = new RecordingOutput();
+  const hangups: string[] = [];
+  const session = new ConversationSession({
+    callId: 'c1',
+    agent,
+    variables: { name: 'Priya', order_id: 'ORD3', city: 'Pune' },
+    timezone: 'Asia/Kolkata',
+    now: () => new Date(),
+    transcriber,
+    languageModel: model,
+    synthesizer,
+    output,
+    onHangup: (reason) => hangups.push(reason),
+    logger: silentLogger(),
+    ...overrides,
+  });
+  /** The carrier reports everything sent so far as played. */
+  const playAll = () => output.marks.splice(0).forEach((mark) => session.handleMark(mark));
+  return { session, transcriber, output, hangups, playAll };
+}
+
+const tick = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('ConversationSession', () => {
+  it('greets first with the row filled in, confirms, and hangs up only after the goodbye was played', async () => {
+    const model = new ScriptedModel([{ text: 'Thank you! Your order is confirmed. ', tool: ['confirm_order', {}] }]);
+    const { session, transcriber, output, hangups, playAll } = setup(model);
+    await session.start();
+    expect(output.audioBytes).toBeGreaterThan(0);
+    playAll();
+    transcriber.say('Yes, please deliver it.');
+    await tick();
+    expect(hangups).toEqual([]); // the goodbye is still playing
+    playAll();
+    const result = await session.result;
+    expect(hangups).toEqual(['confirmed']);
+    expect(result.outcome).toBe('confirmed');
+    expect(result.transcript.map((line) => [line.speaker, line.text])).toEqual([
+      ['agent', 'Hello Priya, about order ORD3 to Pune.'],
+      ['callee', 'Yes, please deliver it.'],
+      ['agent', 'Thank you! Your order is confirmed.'],
+    ]);
+    expect(model.requests[0].messages[0].content).toContain('You call Priya about ORD3.');
+    expect(model.requests[0].messages[0].content).toContain('city: Pune');
+    expect(model.requests[0].tools.map((tool) => tool.name)).toEqual(['confirm_order', 'cancel_order', 'reschedule_delivery', 'wrong_person', 'end_call']);
+    expect(result.turns).toHaveLength(1);
+  });
+
+  it('refuses a delivery day in the past, asks again, and records the corrected one', async () => {
+    const model = new ScriptedModel([
+      { text: 'Okay. ', tool: ['reschedule_delivery', { date: 'yesterday', time: '5 pm' }] },
+      { text: 'That day has passed. Which day suits you? ' },
+      { text: 'Done. ', tool: ['reschedule_delivery', { date: '2099-01-15', time: '10:30' }] },
+    ]);
+    const { session, transcriber, playAll } = setup(model);
+    await session.start();
+    playAll();
+    transcriber.say('Deliver it yesterday at 5');
+    await tick();
+    playAll();
+    expect(model.requests[1].messages.at(-1)).toMatchObject({ role: 'tool', content: expect.stringMatching(/in the past/) });
+    transcriber.say('January 15th 2099 at 10:30');
+    await tick();
+    playAll();
+    const result = await session.result;
+    expect(result).toMatchObject({ outcome: 'rescheduled', rescheduleDate: '2099-01-15', rescheduleTime: '10:30' });
+    expect(result.toolCalls.map((call) => call.name)).toEqual(['reschedule_delivery', 'reschedule_delivery']);
+  });
+
+  it('checks on a silent callee once, then ends the call as no_response', async () => {
+    const { session, output, hangups, playAll } = setup(new ScriptedModel([]));
+    await session.start();
+    playAll();
+    await tick(200);
+    expect(output.marks.length).toBeGreaterThan(0); // "Are you there?" was spoken
+    playAll();
+    await tick(400);
+    playAll();
+    const result = await session.result;
+    expect(result.outcome).toBe('no_response');
+    expect(result.transcript.some((line) => line.text === 'Are you there?')).toBe(true);
+    expect(hangups).toEqual(['no_response']);
+  });
+
+  it('records a callee who hangs up, without asking the carrier to hang up again', async () => {
+    const { session, hangups } = setup(new ScriptedModel([]));
+    await session.start();
+    session.handleStreamEnd();
+    expect((await session.result).outcome).toBe('callee_hung_up');
+    expect(hangups).toEqual([]);
+  });
+
+  it('apologises and ends as failed when the language model breaks', async () => {
+    const { session, transcriber, playAll } = setup(new ScriptedModel([{ fail: true }]));
+    await session.start();
+    playAll();
+    transcriber.say('Yes');
+    await tick();
+    playAll();
+    const result = await session.result;
+    expect(result.outcome).toBe('failed');
+    expect(result.reason).toMatch(/model unavailable/);
+  });
+
+  it('stops talking when the callee interrupts, and keeps only what was heard', async () => {
+    const model = new ScriptedModel([{ text: 'Let me tell you about delivery windows. They are long. Very long indeed. ', stallMs: 5 }, { text: 'Sure. ', tool: ['cancel_order', { reason: 'changed mind' }] }]);
+    const { session, transcriber, output, playAll } = setup(model);
+    await session.start();
+    playAll();
+    transcriber.say('What are the delivery windows?');
+    await tick(40); // the agent is mid-answer: some audio sent, marks not yet played
+    transcriber.events.push({ type: 'interim', text: 'no stop please' });
+    await tick();
+    expect(output.clears).toBe(1);
+    transcriber.say('Just cancel it, I changed my mind');
+    await tick();
+    playAll();
+    const result = await session.result;
+    expect(result).toMatchObject({ outcome: 'cancelled', cancelReason: 'changed mind' });
+    expect(result.transcript.find((line) => line.interrupted)?.speaker).toBe('agent');
+  });
+
+  it('takes keypad presses when the agent enables them', async () => {
+    const model = new ScriptedModel([{ text: 'Confirmed. ', tool: ['confirm_order', {}] }]);
+    const { session, playAll } = setup(model);
+    await session.start();
+    playAll();
+    session.handleDtmf('1');
+    await tick();
+    playAll();
+    expect((await session.result).outcome).toBe('confirmed');
+    expect(model.requests[0].messages.at(-1)?.content).toMatch(/pressed 1/);
+  });
+});
