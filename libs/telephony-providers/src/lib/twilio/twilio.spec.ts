@@ -1,0 +1,103 @@
+import { createHmac } from 'node:crypto';
+import { TwilioMediaStreamCodec, MediaStreamProtocolError } from './media-stream-codec';
+import { signTwilioRequest, verifyTwilioSignature } from './signature';
+import { mapTwilioStatus } from './status';
+import { buildTwimlStream } from './twiml';
+
+describe('Twilio Media Streams codec', () => {
+  it('reads the documented messages into call media events', () => {
+    const codec = new TwilioMediaStreamCodec();
+    expect(codec.parse(JSON.stringify({ event: 'connected', protocol: 'Call', version: '1.0.0' }))).toEqual([]);
+    expect(
+      codec.parse(
+        JSON.stringify({
+          event: 'start',
+          sequenceNumber: '1',
+          streamSid: 'MZ1',
+          start: { streamSid: 'MZ1', accountSid: 'AC1', callSid: 'CA1', tracks: ['inbound'], customParameters: { call_id: 'c1', token: 't' }, mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 } },
+        }),
+      ),
+    ).toEqual([{ type: 'start', streamId: 'MZ1', carrierCallId: 'CA1', parameters: { call_id: 'c1', token: 't' } }]);
+    const payload = Buffer.alloc(160, 0x7f);
+    expect(codec.parse(JSON.stringify({ event: 'media', sequenceNumber: '2', streamSid: 'MZ1', media: { track: 'inbound', chunk: '1', timestamp: '20', payload: payload.toString('base64') } }))).toEqual([
+      { type: 'audio', payload, timestampMs: 20 },
+    ]);
+    expect(codec.parse(JSON.stringify({ event: 'media', streamSid: 'MZ1', media: { track: 'outbound', payload: 'AA==' } }))).toEqual([]);
+    expect(codec.parse(JSON.stringify({ event: 'dtmf', streamSid: 'MZ1', dtmf: { track: 'inbound_track', digit: '1' } }))).toEqual([{ type: 'dtmf', digit: '1' }]);
+    expect(codec.parse(JSON.stringify({ event: 'mark', streamSid: 'MZ1', mark: { name: 'm1' } }))).toEqual([{ type: 'mark', name: 'm1' }]);
+    expect(codec.parse(JSON.stringify({ event: 'stop', streamSid: 'MZ1', stop: { accountSid: 'AC1', callSid: 'CA1' } }))).toEqual([{ type: 'stop' }]);
+  });
+
+  it('writes media, mark and clear for the stream it learnt from start', () => {
+    const codec = new TwilioMediaStreamCodec();
+    expect(() => codec.formatClear()).toThrow(MediaStreamProtocolError);
+    codec.parse(JSON.stringify({ event: 'start', start: { streamSid: 'MZ9', callSid: 'CA9' } }));
+    expect(JSON.parse(codec.formatAudio(Buffer.from([1, 2, 3])))).toEqual({ event: 'media', streamSid: 'MZ9', media: { payload: 'AQID' } });
+    expect(JSON.parse(codec.formatMark('m2'))).toEqual({ event: 'mark', streamSid: 'MZ9', mark: { name: 'm2' } });
+    expect(JSON.parse(codec.formatClear())).toEqual({ event: 'clear', streamSid: 'MZ9' });
+  });
+
+  it('rejects what is not the protocol', () => {
+    const codec = new TwilioMediaStreamCodec();
+    expect(() => codec.parse('not json')).toThrow(MediaStreamProtocolError);
+    expect(() => codec.parse(JSON.stringify({ event: 'hello' }))).toThrow(/unknown media stream event/);
+  });
+});
+
+describe('TwiML answer document', () => {
+  it('puts per-call data in Parameters, escaped', () => {
+    const { contentType, body } = buildTwimlStream({ streamUrl: 'wss://gw.example.com/media-stream/twilio', parameters: { call_id: 'c1', note: 'a&b"' } });
+    expect(contentType).toBe('text/xml');
+    expect(body).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?><Response><Connect><Stream url="wss://gw.example.com/media-stream/twilio">' +
+        '<Parameter name="call_id" value="c1"/><Parameter name="note" value="a&amp;b&quot;"/></Stream></Connect></Response>',
+    );
+  });
+
+  it('refuses a stream URL with a query string, which Twilio would drop', () => {
+    expect(() => buildTwimlStream({ streamUrl: 'wss://gw/media?call=1', parameters: {} })).toThrow(/query string/);
+    expect(() => buildTwimlStream({ streamUrl: 'https://gw/media', parameters: {} })).toThrow(/ws:\/\/ or wss:\/\//);
+  });
+});
+
+describe('X-Twilio-Signature', () => {
+  const url = 'https://gw.example.com/call/c1/status';
+  const params = { CallSid: 'CA1', CallStatus: 'busy', To: '+15551234567' };
+
+  it('matches the documented algorithm: base64 HMAC-SHA1 over the URL and the sorted parameters', () => {
+    const data = url + Object.keys(params).sort().map((key) => key + params[key as keyof typeof params]).join('');
+    const expected = createHmac('sha1', 'token').update(data).digest('base64');
+    expect(signTwilioRequest('token', url, params)).toBe(expected);
+    expect(verifyTwilioSignature('token', { method: 'POST', url, headers: { 'x-twilio-signature': expected }, params })).toBe(true);
+  });
+
+  it('fails for a wrong token, a changed parameter, another URL, or no header', () => {
+    const signature = signTwilioRequest('token', url, params);
+    expect(verifyTwilioSignature('other', { method: 'POST', url, headers: { 'x-twilio-signature': signature }, params })).toBe(false);
+    expect(verifyTwilioSignature('token', { method: 'POST', url, headers: { 'x-twilio-signature': signature }, params: { ...params, CallStatus: 'completed' } })).toBe(false);
+    expect(verifyTwilioSignature('token', { method: 'POST', url: url.replace('c1', 'c2'), headers: { 'x-twilio-signature': signature }, params })).toBe(false);
+    expect(verifyTwilioSignature('token', { method: 'POST', url, headers: {}, params })).toBe(false);
+  });
+});
+
+describe('Twilio statuses', () => {
+  it.each([
+    ['initiated', 'queued'],
+    ['ringing', 'ringing'],
+    ['in-progress', 'answered'],
+    ['completed', 'completed'],
+    ['busy', 'busy'],
+    ['no-answer', 'no_answer'],
+    ['failed', 'failed'],
+    ['canceled', 'canceled'],
+  ])('%s -> %s', (twilio, ours) => {
+    expect(mapTwilioStatus({ CallSid: 'CA1', CallStatus: twilio })?.state).toBe(ours);
+  });
+
+  it('reads answering-machine detection and the duration', () => {
+    expect(mapTwilioStatus({ CallSid: 'CA1', AnsweredBy: 'machine_end_beep' })).toEqual({ carrierCallId: 'CA1', answeredBy: 'machine' });
+    expect(mapTwilioStatus({ CallSid: 'CA1', AnsweredBy: 'human', CallStatus: 'in-progress' })?.answeredBy).toBe('human');
+    expect(mapTwilioStatus({ CallSid: 'CA1', CallStatus: 'completed', CallDuration: '42' })?.durationSeconds).toBe(42);
+    expect(mapTwilioStatus({ CallStatus: 'completed' })).toBeNull();
+  });
+});
