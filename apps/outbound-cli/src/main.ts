@@ -1,13 +1,8 @@
 import { runCli } from './app/cli';
+import { processDeps } from './app/cli-deps';
 
-void runCli(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-  onSignal: (handler) => {
-    process.on('SIGINT', () => handler('SIGINT'));
-    process.on('SIGTERM', () => handler('SIGTERM'));
-  },
-}).then((code) => {
+void runCli(process.argv.slice(2), processDeps()).then((code) => {
   process.exitCode = code;
+  // Idle keep-alive sockets or a pending log flush must not hold a finished CLI open.
+  setTimeout(() => process.exit(code), 2000).unref();
 });

@@ -47,29 +47,37 @@ export async function sendJson(request: HttpRequest): Promise<HttpAnswer> {
 }
 
 function unreachable(request: HttpRequest, error: unknown): ServiceUnreachableError {
-  if (error instanceof Error && error.name === 'TimeoutError') {
-    return new ServiceUnreachableError(request.service, request.baseUrl, `no answer within ${request.timeoutMs / 1000} s`, true, { cause: error });
-  }
+  const failure = (detail: string, mayHaveArrived: boolean) =>
+    new ServiceUnreachableError(request.service, request.baseUrl, detail, mayHaveArrived, { cause: error });
+  // Duck-typed, not instanceof: fetch's errors come from Node's own realm (and Jest runs tests in another).
+  if (errorLike(error)?.name === 'TimeoutError') return failure(`no answer within ${request.timeoutMs / 1000} s`, true);
   const code = networkErrorCode(error);
-  if (code && NOT_SENT[code]) return new ServiceUnreachableError(request.service, request.baseUrl, NOT_SENT[code], false, { cause: error });
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
+  if (code && NOT_SENT[code]) return failure(NOT_SENT[code], false);
+  const cause = errorLike(errorLike(error)?.cause);
   // fetch refuses some ports (e.g. 1, 6000) before connecting.
-  if (cause?.message === 'bad port') return new ServiceUnreachableError(request.service, request.baseUrl, 'port blocked by fetch', false, { cause: error });
-  const detail = code ? `connection lost: ${code}` : (cause?.message ?? (error instanceof Error ? error.message : String(error)));
-  return new ServiceUnreachableError(request.service, request.baseUrl, detail, true, { cause: error });
+  if (cause?.message === 'bad port') return failure('port blocked by fetch', false);
+  return failure(code ? `connection lost: ${code}` : (cause?.message ?? errorLike(error)?.message ?? String(error)), true);
+}
+
+interface ErrorLike {
+  name?: string;
+  message?: string;
+  code?: string;
+  cause?: unknown;
+  errors?: unknown[];
+}
+
+function errorLike(value: unknown): ErrorLike | undefined {
+  return typeof value === 'object' && value !== null ? (value as ErrorLike) : undefined;
 }
 
 /** undici wraps the socket error as `cause`; with several addresses it is an AggregateError. */
 function networkErrorCode(error: unknown): string | undefined {
-  const cause = error instanceof Error ? error.cause : undefined;
-  if (!(cause instanceof Error)) return undefined;
-  const code = (cause as NodeJS.ErrnoException).code;
-  if (code) return code;
-  if (cause instanceof AggregateError) {
-    const codes = cause.errors.map((inner) => (inner as NodeJS.ErrnoException).code).filter(Boolean);
-    if (codes.length && codes.every((c) => c === codes[0])) return codes[0];
-  }
-  return undefined;
+  const cause = errorLike(errorLike(error)?.cause);
+  if (!cause) return undefined;
+  if (typeof cause.code === 'string') return cause.code;
+  const codes = (cause.errors ?? []).map((inner) => errorLike(inner)?.code).filter((c): c is string => typeof c === 'string');
+  return codes.length && codes.every((c) => c === codes[0]) ? codes[0] : undefined;
 }
 
 function parseJson(text: string): unknown {

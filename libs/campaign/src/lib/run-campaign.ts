@@ -97,7 +97,11 @@ class CampaignRun {
   private readonly logger: Logger;
   private readonly startedAt = Date.now();
   private readonly byStatus: Record<string, number> = {};
-  private waiting: CallListRow[] = [];
+  /** Rows to dial in file order; `cursor` is the next one not yet taken. */
+  private queue: CallListRow[] = [];
+  private cursor = 0;
+  /** Rows passed over because their number was on a call at the time; taken first once it is free. */
+  private readonly deferred: CallListRow[] = [];
   private readonly numbersInFlight = new Set<string>();
   private inFlight = 0;
   private dialled = 0;
@@ -115,7 +119,7 @@ class CampaignRun {
     const total = repository.rows().length;
     const pending = repository.pendingRows();
     const invalid = pending.filter((row) => !row.phone.ok);
-    this.waiting = pending.filter((row) => row.phone.ok);
+    this.queue = pending.filter((row) => row.phone.ok);
     this.emit({ type: 'campaign-started', total, pending: pending.length, skippedFinal: total - pending.length, invalidNumbers: invalid.length });
     this.logger.info({ total, pending: pending.length, invalid: invalid.length, concurrency: this.concurrency }, 'campaign started');
 
@@ -127,7 +131,7 @@ class CampaignRun {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       await this.recordInvalidNumbers(invalid);
-      const workers = Math.min(this.concurrency, this.waiting.length);
+      const workers = Math.min(this.concurrency, this.queue.length);
       await Promise.all(Array.from({ length: workers }, () => this.work()));
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -160,20 +164,19 @@ class CampaignRun {
   }
 
   private async recordInvalidNumbers(rows: CallListRow[]): Promise<void> {
-    for (const row of rows) {
-      if (this.stopping) return;
-      if (row.phone.ok) continue;
-      const outcome: CallOutcome = { status: 'invalid_number', reason: row.phone.reason };
-      try {
-        await this.options.repository.record(row.key, { status: 'invalid_number' });
-      } catch (caught) {
-        const error = asError(caught);
+    if (this.stopping) return;
+    // Recorded together, so the repository can share one journal fsync between them.
+    const results = await Promise.allSettled(rows.map((row) => this.options.repository.record(row.key, { status: 'invalid_number' })));
+    results.forEach((result, i) => {
+      const row = rows[i];
+      if (result.status === 'rejected') {
+        const error = asError(result.reason);
         this.emit({ type: 'row-error', row, error });
         return this.stop(error);
       }
-      this.count(outcome.status);
-      this.emit({ type: 'row-finished', row, outcome });
-    }
+      this.count('invalid_number');
+      this.emit({ type: 'row-finished', row, outcome: { status: 'invalid_number', reason: row.phone.ok ? undefined : row.phone.reason } });
+    });
   }
 
   /** One dialling slot: takes the next row whose number is not already being called, until none is left. */
@@ -184,14 +187,21 @@ class CampaignRun {
         await this.callRow(row);
         continue;
       }
-      if (this.waiting.length === 0) return;
-      await this.callEnded.promise; // every remaining row's number is on a call right now
+      if (this.cursor >= this.queue.length && this.deferred.length === 0) return;
+      await this.callEnded.promise; // every row left has its number on a call right now
     }
   }
 
   private takeNextRow(): CallListRow | undefined {
-    const index = this.waiting.findIndex((row) => !this.numbersInFlight.has(e164(row)));
-    return index < 0 ? undefined : this.waiting.splice(index, 1)[0];
+    const free = (row: CallListRow) => !this.numbersInFlight.has(e164(row));
+    const waited = this.deferred.findIndex(free);
+    if (waited >= 0) return this.deferred.splice(waited, 1)[0];
+    while (this.cursor < this.queue.length) {
+      const row = this.queue[this.cursor++];
+      if (free(row)) return row;
+      this.deferred.push(row);
+    }
+    return undefined;
   }
 
   private async callRow(row: CallListRow): Promise<void> {
@@ -228,7 +238,7 @@ class CampaignRun {
     } catch (caught) {
       const error = asError(caught);
       if (!isAboutThisRow(error, callId)) {
-        log.warn({ err: error }, 'call lost; row left as it was');
+        log.warn({ err: error }, 'campaign-wide failure; row left as it was');
         this.emit({ type: 'row-error', row, error, callId });
         return this.stop(error);
       }

@@ -1,8 +1,6 @@
-import type { CallListRow, Outcome } from '@codcall/call-list';
+import { isFinalStatus, type CallListRow, type Outcome } from '@codcall/call-list';
 import type { CampaignCallList } from '../lib/run-campaign';
 
-/** The final statuses, as @codcall/call-list defines them; kept here so the fake has no runtime dependency. */
-const FINAL = new Set(['confirmed', 'cancelled', 'rescheduled', 'wrong_person', 'invalid_number', 'do_not_call']);
 const E164 = /^\+[1-9]\d{7,14}$/;
 
 export interface FakeRow {
@@ -42,7 +40,7 @@ export class InMemoryCallList implements CampaignCallList {
   }
 
   pendingRows(): CallListRow[] {
-    return this.list.filter((row) => !FINAL.has(row.status));
+    return this.list.filter((row) => !isFinalStatus(row.status));
   }
 
   async record(key: string, outcome: Outcome): Promise<void> {

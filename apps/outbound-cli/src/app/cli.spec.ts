@@ -1,0 +1,323 @@
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { silentLogger } from '@codcall/logging';
+// The campaign lib's fake services (to move to @codcall/test-support with the other fakes).
+import { FakeAgentApi, FakeGateway, unusedUrl, type FakeCallScript, type PlaceCallBody } from '../../../../libs/campaign/src/testing/fake-services';
+import { runCli } from './cli';
+import type { CliDeps, Signal } from './cli-deps';
+
+const AGENT = '11111111-1111-4111-8111-111111111111';
+
+const CSV = [
+  'name,recipient_phone_number,order_id,status,reschedule_date,reschedule_time,city',
+  'John Doe,+15551234567,ORD001,,,,Austin',
+  'Jane Smith,+15559876543,ORD002,,,,Boston',
+  'Priya Sharma,+919876543210,ORD003,,,,Mumbai',
+  'María García,+525512345678,ORD004,,,,Ciudad de México',
+  'Wrong Format,98765 43210,ORD005,,,,Pune',
+  'Already Done,+15551230000,ORD006,confirmed,,,Austin',
+  '',
+].join('\n');
+
+const CALLEES = {
+  '+15551234567': { answer: 'human', says: ['Yes, please deliver it.'] },
+  '+15559876543': { answer: 'human', says: ['Please cancel it.'] },
+  '+919876543210': { answer: 'human', says: ['Can you deliver it tomorrow at 3 pm?'] },
+  '+525512345678': { answer: 'no_answer' },
+};
+
+/** The gateway's simulator, reduced to what the callees above would lead to. */
+function simulatedOutcome(call: PlaceCallBody): FakeCallScript {
+  switch (call.recipient_phone_number) {
+    case '+15559876543':
+      return { outcome: { status: 'cancelled' } };
+    case '+919876543210':
+      return { outcome: { status: 'rescheduled', reschedule_date: '2031-05-06', reschedule_time: '15:00' } };
+    case '+525512345678':
+      return { outcome: { status: 'no_answer' } };
+    default:
+      return { outcome: { status: 'confirmed' } };
+  }
+}
+
+class Captured extends Writable {
+  text = '';
+  readonly columns = 200;
+  constructor(readonly isTTY = false) {
+    super();
+  }
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+describe('outbound-cli', () => {
+  let dir: string;
+  let csv: string;
+  let callees: string;
+  let gateway: FakeGateway;
+  let agentApi: FakeAgentApi;
+  let signals: EventEmitter;
+  let exits: number[];
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'outbound-cli-'));
+    csv = join(dir, 'call_list.csv');
+    callees = join(dir, 'callees.json');
+    writeFileSync(csv, CSV);
+    writeFileSync(callees, JSON.stringify(CALLEES));
+    agentApi = await new FakeAgentApi([AGENT]).start();
+    signals = new EventEmitter();
+    exits = [];
+  });
+
+  afterEach(async () => {
+    await gateway?.stop();
+    await agentApi.stop();
+  });
+
+  async function startGateway(options: ConstructorParameters<typeof FakeGateway>[0] = {}): Promise<FakeGateway> {
+    gateway = await new FakeGateway({ carriers: ['sim'], script: simulatedOutcome, ...options }).start();
+    return gateway;
+  }
+
+  function deps(overrides: Partial<CliDeps> & { tty?: boolean } = {}): CliDeps & { stdout: Captured; stderr: Captured } {
+    return {
+      env: { GATEWAY_URL: gateway?.url, AGENT_API_URL: agentApi.url },
+      cwd: dir,
+      stdout: new Captured(),
+      stderr: new Captured(overrides.tty),
+      onSignal: (listener) => {
+        signals.on('signal', listener);
+        return () => signals.off('signal', listener);
+      },
+      exitNow: (code) => void exits.push(code),
+      logger: silentLogger(),
+      pollSeconds: 5,
+      ...overrides,
+    } as CliDeps & { stdout: Captured; stderr: Captured };
+  }
+
+  async function cli(args: string[], overrides: Partial<CliDeps> & { tty?: boolean } = {}): Promise<Run> {
+    const d = deps(overrides);
+    const code = await runCli(args, d);
+    return { code, stdout: d.stdout.text, stderr: d.stderr.text };
+  }
+
+  describe('a campaign', () => {
+    it('given simulated callees, writes each outcome into the CSV and prints the summary', async () => {
+      await startGateway();
+      const run = await cli([`--agentId=${AGENT}`, '--csv', csv, '--simulate', callees, '--no-progress']);
+
+      expect(run.stderr).not.toMatch(/outbound-cli:/);
+      expect(run.code).toBe(0);
+      expect(readFileSync(csv, 'utf8')).toBe(
+        CSV.replace('ORD001,,,', 'ORD001,confirmed,,')
+          .replace('ORD002,,,', 'ORD002,cancelled,,')
+          .replace('ORD003,,,', 'ORD003,rescheduled,2031-05-06,15:00')
+          .replace('ORD004,,,', 'ORD004,no_answer,,')
+          .replace('ORD005,,,', 'ORD005,invalid_number,,'),
+      );
+      expect(gateway.received.every((call) => call.carrier === 'sim' && call.agent_id === AGENT)).toBe(true);
+      expect(gateway.received.find((call) => call.context['order_id'] === 'ORD004')?.simulation).toEqual({ answer: 'no_answer' });
+
+      expect(run.stdout).toMatch(/confirmed\s+\|\s+1\s+\|\s+20%/);
+      expect(run.stdout).toMatch(/rescheduled\s+\|\s+1/);
+      expect(run.stdout).toMatch(/invalid_number\s+\|\s+1/);
+      expect(run.stdout).toMatch(/total\s+\|\s+5\s+\|\s+100%/);
+      expect(run.stdout).toContain('1 already final, skipped');
+      expect(run.stdout).toContain(`CSV: ${csv}`);
+
+      // One plain line per finished row: masked phone, order id, status; never a whole number.
+      expect(run.stderr).toMatch(/ORD003 {2}\+91\*+10 {2}rescheduled to 2031-05-06 15:00/);
+      expect(run.stderr).toMatch(/ORD005 .* invalid_number/);
+      expect(run.stderr).not.toContain('+15551234567');
+    });
+
+    it('accepts --agent-id and --carrier, and defaults the CSV to ./call_list.csv', async () => {
+      await startGateway();
+      const run = await cli([`--agent-id=${AGENT}`, '--carrier', 'sim', '--no-progress']);
+      expect(run.code).toBe(0);
+      expect(readFileSync(csv, 'utf8')).toContain('ORD001,confirmed');
+      expect(gateway.received[0]).not.toHaveProperty('simulation');
+    });
+
+    it('shows a progress bar with the live tally when stderr is a terminal', async () => {
+      await startGateway();
+      const run = await cli([`--agentId=${AGENT}`, '--simulate', callees], { tty: true });
+      expect(run.code).toBe(0);
+      expect(run.stderr).toMatch(/5\/5 rows \| confirmed 1 · cancelled 1 · rescheduled 1 · no_answer 1 · invalid_number 1/);
+      expect(run.stderr).toContain('5 of 6 rows to process');
+    });
+
+    it('runs "start" when named, too', async () => {
+      await startGateway();
+      expect((await cli(['start', `--agentId=${AGENT}`, '--provider', 'sim', '--no-progress'])).code).toBe(0);
+    });
+  });
+
+  describe('bad input exits 2 with one clear line', () => {
+    beforeEach(() => startGateway());
+
+    it.each([
+      [[], 'outbound-cli: missing --agentId <id>: the agent_id that POST /agent returned\n'],
+      [['--agentId=a', '--concurrency', '0'], 'outbound-cli: --concurrency must be a whole number from 1 to 100, got "0"\n'],
+      [['--agentId=a', '--concurrency', 'many'], 'outbound-cli: --concurrency must be a whole number from 1 to 100, got "many"\n'],
+      [['--agentId=a', '--provider', 'skype'], 'outbound-cli: --provider must be one of twilio, plivo, sim, got "skype"\n'],
+      [['--agentId=a', '--simulate', 'x.json', '--provider', 'twilio'], "outbound-cli: --simulate dials through the gateway's simulator, so it cannot be combined with --provider twilio\n"],
+      [['--agentId=a', '--gateway-url', 'localhost:5002'], 'outbound-cli: --gateway-url must be an http(s) URL such as http://127.0.0.1:5002, got "localhost:5002"\n'],
+      [['--agentId=a', '--bogus'], "outbound-cli: unknown option '--bogus'\n"],
+    ])('%j', async (args, message) => {
+      const run = await cli(args);
+      expect(run).toEqual({ code: 2, stdout: '', stderr: message });
+      expect(gateway.received).toEqual([]);
+    });
+
+    it('names the number and the field that is wrong in the callee file', async () => {
+      writeFileSync(callees, JSON.stringify({ '+15551234567': { answer: 'human', says: 'Yes' } }));
+      const run = await cli([`--agentId=${AGENT}`, '--simulate', callees]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(`outbound-cli: ${callees}: +15551234567: says must be an array of non-empty strings, got "Yes"\n`);
+
+      writeFileSync(callees, JSON.stringify({ '+15551234567': { answer: 'maybe' } }));
+      expect((await cli([`--agentId=${AGENT}`, '--simulate', callees])).stderr).toContain('+15551234567: answer must be one of human, voicemail, no_answer, busy, failed (got "maybe")');
+    });
+
+    it('passes the CSV error on', async () => {
+      const run = await cli([`--agentId=${AGENT}`, '--csv', join(dir, 'missing.csv'), '--provider', 'sim']);
+      expect(run).toMatchObject({ code: 2, stderr: `outbound-cli: ${join(dir, 'missing.csv')}: no such file\n` });
+
+      writeFileSync(csv, 'name,phone\nJohn,+15551234567\n');
+      const missingColumns = await cli([`--agentId=${AGENT}`, '--provider', 'sim']);
+      expect(missingColumns.code).toBe(2);
+      expect(missingColumns.stderr).toMatch(/^outbound-cli: .*call_list\.csv.*recipient_phone_number/);
+    });
+
+    it('refuses an unknown agent, touching nothing', async () => {
+      const run = await cli(['--agentId=00000000-0000-4000-8000-000000000000', '--provider', 'sim']);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(
+        `outbound-cli: agent 00000000-0000-4000-8000-000000000000 not found at ${agentApi.url}: create it with POST ${agentApi.url}/agent and pass the agent_id it returns\n`,
+      );
+      expect(readFileSync(csv, 'utf8')).toBe(CSV);
+    });
+
+    it('refuses a carrier the gateway has not configured, saying how to fix it', async () => {
+      const run = await cli([`--agentId=${AGENT}`]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(
+        `outbound-cli: carrier twilio is not configured on the gateway at ${gateway.url} (configured: sim): set the gateway's TWILIO_* variables (see .env.example) and restart it, or use --provider sim / --simulate <callees.json>\n`,
+      );
+      expect(gateway.received).toEqual([]);
+    });
+  });
+
+  describe('an unreachable service exits 3, naming its URL', () => {
+    it('the gateway', async () => {
+      const url = await unusedUrl();
+      const run = await cli([`--agentId=${AGENT}`, '--provider', 'sim'], { env: { GATEWAY_URL: url, AGENT_API_URL: agentApi.url } });
+      expect(run.code).toBe(3);
+      expect(run.stderr).toBe(
+        `outbound-cli: telephony gateway is unreachable at ${url} (connection refused): start it (bash start.sh serve), or point --gateway-url or GATEWAY_URL at it\n`,
+      );
+      expect(readFileSync(csv, 'utf8')).toBe(CSV);
+    });
+
+    it('agent-api, given by option over the environment', async () => {
+      await startGateway();
+      const url = await unusedUrl();
+      const run = await cli([`--agentId=${AGENT}`, '--provider', 'sim', '--agent-api-url', url]);
+      expect(run.code).toBe(3);
+      expect(run.stderr).toContain(`agent-api is unreachable at ${url} (connection refused)`);
+    });
+  });
+
+  it('when the gateway goes away mid-campaign, shows what was recorded and exits 3', async () => {
+    await startGateway({ script: (call) => (call.context['order_id'] === 'ORD001' ? { outcome: { status: 'confirmed' } } : { hold: true }) });
+    const d = deps({ gatewayClientOptions: { pollRetryDelaysMs: [10], connectRetryDelaysMs: [10] } });
+    const running = runCli([`--agentId=${AGENT}`, '--provider', 'sim', '--concurrency', '1', '--no-progress'], d);
+    await gateway.placed(2);
+    await gateway.stop();
+
+    expect(await running).toBe(3);
+    expect(d.stdout.text).toContain('Campaign stopped early');
+    expect(d.stdout.text).toMatch(/confirmed\s+\|\s+1/);
+    expect(d.stderr.text).toMatch(/ORD002 .* left as it was: telephony gateway is unreachable/);
+    expect(d.stderr.text).toContain(`outbound-cli: telephony gateway is unreachable at ${gateway.url}`);
+    expect(readFileSync(csv, 'utf8')).toBe(CSV.replace('ORD001,,,', 'ORD001,confirmed,,').replace('ORD005,,,', 'ORD005,invalid_number,,'));
+  });
+
+  describe('Ctrl-C', () => {
+    it('stops dialling, waits for the calls in flight, records them, and exits 130', async () => {
+      await startGateway({ script: () => ({ hold: true }) });
+      const d = deps();
+      const running = runCli([`--agentId=${AGENT}`, '--provider', 'sim', '--concurrency', '2', '--no-progress'], d);
+      const [first, second] = await gateway.placed(2);
+
+      signals.emit('signal', 'SIGINT' satisfies Signal);
+      expect(d.stderr.text).toContain('Stopping: no new calls will be dialled; waiting for 2 calls in flight to finish. Press Ctrl-C again');
+      gateway.finish(first, { status: 'confirmed' });
+      gateway.finish(second, { status: 'busy' });
+
+      expect(await running).toBe(130);
+      expect(exits).toEqual([]);
+      expect(readFileSync(csv, 'utf8')).toBe(
+        CSV.replace('ORD001,,,', 'ORD001,confirmed,,').replace('ORD002,,,', 'ORD002,busy,,').replace('ORD005,,,', 'ORD005,invalid_number,,'),
+      );
+      expect(gateway.received).toHaveLength(2);
+      expect(d.stdout.text).toContain('Campaign interrupted');
+      expect(d.stdout.text).toContain('2 left as they were');
+    });
+
+    it('a second signal leaves at once with the signal\'s exit code', async () => {
+      await startGateway({ script: () => ({ hold: true }) });
+      const d = deps();
+      const running = runCli([`--agentId=${AGENT}`, '--provider', 'sim', '--concurrency', '1', '--no-progress'], d);
+      const [first] = await gateway.placed(1);
+
+      signals.emit('signal', 'SIGTERM' satisfies Signal);
+      signals.emit('signal', 'SIGTERM' satisfies Signal);
+      expect(exits).toEqual([143]);
+      expect(d.stderr.text).toContain('quitting now; 1 call still in flight will not be recorded; outcomes already received are kept');
+
+      gateway.finish(first, { status: 'confirmed' }); // let the in-process run end
+      expect(await running).toBe(143);
+    });
+  });
+
+  describe('report', () => {
+    it('counts the rows per status, as a table or JSON', async () => {
+      writeFileSync(csv, CSV.replace('ORD001,,,', 'ORD001,confirmed,,').replace('ORD002,,,', 'ORD002,no_answer,,'));
+
+      const table = await cli(['report']);
+      expect(table.code).toBe(0);
+      expect(table.stdout).toMatch(/confirmed\s+\|\s+2\s+\|\s+33%/);
+      expect(table.stdout).toMatch(/no_answer\s+\|\s+1/);
+      expect(table.stdout).toMatch(/\(not called\)\s+\|\s+3/);
+
+      const json = await cli(['report', '--json', '--csv', csv]);
+      expect(JSON.parse(json.stdout)).toEqual({ csv, rows: 6, byStatus: { confirmed: 2, no_answer: 1 }, notCalled: 3 });
+    });
+
+    it('exits 2 on a CSV it cannot read', async () => {
+      expect(await cli(['report', '--csv', 'nope.csv'])).toEqual({ code: 2, stdout: '', stderr: `outbound-cli: ${join(dir, 'nope.csv')}: no such file\n` });
+    });
+  });
+
+  it('--help lists the options and exits 0', async () => {
+    const run = await cli(['start', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('--agentId <id>');
+    expect(run.stdout).toContain('--simulate <callees.json>');
+  });
+});

@@ -1,0 +1,113 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FakeGateway, unusedUrl } from '../testing/fake-services';
+import { GatewayRequestError, ServiceUnreachableError } from './errors';
+import { HttpGatewayClient, type PlaceCallRequest } from './gateway-client';
+
+const CALL: PlaceCallRequest = { agentId: 'a1', to: '+15551234567', context: { order_id: 'ORD001' }, carrier: 'sim' };
+
+describe('HttpGatewayClient', () => {
+  const servers: Server[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => (server.closeAllConnections(), server.close(resolve)))));
+  });
+
+  function serve(handler: (req: IncomingMessage, res: ServerResponse) => void, port = 0): Promise<string> {
+    return new Promise((resolve) => {
+      const server = createServer(handler).listen(port, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+      servers.push(server);
+    });
+  }
+
+  describe('placeCall never dials twice', () => {
+    it('does not re-send a POST /call that reached the gateway and got no answer in time', async () => {
+      let received = 0;
+      const url = await serve(() => void received++); // never answers
+      const client = new HttpGatewayClient(url, { requestTimeoutMs: 200, connectRetryDelaysMs: [10, 10] });
+
+      const error = await client.placeCall(CALL).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(ServiceUnreachableError);
+      expect(error).toMatchObject({ requestMayHaveArrived: true, url });
+      expect((error as Error).message).toBe(`telephony gateway is unreachable at ${url} (no answer within 0.2 s)`);
+      expect(received).toBe(1);
+    });
+
+    it('does not re-send when the connection drops after the request was sent', async () => {
+      let received = 0;
+      const url = await serve((req) => {
+        received++;
+        req.socket.destroy();
+      });
+      const error = await new HttpGatewayClient(url, { connectRetryDelaysMs: [10, 10] }).placeCall(CALL).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'ServiceUnreachableError', requestMayHaveArrived: true });
+      expect(received).toBe(1);
+    });
+
+    it('re-sends when the connection was refused, so nothing reached the gateway', async () => {
+      const url = await unusedUrl();
+      const port = Number(new URL(url).port);
+      let received = 0;
+      setTimeout(() => {
+        void serve((_req, res) => {
+          received++;
+          res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ call_id: 'c-1', state: 'queued' }));
+        }, port);
+      }, 100);
+
+      const placed = await new HttpGatewayClient(url, { connectRetryDelaysMs: [150, 300, 600] }).placeCall(CALL);
+
+      expect(placed).toEqual({ callId: 'c-1', state: 'queued' });
+      expect(received).toBe(1);
+    });
+
+    it('gives up after the last retry with the URL and "connection refused"', async () => {
+      const url = await unusedUrl();
+      const error = await new HttpGatewayClient(url, { connectRetryDelaysMs: [5, 5] }).placeCall(CALL).catch((e: unknown) => e);
+      expect((error as Error).message).toBe(`telephony gateway is unreachable at ${url} (connection refused)`);
+      expect(error).toMatchObject({ requestMayHaveArrived: false });
+    });
+  });
+
+  it("turns the gateway's validation messages into a GatewayRequestError", async () => {
+    const url = await serve((_req, res) =>
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ statusCode: 400, message: ['recipient_phone_number must be E.164', 'carrier must be one of twilio, plivo, sim'] })),
+    );
+    const error = await new HttpGatewayClient(url).placeCall(CALL).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GatewayRequestError);
+    expect(error).toMatchObject({ status: 400, reason: 'recipient_phone_number must be E.164; carrier must be one of twilio, plivo, sim' });
+  });
+
+  it('reports the carriers the gateway can use', async () => {
+    const gateway = await new FakeGateway({ carriers: ['sim', 'twilio'] }).start();
+    try {
+      await expect(new HttpGatewayClient(gateway.url + '/').health()).resolves.toEqual({ status: 'ok', carriers: ['sim', 'twilio'] });
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it('maps the long-poll answer, outcome included', async () => {
+    const url = await serve((req, res) => {
+      expect(req.url).toBe('/call/c-1?wait=60');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({ call_id: 'c-1', state: 'completed', carrier: 'sim', outcome: { status: 'rescheduled', reschedule_date: '2031-01-02', reschedule_time: '15:00' }, duration_seconds: 31, transcript: [] }),
+      );
+    });
+    await expect(new HttpGatewayClient(url).waitForCall('c-1', 120)).resolves.toEqual({
+      callId: 'c-1',
+      state: 'completed',
+      durationSeconds: 31,
+      outcome: { status: 'rescheduled', reschedule_date: '2031-01-02', reschedule_time: '15:00' },
+    });
+  });
+
+  it.each([
+    [{ call_id: 'c-1', state: 'completed' }, 'the call completed without an outcome'],
+    [{ call_id: 'c-1', state: 'completed', outcome: { status: 'maybe' } }, 'unknown outcome status "maybe"'],
+    [{ call_id: 'c-1', state: 'dialling' }, 'unknown call state "dialling"'],
+  ])('refuses a call view it cannot trust: %j', async (body, reason) => {
+    const url = await serve((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)));
+    await expect(new HttpGatewayClient(url).waitForCall('c-1', 1)).rejects.toMatchObject({ name: 'GatewayRequestError', reason });
+  });
+});
