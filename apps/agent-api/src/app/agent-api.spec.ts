@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { createAgentApiApp } from './bootstrap';
 
+/** Test responses are whatever JSON the API sent; the assertions check their shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const json = async (response: Response | Promise<Response>): Promise<any> => (await response).json();
+
 const seedText = readFileSync(join(__dirname, '../../../../agent_data/cod_confirmation_agent.json'), 'utf8');
 
 async function start(dataDir: string): Promise<{ app: INestApplication; url: string }> {
@@ -29,22 +33,22 @@ describe('agent API', () => {
   it('creates the shipped COD agent and answers exactly as Bolna does', async () => {
     const response = await send('POST', '/agent', seedText);
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = await json(response);
     expect(Object.keys(body).sort()).toEqual(['agent_id', 'state']);
     expect(body.state).toBe('created');
     expect(body.agent_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(await (await send('GET', `/agent/${body.agent_id}`)).json()).toEqual(JSON.parse(seedText));
+    expect(await json(send('GET', `/agent/${body.agent_id}`))).toEqual(JSON.parse(seedText));
   });
 
   it('lists, replaces, serves the runtime config, and deletes', async () => {
-    const { agent_id } = await (await send('POST', '/agent', seedText)).json();
+    const { agent_id } = await json(send('POST', '/agent', seedText));
     const changed = JSON.parse(seedText);
     changed.agent_config.agent_name = 'cod_v2';
-    expect(await (await send('PUT', `/agent/${agent_id}`, JSON.stringify(changed))).json()).toEqual({ agent_id, state: 'updated' });
-    expect((await (await send('GET', '/agents')).json()).agents).toEqual([expect.objectContaining({ agent_id, agent_name: 'cod_v2' })]);
-    expect((await (await send('GET', '/all')).json()).agents[0].data.agent_config.agent_name).toBe('cod_v2');
-    expect((await (await send('GET', `/agent/${agent_id}/runtime`)).json()).agentName).toBe('cod_v2');
-    expect(await (await send('DELETE', `/agent/${agent_id}`)).json()).toEqual({ agent_id, state: 'deleted' });
+    expect(await json(send('PUT', `/agent/${agent_id}`, JSON.stringify(changed)))).toEqual({ agent_id, state: 'updated' });
+    expect((await json(send('GET', '/agents'))).agents).toEqual([expect.objectContaining({ agent_id, agent_name: 'cod_v2' })]);
+    expect((await json(send('GET', '/all'))).agents[0].data.agent_config.agent_name).toBe('cod_v2');
+    expect((await json(send('GET', `/agent/${agent_id}/runtime`))).agentName).toBe('cod_v2');
+    expect(await json(send('DELETE', `/agent/${agent_id}`))).toEqual({ agent_id, state: 'deleted' });
     expect((await send('GET', `/agent/${agent_id}`)).status).toBe(404);
     expect((await send('DELETE', `/agent/${agent_id}`)).status).toBe(404);
   });
@@ -55,7 +59,7 @@ describe('agent API', () => {
     delete bad.agent_config.agent_welcome_message;
     const response = await send('POST', '/agent', JSON.stringify(bad));
     expect(response.status).toBe(400);
-    const body = await response.json();
+    const body = await json(response);
     expect(body.message).toBe('agent JSON is invalid');
     expect(body.errors.map((e: { path: string }) => e.path)).toEqual(
       expect.arrayContaining(['agent_config.agent_welcome_message', 'agent_config.tasks.0.tools_config.llm_agent.llm_config.max_tokens']),
@@ -67,13 +71,13 @@ describe('agent API', () => {
   it('keeps unknown fields as sent and reports them', async () => {
     const agent = JSON.parse(seedText);
     agent.agent_config.webhook_url = 'https://example.com/hook';
-    const body = await (await send('POST', '/agent', JSON.stringify(agent))).json();
+    const body = await json(send('POST', '/agent', JSON.stringify(agent)));
     expect(body.unknown_fields).toEqual(['agent_config.webhook_url']);
-    expect((await (await send('GET', `/agent/${body.agent_id}`)).json()).agent_config.webhook_url).toBe('https://example.com/hook');
+    expect((await json(send('GET', `/agent/${body.agent_id}`))).agent_config.webhook_url).toBe('https://example.com/hook');
   });
 
   it('keeps agents across a restart', async () => {
-    const { agent_id } = await (await send('POST', '/agent', seedText)).json();
+    const { agent_id } = await json(send('POST', '/agent', seedText));
     await app.close();
     ({ app, url } = await start(dataDir));
     expect((await send('GET', `/agent/${agent_id}`)).status).toBe(200);

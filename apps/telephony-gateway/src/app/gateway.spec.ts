@@ -12,6 +12,10 @@ import { createGatewayApp } from './bootstrap';
 import { loadGatewayConfig, type GatewayConfig } from './config';
 import { AgentNotFoundError } from './http-agent-source';
 
+/** Test responses are whatever JSON the API sent; the assertions check their shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const json = async (response: Response | Promise<Response>): Promise<any> => (await response).json();
+
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
@@ -55,38 +59,38 @@ describe('telephony gateway edges', () => {
     fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   it('lists the carriers it can dial through', async () => {
-    const health = await (await fetch(`${base}/health`)).json();
+    const health = await json(fetch(`${base}/health`));
     expect(health).toEqual({ status: 'ok', carriers: ['sim'] });
   });
 
   it('refuses a malformed call request, naming the field', async () => {
     const response = await post('/call', { agent_id: 'cod', recipient_phone_number: '98765', carrier: 'sim' });
     expect(response.status).toBe(400);
-    expect(JSON.stringify(await response.json())).toContain('recipient_phone_number must be an E.164 number');
+    expect(JSON.stringify(await json(response))).toContain('recipient_phone_number must be an E.164 number');
   });
 
   it('answers 404 for an unknown agent and 503 for a carrier without credentials', async () => {
     expect((await post('/call', { agent_id: 'nope', recipient_phone_number: '+15551234567', carrier: 'sim' })).status).toBe(404);
     const twilio = await post('/call', { agent_id: 'cod', recipient_phone_number: '+15551234567', carrier: 'twilio' });
     expect(twilio.status).toBe(503);
-    expect((await twilio.json()).message).toMatch(/carrier twilio is not configured/);
+    expect((await json(twilio)).message).toMatch(/carrier twilio is not configured/);
   });
 
   it('rejects a simulated callee that makes no sense', async () => {
     const response = await post('/call', { agent_id: 'cod', recipient_phone_number: '+15551234567', carrier: 'sim', simulation: { answer: 'maybe' } });
     expect(response.status).toBe(400);
-    expect((await response.json()).message).toMatch(/answer must be one of/);
+    expect((await json(response)).message).toMatch(/answer must be one of/);
   });
 
   it('ignores webhooks without a valid signature and accepts signed ones', async () => {
-    const { call_id } = await (await post('/call', { agent_id: 'cod', recipient_phone_number: '+15551234567', carrier: 'sim', simulation: { answer: 'busy', ringSeconds: 30 } })).json();
+    const { call_id } = await json(post('/call', { agent_id: 'cod', recipient_phone_number: '+15551234567', carrier: 'sim', simulation: { answer: 'busy', ringSeconds: 30 } }));
     const url = `${base}/call/${call_id}/status`;
     const params = { CallSid: 'CAforged', CallStatus: 'completed' };
     const forged = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'bm9wZQ==' }, body: new URLSearchParams(params) });
     expect(forged.status).toBe(403);
     const unsigned = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params) });
     expect(unsigned.status).toBe(403);
-    expect((await (await fetch(`${base}/call/${call_id}`)).json()).state).not.toBe('completed');
+    expect((await json(fetch(`${base}/call/${call_id}`))).state).not.toBe('completed');
 
     const answer = await fetch(`${base}/call/${call_id}/answer`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signTwilioRequest('sim-secret-for-the-tests', `${base}/call/${call_id}/answer`, {}) } });
     expect(answer.status).toBe(200);
@@ -98,7 +102,7 @@ describe('telephony gateway edges', () => {
   });
 
   it('closes a media stream that carries no valid token with a policy-violation code', async () => {
-    const { call_id } = await (await post('/call', { agent_id: 'cod', recipient_phone_number: '+15551234567', carrier: 'sim', simulation: { answer: 'busy', ringSeconds: 30 } })).json();
+    const { call_id } = await json(post('/call', { agent_id: 'cod', recipient_phone_number: '+15551234567', carrier: 'sim', simulation: { answer: 'busy', ringSeconds: 30 } }));
     const socket = new WebSocket(`${base.replace('http', 'ws')}/media-stream/sim`);
     await new Promise((resolve) => socket.once('open', resolve));
     const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
@@ -108,8 +112,8 @@ describe('telephony gateway edges', () => {
   });
 
   it('long-polls a call until it ends with the carrier’s outcome', async () => {
-    const { call_id } = await (await post('/call', { agent_id: 'cod', recipient_phone_number: '+15551234567', carrier: 'sim', simulation: { answer: 'busy', ringSeconds: 0.2 } })).json();
-    const view = await (await fetch(`${base}/call/${call_id}?wait=10`)).json();
+    const { call_id } = await json(post('/call', { agent_id: 'cod', recipient_phone_number: '+15551234567', carrier: 'sim', simulation: { answer: 'busy', ringSeconds: 0.2 } }));
+    const view = await json(fetch(`${base}/call/${call_id}?wait=10`));
     expect(view).toMatchObject({ call_id, state: 'completed', outcome: { status: 'busy' } });
   });
 });
