@@ -1,1 +1,4 @@
-// Public surface of @codcall/test-support.
+// Test doubles shared by tests and benchmarks: local servers that speak our services' real HTTP
+// APIs (so real clients are exercised), and an in-memory call list.
+export * from './lib/fake-codcall-services';
+export * from './lib/in-memory-call-list';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { silentLogger } from '@codcall/logging';
 // The campaign lib's fake services (to move to @codcall/test-support with the other fakes).
-import { FakeAgentApi, FakeGateway, unusedUrl, type FakeCallScript, type PlaceCallBody } from '../../../../libs/campaign/src/testing/fake-services';
+import { FakeAgentApi, FakeGateway, unusedUrl, type FakeCallScript, type PlaceCallBody } from '@codcall/test-support';
 import { runCli } from './cli';
 import type { CliDeps, Signal } from './cli-deps';
 

@@ -1,4 +1,4 @@
-import { FakeAgentApi, unusedUrl } from '../testing/fake-services';
+import { FakeAgentApi, unusedUrl } from '@codcall/test-support';
 import { AgentApiClient } from './agent-api-client';
 import { AgentNotFoundError, ServiceUnreachableError } from './errors';
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FakeGateway, unusedUrl } from '../testing/fake-services';
+import { FakeGateway, unusedUrl } from '@codcall/test-support';
 import { GatewayRequestError, ServiceUnreachableError } from './errors';
 import { HttpGatewayClient, type PlaceCallRequest } from './gateway-client';
 

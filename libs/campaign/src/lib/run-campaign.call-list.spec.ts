@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CallListRepository } from '@codcall/call-list';
-import { FakeGateway } from '../testing/fake-services';
+import { FakeGateway } from '@codcall/test-support';
 import { HttpGatewayClient } from './gateway-client';
 import { runCampaign } from './run-campaign';
 

@@ -1,5 +1,4 @@
-import { FakeGateway, unusedUrl, type FakeCallScript, type PlaceCallBody } from '../testing/fake-services';
-import { InMemoryCallList } from '../testing/in-memory-call-list';
+import { FakeGateway, InMemoryCallList, unusedUrl, type FakeCallScript, type PlaceCallBody } from '@codcall/test-support';
 import { CampaignOptionsError, GatewayRequestError, ServiceUnreachableError } from './errors';
 import { HttpGatewayClient } from './gateway-client';
 import { CampaignStoppedError, runCampaign, type CampaignEvent, type CampaignOptions } from './run-campaign';

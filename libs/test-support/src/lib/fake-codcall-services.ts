@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 
 /*
  * Test doubles for the services a campaign talks to, speaking their real HTTP APIs on port 0 so the
- * real HTTP clients are exercised. (They belong in @codcall/test-support once that lib takes them.)
+ * real HTTP clients are exercised. Shared by the campaign's and the CLI's tests.
  */
 
 /** The body of POST /call as the gateway receives it. */

@@ -1,5 +1,5 @@
 import { isFinalStatus, type CallListRow, type Outcome } from '@codcall/call-list';
-import type { CampaignCallList } from '../lib/run-campaign';
+import type { CampaignCallList } from '@codcall/campaign';
 
 const E164 = /^\+[1-9]\d{7,14}$/;
 
