@@ -17,8 +17,9 @@ die() { echo "start.sh: $*" >&2; exit 1; }
 [ -f .env ] && { set -a; . ./.env; set +a; }
 [ -d node_modules ] || npm ci --no-audit --no-fund
 echo "Building the apps..." >&2
-npx nx run-many -t build -p agent-api telephony-gateway outbound-cli --outputStyle=static >/dev/null \
-  || die "build failed: run 'npx nx run-many -t build' to see why"
+mkdir -p runs
+npx nx run-many -t build -p agent-api telephony-gateway outbound-cli --outputStyle=static >runs/build.log 2>&1 \
+  || { tail -30 runs/build.log >&2; die "build failed (full log: runs/build.log)"; }
 
 AGENT_API_MAIN=dist/apps/agent-api/apps/agent-api/src/main.js
 GATEWAY_MAIN=dist/apps/telephony-gateway/apps/telephony-gateway/src/main.js
