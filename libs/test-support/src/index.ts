@@ -2,3 +2,4 @@
 // APIs (so real clients are exercised), and an in-memory call list.
 export * from './lib/fake-codcall-services';
 export * from './lib/in-memory-call-list';
+export * from './lib/sample-agent';

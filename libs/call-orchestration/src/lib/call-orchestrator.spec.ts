@@ -1,29 +1,15 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AgentRuntimeConfig } from '@codcall/agent-config';
 import type { ConversationResult } from '@codcall/conversation-engine';
 import { silentLogger } from '@codcall/logging';
+import { sampleRuntimeAgent } from '@codcall/test-support';
 import type { CallMediaEvent } from '@codcall/media';
 import type { Carrier, CarrierStatusUpdate, MediaStreamCodec, PlaceCallRequest } from '@codcall/telephony-providers';
 import { CallOrchestrator, POLICY_VIOLATION, type ConversationInput, type MediaSocket } from './call-orchestrator';
 import { StreamTokenSigner } from './stream-token';
 
-const agent: AgentRuntimeConfig = {
-  agentName: 'cod',
-  welcomeMessage: 'Hello {name}',
-  systemPrompt: 'You confirm orders.',
-  language: 'en',
-  transcriber: { provider: 'deepgram', model: 'nova-3', language: 'en', endpointingMs: 300 },
-  llm: { provider: 'openai', model: 'gpt-4o-mini', temperature: 0.2, maxTokens: 150 },
-  synthesizer: { provider: 'elevenlabs', model: 'eleven_flash_v2_5' },
-  carrier: 'twilio',
-  timing: { repromptAfterSeconds: 6, hangupAfterSilenceSeconds: 15, maxCallSeconds: 120, replyDelayMs: 0, interruptionWords: 2 },
-  repromptMessage: 'Are you still there?',
-  dtmfEnabled: false,
-  voicemail: { action: 'hangup' },
-  defaultTimezone: 'UTC',
-};
+const agent = sampleRuntimeAgent({ welcomeMessage: 'Hello {name}', systemPrompt: 'You confirm orders.', carrier: 'twilio', timing: { repromptAfterSeconds: 6, hangupAfterSilenceSeconds: 15, maxCallSeconds: 120, replyDelayMs: 0, interruptionWords: 2 } });
 
 /** A carrier whose wire format is plain JSON of our own events: enough to drive the orchestrator. */
 class ScriptedCarrier implements Carrier {

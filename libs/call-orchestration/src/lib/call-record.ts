@@ -1,18 +1,10 @@
+import type { OutcomeStatus } from '@codcall/call-list';
 import type { CarrierName } from '@codcall/telephony-providers';
 
 export type CallState = 'queued' | 'ringing' | 'in_progress' | 'completed';
 
-/** What a finished call means for its CSV row. */
-export type CallStatus =
-  | 'confirmed'
-  | 'cancelled'
-  | 'rescheduled'
-  | 'wrong_person'
-  | 'no_answer'
-  | 'busy'
-  | 'failed'
-  | 'voicemail'
-  | 'no_response';
+/** What a finished call means for its CSV row: a CSV status that a call can produce. */
+export type CallStatus = Exclude<OutcomeStatus, 'invalid_number' | 'do_not_call'>;
 
 export interface CallOutcome {
   status: CallStatus;

@@ -1,4 +1,4 @@
-import type { OutcomeStatus } from '@codcall/call-list';
+import { OUTCOME_STATUSES, type OutcomeStatus } from '@codcall/call-list';
 import { GatewayRequestError, ServiceUnreachableError } from './errors';
 import { isObject, messageOf, sendJson, trimSlash, type FetchLike } from './http';
 
@@ -58,20 +58,6 @@ export interface CallView {
   recording?: string;
   durationSeconds?: number;
 }
-
-const OUTCOME_STATUSES = [
-  'confirmed',
-  'cancelled',
-  'rescheduled',
-  'wrong_person',
-  'no_answer',
-  'busy',
-  'failed',
-  'voicemail',
-  'no_response',
-  'invalid_number',
-  'do_not_call',
-] as const satisfies readonly OutcomeStatus[];
 
 /** The gateway's HTTP API as the campaign uses it. */
 export interface GatewayClient {

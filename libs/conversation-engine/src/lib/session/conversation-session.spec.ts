@@ -1,25 +1,11 @@
-import type { AgentRuntimeConfig } from '@codcall/agent-config';
 import { silentLogger } from '@codcall/logging';
+import { sampleRuntimeAgent } from '@codcall/test-support';
 import type { CallAudioOutput } from '@codcall/media';
 import type { LanguageModel, LanguageModelDelta, LanguageModelRequest, Synthesizer, Transcriber, TranscriberStream, TranscriptEvent } from '../providers';
 import { AsyncQueue } from './async-queue';
 import { ConversationSession, type ConversationSessionOptions } from './conversation-session';
 
-const agent: AgentRuntimeConfig = {
-  agentName: 'cod',
-  welcomeMessage: 'Hello {name}, about order {order_id} to {city}.',
-  systemPrompt: 'You call {name} about {order_id}.',
-  language: 'en',
-  transcriber: { provider: 'offline', model: 'x', language: 'en', endpointingMs: 300 },
-  llm: { provider: 'offline', model: 'x', temperature: 0, maxTokens: 100 },
-  synthesizer: { provider: 'offline', model: 'x' },
-  carrier: 'sim',
-  timing: { repromptAfterSeconds: 0.15, hangupAfterSilenceSeconds: 0.4, maxCallSeconds: 30, replyDelayMs: 0, interruptionWords: 2 },
-  repromptMessage: 'Are you there?',
-  dtmfEnabled: true,
-  voicemail: { action: 'hangup' },
-  defaultTimezone: 'UTC',
-};
+const agent = sampleRuntimeAgent();
 
 class ScriptedTranscriber implements Transcriber {
   readonly name = 'test:scripted';
