@@ -8,3 +8,4 @@ export * from './lib/offline/rule-based-policy';
 export * from './lib/offline/espeak-synthesizer';
 export * from './lib/offline/tone-synthesizer';
 export * from './lib/provider-selection';
+export * from './lib/greeting-cache';

@@ -1,5 +1,5 @@
-import { CallOrchestrator, StreamTokenSigner, type AgentSource, type ConversationFactory } from '@codcall/call-orchestration';
-import { ConversationSession, createOfflineSynthesizer, selectProviders } from '@codcall/conversation-engine';
+import { CallOrchestrator, StreamTokenSigner, type AgentSource, type ConversationFactory, type ConversationInput } from '@codcall/call-orchestration';
+import { ConversationSession, createOfflineSynthesizer, PreparedSpeech, selectProviders, welcomeSpeechRequests, type Synthesizer } from '@codcall/conversation-engine';
 import { createLogger, type Logger } from '@codcall/logging';
 import { SpeechSideChannel } from '@codcall/media';
 import { loadCalleeBook, SimulatorCarrier, type Carrier, type CarrierName } from '@codcall/telephony-providers';
@@ -42,13 +42,28 @@ export async function buildOrchestrator(config: GatewayConfig, overrides: Gatewa
   }
 
   const announced = new Set<string>();
+  // One greeting cache per voice engine, shared by every call of the process.
+  const prepared = new Map<string, PreparedSpeech>();
+  const withGreetingCache = (synthesizer: Synthesizer) => {
+    let cached = prepared.get(synthesizer.name);
+    if (!cached) prepared.set(synthesizer.name, (cached = new PreparedSpeech(synthesizer)));
+    return cached;
+  };
+  const providersFor = (input: { agent: ConversationInput['agent']; variables: Record<string, string>; logger: Logger }) => {
+    const providers = selectProviders({ agent: input.agent, variables: input.variables, env, sideChannel, logger: input.logger });
+    for (const note of providers.notes) {
+      if (!announced.has(note)) logger.warn(note);
+      announced.add(note);
+    }
+    return { ...providers, synthesizer: withGreetingCache(providers.synthesizer) };
+  };
   const conversations: ConversationFactory = overrides.conversations ?? {
+    prepare: (input) => {
+      const { synthesizer } = providersFor(input);
+      for (const request of welcomeSpeechRequests(input.agent, input.variables)) synthesizer.prepare(request);
+    },
     create: (input) => {
-      const providers = selectProviders({ agent: input.agent, variables: input.variables, env, sideChannel, logger: input.logger });
-      for (const note of providers.notes) {
-        if (!announced.has(note)) logger.warn(note);
-        announced.add(note);
-      }
+      const providers = providersFor(input);
       const conversation = new ConversationSession({
         ...input,
         transcriber: providers.transcriber,

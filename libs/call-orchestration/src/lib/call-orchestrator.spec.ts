@@ -58,12 +58,14 @@ class FakeSocket implements MediaSocket {
 function setup() {
   const carrier = new ScriptedCarrier();
   const inputs: ConversationInput[] = [];
+  const prepared: Record<string, string>[] = [];
   let finish!: (result: ConversationResult) => void;
   const heard: Buffer[] = [];
   const orchestrator = new CallOrchestrator({
     carriers: { sim: carrier },
     agents: { getRuntimeConfig: async (id) => (id === 'agent-1' ? agent : Promise.reject(new Error('unknown agent'))) },
     conversations: {
+      prepare: (input) => prepared.push(input.variables),
       create: (input) => {
         inputs.push(input);
         return {
@@ -85,7 +87,7 @@ function setup() {
     logger: silentLogger(),
   });
   const result = (outcome: ConversationResult) => finish(outcome);
-  return { carrier, orchestrator, inputs, heard, result };
+  return { carrier, orchestrator, inputs, heard, result, prepared };
 }
 
 const row = { name: 'Priya', order_id: 'ORD3', city: 'Mumbai' };
@@ -99,8 +101,9 @@ function startStream(orchestrator: CallOrchestrator, callId: string, token: stri
 
 describe('CallOrchestrator', () => {
   it('hands the carrier only public URLs built from PUBLIC_BASE_URL and per-call data as stream parameters', async () => {
-    const { carrier, orchestrator } = setup();
+    const { carrier, orchestrator, prepared } = setup();
     const view = await orchestrator.placeCall({ agentId: 'agent-1', to: '+919876543210', context: row, carrier: 'sim' });
+    expect(prepared).toEqual([row]); // the greeting is prepared while the phone rings
     expect(carrier.placed[0].answerUrl).toBe(`https://gw.example.com/call/${view.call_id}/answer`);
     expect(carrier.placed[0].statusCallbackUrl).toBe(`https://gw.example.com/call/${view.call_id}/status`);
     const document = JSON.parse(orchestrator.answerDocument(view.call_id).body);

@@ -37,6 +37,8 @@ export interface ConversationInput {
 }
 
 export interface ConversationFactory {
+  /** Called while the phone rings: a chance to synthesise the greeting before anyone answers. */
+  prepare?(input: { callId: string; agent: AgentRuntimeConfig; variables: Record<string, string>; logger: Logger }): void;
   create(input: ConversationInput): { conversation: Conversation; providers: CallRecord['providers'] };
 }
 
@@ -169,6 +171,11 @@ export class CallOrchestrator {
     const log = this.log(callId);
     if (input.simulation !== undefined && isScriptable(carrier)) carrier.setCallee(callId, input.simulation);
 
+    try {
+      this.options.conversations.prepare?.({ callId, agent, variables: input.context, logger: log });
+    } catch (error) {
+      log.warn({ err: error }, 'could not prepare the greeting; it will be synthesised on answer');
+    }
     const base = this.options.publicBaseUrl.replace(/\/$/, '');
     try {
       const placed = await carrier.placeCall({
@@ -326,8 +333,11 @@ export class CallOrchestrator {
 
     const recording = call.recording;
     const sinceAnswer = () => this.now() - (call.answeredAtMs ?? call.startedAtMs);
+    let spoke = false;
     const output: CallAudioOutput = {
       sendAudio: (mulaw) => {
+        if (!spoke) this.mark(call, 'first agent audio sent');
+        spoke = true;
         recording.addOutbound(mulaw, sinceAnswer());
         for (let offset = 0; offset < mulaw.length; offset += FRAME_BYTES) {
           socket.send(codec.formatAudio(mulaw.subarray(offset, offset + FRAME_BYTES)));

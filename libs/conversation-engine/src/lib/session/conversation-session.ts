@@ -4,7 +4,7 @@ import type { Logger } from '@codcall/logging';
 import type { CallAudioOutput } from '@codcall/media';
 import { ClauseSplitter } from '../clause-splitter';
 import { resolveDeliverySlot } from '../delivery-slot';
-import type { ChatMessage, LanguageModel, Synthesizer, ToolCall, Transcriber, TranscriberStream, TranscriptEvent } from '../providers';
+import type { ChatMessage, LanguageModel, SynthesisRequest, Synthesizer, ToolCall, Transcriber, TranscriberStream, TranscriptEvent } from '../providers';
 import { COD_TOOLS } from '../tools';
 import { AsyncQueue } from './async-queue';
 
@@ -374,8 +374,7 @@ export class ConversationSession {
   private async speakText(text: string): Promise<void> {
     const queue = new AsyncQueue<string>();
     const controller = new AbortController();
-    const splitter = new ClauseSplitter();
-    for (const clause of [...splitter.push(text), ...splitter.flush()]) queue.push(clause);
+    for (const clause of splitIntoClauses(text)) queue.push(clause);
     queue.close();
     await this.speakClauses(queue, controller.signal);
     this.closeUtterance();
@@ -387,13 +386,7 @@ export class ConversationSession {
       if (signal.aborted || this.finished) return;
       const utterance = (this.current ??= { text: '', clauses: [], interrupted: false });
       try {
-        for await (const chunk of this.options.synthesizer.synthesize({
-          text: clause,
-          language: this.options.agent.language,
-          voice: this.options.agent.synthesizer.voiceId ?? this.options.agent.synthesizer.voice,
-          model: this.options.agent.synthesizer.model,
-          signal,
-        })) {
+        for await (const chunk of this.options.synthesizer.synthesize({ ...speechRequest(this.options.agent, clause), signal })) {
           if (signal.aborted || this.finished) return;
           if (firstAudio && calleeEndedAtMs !== undefined) {
             const at = this.elapsed();
@@ -514,6 +507,21 @@ export class ConversationSession {
     if (timer) clearTimeout(timer);
     this.timers.delete(name);
   }
+}
+
+/** How the agent's words are cut for synthesis; the greeting cache must cut them the same way. */
+export function splitIntoClauses(text: string): string[] {
+  const splitter = new ClauseSplitter();
+  return [...splitter.push(text), ...splitter.flush()];
+}
+
+function speechRequest(agent: AgentRuntimeConfig, text: string): Omit<SynthesisRequest, 'signal'> {
+  return { text, language: agent.language, voice: agent.synthesizer.voiceId ?? agent.synthesizer.voice, model: agent.synthesizer.model };
+}
+
+/** The synthesis requests of a call's welcome message, to prepare while the phone rings. */
+export function welcomeSpeechRequests(agent: AgentRuntimeConfig, variables: Record<string, string>): Omit<SynthesisRequest, 'signal'>[] {
+  return splitIntoClauses(renderTemplate(agent.welcomeMessage, variables)).map((clause) => speechRequest(agent, clause));
 }
 
 function parseArguments(raw: string): Record<string, unknown> {
