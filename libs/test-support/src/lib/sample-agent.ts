@@ -13,7 +13,7 @@ export function sampleRuntimeAgent(overrides: Partial<AgentRuntimeConfig> = {}):
     carrier: 'sim',
     timing: { repromptAfterSeconds: 0.15, hangupAfterSilenceSeconds: 0.4, maxCallSeconds: 30, replyDelayMs: 0, interruptionWords: 2 },
     repromptMessage: 'Are you there?',
-    dtmfEnabled: true,
+    dtmfEnabled: false,
     voicemail: { action: 'hangup' },
     defaultTimezone: 'UTC',
     ...overrides,

@@ -184,9 +184,9 @@ describe('ConversationSession', () => {
     expect(result.transcript.find((line) => line.interrupted)?.speaker).toBe('agent');
   });
 
-  it('takes keypad presses when the agent enables them', async () => {
+  it('announces the keypad and takes presses when the agent enables them', async () => {
     const model = new ScriptedModel([{ text: 'Confirmed. ', tool: ['confirm_order', {}] }]);
-    const { session, playAll } = setup(model);
+    const { session, playAll } = setup(model, { agent: sampleRuntimeAgent({ dtmfEnabled: true }) });
     await session.start();
     playAll();
     session.handleDtmf('1');
@@ -194,5 +194,35 @@ describe('ConversationSession', () => {
     playAll();
     expect((await session.result).outcome).toBe('confirmed');
     expect(model.requests[0].messages.at(-1)?.content).toMatch(/pressed 1/);
+    expect((await session.result).transcript[0].text).toMatch(/press 1 to confirm, 2 to cancel, or 3/);
+  });
+
+  it('ignores keypad presses when the agent does not offer them', async () => {
+    const model = new ScriptedModel([]);
+    const { session, playAll } = setup(model);
+    await session.start();
+    playAll();
+    session.handleDtmf('1');
+    await tick();
+    expect(model.requests).toHaveLength(0);
+    session.handleStreamEnd();
+    expect((await session.result).transcript[0].text).not.toMatch(/press 1/);
+  });
+
+  it('does not cut off a callee who pauses mid-sentence', async () => {
+    const model = new ScriptedModel([{ text: 'Okay. ', tool: ['reschedule_delivery', { date: '2099-03-05', time: '10 am' }] }]);
+    const { session, transcriber, playAll } = setup(model);
+    await session.start();
+    playAll();
+    transcriber.events.push({ type: 'final', text: 'Could you deliver it on', endOfTurn: true });
+    await tick(300);
+    expect(model.requests).toHaveLength(0); // a breath after "on", not the end of the turn
+    transcriber.events.push({ type: 'speech_started' });
+    transcriber.events.push({ type: 'final', text: 'March 5th 2099 at 10 am', endOfTurn: true });
+    await tick();
+    playAll();
+    expect(model.requests).toHaveLength(1);
+    expect(model.requests[0].messages.at(-1)?.content).toBe('Could you deliver it on March 5th 2099 at 10 am');
+    expect((await session.result).rescheduleDate).toBe('2099-03-05');
   });
 });

@@ -68,6 +68,11 @@ const GOODBYES: Record<ConversationOutcome, string> = {
   failed: "Sorry, we're having technical trouble. We'll call you back. Goodbye.",
 };
 
+/** How long a callee who paused mid-sentence gets to go on before the agent answers. */
+const UNFINISHED_GRACE_MS = 1200;
+
+const DTMF_ANNOUNCEMENT = 'You can also press 1 to confirm, 2 to cancel, or 3 to choose another day.';
+
 /** Words a listener says to show they are following, not to take the turn. */
 const BACKCHANNEL = /^(mm+|m-?hm+|uh-?huh|okay|ok|yeah|yes|right|sure|hmm+|ah+|oh)[.!]?$/i;
 
@@ -119,7 +124,7 @@ export class ConversationSession {
   async start(): Promise<void> {
     const { agent } = this.options;
     this.setTimer('max-duration', agent.timing.maxCallSeconds * 1000, () => this.decide({ outcome: 'max_duration' }, true));
-    const welcome = renderTemplate(agent.welcomeMessage, this.options.variables);
+    const welcome = welcomeText(agent, this.options.variables);
     // Speak first: the seed system waited in silence for the callee.
     const opening = this.speakText(welcome);
     this.history.push({ role: 'assistant', content: welcome });
@@ -186,6 +191,8 @@ export class ConversationSession {
     switch (event.type) {
       case 'speech_started':
         this.calleeSpeaking = true;
+        // They went on talking: what they said so far waits for the rest.
+        this.clearTimer('reply');
         this.stopSilenceWatch();
         break;
       case 'interim':
@@ -196,22 +203,31 @@ export class ConversationSession {
         this.stopSilenceWatch();
         this.maybeBargeIn(event.text);
         if (event.text.trim()) this.calleeText = `${this.calleeText} ${event.text.trim()}`.trim();
-        if (event.endOfTurn) this.endOfCalleeTurn();
+        if (event.endOfTurn) this.endOfCalleeTurn('endpoint');
         break;
       case 'utterance_end':
-        this.endOfCalleeTurn();
+        this.endOfCalleeTurn('utterance_end');
         break;
     }
   }
 
-  private endOfCalleeTurn(): void {
+  private endOfCalleeTurn(source: 'endpoint' | 'utterance_end'): void {
     this.calleeSpeaking = false;
+    if (!this.calleeText) return;
+    // The recogniser's utterance end is a long gap: the turn is over whatever the words were.
+    if (source === 'utterance_end') return this.commitCalleeTurn();
+    // A pause after "and", "but", "because"... is a breath, not the end of a turn.
+    const grace = looksUnfinished(this.calleeText) ? UNFINISHED_GRACE_MS : 0;
+    const delay = Math.max(this.options.agent.timing.replyDelayMs, grace);
+    if (delay > 0) this.setTimer('reply', delay, () => this.commitCalleeTurn());
+    else this.commitCalleeTurn();
+  }
+
+  private commitCalleeTurn(): void {
+    this.clearTimer('reply');
     const text = this.calleeText;
-    if (!text) return;
     this.calleeText = '';
-    const delay = this.options.agent.timing.replyDelayMs;
-    if (delay > 0) this.setTimer('reply', delay, () => this.takeTurn(text));
-    else this.takeTurn(text);
+    if (text) this.takeTurn(text);
   }
 
   private maybeBargeIn(text: string): void {
@@ -519,9 +535,20 @@ function speechRequest(agent: AgentRuntimeConfig, text: string): Omit<SynthesisR
   return { text, language: agent.language, voice: agent.synthesizer.voiceId ?? agent.synthesizer.voice, model: agent.synthesizer.model };
 }
 
+/** What the agent says first: the welcome message for this row, and the keypad options when enabled. */
+export function welcomeText(agent: AgentRuntimeConfig, variables: Record<string, string>): string {
+  const welcome = renderTemplate(agent.welcomeMessage, variables);
+  return agent.dtmfEnabled ? `${welcome} ${DTMF_ANNOUNCEMENT}` : welcome;
+}
+
 /** The synthesis requests of a call's welcome message, to prepare while the phone rings. */
 export function welcomeSpeechRequests(agent: AgentRuntimeConfig, variables: Record<string, string>): Omit<SynthesisRequest, 'signal'>[] {
-  return splitIntoClauses(renderTemplate(agent.welcomeMessage, variables)).map((clause) => speechRequest(agent, clause));
+  return splitIntoClauses(welcomeText(agent, variables)).map((clause) => speechRequest(agent, clause));
+}
+
+/** Words after which a pause is a breath: "I want it delivered on... Friday". */
+function looksUnfinished(text: string): boolean {
+  return /(,|\.\.\.|…|\b(and|but|or|so|because|if|then|the|a|an|to|on|at|my|I|I'm|um|uh|er|like))\s*$/i.test(text.trim());
 }
 
 function parseArguments(raw: string): Record<string, unknown> {
