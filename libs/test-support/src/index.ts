@@ -3,3 +3,4 @@
 export * from './lib/fake-codcall-services';
 export * from './lib/in-memory-call-list';
 export * from './lib/sample-agent';
+export * from './lib/fakes/twilio-fake-server';

@@ -11,6 +11,8 @@ export interface GatewayConfig {
   ringTimeoutSeconds: number;
   streamTokenSecret: string;
   simulator: { enabled: boolean; webhookSecret: string; calleesFile?: string };
+  /** Present when Twilio credentials are set: the gateway can then dial real phones. */
+  twilio?: { accountSid: string; authToken: string; phoneNumber: string; apiBaseUrl?: string };
 }
 
 export class ConfigError extends Error {}
@@ -32,7 +34,26 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       webhookSecret: secret(env, 'SIMULATOR_WEBHOOK_SECRET'),
       calleesFile: env['SIMULATOR_CALLEES_FILE'] || undefined,
     },
+    twilio: twilioConfig(env),
   };
+}
+
+const TWILIO_VARIABLES = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_PHONE_NUMBER'] as const;
+
+/** All three or none: half a Twilio configuration is a mistake to report, not to ignore. */
+function twilioConfig(env: NodeJS.ProcessEnv): GatewayConfig['twilio'] {
+  const missing = TWILIO_VARIABLES.filter((name) => !env[name]);
+  if (missing.length === TWILIO_VARIABLES.length) return undefined;
+  if (missing.length) throw new ConfigError(`Twilio is half configured: set ${missing.join(', ')} too (or unset the other TWILIO_ variables)`);
+  if (!env['PUBLIC_BASE_URL']) {
+    throw new ConfigError('PUBLIC_BASE_URL must be set when Twilio is configured: it is the https address Twilio reaches this gateway at');
+  }
+  const accountSid = env['TWILIO_ACCOUNT_SID'] as string;
+  if (!/^AC[0-9a-fA-F]{32}$/.test(accountSid)) throw new ConfigError('TWILIO_ACCOUNT_SID must look like AC followed by 32 hex digits');
+  const phoneNumber = env['TWILIO_PHONE_NUMBER'] as string;
+  if (!/^\+[1-9]\d{7,14}$/.test(phoneNumber)) throw new ConfigError(`TWILIO_PHONE_NUMBER must be an E.164 number, got "${phoneNumber}"`);
+  const apiBaseUrl = env['TWILIO_API_BASE_URL'] ? url(env, 'TWILIO_API_BASE_URL', '') : undefined;
+  return { accountSid, authToken: env['TWILIO_AUTH_TOKEN'] as string, phoneNumber, apiBaseUrl };
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type OnApplicationShutdown, Inject } from '@nestjs/common';
 import { CallOrchestrator } from '@codcall/call-orchestration';
+import { closeOfflineSynthesizer } from '@codcall/conversation-engine';
 import { GATEWAY_CONFIG } from './tokens';
 import type { GatewayConfig } from './config';
 import { CallsController } from './calls/calls.controller';
@@ -26,5 +27,7 @@ export class GatewayModule implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.calls.shutdown();
+    // The offline voice runs in a worker thread that would otherwise outlive the app.
+    await closeOfflineSynthesizer();
   }
 }

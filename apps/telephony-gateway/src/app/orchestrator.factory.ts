@@ -2,7 +2,7 @@ import { CallOrchestrator, StreamTokenSigner, type AgentSource, type Conversatio
 import { ConversationSession, createOfflineSynthesizer, PreparedSpeech, selectProviders, welcomeSpeechRequests, type Synthesizer } from '@codcall/conversation-engine';
 import { createLogger, type Logger } from '@codcall/logging';
 import { SpeechSideChannel } from '@codcall/media';
-import { loadCalleeBook, SimulatorCarrier, type Carrier, type CarrierName } from '@codcall/telephony-providers';
+import { loadCalleeBook, SimulatorCarrier, TwilioCarrier, type Carrier, type CarrierName } from '@codcall/telephony-providers';
 import type { GatewayConfig } from './config';
 import { HttpAgentSource } from './http-agent-source';
 
@@ -13,6 +13,8 @@ export interface GatewayOverrides {
   carriers?: Partial<Record<CarrierName, Carrier>>;
   logger?: Logger;
   env?: NodeJS.ProcessEnv;
+  /** Shared with an in-process fake carrier in tests, so the offline transcriber hears its callees. */
+  sideChannel?: SpeechSideChannel;
 }
 
 /** The simulated callees speak with a different espeak voice from the agent's, so a recording is easy to follow. */
@@ -21,8 +23,17 @@ const CALLEE_VOICE = 'en-us+m3';
 export async function buildOrchestrator(config: GatewayConfig, overrides: GatewayOverrides): Promise<CallOrchestrator> {
   const logger = overrides.logger ?? createLogger({ name: 'telephony-gateway' });
   const env = overrides.env ?? process.env;
-  const sideChannel = new SpeechSideChannel();
+  const sideChannel = overrides.sideChannel ?? new SpeechSideChannel();
   const carriers: Partial<Record<CarrierName, Carrier>> = { ...overrides.carriers };
+  if (config.twilio && !carriers.twilio) {
+    carriers.twilio = new TwilioCarrier({
+      accountSid: config.twilio.accountSid,
+      authToken: config.twilio.authToken,
+      from: config.twilio.phoneNumber,
+      apiBaseUrl: config.twilio.apiBaseUrl,
+      logger: logger.child({ carrier: 'twilio' }),
+    });
+  }
 
   if (config.simulator.enabled && !carriers.sim) {
     const calleeVoice = createOfflineSynthesizer({ logger });

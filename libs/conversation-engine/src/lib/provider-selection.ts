@@ -28,6 +28,13 @@ export function createOfflineSynthesizer(options: { logger?: Logger } = {}): Syn
   return sharedSynthesizer;
 }
 
+/** Stops the shared offline voice (its worker thread); the next call starts it again. */
+export async function closeOfflineSynthesizer(): Promise<void> {
+  const synthesizer = sharedSynthesizer;
+  sharedSynthesizer = undefined;
+  if (synthesizer instanceof EspeakSynthesizer) await synthesizer.close();
+}
+
 /**
  * Picks each provider the agent names. A vendor without its key (and, today, every vendor: the
  * Deepgram, OpenAI and ElevenLabs adapters plug in here next) falls back to its offline stand-in,

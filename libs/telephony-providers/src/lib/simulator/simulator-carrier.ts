@@ -87,7 +87,12 @@ export class SimulatorCarrier implements Carrier {
 
 type PlaybackItem = { kind: 'audio'; bytes: Buffer } | { kind: 'mark'; name: string };
 
-class SimulatedCall {
+/**
+ * One scripted callee on Twilio's wire: signed status callbacks, the answer document fetched by
+ * POST, and a Media Streams socket in real time. The simulator carrier runs these in-process;
+ * a fake Twilio server in tests runs the same behind Twilio's REST API.
+ */
+export class SimulatedCall {
   private readonly log: Logger;
   private readonly timers = new Set<NodeJS.Timeout>();
   private socket?: WebSocket;
@@ -103,6 +108,8 @@ class SimulatedCall {
   private calleeTurnPending = false;
   private chunk = 0;
   private sequence = 0;
+  /** Whose words these are on the side channel: our call id, from the stream's parameters when given. */
+  private sideChannelCallId: string;
 
   constructor(
     private readonly sid: string,
@@ -112,6 +119,7 @@ class SimulatedCall {
     private readonly onEnded: () => void,
   ) {
     this.log = options.logger.child({ carrierCallId: sid });
+    this.sideChannelCallId = request.callId;
     const says = profile.answer === 'voicemail' ? [VOICEMAIL_GREETING] : (profile.says ?? []);
     // Synthesised while the phone rings, so the callee answers without a synthesis delay.
     this.lines = profile.answer === 'human' || profile.answer === 'voicemail' ? Promise.all(says.map((line) => options.speak(line))) : Promise.resolve([]);
@@ -170,6 +178,7 @@ class SimulatedCall {
 
   private openStream(url: string, parameters: Record<string, string>): void {
     if (this.ended) return;
+    if (parameters['call_id']) this.sideChannelCallId = parameters['call_id'];
     const socket = new WebSocket(url);
     this.socket = socket;
     socket.on('open', () => {
@@ -281,7 +290,7 @@ class SimulatedCall {
         if (this.ended) return;
         const frames = splitFrames(audio);
         if (this.profile.answer === 'voicemail') frames.push(...splitFrames(beep()));
-        this.options.sideChannel.publish({ callId: this.request.callId, text: says[index], frames: frames.length });
+        this.options.sideChannel.publish({ callId: this.sideChannelCallId, text: says[index], frames: frames.length });
         this.speaking.push(...frames);
       } catch (error) {
         this.log.warn({ err: error }, 'simulated callee could not speak');
@@ -304,7 +313,7 @@ class SimulatedCall {
     this.ended = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    this.options.sideChannel.release(this.request.callId);
+    this.options.sideChannel.release(this.sideChannelCallId);
     const duration = this.answeredAt ? Math.round((Date.now() - this.answeredAt) / 1000) : 0;
     await this.status(status, { CallDuration: String(duration) });
     this.onEnded();

@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { silentLogger, type Logger } from '@codcall/logging';
+import type { SpeechSideChannel } from '@codcall/media';
+import { DEFAULT_CALLEE, SimulatedCall, type CalleeBook, type SimulatorTiming } from '@codcall/telephony-providers';
+
+export interface FakeTwilioOptions {
+  accountSid: string;
+  authToken: string;
+  /** Scripted callees by number; others confirm. */
+  callees?: CalleeBook;
+  /** The callees' voice. */
+  speak: (text: string) => Promise<Buffer>;
+  /** Where the callees' words are published for an in-process offline transcriber. */
+  sideChannel: SpeechSideChannel;
+  timing?: SimulatorTiming;
+  logger?: Logger;
+}
+
+/**
+ * Twilio, as far as our gateway can tell: the REST Calls API the SDK talks to (Basic auth,
+ * form-encoded, JSON answers), then, for each call, webhooks signed with the account's auth
+ * token, the answer document fetched by POST, and a Media Streams socket driven by a scripted
+ * callee. Every REST request is recorded for assertions.
+ */
+export class FakeTwilioServer {
+  readonly requests: { method: string; path: string; params: Record<string, string | string[]> }[] = [];
+  private readonly calls = new Map<string, SimulatedCall>();
+  private server?: Server;
+
+  constructor(private readonly options: FakeTwilioOptions) {}
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return this;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.calls.values()].map((call) => call.end('fake Twilio closing')));
+    await new Promise<void>((resolve) => {
+      if (!this.server) return resolve();
+      this.server.closeAllConnections();
+      this.server.close(() => resolve());
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await new Promise<string>((resolve) => {
+      let text = '';
+      req.on('data', (chunk) => (text += chunk));
+      req.on('end', () => resolve(text));
+    });
+    const form = new URLSearchParams(body);
+    const params: Record<string, string | string[]> = {};
+    for (const key of new Set(form.keys())) {
+      const values = form.getAll(key);
+      params[key] = values.length > 1 ? values : values[0];
+    }
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    this.requests.push({ method: req.method ?? '', path, params });
+
+    const expected = `Basic ${Buffer.from(`${this.options.accountSid}:${this.options.authToken}`).toString('base64')}`;
+    if (req.headers.authorization !== expected) return json(res, 401, { code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 });
+
+    const base = `/2010-04-01/Accounts/${this.options.accountSid}/Calls`;
+    if (req.method === 'POST' && path === `${base}.json`) return this.create(res, params);
+    const update = new RegExp(`^${base}/(CA[0-9a-f]{32})\\.json$`).exec(path);
+    if (req.method === 'POST' && update) return this.update(res, update[1], params);
+    json(res, 404, { code: 20404, message: `The requested resource ${path} was not found`, status: 404 });
+  }
+
+  private create(res: ServerResponse, params: Record<string, string | string[]>): void {
+    const one = (key: string) => (Array.isArray(params[key]) ? (params[key] as string[])[0] : (params[key] as string | undefined));
+    const to = one('To');
+    const from = one('From');
+    const url = one('Url');
+    if (!to || !from || !url) return json(res, 400, { code: 21201, message: 'No called number, caller id or Url', status: 400 });
+    const sid = 'CA' + randomBytes(16).toString('hex');
+    const call = new SimulatedCall(
+      sid,
+      {
+        callId: sid,
+        to,
+        from,
+        answerUrl: url,
+        statusCallbackUrl: one('StatusCallback') ?? url,
+        machineDetectionUrl: one('AsyncAmdStatusCallback'),
+        ringTimeoutSeconds: Number(one('Timeout') ?? 60),
+        machineDetection: one('MachineDetection') !== undefined,
+      },
+      this.options.callees?.[to] ?? DEFAULT_CALLEE,
+      {
+        speak: this.options.speak,
+        sideChannel: this.options.sideChannel,
+        webhookSecret: this.options.authToken,
+        logger: this.options.logger ?? silentLogger(),
+        timing: this.options.timing,
+      },
+      () => this.calls.delete(sid),
+    );
+    this.calls.set(sid, call);
+    call.begin();
+    json(res, 201, { sid, account_sid: this.options.accountSid, to, from, status: 'queued', direction: 'outbound-api', api_version: '2010-04-01', answered_by: null, duration: null });
+  }
+
+  private update(res: ServerResponse, sid: string, params: Record<string, string | string[]>): void {
+    const call = this.calls.get(sid);
+    if (!call) return json(res, 404, { code: 20404, message: `Call ${sid} not found`, status: 404 });
+    if (params['Status'] === 'completed' || params['Status'] === 'canceled') void call.end('hung up through the API');
+    json(res, 200, { sid, status: params['Status'] ?? 'in-progress' });
+  }
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
