@@ -27,6 +27,14 @@ export function isEspeakInstalled(): boolean {
   }
 }
 
+interface WorkerSlot {
+  worker?: Worker;
+  ready?: Promise<Worker>;
+  /** Phrases queued on this worker: new ones go to the least busy. */
+  pending: number;
+  waiting: Map<number, { resolve: (wav: Uint8Array) => void; reject: (error: Error) => void }>;
+}
+
 /**
  * Real speech from eSpeak-NG (GPL-3.0-or-later, an optional dependency: the offline stand-in, not
  * part of what a production deployment needs). It runs in one worker thread per synthesiser, so
@@ -34,12 +42,13 @@ export function isEspeakInstalled(): boolean {
  */
 export class EspeakSynthesizer implements Synthesizer {
   readonly name = 'offline:espeak-ng';
-  private worker?: Worker;
-  private ready?: Promise<Worker>;
+  private readonly pool: WorkerSlot[];
   private nextId = 0;
-  private readonly waiting = new Map<number, { resolve: (wav: Uint8Array) => void; reject: (error: Error) => void }>();
 
-  constructor(private readonly options: { workerPath: string; rate?: number; logger?: Logger }) {}
+  /** `workers`: synthesis threads; greetings for many calls dialled at once are prepared in parallel. */
+  constructor(private readonly options: { workerPath: string; rate?: number; workers?: number; logger?: Logger }) {
+    this.pool = Array.from({ length: Math.max(1, options.workers ?? 2) }, () => ({ pending: 0, waiting: new Map() }));
+  }
 
   async *synthesize(request: SynthesisRequest): AsyncIterable<Buffer> {
     if (request.signal.aborted || !request.text.trim()) return;
@@ -57,9 +66,11 @@ export class EspeakSynthesizer implements Synthesizer {
   }
 
   async close(): Promise<void> {
-    await this.worker?.terminate();
-    this.worker = undefined;
-    this.ready = undefined;
+    await Promise.all(this.pool.map((slot) => slot.worker?.terminate()));
+    for (const slot of this.pool) {
+      slot.worker = undefined;
+      slot.ready = undefined;
+    }
   }
 
   private voiceFor(request: SynthesisRequest): string {
@@ -70,35 +81,41 @@ export class EspeakSynthesizer implements Synthesizer {
   }
 
   private async render(text: string, voice: string): Promise<Uint8Array> {
-    const worker = await this.start();
-    const id = ++this.nextId;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, text, voice, rate: this.options.rate ?? 170 });
-    });
+    const slot = this.pool.reduce((least, candidate) => (candidate.pending < least.pending ? candidate : least));
+    slot.pending++;
+    try {
+      const worker = await this.start(slot);
+      const id = ++this.nextId;
+      return await new Promise<Uint8Array>((resolve, reject) => {
+        slot.waiting.set(id, { resolve, reject });
+        worker.postMessage({ id, text, voice, rate: this.options.rate ?? 170 });
+      });
+    } finally {
+      slot.pending--;
+    }
   }
 
-  private start(): Promise<Worker> {
-    this.ready ??= new Promise((resolve, reject) => {
+  private start(slot: WorkerSlot): Promise<Worker> {
+    slot.ready ??= new Promise((resolve, reject) => {
       const worker = new Worker(this.options.workerPath);
       worker.unref();
       worker.on('message', (message: { ready?: boolean; id?: number; wav?: Uint8Array; error?: string }) => {
         if (message.ready) return resolve(worker);
-        const waiter = message.id !== undefined ? this.waiting.get(message.id) : undefined;
+        const waiter = message.id !== undefined ? slot.waiting.get(message.id) : undefined;
         if (!waiter || message.id === undefined) return;
-        this.waiting.delete(message.id);
+        slot.waiting.delete(message.id);
         if (message.wav) waiter.resolve(message.wav);
         else waiter.reject(new Error(`espeak-ng: ${message.error ?? 'no audio'}`));
       });
       worker.on('error', (error) => {
         this.options.logger?.error({ err: error }, 'espeak-ng worker failed');
-        for (const waiter of this.waiting.values()) waiter.reject(error);
-        this.waiting.clear();
-        this.ready = undefined;
+        for (const waiter of slot.waiting.values()) waiter.reject(error);
+        slot.waiting.clear();
+        slot.ready = undefined;
         reject(error);
       });
-      this.worker = worker;
+      slot.worker = worker;
     });
-    return this.ready;
+    return slot.ready;
   }
 }
