@@ -2,11 +2,9 @@ import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import type { Logger } from '@codcall/logging';
 import { FRAME_BYTES, FRAME_MS, pcm16ToMulaw, silenceFrame, splitFrames, type SpeechSideChannel } from '@codcall/media';
-import type { AnswerDocument, AnswerDocumentRequest, Carrier, CarrierStatusUpdate, MediaStreamCodec, PlaceCallRequest, PlacedCall, WebhookRequest } from '../carrier';
-import { TwilioMediaStreamCodec } from '../twilio/media-stream-codec';
-import { signTwilioRequest, verifyTwilioSignature } from '../twilio/signature';
-import { mapTwilioStatus } from '../twilio/status';
-import { buildTwimlStream } from '../twilio/twiml';
+import type { Carrier, PlaceCallRequest, PlacedCall } from '../carrier';
+import { signTwilioRequest } from '../twilio/signature';
+import { TwilioProtocol } from '../twilio/twilio-protocol';
 import { DEFAULT_CALLEE, parseCalleeProfile, type CalleeBook, type CalleeProfile } from './callee-book';
 
 export interface SimulatorTiming {
@@ -37,12 +35,14 @@ const VOICEMAIL_GREETING = "Hi, you've reached my voicemail. Please leave a mess
  * Twilio: signed status callbacks, the answer document fetched by POST, and a Media Streams
  * WebSocket with real-time 20 ms frames, playback-paced marks and clear.
  */
-export class SimulatorCarrier implements Carrier {
+export class SimulatorCarrier extends TwilioProtocol implements Carrier {
   readonly name = 'sim' as const;
   private readonly calls = new Map<string, SimulatedCall>();
   private readonly perCall = new Map<string, CalleeProfile>();
 
-  constructor(private readonly options: SimulatorCarrierOptions) {}
+  constructor(private readonly options: SimulatorCarrierOptions) {
+    super(options.webhookSecret);
+  }
 
   /** A script for one call, overriding the book; validated here so a bad one fails the request. */
   setCallee(callId: string, profile: unknown): void {
@@ -63,21 +63,6 @@ export class SimulatorCarrier implements Carrier {
     await this.calls.get(carrierCallId)?.end('hangup');
   }
 
-  answerDocument(request: AnswerDocumentRequest): AnswerDocument {
-    return buildTwimlStream(request);
-  }
-
-  parseStatusCallback(params: Record<string, string>): CarrierStatusUpdate | null {
-    return mapTwilioStatus(params);
-  }
-
-  verifyWebhook(request: WebhookRequest): boolean {
-    return verifyTwilioSignature(this.options.webhookSecret, request);
-  }
-
-  createMediaCodec(): MediaStreamCodec {
-    return new TwilioMediaStreamCodec();
-  }
 
   /** Calls still in progress (for tests and shutdown). */
   get activeCalls(): number {

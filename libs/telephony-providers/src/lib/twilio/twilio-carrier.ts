@@ -1,10 +1,7 @@
 import twilio, { type Twilio } from 'twilio';
 import type { Logger } from '@codcall/logging';
-import type { AnswerDocument, AnswerDocumentRequest, Carrier, CarrierStatusUpdate, MediaStreamCodec, PlaceCallRequest, PlacedCall, WebhookRequest } from '../carrier';
-import { TwilioMediaStreamCodec } from './media-stream-codec';
-import { verifyTwilioSignature } from './signature';
-import { mapTwilioStatus } from './status';
-import { buildTwimlStream } from './twiml';
+import type { Carrier, PlaceCallRequest, PlacedCall } from '../carrier';
+import { TwilioProtocol } from './twilio-protocol';
 
 export interface TwilioCarrierOptions {
   accountSid: string;
@@ -22,11 +19,12 @@ export class CarrierRequestError extends Error {}
  * Twilio through its official SDK: calls are placed with our answer URL, status callbacks for
  * every step and asynchronous answering-machine detection, and hung up through the API.
  */
-export class TwilioCarrier implements Carrier {
+export class TwilioCarrier extends TwilioProtocol implements Carrier {
   readonly name = 'twilio' as const;
   private readonly client: Twilio;
 
   constructor(private readonly options: TwilioCarrierOptions) {
+    super(options.authToken);
     this.client = twilio(options.accountSid, options.authToken);
     if (options.apiBaseUrl) this.client.api.baseUrl = options.apiBaseUrl.replace(/\/$/, '');
   }
@@ -67,21 +65,6 @@ export class TwilioCarrier implements Carrier {
     }
   }
 
-  answerDocument(request: AnswerDocumentRequest): AnswerDocument {
-    return buildTwimlStream(request);
-  }
-
-  parseStatusCallback(params: Record<string, string>): CarrierStatusUpdate | null {
-    return mapTwilioStatus(params);
-  }
-
-  verifyWebhook(request: WebhookRequest): boolean {
-    return verifyTwilioSignature(this.options.authToken, request);
-  }
-
-  createMediaCodec(): MediaStreamCodec {
-    return new TwilioMediaStreamCodec();
-  }
 }
 
 function describe(error: unknown): string {
