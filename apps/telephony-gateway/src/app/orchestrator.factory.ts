@@ -1,5 +1,5 @@
 import { CallOrchestrator, StreamTokenSigner, type AgentSource, type ConversationFactory, type ConversationInput } from '@codcall/call-orchestration';
-import { ConversationSession, createOfflineSynthesizer, PreparedSpeech, selectProviders, welcomeSpeechRequests, type Synthesizer } from '@codcall/conversation-engine';
+import { ConversationSession, createOfflineSynthesizer, describeProviderAvailability, PreparedSpeech, selectProviders, welcomeSpeechRequests, type Synthesizer } from '@codcall/conversation-engine';
 import { createLogger, type Logger } from '@codcall/logging';
 import { SpeechSideChannel } from '@codcall/media';
 import { loadCalleeBook, SimulatorCarrier, TwilioCarrier, type Carrier, type CarrierName } from '@codcall/telephony-providers';
@@ -52,6 +52,7 @@ export async function buildOrchestrator(config: GatewayConfig, overrides: Gatewa
     });
   }
 
+  for (const line of describeProviderAvailability(env)) logger.warn(line);
   const announced = new Set<string>();
   // One greeting cache per voice engine, shared by every call of the process.
   const prepared = new Map<string, PreparedSpeech>();

@@ -28,6 +28,21 @@ export function createOfflineSynthesizer(options: { logger?: Logger } = {}): Syn
   return sharedSynthesizer;
 }
 
+/**
+ * What the process can use, said once at start-up (before any agent is known): each vendor is
+ * named with the offline stand-in that replaces it. Never includes a key's value.
+ */
+export function describeProviderAvailability(env: NodeJS.ProcessEnv): string[] {
+  const vendors: [string, string, string][] = [
+    ['DEEPGRAM_API_KEY', 'Deepgram speech recognition', 'offline:side-channel transcriber (hears only the built-in simulator)'],
+    ['OPENAI_API_KEY', 'OpenAI', 'offline:rule-based-policy (a deterministic rule engine, not an AI)'],
+    ['ELEVENLABS_API_KEY', 'ElevenLabs voices', 'offline:espeak-ng speech'],
+  ];
+  return vendors.map(([key, vendor, standIn]) =>
+    env[key] ? `${key} is set, but the ${vendor} adapter is not in this build yet: calls use ${standIn}` : `${key} is not set: calls use ${standIn} instead of ${vendor}`,
+  );
+}
+
 /** Stops the shared offline voice (its worker thread); the next call starts it again. */
 export async function closeOfflineSynthesizer(): Promise<void> {
   const synthesizer = sharedSynthesizer;
