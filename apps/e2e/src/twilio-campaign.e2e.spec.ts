@@ -61,7 +61,12 @@ describe('a COD campaign through Twilio', () => {
       TWILIO_PHONE_NUMBER: '+15005550006',
       TWILIO_API_BASE_URL: twilio.baseUrl,
     });
-    gateway = await createGatewayApp(config, { logger: silentLogger(), sideChannel, agents: { getRuntimeConfig: async () => agent } });
+    const leavesMessages = { ...agent, voicemail: { action: 'leave_message' as const, message: 'Hello {name}, this is the delivery team about order {order_id}. Please call us back.' } };
+    gateway = await createGatewayApp(config, {
+      logger: silentLogger(),
+      sideChannel,
+      agents: { getRuntimeConfig: async (id) => (id === 'cod-voicemail' ? leavesMessages : agent) },
+    });
     await gateway.listen(port, '127.0.0.1');
   }, 30_000);
 
@@ -118,6 +123,21 @@ describe('a COD campaign through Twilio', () => {
     expect(hangups.length).toBeGreaterThanOrEqual(5);
     expect(hangups.every((r) => r.params['Status'] === 'completed')).toBe(true);
   }, 120_000);
+
+  it('leaves a message after the beep when the agent asks for it', async () => {
+    const placed = await fetch(`${gatewayUrl}/call`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ agent_id: 'cod-voicemail', recipient_phone_number: '+66812345678', carrier: 'twilio', context: { name: 'Somchai', order_id: 'V1' } }),
+    }).then((r) => r.json() as Promise<{ call_id: string }>);
+    const view = await fetch(`${gatewayUrl}/call/${placed.call_id}?wait=45`).then(
+      (r) => r.json() as Promise<{ outcome: { status: string; reason: string }; transcript: { speaker: string; text: string }[] }>,
+    );
+    expect(view.outcome).toEqual({ status: 'voicemail', reason: 'message left after the beep' });
+    expect(view.transcript.at(-1)?.text).toContain('about order V1. Please call us back.');
+    const create = twilio.requests.filter((r) => r.path.endsWith('/Calls.json')).at(-1);
+    expect(create?.params['MachineDetection']).toBe('DetectMessageEnd');
+  }, 60_000);
 
   it('records failed, with Twilio\'s reason, when Twilio refuses the credentials', async () => {
     const strict = await new FakeTwilioServer({ accountSid: ACCOUNT_SID, authToken: 'a-different-token', speak: async () => tone(100), sideChannel: new SpeechSideChannel() }).start();

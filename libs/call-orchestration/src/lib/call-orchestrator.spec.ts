@@ -31,6 +31,7 @@ class ScriptedCarrier implements Carrier {
     carrierCallId: params['id'],
     state: params['state'] as CarrierStatusUpdate['state'],
     answeredBy: params['answeredBy'] as CarrierStatusUpdate['answeredBy'],
+    machineGreetingEnded: params['greetingEnded'] === 'yes',
   });
   verifyWebhook = () => true;
   createMediaCodec = (): MediaStreamCodec => ({
@@ -55,15 +56,16 @@ class FakeSocket implements MediaSocket {
   }
 }
 
-function setup() {
+function setup(agentConfig = agent) {
   const carrier = new ScriptedCarrier();
+  const messagesLeft: string[] = [];
   const inputs: ConversationInput[] = [];
   const prepared: Record<string, string>[] = [];
   let finish!: (result: ConversationResult) => void;
   const heard: Buffer[] = [];
   const orchestrator = new CallOrchestrator({
     carriers: { sim: carrier },
-    agents: { getRuntimeConfig: async (id) => (id === 'agent-1' ? agent : Promise.reject(new Error('unknown agent'))) },
+    agents: { getRuntimeConfig: async (id) => (id === 'agent-1' ? agentConfig : Promise.reject(new Error('unknown agent'))) },
     conversations: {
       prepare: (input) => prepared.push(input.variables),
       create: (input) => {
@@ -76,6 +78,7 @@ function setup() {
             handleMark: () => undefined,
             handleDtmf: () => undefined,
             handleStreamEnd: () => undefined,
+            leaveMessage: (text: string) => void messagesLeft.push(text),
             result: new Promise<ConversationResult>((resolve) => (finish = resolve)),
           },
         };
@@ -87,7 +90,7 @@ function setup() {
     logger: silentLogger(),
   });
   const result = (outcome: ConversationResult) => finish(outcome);
-  return { carrier, orchestrator, inputs, heard, result, prepared };
+  return { carrier, orchestrator, inputs, heard, result, prepared, messagesLeft };
 }
 
 const row = { name: 'Priya', order_id: 'ORD3', city: 'Mumbai' };
@@ -169,5 +172,20 @@ describe('CallOrchestrator', () => {
 
     const replay = startStream(orchestrator, call_id, token);
     expect(replay.socket.closed?.code).toBe(POLICY_VIOLATION);
+  });
+
+  it('leaves the agent\'s message after a machine\'s beep when the agent asks for it, and records voicemail', async () => {
+    const { orchestrator, carrier, result, messagesLeft } = setup(sampleRuntimeAgent({ voicemail: { action: 'leave_message', message: 'Please call us back about order {order_id}.' } }));
+    const { call_id } = await orchestrator.placeCall({ agentId: 'agent-1', to: '+919876543210', context: row, carrier: 'sim' });
+    expect(carrier.placed[0].machineDetectionMode).toBe('message_end');
+    const token = JSON.parse(orchestrator.answerDocument(call_id).body).parameters.token as string;
+    startStream(orchestrator, call_id, token);
+    await orchestrator.handleStatusCallback(call_id, { id: 'CA1', answeredBy: 'machine', greetingEnded: 'yes' });
+    expect(messagesLeft).toEqual(['Please call us back about order {order_id}.']);
+    expect((await orchestrator.waitForCompletion(call_id, 0)).state).not.toBe('completed'); // still speaking
+    result({ outcome: 'ended_without_outcome', reason: 'voicemail message left', transcript: [], toolCalls: [], turns: [] });
+    const view = await orchestrator.waitForCompletion(call_id, 1000);
+    expect(view.outcome).toEqual({ status: 'voicemail', reason: 'message left after the beep' });
+    expect(carrier.hungUp).toEqual(['CA1']);
   });
 });

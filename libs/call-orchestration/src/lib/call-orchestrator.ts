@@ -23,6 +23,8 @@ export interface Conversation {
   handleMark(name: string): void;
   handleDtmf(digit: string): void;
   handleStreamEnd(): void;
+  /** A machine answered: say this after its beep, then hang up. */
+  leaveMessage(text: string): void;
   readonly result: Promise<ConversationResult>;
 }
 
@@ -99,6 +101,8 @@ interface ActiveCall {
   conversation?: Conversation;
   streamOpen: boolean;
   hangupRequested: boolean;
+  /** A machine answered and the agent leaves a message: the call ends as voicemail, whatever the conversation says. */
+  leavingVoicemail?: boolean;
   settled: Promise<void>;
   resolveSettled: () => void;
   watchdog?: NodeJS.Timeout;
@@ -186,6 +190,7 @@ export class CallOrchestrator {
         machineDetectionUrl: `${base}/call/${callId}/status`,
         ringTimeoutSeconds: this.ringTimeoutSeconds,
         machineDetection: true,
+        machineDetectionMode: agent.voicemail.action === 'leave_message' ? 'message_end' : 'start',
         timeLimitSeconds: agent.timing.maxCallSeconds + 30,
       });
       call.record.carrierCallId = placed.carrierCallId;
@@ -370,7 +375,8 @@ export class CallOrchestrator {
         call.record.transcript = result.transcript;
         call.record.toolCalls = result.toolCalls;
         call.record.turnLatenciesMs = result.turns.map((turn) => turn.latencyMs);
-        void this.settle(call, outcomeFromConversation(result)).then(() => this.hangup(call, 'conversation over'));
+        const outcome = call.leavingVoicemail ? { status: 'voicemail' as const, reason: 'message left after the beep' } : outcomeFromConversation(result);
+        void this.settle(call, outcome).then(() => this.hangup(call, 'conversation over'));
       },
       (error: unknown) => {
         log.error({ err: error }, 'conversation crashed');
@@ -401,6 +407,17 @@ export class CallOrchestrator {
       call.record.state = 'in_progress';
       call.answeredAtMs ??= this.now();
       call.record.answeredAt ??= new Date(call.answeredAtMs).toISOString();
+    }
+    const voicemail = call.agent.voicemail;
+    if (update.answeredBy === 'machine' && voicemail.action === 'leave_message' && voicemail.message) {
+      // Leave the message once the machine's greeting has ended; a machine detected any other way is hung up on.
+      if (update.machineGreetingEnded && call.conversation && call.streamOpen && !call.leavingVoicemail) {
+        call.leavingVoicemail = true;
+        this.mark(call, 'leaving a voicemail message');
+        call.conversation.leaveMessage(voicemail.message);
+        return;
+      }
+      if (call.leavingVoicemail) return;
     }
     const outcome = outcomeFromCarrier(update);
     if (outcome) {

@@ -15,6 +15,11 @@ export interface PlaceCallRequest {
   machineDetectionUrl?: string;
   ringTimeoutSeconds: number;
   machineDetection: boolean;
+  /**
+   * When detection reports a machine: at once ('start', to hang up early) or once its greeting
+   * has ended ('message_end', to leave a message after the beep).
+   */
+  machineDetectionMode?: 'start' | 'message_end';
   /** Hard cap on the call's length, enforced by the carrier as a backstop. */
   timeLimitSeconds?: number;
 }
@@ -39,6 +44,8 @@ export interface CarrierStatusUpdate {
   state?: CarrierCallState;
   /** From answering-machine detection, when the carrier ran it. */
   answeredBy?: 'human' | 'machine' | 'unknown';
+  /** The machine's greeting has ended (its beep or silence): a message can be left now. */
+  machineGreetingEnded?: boolean;
   durationSeconds?: number;
   /** The carrier's own words (SIP cause, hangup cause), for the call record. */
   detail?: string;

@@ -225,4 +225,18 @@ describe('ConversationSession', () => {
     expect(model.requests[0].messages.at(-1)?.content).toBe('Could you deliver it on March 5th 2099 at 10 am');
     expect((await session.result).rescheduleDate).toBe('2099-03-05');
   });
+
+  it('leaves a voicemail message for an answering machine and hangs up once it was played', async () => {
+    const { session, output, hangups, playAll } = setup(new ScriptedModel([]));
+    await session.start();
+    session.leaveMessage('Please call us back about order {order_id}.');
+    await tick();
+    expect(hangups).toEqual([]);
+    expect(output.clears).toBe(1); // the unplayed greeting was dropped first
+    playAll();
+    const result = await session.result;
+    expect(result.transcript.at(-1)?.text).toBe('Please call us back about order ORD3.');
+    expect(result.reason).toBe('voicemail message left');
+    expect(hangups).toHaveLength(1);
+  });
 });

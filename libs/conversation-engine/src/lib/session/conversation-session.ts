@@ -168,6 +168,25 @@ export class ConversationSession {
     this.takeTurn(`[The customer pressed ${digit} on the keypad, meaning: ${meaning[digit]}.]`);
   }
 
+  /**
+   * An answering machine took the call: stop the conversation, say `text` after its beep, and
+   * hang up once it has been played.
+   */
+  leaveMessage(text: string): void {
+    if (this.finished || this.decision) return;
+    this.abortResponse();
+    this.closeUtterance();
+    if (this.pendingMarks.size > 0) this.options.output.clear();
+    this.pendingMarks.clear();
+    this.stopSilenceWatch();
+    this.clearTimer('reply');
+    this.decision = { outcome: 'ended_without_outcome', reason: 'voicemail message left' };
+    this.hangupAfterPlayback = true;
+    void this.speakText(renderTemplate(text, this.options.variables)).then(() => {
+      if (this.pendingMarks.size === 0) this.finish();
+    });
+  }
+
   handleStreamEnd(): void {
     if (this.finished) return;
     this.abortResponse();

@@ -141,8 +141,10 @@ export class SimulatedCall {
     if (this.ended) return;
     this.answeredAt = Date.now();
     await this.status('in-progress');
-    if (this.profile.answer === 'voicemail' && this.request.machineDetection) {
-      this.after(600, () => void this.post(this.request.machineDetectionUrl ?? this.request.statusCallbackUrl, { ...this.baseParams('in-progress'), AnsweredBy: 'machine_start' }));
+    // Like Twilio's async AMD: machine_start soon after answering, or machine_end_beep once the
+    // greeting and its beep have played (DetectMessageEnd, to leave a message).
+    if (this.profile.answer === 'voicemail' && this.request.machineDetection && this.request.machineDetectionMode !== 'message_end') {
+      this.after(600, () => void this.reportMachine('machine_start'));
     }
     let twiml: string;
     try {
@@ -274,7 +276,12 @@ export class SimulatedCall {
         const audio = (await this.lines)[index];
         if (this.ended) return;
         const frames = splitFrames(audio);
-        if (this.profile.answer === 'voicemail') frames.push(...splitFrames(beep()));
+        if (this.profile.answer === 'voicemail') {
+          frames.push(...splitFrames(beep()));
+          if (this.request.machineDetection && this.request.machineDetectionMode === 'message_end') {
+            this.after(frames.length * FRAME_MS + 200, () => void this.reportMachine('machine_end_beep'));
+          }
+        }
         this.options.sideChannel.publish({ callId: this.sideChannelCallId, text: says[index], frames: frames.length });
         this.speaking.push(...frames);
       } catch (error) {
@@ -283,6 +290,12 @@ export class SimulatedCall {
         this.calleeTurnPending = false;
       }
     });
+  }
+
+  private reportMachine(answeredBy: 'machine_start' | 'machine_end_beep'): Promise<Response | void> {
+    return this.post(this.request.machineDetectionUrl ?? this.request.statusCallbackUrl, { ...this.baseParams('in-progress'), AnsweredBy: answeredBy }).catch((error) =>
+      this.log.warn({ err: error }, 'machine detection callback failed'),
+    );
   }
 
   private sendMark(name: string): void {

@@ -138,6 +138,14 @@ describe('SimulatorCarrier', () => {
     await carrier.hangup(carrierCallId);
   });
 
+  it('reports the end of a machine\'s greeting when asked to wait for it (DetectMessageEnd)', async () => {
+    const carrier = simulator({ answer: 'voicemail' }, []);
+    const { carrierCallId } = await carrier.placeCall({ ...request(), machineDetectionMode: 'message_end' });
+    await until(() => gateway.webhooks.some((w) => w.params['AnsweredBy'] === 'machine_end_beep'));
+    expect(gateway.webhooks.some((w) => w.params['AnsweredBy'] === 'machine_start')).toBe(false);
+    await carrier.hangup(carrierCallId);
+  });
+
   it('reports an answering machine through asynchronous AMD', async () => {
     const carrier = simulator({ answer: 'voicemail' }, []);
     const { carrierCallId } = await carrier.placeCall(request());

@@ -21,6 +21,7 @@ export function mapTwilioStatus(params: Record<string, string>): CarrierStatusUp
   if (state) update.state = state;
   const answeredBy = params['AnsweredBy'];
   if (answeredBy) update.answeredBy = answeredBy === 'human' ? 'human' : answeredBy.startsWith('machine') || answeredBy === 'fax' ? 'machine' : 'unknown';
+  if (answeredBy?.startsWith('machine_end_')) update.machineGreetingEnded = true;
   const duration = Number(params['CallDuration']);
   if (params['CallDuration'] !== undefined && Number.isFinite(duration)) update.durationSeconds = duration;
   const detail = params['ErrorMessage'] ?? params['SipResponseCode'];

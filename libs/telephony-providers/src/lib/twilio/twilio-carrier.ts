@@ -43,7 +43,7 @@ export class TwilioCarrier extends TwilioProtocol implements Carrier {
         ...(request.timeLimitSeconds ? { timeLimit: request.timeLimitSeconds } : {}),
         ...(request.machineDetection
           ? {
-              machineDetection: 'Enable',
+              machineDetection: request.machineDetectionMode === 'message_end' ? 'DetectMessageEnd' : 'Enable',
               asyncAmd: 'true',
               asyncAmdStatusCallback: request.machineDetectionUrl ?? request.statusCallbackUrl,
               asyncAmdStatusCallbackMethod: 'POST',

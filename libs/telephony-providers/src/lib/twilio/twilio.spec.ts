@@ -95,7 +95,8 @@ describe('Twilio statuses', () => {
   });
 
   it('reads answering-machine detection and the duration', () => {
-    expect(mapTwilioStatus({ CallSid: 'CA1', AnsweredBy: 'machine_end_beep' })).toEqual({ carrierCallId: 'CA1', answeredBy: 'machine' });
+    expect(mapTwilioStatus({ CallSid: 'CA1', AnsweredBy: 'machine_end_beep' })).toEqual({ carrierCallId: 'CA1', answeredBy: 'machine', machineGreetingEnded: true });
+    expect(mapTwilioStatus({ CallSid: 'CA1', AnsweredBy: 'machine_start' })).toEqual({ carrierCallId: 'CA1', answeredBy: 'machine' });
     expect(mapTwilioStatus({ CallSid: 'CA1', AnsweredBy: 'human', CallStatus: 'in-progress' })?.answeredBy).toBe('human');
     expect(mapTwilioStatus({ CallSid: 'CA1', CallStatus: 'completed', CallDuration: '42' })?.durationSeconds).toBe(42);
     expect(mapTwilioStatus({ CallStatus: 'completed' })).toBeNull();

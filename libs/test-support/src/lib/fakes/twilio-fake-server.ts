@@ -93,6 +93,7 @@ export class FakeTwilioServer {
         machineDetectionUrl: one('AsyncAmdStatusCallback'),
         ringTimeoutSeconds: Number(one('Timeout') ?? 60),
         machineDetection: one('MachineDetection') !== undefined,
+        machineDetectionMode: one('MachineDetection') === 'DetectMessageEnd' ? 'message_end' : 'start',
       },
       this.options.callees?.[to] ?? DEFAULT_CALLEE,
       {
