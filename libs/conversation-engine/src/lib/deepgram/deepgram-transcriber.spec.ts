@@ -1,5 +1,6 @@
 import { FRAME_BYTES } from '@codcall/media';
 import { FakeDeepgramServer, type FakeDeepgramOptions } from '../../../../test-support/src/lib/fakes/deepgram-fake-server';
+import { embeddedSpeech } from '../../../../test-support/src/lib/fakes/embedded-speech';
 import type { TranscriberStream, TranscriptEvent } from '../providers';
 import { DeepgramTranscriber, deepgramConfigFromEnv, TranscriptionError, type DeepgramTranscriberOptions } from './deepgram-transcriber';
 
@@ -120,6 +121,30 @@ describe('DeepgramTranscriber, through the official SDK against a local Deepgram
       { type: 'final', text: 'tomorrow is fine.', endOfTurn: true },
       { type: 'utterance_end' },
     ]);
+  });
+
+  it('hears words spoken into the audio: speech start, growing interims, a final after the endpointing silence, then UtteranceEnd', async () => {
+    const fake = await startDeepgram({ recognise: { interimEveryMs: 400 } });
+    const transcripts = await openCall(transcriberFor(fake, { utteranceEndMs: 1000 }));
+    const heard = collect(transcripts);
+
+    const said = 'Can you deliver it on Friday instead?';
+    await speak(transcripts, Buffer.concat([silence(200), embeddedSpeech(said), silence(1200)]));
+    await waitFor(() => fake.connections[0].sent.some((message) => message['type'] === 'UtteranceEnd'), 'the UtteranceEnd');
+    await transcripts.close();
+
+    const events = await heard;
+    const interims = events.filter((event) => event.type === 'interim').map((event) => (event.type === 'interim' ? event.text : ''));
+    expect(events[0]).toEqual({ type: 'speech_started' });
+    expect(interims.length).toBeGreaterThanOrEqual(3);
+    for (const [i, text] of interims.entries()) {
+      expect(said.startsWith(text)).toBe(true);
+      if (i > 0) expect(text.length).toBeGreaterThanOrEqual(interims[i - 1].length);
+    }
+    expect(events.slice(-2)).toEqual([{ type: 'final', text: said, endOfTurn: true }, { type: 'utterance_end' }]);
+    // The final came once 300 ms (the call's endpointing) of silence had followed the words.
+    const final = fake.connections[0].sent.find((message) => message['is_final'] === true) as { start: number; duration: number };
+    expect(final.start + final.duration).toBeCloseTo(0.2 + embeddedSpeech(said).length / 8000, 2);
   });
 
   it('keeps the socket alive with KeepAlive while the caller is on hold, and not while audio flows', async () => {
@@ -292,6 +317,10 @@ function callerAudio(ms: number, seed: number): Buffer {
     audio[i] = (state >>> 16) % 0xfe;
   }
   return audio;
+}
+
+function silence(ms: number): Buffer {
+  return Buffer.alloc(ms * BYTES_PER_MS, 0xff);
 }
 
 function delay(ms: number): Promise<void> {

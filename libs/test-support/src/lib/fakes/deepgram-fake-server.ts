@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { EmbeddedSpeechListener } from './embedded-speech';
 
 /** mu-law 8 kHz: one byte per sample, so 8 bytes make a millisecond. */
 const BYTES_PER_MS = 8;
@@ -36,6 +37,18 @@ export interface FakeDeepgramOptions {
   rejectStatus?: number;
   /** Deepgram closes a socket that hears neither audio nor KeepAlive for 10 s (code 1011, NET-0001). */
   idleTimeoutMs?: number;
+  /**
+   * Hear the words of `embeddedSpeech()` audio instead of (or as well as) a script, as Deepgram
+   * would: SpeechStarted at its first sound (with vad_events), interim words as it goes on, a
+   * speech_final Results once `endpointing` ms of silence followed it, and UtteranceEnd after
+   * `utterance_end_ms`. All timing is the connection's audio time, like Deepgram's own.
+   */
+  recognise?: {
+    /** Audio between two interim results (default 200 ms). */
+    interimEveryMs?: number;
+    /** Wall-clock wait before a final is sent, like the model's processing time (default 0). */
+    finalDelayMs?: number;
+  };
 }
 
 /** A text frame the client sent: Deepgram's control messages. */
@@ -82,6 +95,17 @@ interface LiveConnection {
   /** The words of the last interim not yet followed by a final: what Finalize/CloseStream flush. */
   pendingInterim?: string;
   idleTimer?: NodeJS.Timeout;
+  recogniser?: Recogniser;
+}
+
+/** One connection's hearing of embedded speech (see `recognise`). Positions are audio bytes. */
+interface Recogniser {
+  listener: EmbeddedSpeechListener;
+  lastInterimAt: number;
+  /** Speech that ended and waits for `endpointing` ms of silence before its final. */
+  ended?: { at: number; text?: string };
+  utteranceEndDue?: number;
+  timers: Set<NodeJS.Timeout>;
 }
 
 const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
@@ -140,6 +164,7 @@ export class FakeDeepgramServer {
   async close(): Promise<void> {
     for (const connection of this.live.values()) {
       clearTimeout(connection.idleTimer);
+      connection.recogniser?.timers.forEach((timer) => clearTimeout(timer));
       connection.socket.terminate();
     }
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
@@ -196,6 +221,7 @@ export class FakeDeepgramServer {
       script: [...script].sort((a, b) => a.afterAudioMs - b.afterAudioMs),
       nextStep: 0,
       finalisedUntil: 0,
+      ...(this.options.recognise ? { recogniser: { listener: new EmbeddedSpeechListener(), lastInterimAt: 0, timers: new Set() } } : {}),
     };
     this.live.set(index, connection);
     this.audio.set(index, connection.audio);
@@ -203,6 +229,7 @@ export class FakeDeepgramServer {
     let closedByServer = false;
     socket.on('close', (code, reason) => {
       clearTimeout(connection.idleTimer);
+      connection.recogniser?.timers.forEach((timer) => clearTimeout(timer));
       record.closed ??= { code, reason: reason.toString(), by: closedByServer || record.dropped ? 'server' : 'client', at: Date.now() };
       this.live.delete(index);
     });
@@ -264,6 +291,7 @@ export class FakeDeepgramServer {
       connection.nextStep++;
       this.play(connection, step);
     }
+    if (connection.recogniser && !dropping) this.recognise(connection, connection.recogniser, audio);
     if (dropping) {
       this.dropAfterAudioMs = undefined;
       record.dropped = true;
@@ -284,6 +312,53 @@ export class FakeDeepgramServer {
     } else {
       this.sendResults(connection, send.final, at, { isFinal: true, speechFinal: send.speechFinal ?? false });
     }
+  }
+
+  private recognise(connection: LiveConnection, recogniser: Recogniser, audio: Buffer): void {
+    const { query } = connection.record;
+    const interimBytes = (this.options.recognise?.interimEveryMs ?? 200) * BYTES_PER_MS;
+    const endpointingBytes = (query['endpointing'] === 'false' ? 10 : Number(query['endpointing'] ?? 10)) * BYTES_PER_MS;
+    for (const heard of recogniser.listener.push(audio)) {
+      if (heard.type === 'start') {
+        // Speech again before the endpoint: the earlier words are final, the turn goes on.
+        if (recogniser.ended?.text) this.sendResults(connection, recogniser.ended.text, recogniser.ended.at / BYTES_PER_MS / 1000, { isFinal: true, speechFinal: false });
+        recogniser.ended = undefined;
+        recogniser.utteranceEndDue = undefined;
+        recogniser.lastInterimAt = heard.at;
+        if (query['vad_events'] === 'true') this.send(connection, { type: 'SpeechStarted', channel: [0], timestamp: round(heard.at / BYTES_PER_MS / 1000) });
+      } else if (heard.type === 'progress') {
+        if (!heard.text || heard.at - recogniser.lastInterimAt < interimBytes) continue;
+        recogniser.lastInterimAt = heard.at;
+        const words = heard.text.split(/\s+/).filter(Boolean);
+        const sofar = words.slice(0, Math.max(1, Math.ceil(words.length * heard.fraction))).join(' ');
+        connection.pendingInterim = sofar;
+        this.sendResults(connection, sofar, heard.at / BYTES_PER_MS / 1000, { isFinal: false, speechFinal: false });
+      } else {
+        recogniser.ended = { at: heard.at, text: heard.text };
+      }
+    }
+    const heardBytes = connection.record.audioBytes;
+    const ended = recogniser.ended;
+    if (ended && heardBytes - ended.at >= endpointingBytes) {
+      recogniser.ended = undefined;
+      if (query['utterance_end_ms']) recogniser.utteranceEndDue = ended.at + Number(query['utterance_end_ms']) * BYTES_PER_MS;
+      if (ended.text) this.later(recogniser, this.options.recognise?.finalDelayMs ?? 0, () => this.sendResults(connection, ended.text!, ended.at / BYTES_PER_MS / 1000, { isFinal: true, speechFinal: true }));
+    }
+    if (recogniser.utteranceEndDue !== undefined && heardBytes >= recogniser.utteranceEndDue) {
+      recogniser.utteranceEndDue = undefined;
+      this.later(recogniser, this.options.recognise?.finalDelayMs ?? 0, () =>
+        this.send(connection, { type: 'UtteranceEnd', channel: [0, 1], last_word_end: round(connection.finalisedUntil) }),
+      );
+    }
+  }
+
+  private later(recogniser: Recogniser, ms: number, fn: () => void): void {
+    if (ms <= 0) return fn();
+    const timer = setTimeout(() => {
+      recogniser.timers.delete(timer);
+      fn();
+    }, ms);
+    recogniser.timers.add(timer);
   }
 
   /** Finalize and CloseStream: what was only heard as an interim comes back as a final. */
