@@ -1,0 +1,345 @@
+import Database from 'better-sqlite3';
+import { CampaignStoreError } from './campaign-store-error';
+import { SCHEMA, SCHEMA_VERSION } from './schema';
+
+/** Where a row of a campaign stands: waiting to be dialled (first time or a retry), or done for this campaign. */
+export type StoredRowState = 'waiting' | 'done';
+
+export interface StoredRow {
+  rowKey: string;
+  orderId: string;
+  /** E.164. */
+  phone: string;
+  state: StoredRowState;
+  /** Attempts started so far. */
+  attempts: number;
+  /** Epoch ms before which the row is not dialled (a retry's spacing); undefined = now. */
+  nextDueAt?: number;
+  /** The outcome the CSV must show once the row is done. */
+  finalOutcome?: StoredOutcome;
+}
+
+export interface StoredOutcome {
+  status: string;
+  reschedule_date?: string;
+  reschedule_time?: string;
+  reason?: string;
+}
+
+/**
+ * One attempt to call a row. `dialling` is written before the gateway is asked to dial; `placed`
+ * once the gateway answered with a call id; `finished` with the outcome.
+ */
+export type AttemptState = 'dialling' | 'placed' | 'finished';
+
+export interface Attempt {
+  id: number;
+  rowKey: string;
+  phone: string;
+  attemptNo: number;
+  state: AttemptState;
+  callId?: string;
+  carrier: string;
+  carrierStatus?: string;
+  outcome?: StoredOutcome;
+  createdAt: number;
+  placedAt?: number;
+  finishedAt?: number;
+}
+
+/** What the gateway kept of a finished call, stored beside its attempt. */
+export interface CallRecordEntry {
+  callId: string;
+  durationSeconds?: number;
+  costEstimate?: number;
+  transcript?: unknown[];
+  toolCalls?: unknown[];
+  turnLatenciesMs?: number[];
+  timeline?: unknown[];
+  recording?: string;
+}
+
+export interface DoNotCallEntry {
+  phone: string;
+  source: 'list' | 'callee';
+  reason?: string;
+  addedAt: number;
+}
+
+/** What the row becomes once an attempt has ended: done with its final outcome, or waiting for a retry. */
+export type RowAfterAttempt = { state: 'done' } | { state: 'waiting'; nextDueAt: number };
+
+interface RowRecord {
+  row_key: string;
+  order_id: string;
+  phone: string;
+  state: StoredRowState;
+  attempts: number;
+  next_due_at: number | null;
+  final_outcome: string | null;
+}
+
+interface AttemptRecord {
+  id: number;
+  row_key: string;
+  phone: string;
+  attempt_no: number;
+  state: AttemptState;
+  call_id: string | null;
+  carrier: string;
+  carrier_status: string | null;
+  outcome: string | null;
+  created_at: number;
+  placed_at: number | null;
+  finished_at: number | null;
+}
+
+export interface CampaignIdentity {
+  /** Names the campaign in the store: by default the CSV's path and a fingerprint of its rows. */
+  key: string;
+  csvPath: string;
+}
+
+/**
+ * The campaign's memory in SQLite (better-sqlite3): every attempt, written before the gateway is
+ * asked to dial; each row's schedule (attempts made, when it is next due, or done); the call
+ * records; and the do-not-call list, shared by every campaign in the same store file.
+ *
+ * WAL with synchronous=NORMAL: a commit is in the WAL (the OS's page cache) when the call returns,
+ * so a killed process (kill -9, OOM) loses nothing; only a power cut can roll back the last
+ * commits, and FULL would cost an fsync per attempt (three per call) for that case alone.
+ * Set `synchronous: 'FULL'` where power loss matters more than throughput.
+ */
+export class CampaignStore {
+  readonly campaignId: number;
+  private readonly statements;
+
+  private constructor(
+    readonly path: string,
+    private readonly db: Database.Database,
+    campaignId: number,
+  ) {
+    this.campaignId = campaignId;
+    const s = (sql: string) => db.prepare(sql);
+    this.statements = {
+      rows: s('SELECT * FROM campaign_rows WHERE campaign_id = ?'),
+      upsertRow: s(`INSERT INTO campaign_rows (campaign_id, row_key, order_id, phone, state, attempts, next_due_at, final_outcome, updated_at)
+        VALUES (@campaign, @rowKey, @orderId, @phone, @state, @attempts, @nextDueAt, @finalOutcome, @at)
+        ON CONFLICT (campaign_id, row_key) DO UPDATE SET state = excluded.state, attempts = excluded.attempts,
+          next_due_at = excluded.next_due_at, final_outcome = excluded.final_outcome, updated_at = excluded.updated_at`),
+      insertAttempt: s(`INSERT INTO attempts (campaign_id, row_key, phone, attempt_no, state, carrier, created_at)
+        VALUES (@campaign, @rowKey, @phone, @attemptNo, 'dialling', @carrier, @at)`),
+      placeAttempt: s(`UPDATE attempts SET state = 'placed', call_id = @callId, placed_at = @at WHERE id = @id AND state = 'dialling'`),
+      finishAttempt: s(`UPDATE attempts SET state = 'finished', outcome = @outcome, carrier_status = @carrierStatus, finished_at = @at WHERE id = @id`),
+      openAttempts: s(`SELECT * FROM attempts WHERE campaign_id = ? AND state != 'finished' ORDER BY id`),
+      attempts: s('SELECT * FROM attempts WHERE campaign_id = ? ORDER BY id'),
+      attemptById: s('SELECT * FROM attempts WHERE id = ?'),
+      insertCallRecord: s(`INSERT OR REPLACE INTO call_records (attempt_id, call_id, duration_seconds, cost_estimate, transcript, tool_calls, turn_latencies_ms, timeline, recording)
+        VALUES (@attemptId, @callId, @durationSeconds, @costEstimate, @transcript, @toolCalls, @turnLatenciesMs, @timeline, @recording)`),
+      callRecords: s(`SELECT c.* FROM call_records c JOIN attempts a ON a.id = c.attempt_id WHERE a.campaign_id = ? ORDER BY c.attempt_id`),
+      addDnc: s(`INSERT INTO do_not_call (phone, source, reason, added_at) VALUES (@phone, @source, @reason, @addedAt)
+        ON CONFLICT (phone) DO UPDATE SET source = CASE WHEN do_not_call.source = 'callee' THEN 'callee' ELSE excluded.source END`),
+      isDnc: s('SELECT 1 FROM do_not_call WHERE phone = ?'),
+      dnc: s('SELECT * FROM do_not_call ORDER BY phone'),
+    };
+  }
+
+  /**
+   * Opens (creating if need be) the store at `path` (':memory:' for tests) and the campaign named by
+   * `identity` in it. Throws CampaignStoreError naming the file when it is not a store or unreadable.
+   */
+  static open(path: string, identity: CampaignIdentity, options: { synchronous?: 'NORMAL' | 'FULL'; now?: () => number } = {}): CampaignStore {
+    let db: Database.Database;
+    try {
+      db = new Database(path);
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+      // Two campaigns on different CSVs may share one store file: wait for the other's commit.
+      db.pragma('busy_timeout = 5000');
+      db.pragma('foreign_keys = ON');
+      migrate(db, path);
+    } catch (error) {
+      if (error instanceof CampaignStoreError) throw error;
+      throw new CampaignStoreError('UNREADABLE', `${path}: cannot open the campaign store (${(error as Error).message})`);
+    }
+    const now = options.now ?? Date.now;
+    db.prepare('INSERT OR IGNORE INTO campaigns (key, csv_path, created_at) VALUES (?, ?, ?)').run(identity.key, identity.csvPath, now());
+    const { id } = db.prepare('SELECT id FROM campaigns WHERE key = ?').get(identity.key) as { id: number };
+    return new CampaignStore(path, db, id);
+  }
+
+  /** Every row this campaign has touched, by row key. */
+  rows(): Map<string, StoredRow> {
+    const rows = new Map<string, StoredRow>();
+    for (const record of this.statements.rows.iterate(this.campaignId) as Iterable<RowRecord>) rows.set(record.row_key, toRow(record));
+    return rows;
+  }
+
+  /**
+   * Writes the attempt as `dialling` (and the row's attempt count) in one transaction. Call it
+   * before asking the gateway to dial: after a crash the attempt is found and never forgotten.
+   */
+  beginAttempt(input: { rowKey: string; orderId: string; phone: string; attemptNo: number; carrier: string; at: number }): number {
+    return this.db.transaction(() => {
+      const { lastInsertRowid } = this.statements.insertAttempt.run({ campaign: this.campaignId, ...input });
+      this.statements.upsertRow.run({
+        campaign: this.campaignId, rowKey: input.rowKey, orderId: input.orderId, phone: input.phone,
+        state: 'waiting', attempts: input.attemptNo, nextDueAt: null, finalOutcome: null, at: input.at,
+      });
+      return Number(lastInsertRowid);
+    })();
+  }
+
+  /** The gateway accepted the call: from now on the call can be asked about by id. */
+  attemptPlaced(attemptId: number, callId: string, at: number): void {
+    this.statements.placeAttempt.run({ id: attemptId, callId, at });
+  }
+
+  /**
+   * Ends an attempt with its outcome and says what the row becomes, in one transaction, with the
+   * call record if there is one. A callee's do_not_call goes on the shared do-not-call list too.
+   */
+  finishAttempt(
+    attemptId: number,
+    input: { outcome: StoredOutcome; carrierStatus?: string; at: number; row: RowAfterAttempt; record?: CallRecordEntry },
+  ): void {
+    this.db.transaction(() => {
+      const attempt = this.statements.attemptById.get(attemptId) as AttemptRecord | undefined;
+      if (!attempt) throw new CampaignStoreError('UNKNOWN_ATTEMPT', `${this.path}: no attempt ${attemptId}`);
+      this.statements.finishAttempt.run({ id: attemptId, outcome: JSON.stringify(input.outcome), carrierStatus: input.carrierStatus ?? null, at: input.at });
+      const row = this.rowRecord(attempt.row_key);
+      this.statements.upsertRow.run({
+        campaign: this.campaignId, rowKey: attempt.row_key, orderId: row?.order_id ?? '', phone: attempt.phone,
+        state: input.row.state, attempts: Math.max(row?.attempts ?? 0, attempt.attempt_no),
+        nextDueAt: input.row.state === 'waiting' ? input.row.nextDueAt : null,
+        finalOutcome: input.row.state === 'done' ? JSON.stringify(input.outcome) : null, at: input.at,
+      });
+      if (input.record) this.saveCallRecord(attemptId, input.record);
+      if (input.outcome.status === 'do_not_call') this.addDoNotCall({ phone: attempt.phone, source: 'callee', reason: input.outcome.reason, addedAt: input.at });
+    })();
+  }
+
+  /** A row settled without a call (invalid number, on the do-not-call list). */
+  finishRowWithoutCall(input: { rowKey: string; orderId: string; phone: string; outcome: StoredOutcome; at: number }): void {
+    const existing = this.rowRecord(input.rowKey);
+    this.statements.upsertRow.run({
+      campaign: this.campaignId, rowKey: input.rowKey, orderId: input.orderId, phone: input.phone, state: 'done',
+      attempts: existing?.attempts ?? 0, nextDueAt: null, finalOutcome: JSON.stringify(input.outcome), at: input.at,
+    });
+  }
+
+  /** Attempts a crash (or a drain timeout) left open: `dialling` ones may or may not have reached the gateway. */
+  openAttempts(): Attempt[] {
+    return (this.statements.openAttempts.all(this.campaignId) as AttemptRecord[]).map(toAttempt);
+  }
+
+  attempts(): Attempt[] {
+    return (this.statements.attempts.all(this.campaignId) as AttemptRecord[]).map(toAttempt);
+  }
+
+  callRecords(): (CallRecordEntry & { attemptId: number })[] {
+    return (this.statements.callRecords.all(this.campaignId) as Record<string, unknown>[]).map((r) => ({
+      attemptId: r['attempt_id'] as number,
+      callId: r['call_id'] as string,
+      durationSeconds: (r['duration_seconds'] as number | null) ?? undefined,
+      costEstimate: (r['cost_estimate'] as number | null) ?? undefined,
+      transcript: parseJson(r['transcript']),
+      toolCalls: parseJson(r['tool_calls']),
+      turnLatenciesMs: parseJson(r['turn_latencies_ms']),
+      timeline: parseJson(r['timeline']),
+      recording: (r['recording'] as string | null) ?? undefined,
+    }));
+  }
+
+  addDoNotCall(entry: DoNotCallEntry): void {
+    this.statements.addDnc.run({ phone: entry.phone, source: entry.source, reason: entry.reason ?? null, addedAt: entry.addedAt });
+  }
+
+  /** Adds many numbers in one transaction (the --dnc file). */
+  addDoNotCallList(phones: Iterable<string>, at: number): void {
+    this.db.transaction(() => {
+      for (const phone of phones) this.addDoNotCall({ phone, source: 'list', addedAt: at });
+    })();
+  }
+
+  isDoNotCall(phone: string): boolean {
+    return this.statements.isDnc.get(phone) !== undefined;
+  }
+
+  doNotCallList(): DoNotCallEntry[] {
+    return (this.statements.dnc.all() as { phone: string; source: 'list' | 'callee'; reason: string | null; added_at: number }[]).map((r) => ({
+      phone: r.phone,
+      source: r.source,
+      reason: r.reason ?? undefined,
+      addedAt: r.added_at,
+    }));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private saveCallRecord(attemptId: number, record: CallRecordEntry): void {
+    const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+    this.statements.insertCallRecord.run({
+      attemptId,
+      callId: record.callId,
+      durationSeconds: record.durationSeconds ?? null,
+      costEstimate: record.costEstimate ?? null,
+      transcript: json(record.transcript),
+      toolCalls: json(record.toolCalls),
+      turnLatenciesMs: json(record.turnLatenciesMs),
+      timeline: json(record.timeline),
+      recording: record.recording ?? null,
+    });
+  }
+
+  private rowRecord(rowKey: string): RowRecord | undefined {
+    return this.db.prepare('SELECT * FROM campaign_rows WHERE campaign_id = ? AND row_key = ?').get(this.campaignId, rowKey) as RowRecord | undefined;
+  }
+}
+
+function migrate(db: Database.Database, path: string): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new CampaignStoreError('NEWER_SCHEMA', `${path}: the campaign store was written by a newer codcall (schema ${version}, this one knows ${SCHEMA_VERSION})`);
+  }
+  if (version === SCHEMA_VERSION) return;
+  const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+  if (version === 0 && tables.n > 0) throw new CampaignStoreError('NOT_A_STORE', `${path}: this SQLite file is not a codcall campaign store`);
+  db.exec(SCHEMA);
+  db.pragma(`user_version = ${SCHEMA_VERSION}`);
+}
+
+function toRow(record: RowRecord): StoredRow {
+  return {
+    rowKey: record.row_key,
+    orderId: record.order_id,
+    phone: record.phone,
+    state: record.state,
+    attempts: record.attempts,
+    nextDueAt: record.next_due_at ?? undefined,
+    finalOutcome: record.final_outcome ? (JSON.parse(record.final_outcome) as StoredOutcome) : undefined,
+  };
+}
+
+function toAttempt(record: AttemptRecord): Attempt {
+  return {
+    id: record.id,
+    rowKey: record.row_key,
+    phone: record.phone,
+    attemptNo: record.attempt_no,
+    state: record.state,
+    callId: record.call_id ?? undefined,
+    carrier: record.carrier,
+    carrierStatus: record.carrier_status ?? undefined,
+    outcome: record.outcome ? (JSON.parse(record.outcome) as StoredOutcome) : undefined,
+    createdAt: record.created_at,
+    placedAt: record.placed_at ?? undefined,
+    finishedAt: record.finished_at ?? undefined,
+  };
+}
+
+function parseJson<T>(value: unknown): T | undefined {
+  return typeof value === 'string' ? (JSON.parse(value) as T) : undefined;
+}
