@@ -7,3 +7,7 @@ export * from './lib/preflight';
 export * from './lib/run-campaign';
 export * from './lib/status-counts';
 export type { FetchLike } from './lib/http';
+export * from './lib/calling-window';
+export * from './lib/retry-policy';
+export * from './lib/call-pacer';
+export * from './lib/clock';

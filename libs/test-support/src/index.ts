@@ -3,4 +3,6 @@
 export * from './lib/fake-codcall-services';
 export * from './lib/in-memory-call-list';
 export * from './lib/sample-agent';
+export * from './lib/fake-clock';
+export * from './lib/in-process-gateway';
 export * from './lib/fakes/twilio-fake-server';

@@ -91,14 +91,21 @@ describe('HttpGatewayClient', () => {
     const url = await serve((req, res) => {
       expect(req.url).toBe('/call/c-1?wait=60');
       res.writeHead(200, { 'content-type': 'application/json' }).end(
-        JSON.stringify({ call_id: 'c-1', state: 'completed', carrier: 'sim', outcome: { status: 'rescheduled', reschedule_date: '2031-01-02', reschedule_time: '15:00' }, duration_seconds: 31, transcript: [] }),
+        JSON.stringify({ call_id: 'c-1', state: 'completed', carrier: 'sim', outcome: { status: 'rescheduled', reschedule_date: '2031-01-02', reschedule_time: '15:00' }, duration_seconds: 31, carrier_status: 'completed',
+          transcript: [{ speaker: 'agent', text: 'Hello', atMs: 0 }], timeline: [{ atMs: 0, event: 'answered' }],
+          tool_calls: [{ name: 'reschedule_delivery', arguments: { date: '2031-01-02' }, atMs: 900, result: 'ok' }], turn_latencies_ms: [640, 720] }),
       );
     });
     await expect(new HttpGatewayClient(url).waitForCall('c-1', 120)).resolves.toEqual({
       callId: 'c-1',
       state: 'completed',
       durationSeconds: 31,
+      carrierStatus: 'completed',
       outcome: { status: 'rescheduled', reschedule_date: '2031-01-02', reschedule_time: '15:00' },
+      transcript: [{ speaker: 'agent', text: 'Hello', atMs: 0 }],
+      timeline: [{ atMs: 0, event: 'answered' }],
+      toolCalls: [{ name: 'reschedule_delivery', arguments: { date: '2031-01-02' }, atMs: 900, result: 'ok' }],
+      turnLatenciesMs: [640, 720],
     });
   });
 

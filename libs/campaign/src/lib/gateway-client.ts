@@ -57,6 +57,13 @@ export interface CallView {
   carrierCallId?: string;
   recording?: string;
   durationSeconds?: number;
+  /** The carrier's own word for how the call ended (e.g. Twilio's no-answer), when the gateway gives it. */
+  carrierStatus?: string;
+  /** What the gateway kept of the conversation, stored with the attempt as they come. */
+  transcript?: unknown[];
+  timeline?: unknown[];
+  toolCalls?: unknown[];
+  turnLatenciesMs?: number[];
 }
 
 /** The gateway's HTTP API as the campaign uses it. */
@@ -142,6 +149,12 @@ export class HttpGatewayClient implements GatewayClient {
     if (typeof body['carrier_call_id'] === 'string') view.carrierCallId = body['carrier_call_id'];
     if (typeof body['recording'] === 'string') view.recording = body['recording'];
     if (typeof body['duration_seconds'] === 'number') view.durationSeconds = body['duration_seconds'];
+    if (typeof body['carrier_status'] === 'string') view.carrierStatus = body['carrier_status'];
+    if (Array.isArray(body['transcript'])) view.transcript = body['transcript'];
+    if (Array.isArray(body['timeline'])) view.timeline = body['timeline'];
+    if (Array.isArray(body['tool_calls'])) view.toolCalls = body['tool_calls'];
+    const latencies = body['turn_latencies_ms'];
+    if (Array.isArray(latencies) && latencies.every((ms) => typeof ms === 'number')) view.turnLatenciesMs = latencies;
     if (state === 'completed') {
       const outcome = body['outcome'];
       if (!isObject(outcome)) throw invalid('the call completed without an outcome');

@@ -31,7 +31,7 @@ describe('runCampaign over a real CSV', () => {
     }).start();
     const repository = await CallListRepository.open(csv);
 
-    const summary = await runCampaign({ repository, gateway: new HttpGatewayClient(gateway.url), agentId: 'a1', carrier: 'sim' });
+    const summary = await runCampaign({ repository, gateway: new HttpGatewayClient(gateway.url), agentId: 'a1', carrier: 'sim', callsPerSecond: Infinity });
     await repository.close();
 
     expect(summary).toMatchObject({ total: 4, skippedFinal: 1, invalidNumbers: 1, dialled: 2, byStatus: { confirmed: 1, rescheduled: 1, invalid_number: 1 } });

@@ -1,6 +1,7 @@
 import { FakeGateway, InMemoryCallList, unusedUrl, type FakeCallScript, type PlaceCallBody } from '@codcall/test-support';
 import { CampaignOptionsError, GatewayRequestError, ServiceUnreachableError } from './errors';
 import { HttpGatewayClient } from './gateway-client';
+import { NO_RETRIES } from './retry-policy';
 import { CampaignStoppedError, runCampaign, type CampaignEvent, type CampaignOptions } from './run-campaign';
 
 const AGENT = 'agent-1';
@@ -30,6 +31,9 @@ describe('runCampaign', () => {
       agentId: AGENT,
       carrier: 'sim',
       pollSeconds: 5,
+      // One call per row and no pacing here: retries and limits have their own specs.
+      retryPolicy: NO_RETRIES,
+      callsPerSecond: Infinity,
       onEvent: (event) => events.push(event),
       ...options,
     });
