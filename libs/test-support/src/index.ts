@@ -6,3 +6,4 @@ export * from './lib/sample-agent';
 export * from './lib/fake-clock';
 export * from './lib/in-process-gateway';
 export * from './lib/fakes/twilio-fake-server';
+export * from './lib/fakes/plivo-fake-server';

@@ -332,7 +332,8 @@ export class CallOrchestrator {
     call.answeredAtMs ??= this.now();
     call.record.answeredAt ??= new Date(call.answeredAtMs).toISOString();
     call.record.state = 'in_progress';
-    if (!call.record.carrierCallId && carrierCallId) call.record.carrierCallId = carrierCallId;
+    // The stream names the live call; Plivo's API answered the dial with a request id instead.
+    if (carrierCallId) call.record.carrierCallId = carrierCallId;
     call.recording = new CallRecording();
     this.mark(call, 'media stream started');
 

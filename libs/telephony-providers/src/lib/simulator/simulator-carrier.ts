@@ -3,9 +3,9 @@ import WebSocket from 'ws';
 import type { Logger } from '@codcall/logging';
 import { FRAME_BYTES, FRAME_MS, pcm16ToMulaw, silenceFrame, splitFrames, type SpeechSideChannel } from '@codcall/media';
 import type { Carrier, PlaceCallRequest, PlacedCall } from '../carrier';
-import { signTwilioRequest } from '../twilio/signature';
 import { TwilioProtocol } from '../twilio/twilio-protocol';
 import { DEFAULT_CALLEE, parseCalleeProfile, type CalleeBook, type CalleeProfile } from './callee-book';
+import { TwilioCalleeWire, type CallProgress, type CalleeCallWire, type CalleeStreamWire, type CalleeWire, type CarrierWebhook } from './callee-wire';
 
 export interface SimulatorTiming {
   /** How long the phone rings before a callee picks up (or is found busy / failed). */
@@ -27,7 +27,6 @@ export interface SimulatorCarrierOptions {
   timing?: SimulatorTiming;
 }
 
-const ACCOUNT_SID = 'AC' + '5'.repeat(32);
 const VOICEMAIL_GREETING = "Hi, you've reached my voicemail. Please leave a message after the tone.";
 
 /**
@@ -72,16 +71,30 @@ export class SimulatorCarrier extends TwilioProtocol implements Carrier {
 
 type PlaybackItem = { kind: 'audio'; bytes: Buffer } | { kind: 'mark'; name: string };
 
+/** What a scripted call needs: the callee's voice and pacing, and the carrier wire it speaks. */
+export interface SimulatedCallOptions {
+  speak: (text: string) => Promise<Buffer>;
+  sideChannel: SpeechSideChannel;
+  /** Signs the Twilio dialect's webhooks; unused when another wire is given. */
+  webhookSecret: string;
+  logger: Logger;
+  timing?: SimulatorTiming;
+  /** The carrier dialect; Twilio's by default. */
+  wire?: CalleeWire;
+}
+
 /**
- * One scripted callee on Twilio's wire: signed status callbacks, the answer document fetched by
- * POST, and a Media Streams socket in real time. The simulator carrier runs these in-process;
- * a fake Twilio server in tests runs the same behind Twilio's REST API.
+ * One scripted callee: signed callbacks, the answer document fetched by POST, and a media-stream
+ * socket in real time, all in the dialect of `options.wire` (Twilio's unless told). The
+ * simulator carrier runs these in-process; the fake Twilio and Plivo servers in tests run the
+ * same behind their REST APIs.
  */
 export class SimulatedCall {
   private readonly log: Logger;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly wire: CalleeCallWire;
   private socket?: WebSocket;
-  private streamSid = 'MZ' + randomBytes(16).toString('hex');
+  private stream?: CalleeStreamWire;
   private ended = false;
   private answeredAt?: number;
   private lines: Promise<Buffer[]>;
@@ -92,18 +105,18 @@ export class SimulatedCall {
   private lastAgentAudioAt = 0;
   private calleeTurnPending = false;
   private chunk = 0;
-  private sequence = 0;
   /** Whose words these are on the side channel: our call id, from the stream's parameters when given. */
   private sideChannelCallId: string;
 
   constructor(
-    private readonly sid: string,
+    sid: string,
     private readonly request: PlaceCallRequest,
     private readonly profile: CalleeProfile,
-    private readonly options: SimulatorCarrierOptions,
+    private readonly options: SimulatedCallOptions,
     private readonly onEnded: () => void,
   ) {
     this.log = options.logger.child({ carrierCallId: sid });
+    this.wire = (options.wire ?? new TwilioCalleeWire(options.webhookSecret)).forCall({ carrierCallId: sid, request });
     this.sideChannelCallId = request.callId;
     const says = profile.answer === 'voicemail' ? [VOICEMAIL_GREETING] : (profile.says ?? []);
     // Synthesised while the phone rings, so the callee answers without a synthesis delay.
@@ -127,11 +140,16 @@ export class SimulatedCall {
     }
   }
 
+  get answered(): boolean {
+    return this.answeredAt !== undefined;
+  }
+
   async end(reason: string): Promise<void> {
     if (this.ended) return;
     this.log.info({ reason }, 'simulated call ending');
     if (this.socket?.readyState === WebSocket.OPEN) {
-      this.send({ event: 'stop', sequenceNumber: this.seq(), streamSid: this.streamSid, stop: { accountSid: ACCOUNT_SID, callSid: this.sid } });
+      const stop = this.stream?.stop();
+      if (stop) this.send(stop);
       this.socket.close(1000, 'call ended');
     }
     await this.finish('completed');
@@ -141,48 +159,36 @@ export class SimulatedCall {
     if (this.ended) return;
     this.answeredAt = Date.now();
     await this.status('in-progress');
-    // Like Twilio's async AMD: machine_start soon after answering, or machine_end_beep once the
-    // greeting and its beep have played (DetectMessageEnd, to leave a message).
+    // Like async AMD: a machine reported soon after answering, or (where the carrier can tell)
+    // once its greeting and beep have played, to leave a message.
     if (this.profile.answer === 'voicemail' && this.request.machineDetection && this.request.machineDetectionMode !== 'message_end') {
       this.after(600, () => void this.reportMachine('machine_start'));
     }
-    let twiml: string;
+    let document: string;
     try {
-      const response = await this.post(this.request.answerUrl, this.baseParams('in-progress'));
-      twiml = await response.text();
+      const response = await this.post(this.wire.answer());
+      document = await response.text();
       if (!response.ok) throw new Error(`answer URL answered ${response.status}`);
     } catch (error) {
       this.log.warn({ err: error }, 'simulated call could not fetch its answer document');
       return void this.finish('failed');
     }
-    const stream = parseStreamTwiml(twiml);
+    const stream = this.wire.stream(document);
     if (!stream) {
-      this.log.warn('answer document has no <Connect><Stream>: hanging up');
+      this.log.warn('answer document has no stream: hanging up');
       return void this.end('no stream in answer document');
     }
-    this.openStream(stream.url, stream.parameters);
+    this.openStream(stream);
   }
 
-  private openStream(url: string, parameters: Record<string, string>): void {
+  private openStream(stream: CalleeStreamWire): void {
     if (this.ended) return;
-    if (parameters['call_id']) this.sideChannelCallId = parameters['call_id'];
-    const socket = new WebSocket(url);
+    this.stream = stream;
+    if (stream.callId) this.sideChannelCallId = stream.callId;
+    const socket = new WebSocket(stream.url);
     this.socket = socket;
     socket.on('open', () => {
-      this.send({ event: 'connected', protocol: 'Call', version: '1.0.0' });
-      this.send({
-        event: 'start',
-        sequenceNumber: this.seq(),
-        streamSid: this.streamSid,
-        start: {
-          streamSid: this.streamSid,
-          accountSid: ACCOUNT_SID,
-          callSid: this.sid,
-          tracks: ['inbound'],
-          customParameters: parameters,
-          mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 },
-        },
-      });
+      for (const message of stream.opening()) this.send(message);
       this.startClock();
       if (this.profile.answer === 'voicemail') this.queueCalleeLine();
     });
@@ -195,23 +201,19 @@ export class SimulatedCall {
   }
 
   private onGatewayMessage(text: string): void {
-    let message: { event?: string; media?: { payload?: string }; mark?: { name?: string } };
-    try {
-      message = JSON.parse(text);
-    } catch {
-      return;
-    }
-    if (message.event === 'media' && message.media?.payload) {
-      this.playback.push({ kind: 'audio', bytes: Buffer.from(message.media.payload, 'base64') });
+    const command = this.stream?.read(text);
+    if (!command) return;
+    if (command.kind === 'audio') {
+      this.playback.push({ kind: 'audio', bytes: command.bytes });
       this.agentSpoke = true;
       this.lastAgentAudioAt = Date.now();
-    } else if (message.event === 'mark' && message.mark?.name) {
-      this.playback.push({ kind: 'mark', name: message.mark.name });
-    } else if (message.event === 'clear') {
-      // Everything buffered is dropped; its marks come back at once, as Twilio does.
-      const marks = this.playback.filter((item): item is { kind: 'mark'; name: string } => item.kind === 'mark');
+    } else if (command.kind === 'mark') {
+      this.playback.push({ kind: 'mark', name: command.name });
+    } else {
+      // Everything buffered is dropped; the carrier's dialect says what becomes of its marks.
+      const dropped = this.playback.filter((item): item is { kind: 'mark'; name: string } => item.kind === 'mark').map((mark) => mark.name);
       this.playback = [];
-      for (const mark of marks) this.sendMark(mark.name);
+      for (const message of this.stream?.cleared(dropped) ?? []) this.send(message);
     }
   }
 
@@ -233,12 +235,7 @@ export class SimulatedCall {
   private sendInboundFrame(): void {
     const frame = this.speaking.shift() ?? silenceFrame();
     this.chunk++;
-    this.send({
-      event: 'media',
-      sequenceNumber: this.seq(),
-      streamSid: this.streamSid,
-      media: { track: 'inbound', chunk: String(this.chunk), timestamp: String(this.chunk * FRAME_MS), payload: frame.toString('base64') },
-    });
+    if (this.stream) this.send(this.stream.audio(frame, this.chunk));
   }
 
   private playOneFrame(): void {
@@ -247,7 +244,7 @@ export class SimulatedCall {
       const head = this.playback[0];
       if (head.kind === 'mark') {
         this.playback.shift();
-        this.sendMark(head.name);
+        if (this.stream) this.send(this.stream.played(head.name));
         continue;
       }
       if (budget === 0) break;
@@ -292,14 +289,10 @@ export class SimulatedCall {
     });
   }
 
-  private reportMachine(answeredBy: 'machine_start' | 'machine_end_beep'): Promise<Response | void> {
-    return this.post(this.request.machineDetectionUrl ?? this.request.statusCallbackUrl, { ...this.baseParams('in-progress'), AnsweredBy: answeredBy }).catch((error) =>
-      this.log.warn({ err: error }, 'machine detection callback failed'),
-    );
-  }
-
-  private sendMark(name: string): void {
-    this.send({ event: 'mark', sequenceNumber: this.seq(), streamSid: this.streamSid, mark: { name } });
+  private async reportMachine(result: 'machine_start' | 'machine_end_beep'): Promise<void> {
+    const webhook = this.wire.machine(result);
+    if (!webhook) return;
+    await this.post(webhook).catch((error) => this.log.warn({ err: error }, 'machine detection callback failed'));
   }
 
   private send(message: unknown): void {
@@ -313,41 +306,28 @@ export class SimulatedCall {
     this.timers.clear();
     this.options.sideChannel.release(this.sideChannelCallId);
     const duration = this.answeredAt ? Math.round((Date.now() - this.answeredAt) / 1000) : 0;
-    await this.status(status, { CallDuration: String(duration) });
+    await this.status(status, duration);
     this.onEnded();
   }
 
-  private async status(status: string, extra: Record<string, string> = {}): Promise<void> {
+  private async status(status: CallProgress, durationSeconds?: number): Promise<void> {
+    const webhook = this.wire.progress(status, durationSeconds);
+    if (!webhook) return;
     try {
-      const response = await this.post(this.request.statusCallbackUrl, { ...this.baseParams(status), ...extra });
+      const response = await this.post(webhook);
       if (!response.ok) this.log.warn({ status: response.status }, 'status callback rejected');
     } catch (error) {
       this.log.warn({ err: error }, 'status callback failed');
     }
   }
 
-  private post(url: string, params: Record<string, string>): Promise<Response> {
-    return fetch(url, {
+  private post(webhook: CarrierWebhook): Promise<Response> {
+    return fetch(webhook.url, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-twilio-signature': signTwilioRequest(this.options.webhookSecret, url, params),
-      },
-      body: new URLSearchParams(params).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...webhook.headers },
+      body: new URLSearchParams(webhook.params).toString(),
       signal: AbortSignal.timeout(10_000),
     });
-  }
-
-  private baseParams(status: string): Record<string, string> {
-    return {
-      CallSid: this.sid,
-      AccountSid: ACCOUNT_SID,
-      From: this.request.from ?? '+15005550006',
-      To: this.request.to,
-      Direction: 'outbound-api',
-      ApiVersion: '2010-04-01',
-      CallStatus: status,
-    };
   }
 
   private after(ms: number, fn: () => void | Promise<void>): void {
@@ -357,33 +337,6 @@ export class SimulatedCall {
     }, ms);
     this.timers.add(timer);
   }
-
-  private seq(): string {
-    return String(++this.sequence);
-  }
-}
-
-/** Reads the stream URL and parameters out of a `<Connect><Stream>` TwiML document. */
-export function parseStreamTwiml(twiml: string): { url: string; parameters: Record<string, string> } | null {
-  const stream = /<Connect>\s*<Stream\b([^>]*?)(\/>|>([\s\S]*?)<\/Stream>)/.exec(twiml);
-  if (!stream) return null;
-  const url = attribute(stream[1], 'url');
-  if (!url) return null;
-  const parameters: Record<string, string> = {};
-  for (const match of (stream[3] ?? '').matchAll(/<Parameter\b([^>]*?)\/>/g)) {
-    const name = attribute(match[1], 'name');
-    if (name) parameters[name] = attribute(match[1], 'value') ?? '';
-  }
-  return { url, parameters };
-}
-
-function attribute(attributes: string, name: string): string | undefined {
-  const match = new RegExp(`\\b${name}="([^"]*)"`).exec(attributes);
-  return match ? decodeXml(match[1]) : undefined;
-}
-
-function decodeXml(text: string): string {
-  return text.replace(/&(lt|gt|quot|apos|amp);/g, (_, entity: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[entity] ?? '');
 }
 
 /** The answering machine's tone: 400 ms at 1 kHz. */

@@ -8,7 +8,8 @@ import { pcm16ToMulaw, SpeechSideChannel, type SimulatedUtterance } from '@codca
 import { verifyTwilioSignature } from '../twilio/signature';
 import { buildTwimlStream } from '../twilio/twiml';
 import { CalleeBookError, loadCalleeBook, parseCalleeBook, type CalleeProfile } from './callee-book';
-import { parseStreamTwiml, SimulatorCarrier } from './simulator-carrier';
+import { parseStreamTwiml } from './callee-wire';
+import { SimulatorCarrier } from './simulator-carrier';
 
 const SECRET = 'simulator-test-secret';
 const tone = (ms: number) => pcm16ToMulaw(Int16Array.from({ length: ms * 8 }, (_, i) => Math.round(5000 * Math.sin(i / 2))));

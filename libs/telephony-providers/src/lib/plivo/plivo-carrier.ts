@@ -1,0 +1,166 @@
+import type { Logger } from '@codcall/logging';
+import type { AnswerDocument, AnswerDocumentRequest, Carrier, CarrierStatusUpdate, MediaStreamCodec, PlaceCallRequest, PlacedCall, WebhookRequest } from '../carrier';
+import { CarrierRequestError } from '../twilio/twilio-carrier';
+import { buildPlivoStreamXml } from './answer-xml';
+import { PlivoMediaStreamCodec } from './media-stream-codec';
+import { verifyPlivoSignature } from './signature';
+import { mapPlivoStatus, plivoRequestUuid } from './status';
+
+export interface PlivoCarrierOptions {
+  authId: string;
+  authToken: string;
+  /** The caller id every call is placed from (E.164). */
+  from: string;
+  /** Plivo's REST API root; a fake server in tests. Default https://api.plivo.com. */
+  apiBaseUrl?: string;
+  logger: Logger;
+  /** Per request; the SDK uses 5 s for voice requests. */
+  timeoutMs?: number;
+}
+
+/** Plivo's own default detection window; stated so the request says what it asks for. */
+const MACHINE_DETECTION_MS = 5000;
+
+/**
+ * Plivo over its REST API, spoken directly rather than through the plivo SDK: the SDK hard-codes
+ * https://api.plivo.com for voice requests, so neither a regional endpoint nor a fake server
+ * could be used, and it retries 5xx on its own. The wire format is the SDK's (4.79): JSON bodies
+ * with snake_case keys, Basic auth. The SDK's XML builder and signature check are not used either
+ * (see answer-xml.ts and signature.ts for why); the tests hold our versions to the SDK's.
+ *
+ * Plivo answers a new call with a request id and names the live call by another (CallUUID), so
+ * the carrier keeps one for the other: a call still ringing is cancelled as a request, a live one
+ * hung up as a call.
+ */
+export class PlivoCarrier implements Carrier {
+  readonly name = 'plivo' as const;
+  private readonly apiBaseUrl: string;
+  /** Request ids we placed that Plivo has not yet told us the call of. */
+  private readonly ringing = new Set<string>();
+  /** Request id -> CallUUID, learnt from signed callbacks. */
+  private readonly callUuids = new Map<string, string>();
+
+  constructor(private readonly options: PlivoCarrierOptions) {
+    this.apiBaseUrl = (options.apiBaseUrl ?? 'https://api.plivo.com').replace(/\/$/, '');
+  }
+
+  async placeCall(request: PlaceCallRequest): Promise<PlacedCall> {
+    const body: Record<string, string | number> = {
+      // Plivo's numbers carry the country code without the '+'.
+      from: plivoNumber(request.from ?? this.options.from),
+      to: plivoNumber(request.to),
+      answer_url: request.answerUrl,
+      answer_method: 'POST',
+      hangup_url: request.statusCallbackUrl,
+      hangup_method: 'POST',
+      ring_timeout: request.ringTimeoutSeconds,
+      ...(request.timeLimitSeconds ? { time_limit: request.timeLimitSeconds } : {}),
+      ...(request.machineDetection
+        ? {
+            // 'true' reports the machine and leaves the call to us; Plivo has no end-of-greeting detection.
+            machine_detection: 'true',
+            machine_detection_time: MACHINE_DETECTION_MS,
+            machine_detection_url: request.machineDetectionUrl ?? request.statusCallbackUrl,
+            machine_detection_method: 'POST',
+          }
+        : {}),
+    };
+    const response = await this.request('POST', 'Call/', body).catch((error: unknown) => {
+      throw new CarrierRequestError(`Plivo refused the call: ${describe(error)}`);
+    });
+    if (response.status !== 200 && response.status !== 201) throw new CarrierRequestError(`Plivo refused the call: ${await describeResponse(response)}`);
+    const created = (await response.json().catch(() => ({}))) as { request_uuid?: unknown };
+    const requestUuid = Array.isArray(created.request_uuid) ? created.request_uuid[0] : created.request_uuid;
+    if (typeof requestUuid !== 'string' || !requestUuid) throw new CarrierRequestError('Plivo refused the call: its answer carried no request_uuid');
+    this.ringing.add(requestUuid);
+    return { carrierCallId: requestUuid };
+  }
+
+  /** Hangs up a live call, or cancels one still ringing; one that is already gone is fine. */
+  async hangup(carrierCallId: string): Promise<void> {
+    const callUuid = this.callUuids.get(carrierCallId) ?? (this.ringing.has(carrierCallId) ? undefined : carrierCallId);
+    const action = callUuid ? `Call/${callUuid}/` : `Request/${carrierCallId}/`;
+    try {
+      const response = await this.request('DELETE', action);
+      if (response.status === 404) {
+        this.options.logger.info({ carrierCallId }, 'Plivo hangup: the call had already ended');
+      } else if (response.status !== 204 && response.status !== 200) {
+        this.options.logger.warn({ carrierCallId, err: await describeResponse(response) }, 'Plivo hangup refused');
+      }
+    } catch (error) {
+      this.options.logger.warn({ carrierCallId, err: describe(error) }, 'Plivo hangup failed');
+    }
+    this.forget(carrierCallId);
+  }
+
+  answerDocument(request: AnswerDocumentRequest): AnswerDocument {
+    return buildPlivoStreamXml(request);
+  }
+
+  /** Also learns which live call a request became; callers have checked the signature first. */
+  parseStatusCallback(params: Record<string, string>): CarrierStatusUpdate | null {
+    const update = mapPlivoStatus(params);
+    const requestUuid = plivoRequestUuid(params);
+    if (!update || !requestUuid) return update;
+    if (update.state && ['completed', 'busy', 'no_answer', 'failed', 'canceled'].includes(update.state)) {
+      this.forget(requestUuid);
+    } else {
+      this.ringing.delete(requestUuid);
+      this.callUuids.set(requestUuid, update.carrierCallId);
+    }
+    // The same id the dial returned, so a callback and the call it belongs to agree.
+    return { ...update, carrierCallId: requestUuid };
+  }
+
+  verifyWebhook(request: WebhookRequest): boolean {
+    return verifyPlivoSignature(this.options.authToken, request);
+  }
+
+  createMediaCodec(): MediaStreamCodec {
+    return new PlivoMediaStreamCodec();
+  }
+
+  private forget(requestUuid: string): void {
+    this.ringing.delete(requestUuid);
+    this.callUuids.delete(requestUuid);
+  }
+
+  private request(method: 'POST' | 'DELETE', action: string, body?: unknown): Promise<Response> {
+    const { authId, authToken } = this.options;
+    return fetch(`${this.apiBaseUrl}/v1/Account/${encodeURIComponent(authId)}/${action}`, {
+      method,
+      headers: {
+        authorization: `Basic ${Buffer.from(`${authId}:${authToken}`).toString('base64')}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+        'user-agent': 'codcall (plivo REST)',
+      },
+      // The SDK sends '{}' with a DELETE too.
+      body: JSON.stringify(body ?? {}),
+      signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
+    });
+  }
+}
+
+function plivoNumber(e164: string): string {
+  return e164.replace(/^\+/, '');
+}
+
+/** Status and Plivo's own words, never the request (it carries the credentials). */
+async function describeResponse(response: Response): Promise<string> {
+  const text = await response.text().catch(() => '');
+  let message = text.trim();
+  try {
+    const body = JSON.parse(text) as { error?: unknown; message?: unknown };
+    const said = body.error ?? body.message;
+    if (said !== undefined) message = typeof said === 'string' ? said : JSON.stringify(said);
+  } catch {
+    // not JSON: the text as it came
+  }
+  return `${response.status} ${message.slice(0, 300)}`.trim();
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error && error.name === 'TimeoutError') return 'no answer from the Plivo API in time';
+  return error instanceof Error ? error.message : String(error);
+}
