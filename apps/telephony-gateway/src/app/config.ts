@@ -13,6 +13,8 @@ export interface GatewayConfig {
   simulator: { enabled: boolean; webhookSecret: string; calleesFile?: string };
   /** Present when Twilio credentials are set: the gateway can then dial real phones. */
   twilio?: { accountSid: string; authToken: string; phoneNumber: string; apiBaseUrl?: string };
+  /** Present when Plivo credentials are set: `--provider plivo` then dials through Plivo. */
+  plivo?: { authId: string; authToken: string; phoneNumber: string; apiBaseUrl?: string };
 }
 
 export class ConfigError extends Error {}
@@ -35,6 +37,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       calleesFile: env['SIMULATOR_CALLEES_FILE'] || undefined,
     },
     twilio: twilioConfig(env),
+    plivo: plivoConfig(env),
   };
 }
 
@@ -54,6 +57,24 @@ function twilioConfig(env: NodeJS.ProcessEnv): GatewayConfig['twilio'] {
   if (!/^\+[1-9]\d{7,14}$/.test(phoneNumber)) throw new ConfigError(`TWILIO_PHONE_NUMBER must be an E.164 number, got "${phoneNumber}"`);
   const apiBaseUrl = env['TWILIO_API_BASE_URL'] ? url(env, 'TWILIO_API_BASE_URL', '') : undefined;
   return { accountSid, authToken: env['TWILIO_AUTH_TOKEN'] as string, phoneNumber, apiBaseUrl };
+}
+
+const PLIVO_VARIABLES = ['PLIVO_AUTH_ID', 'PLIVO_AUTH_TOKEN', 'PLIVO_PHONE_NUMBER'] as const;
+
+/** All three or none, like Twilio's. */
+function plivoConfig(env: NodeJS.ProcessEnv): GatewayConfig['plivo'] {
+  const missing = PLIVO_VARIABLES.filter((name) => !env[name]);
+  if (missing.length === PLIVO_VARIABLES.length) return undefined;
+  if (missing.length) throw new ConfigError(`Plivo is half configured: set ${missing.join(', ')} too (or unset the other PLIVO_ variables)`);
+  if (!env['PUBLIC_BASE_URL']) {
+    throw new ConfigError('PUBLIC_BASE_URL must be set when Plivo is configured: it is the https address Plivo reaches this gateway at');
+  }
+  const authId = env['PLIVO_AUTH_ID'] as string;
+  if (!/^[A-Z0-9]{20}$/.test(authId)) throw new ConfigError('PLIVO_AUTH_ID must be 20 capital letters and digits, as Plivo shows it (MA... or SA...)');
+  const phoneNumber = env['PLIVO_PHONE_NUMBER'] as string;
+  if (!/^\+[1-9]\d{7,14}$/.test(phoneNumber)) throw new ConfigError(`PLIVO_PHONE_NUMBER must be an E.164 number, got "${phoneNumber}"`);
+  const apiBaseUrl = env['PLIVO_API_BASE_URL'] ? url(env, 'PLIVO_API_BASE_URL', '') : undefined;
+  return { authId, authToken: env['PLIVO_AUTH_TOKEN'] as string, phoneNumber, apiBaseUrl };
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

@@ -2,7 +2,7 @@ import { CallOrchestrator, StreamTokenSigner, type AgentSource, type Conversatio
 import { ConversationSession, createOfflineSynthesizer, describeProviderAvailability, PreparedSpeech, selectProviders, welcomeSpeechRequests, type Synthesizer } from '@codcall/conversation-engine';
 import { createLogger, type Logger } from '@codcall/logging';
 import { SpeechSideChannel } from '@codcall/media';
-import { loadCalleeBook, SimulatorCarrier, TwilioCarrier, type Carrier, type CarrierName } from '@codcall/telephony-providers';
+import { loadCalleeBook, PlivoCarrier, SimulatorCarrier, TwilioCarrier, type Carrier, type CarrierName } from '@codcall/telephony-providers';
 import type { GatewayConfig } from './config';
 import { HttpAgentSource } from './http-agent-source';
 
@@ -32,6 +32,15 @@ export async function buildOrchestrator(config: GatewayConfig, overrides: Gatewa
       from: config.twilio.phoneNumber,
       apiBaseUrl: config.twilio.apiBaseUrl,
       logger: logger.child({ carrier: 'twilio' }),
+    });
+  }
+  if (config.plivo && !carriers.plivo) {
+    carriers.plivo = new PlivoCarrier({
+      authId: config.plivo.authId,
+      authToken: config.plivo.authToken,
+      from: config.plivo.phoneNumber,
+      apiBaseUrl: config.plivo.apiBaseUrl,
+      logger: logger.child({ carrier: 'plivo' }),
     });
   }
 
