@@ -7,3 +7,4 @@ export * from './lib/fake-clock';
 export * from './lib/in-process-gateway';
 export * from './lib/fakes/twilio-fake-server';
 export * from './lib/fakes/plivo-fake-server';
+export * from './lib/fakes/openai-fake-server';
