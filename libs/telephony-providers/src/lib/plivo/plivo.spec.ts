@@ -1,10 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import * as plivo from 'plivo';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { silentLogger } from '@codcall/logging';
-import { SpeechSideChannel } from '@codcall/media';
+import { SpeechSideChannel, type CallMediaEvent, type SimulatedUtterance } from '@codcall/media';
 import { FakePlivoServer } from '@codcall/test-support';
 import type { PlaceCallRequest } from '../carrier';
 import { MediaStreamProtocolError } from '../twilio/media-stream-codec';
@@ -187,12 +188,14 @@ describe('X-Plivo-Signature-V3', () => {
 });
 
 describe('Plivo REST API', () => {
+  // A gateway that refuses connections at once: the fake's callbacks at close fail fast, with no DNS lookup.
+  const gatewayUrl = 'http://127.0.0.1:9';
   const request: PlaceCallRequest = {
     callId: CALL_ID,
     to: '+15551234567',
-    answerUrl: `https://gw.example.com/call/${CALL_ID}/answer`,
-    statusCallbackUrl: `https://gw.example.com/call/${CALL_ID}/status`,
-    machineDetectionUrl: `https://gw.example.com/call/${CALL_ID}/status`,
+    answerUrl: `${gatewayUrl}/call/${CALL_ID}/answer`,
+    statusCallbackUrl: `${gatewayUrl}/call/${CALL_ID}/status`,
+    machineDetectionUrl: `${gatewayUrl}/call/${CALL_ID}/status`,
     ringTimeoutSeconds: 30,
     machineDetection: true,
     timeLimitSeconds: 150,
@@ -205,7 +208,7 @@ describe('Plivo REST API', () => {
       authToken: AUTH_TOKEN,
       speak: async () => Buffer.alloc(1600, 0xff),
       sideChannel: new SpeechSideChannel(),
-      // Rings long enough that nothing reaches the (unreachable) gateway during the test.
+      // Rings long enough that nothing is sent to the gateway during the test.
       callees: { '+15551234567': { answer: 'no_answer', ringSeconds: 60 } },
     }).start();
   });
@@ -299,5 +302,111 @@ describe('Plivo REST API', () => {
     } finally {
       broken.close();
     }
+  });
+});
+
+describe('the fake Plivo, as a gateway sees it', () => {
+  /** A stand-in gateway: checks V3 signatures, serves the answer XML, and talks on the stream through our codec. */
+  async function gateway() {
+    const webhooks: { path: string; params: Record<string, string>; signed: boolean }[] = [];
+    const raw: { event?: string; sequenceNumber?: unknown; media?: { payload?: string } }[] = [];
+    const events: CallMediaEvent[] = [];
+    const codec = new PlivoMediaStreamCodec();
+    let socket: WebSocket | undefined;
+    let base = '';
+    const server: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        const params = Object.fromEntries(new URLSearchParams(body));
+        webhooks.push({ path: req.url ?? '', params, signed: verifyPlivoSignature(AUTH_TOKEN, { method: 'POST', url: `${base}${req.url}`, headers: req.headers, params }) });
+        if (req.url !== '/answer') return void res.writeHead(204).end();
+        res.writeHead(200, { 'content-type': 'application/xml' });
+        res.end(buildPlivoStreamXml({ streamUrl: `${base.replace('http', 'ws')}/stream`, parameters: { call_id: CALL_ID, token: TOKEN } }).body);
+      });
+    });
+    const wss = new WebSocketServer({ server, path: '/stream' });
+    wss.on('connection', (ws) => {
+      socket = ws;
+      ws.on('message', (data) => {
+        raw.push(JSON.parse(data.toString()));
+        events.push(...codec.parse(data.toString()));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return {
+      base,
+      webhooks,
+      raw,
+      events,
+      send: (text: string) => socket?.send(text),
+      codec,
+      close: () =>
+        new Promise<void>((resolve) => {
+          for (const client of wss.clients) client.terminate();
+          wss.close();
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    };
+  }
+
+  const until = async (check: () => boolean, ms = 5000) => {
+    const deadline = Date.now() + ms;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error('timed out waiting');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+
+  it('fetches the answer signed, streams 20 ms frames, answers checkpoints once played and a clear with clearedAudio', async () => {
+    const gw = await gateway();
+    const sideChannel = new SpeechSideChannel();
+    const heard: SimulatedUtterance[] = [];
+    sideChannel.subscribe(CALL_ID, (utterance) => heard.push(utterance));
+    const fake = await new FakePlivoServer({
+      authId: AUTH_ID,
+      authToken: AUTH_TOKEN,
+      speak: async () => Buffer.alloc(800, 0x7f),
+      sideChannel,
+      timing: { ringMs: 20, thinkMs: 10, agentTurnGapMs: 100 },
+      callees: { '+15551234567': { answer: 'human', says: ['Yes, deliver it.'] } },
+    }).start();
+    try {
+      const carrier = new PlivoCarrier({ authId: AUTH_ID, authToken: AUTH_TOKEN, from: '+15005550006', apiBaseUrl: fake.baseUrl, logger: silentLogger() });
+      await carrier.placeCall({ callId: CALL_ID, to: '+15551234567', answerUrl: `${gw.base}/answer`, statusCallbackUrl: `${gw.base}/status`, ringTimeoutSeconds: 30, machineDetection: true });
+      await until(() => gw.events.some((event) => event.type === 'audio'));
+      expect(gw.webhooks[0]).toMatchObject({ path: '/answer', signed: true, params: { CallStatus: 'in-progress', To: '15551234567', From: '15005550006' } });
+      const start = gw.events.find((event) => event.type === 'start');
+      expect(start).toMatchObject({ type: 'start', parameters: { call_id: CALL_ID, token: TOKEN } });
+      const media = gw.raw.find((message) => message.event === 'media');
+      expect(typeof media?.sequenceNumber).toBe('number');
+      expect(Buffer.from(media?.media?.payload ?? '', 'base64')).toHaveLength(160);
+
+      // The agent speaks 100 ms and checks it was heard; the callee answers after it, on the side channel.
+      gw.send(gw.codec.formatAudio(Buffer.alloc(800, 0x55)));
+      gw.send(gw.codec.formatMark('greeting'));
+      await until(() => gw.events.some((event) => event.type === 'mark'));
+      await until(() => heard.length === 1);
+      expect(heard[0]).toEqual({ callId: CALL_ID, text: 'Yes, deliver it.', frames: 5 });
+
+      // Barge-in: 5 s of audio is cleared at once; Plivo confirms, and the codec reports the dropped checkpoint.
+      gw.send(gw.codec.formatAudio(Buffer.alloc(40_000, 0x55)));
+      gw.send(gw.codec.formatMark('long'));
+      gw.send(gw.codec.formatClear());
+      await until(() => gw.raw.some((message) => message.event === 'clearedAudio'));
+      expect(gw.events.filter((event) => event.type === 'mark')).toEqual([
+        { type: 'mark', name: 'greeting' },
+        { type: 'mark', name: 'long' },
+      ]);
+      expect(gw.raw.filter((message) => message.event === 'playedStream')).toHaveLength(1);
+    } finally {
+      await fake.close();
+      await gw.close();
+    }
+    // Closed without a stop event (Plivo may not send one); the hangup callback says completed.
+    await until(() => gw.webhooks.some((webhook) => webhook.path === '/status'));
+    expect(gw.webhooks.find((webhook) => webhook.path === '/status')).toMatchObject({ signed: true, params: { CallStatus: 'completed', Event: 'Hangup' } });
   });
 });
