@@ -11,3 +11,6 @@ export * from './lib/calling-window';
 export * from './lib/retry-policy';
 export * from './lib/call-pacer';
 export * from './lib/clock';
+export * from './lib/campaign-identity';
+export * from './lib/do-not-call-list';
+export * from './lib/campaign-report';

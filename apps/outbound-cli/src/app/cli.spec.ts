@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { CampaignLock, CampaignStore } from '@codcall/campaign-store';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -53,6 +55,16 @@ class Captured extends Writable {
     this.text += chunk.toString();
     done();
   }
+}
+
+/**
+ * These stories are about one call per row at any hour; retries, windows and pacing have their own.
+ * Appended to every start command by `cli()`; the campaign-rule stories below call runCli with their own.
+ */
+const ONE_CALL_ANY_TIME = ['--window', '00:00-24:00', '--cps', '1000', '--max-attempts', '1'];
+
+function startArgs(args: string[]): string[] {
+  return args[0] === 'report' || args.includes('--help') ? args : [...args, ...ONE_CALL_ANY_TIME];
 }
 
 interface Run {
@@ -110,7 +122,7 @@ describe('outbound-cli', () => {
 
   async function cli(args: string[], overrides: Partial<CliDeps> & { tty?: boolean } = {}): Promise<Run> {
     const d = deps(overrides);
-    const code = await runCli(args, d);
+    const code = await runCli(startArgs(args), d);
     return { code, stdout: d.stdout.text, stderr: d.stderr.text };
   }
 
@@ -245,7 +257,7 @@ describe('outbound-cli', () => {
   it('when the gateway goes away mid-campaign, shows what was recorded and exits 3', async () => {
     await startGateway({ script: (call) => (call.context['order_id'] === 'ORD001' ? { outcome: { status: 'confirmed' } } : { hold: true }) });
     const d = deps({ gatewayClientOptions: { pollRetryDelaysMs: [10], connectRetryDelaysMs: [10] } });
-    const running = runCli([`--agentId=${AGENT}`, '--provider', 'sim', '--concurrency', '1', '--no-progress'], d);
+    const running = runCli(startArgs([`--agentId=${AGENT}`, '--provider', 'sim', '--concurrency', '1', '--no-progress']), d);
     await gateway.placed(2);
     await gateway.stop();
 
@@ -261,7 +273,7 @@ describe('outbound-cli', () => {
     it('stops dialling, waits for the calls in flight, records them, and exits 130', async () => {
       await startGateway({ script: () => ({ hold: true }) });
       const d = deps();
-      const running = runCli([`--agentId=${AGENT}`, '--provider', 'sim', '--concurrency', '2', '--no-progress'], d);
+      const running = runCli(startArgs([`--agentId=${AGENT}`, '--provider', 'sim', '--concurrency', '2', '--no-progress']), d);
       const [first, second] = await gateway.placed(2);
 
       signals.emit('signal', 'SIGINT' satisfies Signal);
@@ -282,13 +294,13 @@ describe('outbound-cli', () => {
     it('a second signal leaves at once with the signal\'s exit code', async () => {
       await startGateway({ script: () => ({ hold: true }) });
       const d = deps();
-      const running = runCli([`--agentId=${AGENT}`, '--provider', 'sim', '--concurrency', '1', '--no-progress'], d);
+      const running = runCli(startArgs([`--agentId=${AGENT}`, '--provider', 'sim', '--concurrency', '1', '--no-progress']), d);
       const [first] = await gateway.placed(1);
 
       signals.emit('signal', 'SIGTERM' satisfies Signal);
       signals.emit('signal', 'SIGTERM' satisfies Signal);
       expect(exits).toEqual([143]);
-      expect(d.stderr.text).toContain('quitting now; 1 call still in flight will not be recorded; outcomes already received are kept');
+      expect(d.stderr.text).toContain('quitting now; 1 call still in flight will be asked after by the next run; outcomes already received are kept');
 
       gateway.finish(first, { status: 'confirmed' }); // let the in-process run end
       expect(await running).toBe(143);
@@ -306,11 +318,115 @@ describe('outbound-cli', () => {
       expect(table.stdout).toMatch(/\(not called\)\s+\|\s+3/);
 
       const json = await cli(['report', '--json', '--csv', csv]);
-      expect(JSON.parse(json.stdout)).toEqual({ csv, rows: 6, byStatus: { confirmed: 2, no_answer: 1 }, notCalled: 3 });
+      expect(JSON.parse(json.stdout)).toMatchObject({ csv, store: null, rows: 6, byStatus: { confirmed: 2, no_answer: 1 }, notCalled: 3, answerRate: null });
+      expect(table.stdout).toContain('No campaign store');
+    });
+
+    it('adds answer and confirmation rates, call lengths and turn latencies from the campaign store', async () => {
+      const view = (seconds: number, latencies: number[]) => ({ duration_seconds: seconds, turn_latencies_ms: latencies, transcript: [{ speaker: 'agent', text: 'Hello', atMs: 0 }] });
+      await startGateway({
+        script: (call) =>
+          ({
+            ORD001: { outcome: { status: 'confirmed' }, view: view(40, [600, 800]) },
+            ORD002: { outcome: { status: 'cancelled' }, view: view(20, [1000]) },
+            ORD003: { outcome: { status: 'confirmed' }, view: view(60, [700]) },
+          })[call.context['order_id']] ?? { outcome: { status: 'no_answer' }, view: { duration_seconds: 0 } },
+      });
+      expect((await cli([`--agentId=${AGENT}`, '--provider', 'sim', '--no-progress', '--cost-per-minute', '0.06'])).code).toBe(0);
+
+      const json = JSON.parse((await cli(['report', '--json'])).stdout);
+      expect(json).toEqual({
+        csv,
+        store: join(dir, 'codcall-campaigns.sqlite'),
+        rows: 6,
+        byStatus: { confirmed: 3, cancelled: 1, no_answer: 1, invalid_number: 1 },
+        notCalled: 0,
+        attempts: 4,
+        retriedRows: 0,
+        answerRate: 0.75,
+        confirmationRate: 3 / 4,
+        callSeconds: { count: 4, average: 30, p95: 60 },
+        turnLatencyMs: { count: 4, p50: 700, p95: 1000 },
+        costEstimate: 0.12,
+      });
+      const table = await cli(['report']);
+      expect(table.stdout).toMatch(/answer rate +75\.0%/);
+      expect(table.stdout).toMatch(/call length +average 30\.0 s, p95 60\.0 s \(4 calls\)/);
+      expect(table.stdout).toMatch(/turn latency +p50 700 ms, p95 1000 ms \(4 turns\)/);
     });
 
     it('exits 2 on a CSV it cannot read', async () => {
       expect(await cli(['report', '--csv', 'nope.csv'])).toEqual({ code: 2, stdout: '', stderr: `outbound-cli: ${join(dir, 'nope.csv')}: no such file\n` });
+    });
+  });
+
+  describe('campaign rules', () => {
+    async function start(args: string[]): Promise<Run> {
+      const d = deps();
+      const code = await runCli([`--agentId=${AGENT}`, '--provider', 'sim', '--no-progress', '--window', '00:00-24:00', '--cps', '1000', ...args], d);
+      return { code, stdout: d.stdout.text, stderr: d.stderr.text };
+    }
+
+    it('keeps the attempts in the store beside the CSV and writes only final statuses to the CSV', async () => {
+      await startGateway({ script: (call) => (call.context['order_id'] === 'ORD001' ? { outcome: { status: 'busy' } } : simulatedOutcome(call)) });
+      const run = await start(['--max-attempts', '2', '--retry-after', '60', '--retry-statuses', 'busy', '--exit-when-waiting']);
+
+      expect(run.code).toBe(5);
+      expect(run.stdout).toContain('Campaign paused');
+      expect(run.stdout).toMatch(/1 row waits for a calling window or a retry; the next call is due at \d{4}-\d\d-\d\d \d\d:\d\d UTC \(in (1 h 0|59) min\)/);
+      expect(run.stderr).toMatch(/ORD001 {2}\+15\*+67 {2}busy on attempt 1; next attempt due at/);
+      // ORD001 waits: its status cell stays empty; the others are final (no_answer is not retried here).
+      expect(readFileSync(csv, 'utf8')).toContain('John Doe,+15551234567,ORD001,,,,Austin');
+      expect(readFileSync(csv, 'utf8')).toContain('ORD004,no_answer,,');
+
+      const store = CampaignStore.open(join(dir, 'codcall-campaigns.sqlite'), { key: 'peek', csvPath: csv });
+      expect(store.doNotCallList()).toEqual([]);
+      store.close();
+      const again = await start(['--max-attempts', '2', '--retry-after', '60', '--retry-statuses', 'busy', '--exit-when-waiting']);
+      expect(again.code).toBe(5);
+      expect(gateway.received).toHaveLength(4); // nothing was due: nobody dialled twice
+    });
+
+    it('never dials a number on the --dnc list; the row gets do_not_call', async () => {
+      await startGateway();
+      const dnc = join(dir, 'dnc.txt');
+      writeFileSync(dnc, 'phone\n# asked by email\n+1 555 987 6543\n');
+      const run = await start(['--dnc', dnc, '--max-attempts', '1']);
+      expect(run.code).toBe(0);
+      expect(readFileSync(csv, 'utf8')).toContain('Jane Smith,+15559876543,ORD002,do_not_call,,,Boston');
+      expect(gateway.received.map((call) => call.recipient_phone_number)).not.toContain('+15559876543');
+
+      writeFileSync(dnc, '+15551234567\nnot a number\n');
+      const bad = await start(['--dnc', dnc]);
+      expect(bad).toMatchObject({ code: 2, stderr: `outbound-cli: ${dnc}: line 2: "not a number" has no leading + and country code (E.164, e.g. +919876543210)\n` });
+    });
+
+    it('refuses to run beside another campaign on the same CSV (exit 4), and takes over a lock its dead owner left', async () => {
+      await startGateway();
+      const lock = CampaignLock.acquire(`${csv}.lock`);
+      const refused = await start([]);
+      lock.release();
+      expect(refused.code).toBe(4);
+      expect(refused.stderr).toContain(`outbound-cli: ${csv}.lock: another campaign (pid ${process.pid} on ${hostname()}, since `);
+      expect(refused.stderr).toMatch(/\) is running on this CSV; wait for it or stop it first\n$/);
+      expect(readFileSync(csv, 'utf8')).toBe(CSV);
+      expect(gateway.received).toEqual([]);
+
+      writeFileSync(`${csv}.lock`, JSON.stringify({ pid: 2 ** 22 + 7, host: hostname(), startedAt: '2026-01-01T00:00:00Z' }));
+      const run = await start(['--max-attempts', '1']);
+      expect(run.code).toBe(0);
+      expect(existsSync(`${csv}.lock`)).toBe(false);
+    });
+
+    it.each([
+      [['--window', '9am-8pm'], '--window must be HH:MM-HH:MM in the recipient\'s local time (e.g. 09:00-20:00), got "9am-8pm"'],
+      [['--days', 'weekdays'], '--days must list weekdays (mon, tue, wed, thu, fri, sat, sun) or ranges like mon-sat, got "weekdays"'],
+      [['--cps', '0'], '--cps must be a number above 0 and at most 1000, got "0"'],
+      [['--max-attempts', 'three'], '--max-attempts must be a whole number from 1 to 20, got "three"'],
+      [['--retry-statuses', 'no_answer,later'], '--retry-statuses: unknown status later (one of confirmed, cancelled, rescheduled, wrong_person, no_answer, busy, failed, voicemail, no_response, invalid_number, do_not_call)'],
+    ])('refuses %j with exit 2 and one clear line', async (args, message) => {
+      await startGateway();
+      expect(await start(args)).toEqual({ code: 2, stdout: '', stderr: `outbound-cli: ${message}\n` });
     });
   });
 

@@ -1,10 +1,19 @@
 import { Command, CommanderError, Option } from 'commander';
-import { CARRIER_NAMES, DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '@codcall/campaign';
+import {
+  CARRIER_NAMES,
+  DEFAULT_CALLS_PER_SECOND,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_DAYS_TEXT,
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  DEFAULT_RETRY_POLICY,
+  DEFAULT_WINDOW_TEXT,
+  MAX_CONCURRENCY,
+} from '@codcall/campaign';
 import { createLogger } from '@codcall/logging';
 import type { CliDeps } from './cli-deps';
 import { describeFailure, ExitCode } from './exit-codes';
 import { runReportCommand, type ReportOptions } from './report-command';
-import { DEFAULT_AGENT_API_URL, DEFAULT_GATEWAY_URL, runStartCommand, type RawStartOptions } from './start-command';
+import { DEFAULT_AGENT_API_URL, DEFAULT_GATEWAY_URL, DEFAULT_STORE_NAME, runStartCommand, type RawStartOptions } from './start-command';
 
 /** Runs the CLI in-process and resolves with its exit code; it never exits the process itself (bar the second Ctrl-C). */
 export async function runCli(argv: readonly string[], cliDeps: CliDeps): Promise<number> {
@@ -45,6 +54,19 @@ export function buildProgram(deps: CliDeps, setExitCode: (code: number) => void)
     .addOption(new Option('--carrier <carrier>').hideHelp())
     .option('--simulate <callees.json>', 'scripted callees for the gateway\'s simulator, keyed by E.164 number (implies --provider sim)')
     .option('--concurrency <n>', `calls in flight at once, 1 to ${MAX_CONCURRENCY} (default: ${DEFAULT_CONCURRENCY})`)
+    .option('--cps <n>', `calls started per second across the campaign (default: ${DEFAULT_CALLS_PER_SECOND}, Twilio's starting limit)`)
+    .option('--window <HH:MM-HH:MM>', `calling hours in each recipient's local time (default: ${DEFAULT_WINDOW_TEXT})`)
+    .option('--days <days>', `calling days, e.g. mon-sat or mon-fri,sun (default: ${DEFAULT_DAYS_TEXT})`)
+    .option('--max-attempts <n>', `attempts per row in all (default: agent config retry_policy.max_attempts, else ${DEFAULT_RETRY_POLICY.maxAttempts})`)
+    .option('--retry-statuses <list>', `outcomes that are retried (default: agent config, else ${[...DEFAULT_RETRY_POLICY.statuses].join(',')})`)
+    .option('--retry-after <minutes>', `pause before the first retry (default: agent config, else ${DEFAULT_RETRY_POLICY.firstDelayMs / 60_000})`)
+    .option('--retry-backoff <factor>', `each later pause is this many times the one before (default: agent config, else ${DEFAULT_RETRY_POLICY.backoffFactor})`)
+    .option('--exit-when-waiting', `exit (code 5) instead of waiting when every row left waits for its window or a retry; run again to go on`)
+    .option('--dnc <file>', 'numbers never to dial, one per line; their rows get do_not_call')
+    .option('--store <file>', `campaign store: attempts, call records, do-not-call list (default: CAMPAIGN_STORE or ${DEFAULT_STORE_NAME} beside the CSV)`)
+    .option('--campaign <name>', 'campaign name in the store (default: the CSV path and a fingerprint of its rows); a new name starts the attempts afresh')
+    .option('--drain-timeout <seconds>', `after Ctrl-C/SIGTERM, how long calls in flight are waited for (default: ${DEFAULT_DRAIN_TIMEOUT_MS / 1000})`)
+    .option('--cost-per-minute <amount>', 'rate for the cost estimate kept with each call record')
     .option('--gateway-url <url>', `telephony gateway (default: GATEWAY_URL or ${DEFAULT_GATEWAY_URL})`)
     .option('--agent-api-url <url>', `agent API (default: AGENT_API_URL or ${DEFAULT_AGENT_API_URL})`)
     .option('--strict-numbers', 'treat numbers in unassigned ranges as invalid too')
@@ -53,8 +75,10 @@ export function buildProgram(deps: CliDeps, setExitCode: (code: number) => void)
 
   program
     .command('report')
-    .description('count the rows of the CSV per status')
+    .description('counts per status, confirmation and answer rates, call lengths and turn latencies, from the CSV and the campaign store')
     .option('--csv <path>', 'the call list', './call_list.csv')
+    .option('--store <file>', `campaign store (default: CAMPAIGN_STORE or ${DEFAULT_STORE_NAME} beside the CSV)`)
+    .option('--campaign <name>', 'campaign name in the store (default: the CSV path and a fingerprint of its rows)')
     .option('--json', 'print JSON instead of a table')
     .action(async (options: ReportOptions) => setExitCode(await runReportCommand(options, deps)));
 

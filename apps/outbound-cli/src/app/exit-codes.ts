@@ -1,4 +1,5 @@
 import { CallListError } from '@codcall/call-list';
+import { CampaignStoreError } from '@codcall/campaign-store';
 import {
   AgentApiRequestError,
   AgentNotFoundError,
@@ -18,6 +19,10 @@ export const ExitCode = {
   badInput: 2,
   /** A service is unreachable. */
   unreachable: 3,
+  /** Another campaign holds the CSV's lock. */
+  locked: 4,
+  /** --exit-when-waiting: every row left waits for its calling window or a retry; run the same command again later. */
+  waiting: 5,
   interrupted: 130,
   terminated: 143,
 } as const;
@@ -44,6 +49,7 @@ const CARRIER_SETUP: Record<string, string> = {
 /** Turns any error into the exit code and the one line a user needs. */
 export function describeFailure(error: unknown): Failure {
   if (error instanceof CampaignStoppedError) return describeFailure(error.cause);
+  if (error instanceof CampaignStoreError) return { exitCode: error.code === 'LOCKED' ? ExitCode.locked : ExitCode.badInput, message: error.message };
   if (error instanceof UsageError || error instanceof SimulatedCalleesError || error instanceof CallListError || error instanceof CampaignOptionsError) {
     return { exitCode: ExitCode.badInput, message: error.message };
   }

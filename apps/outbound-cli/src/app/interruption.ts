@@ -33,8 +33,8 @@ export class CampaignInterruption {
 
   /** Follows the campaign's events to know how many calls a hard exit would abandon. */
   track(event: CampaignEvent): void {
-    if (event.type === 'row-started') this.rowsInFlight.add(event.row.key);
-    else if (event.type === 'row-finished' || event.type === 'row-error') this.rowsInFlight.delete(event.row.key);
+    if (event.type === 'row-started' || event.type === 'call-resumed') this.rowsInFlight.add(event.row.key);
+    else if (event.type === 'row-finished' || event.type === 'row-error' || event.type === 'retry-scheduled') this.rowsInFlight.delete(event.row.key);
   }
 
   dispose(): void {
@@ -49,8 +49,8 @@ export class CampaignInterruption {
     }
     this.progress.stop();
     const count = this.rowsInFlight.size;
-    const lost = count ? ` ${count} ${count === 1 ? 'call' : 'calls'} still in flight will not be recorded;` : '';
-    this.deps.stderr.write(`outbound-cli: quitting now;${lost} outcomes already received are kept (the CSV journal is replayed on the next run).\n`);
+    const left = count ? ` ${count} ${count === 1 ? 'call' : 'calls'} still in flight will be asked after by the next run;` : '';
+    this.deps.stderr.write(`outbound-cli: quitting now;${left} outcomes already received are kept.\n`);
     this.deps.exitNow(SIGNAL_EXIT_CODES[signal]);
   }
 }

@@ -3,6 +3,7 @@ import type { CallOutcome, CampaignEvent } from '@codcall/campaign';
 import type { CallListRow } from '@codcall/call-list';
 import { maskPhone } from '@codcall/logging';
 import type { OutputStream } from './cli-deps';
+import { formatDue } from './due-time';
 import { renderTally } from './status-table';
 
 /** Shows a campaign's progress on stderr. */
@@ -34,6 +35,17 @@ abstract class CampaignProgress implements ProgressDisplay {
         this.finished++;
         this.tally[event.outcome.status] = (this.tally[event.outcome.status] ?? 0) + 1;
         this.rowFinished(event.row, event.outcome);
+        break;
+      case 'retry-scheduled':
+        this.note(`${rowLabel(event.row)}  ${describeOutcome(event.outcome)} on attempt ${event.attempt}; next attempt due at ${formatDue(event.nextDueAt)}`);
+        break;
+      case 'call-resumed':
+        this.note(`${rowLabel(event.row)}  a call placed before the last run stopped: asking the gateway how it ended`);
+        break;
+      case 'waiting':
+        this.note(
+          `${event.rows} ${event.rows === 1 ? 'row waits' : 'rows wait'} for ${event.reason === 'retry' ? 'a retry' : 'the calling window'}; the next call is due at ${formatDue(event.nextDueAt)}.`,
+        );
         break;
       case 'row-error':
         // A row marked failed is reported by its row-finished line, reason included.
@@ -121,6 +133,7 @@ function startLine(event: Extract<CampaignEvent, { type: 'campaign-started' }>):
   const details = [
     event.skippedFinal ? `${event.skippedFinal} already final, skipped` : '',
     event.invalidNumbers ? `${event.invalidNumbers} with an invalid number, not dialled` : '',
+    event.resumed ? `${event.resumed} ${event.resumed === 1 ? 'call' : 'calls'} in flight when the last run stopped, asked after` : '',
   ].filter(Boolean);
   return `${event.pending} of ${event.total} rows to process${details.length ? ` (${details.join('; ')})` : ''}.`;
 }

@@ -1,6 +1,19 @@
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { CampaignLock, CampaignStore } from '@codcall/campaign-store';
 import {
+  AGENT_RETRY_SETTING_NAMES,
   AgentApiClient,
+  campaignKey,
+  DEFAULT_CALLS_PER_SECOND,
+  DEFAULT_DAYS_TEXT,
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  DEFAULT_WINDOW_TEXT,
+  loadDoNotCallList,
+  parseCallingWindow,
+  resolveRetryPolicy,
+  retrySettingsFromAgentConfig,
+  type CallingWindow,
+  type RetryPolicySettings,
   CampaignStoppedError,
   CARRIER_NAMES,
   DEFAULT_CONCURRENCY,
@@ -17,6 +30,7 @@ import { silentLogger, type Logger } from '@codcall/logging';
 import { openCsv, type CliDeps, type OpenCallList } from './cli-deps';
 import { ExitCode, UsageError } from './exit-codes';
 import { CampaignInterruption } from './interruption';
+import { formatDue } from './due-time';
 import { createProgressDisplay } from './progress';
 import { renderStatusTable } from './status-table';
 
@@ -32,7 +46,23 @@ export interface RawStartOptions {
   agentApiUrl?: string;
   strictNumbers?: boolean;
   progress?: boolean;
+  store?: string;
+  campaign?: string;
+  dnc?: string;
+  window?: string;
+  days?: string;
+  cps?: string;
+  maxAttempts?: string;
+  retryStatuses?: string;
+  retryAfter?: string;
+  retryBackoff?: string;
+  exitWhenWaiting?: boolean;
+  drainTimeout?: string;
+  costPerMinute?: string;
 }
+
+/** The file holding every campaign's attempts and the shared do-not-call list, beside the CSV unless told otherwise. */
+export const DEFAULT_STORE_NAME = 'codcall-campaigns.sqlite';
 
 export interface StartOptions {
   agentId: string;
@@ -45,7 +75,20 @@ export interface StartOptions {
   agentApiUrl: string;
   strictNumbers: boolean;
   progress: boolean;
+  /** Absolute. */
+  store: string;
+  campaign?: string;
+  dnc?: string;
+  callingWindow: CallingWindow;
+  callsPerSecond: number;
+  /** Retry settings given on the command line; the agent config fills the rest. */
+  retry: RetryPolicySettings;
+  exitWhenWaiting: boolean;
+  drainTimeoutMs: number;
+  costPerMinute?: number;
 }
+
+export const RETRY_OPTION_NAMES = { statuses: '--retry-statuses', maxAttempts: '--max-attempts', spacing: '--retry-after', backoff: '--retry-backoff' };
 
 export const DEFAULT_GATEWAY_URL = 'http://127.0.0.1:5002';
 export const DEFAULT_AGENT_API_URL = 'http://127.0.0.1:5001';
@@ -67,9 +110,33 @@ export function resolveStartOptions(raw: RawStartOptions, deps: Pick<CliDeps, 'e
   }
   const carrier = (raw.simulate !== undefined ? 'sim' : (requested ?? 'twilio')) as CarrierName;
 
+  const csv = resolve(deps.cwd, raw.csv ?? 'call_list.csv');
+  const store = raw.store ?? deps.env['CAMPAIGN_STORE'];
+  let callingWindow: CallingWindow;
+  try {
+    callingWindow = parseCallingWindow(raw.window ?? DEFAULT_WINDOW_TEXT, raw.days ?? DEFAULT_DAYS_TEXT);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const retry = { statuses: raw.retryStatuses, maxAttempts: raw.maxAttempts, spacing: raw.retryAfter, backoff: raw.retryBackoff };
+  try {
+    resolveRetryPolicy([{ settings: retry, names: RETRY_OPTION_NAMES }]); // checked now; the agent config fills the gaps later
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+
   return {
     agentId,
-    csv: resolve(deps.cwd, raw.csv ?? 'call_list.csv'),
+    csv,
+    store: store ? resolve(deps.cwd, store) : join(dirname(csv), DEFAULT_STORE_NAME),
+    campaign: raw.campaign?.trim() || undefined,
+    dnc: raw.dnc === undefined ? undefined : resolve(deps.cwd, raw.dnc),
+    callingWindow,
+    callsPerSecond: positiveNumber('--cps', raw.cps, DEFAULT_CALLS_PER_SECOND, 1000),
+    retry,
+    exitWhenWaiting: raw.exitWhenWaiting === true,
+    drainTimeoutMs: positiveNumber('--drain-timeout', raw.drainTimeout, DEFAULT_DRAIN_TIMEOUT_MS / 1000, 3600) * 1000,
+    costPerMinute: raw.costPerMinute === undefined ? undefined : positiveNumber('--cost-per-minute', raw.costPerMinute, 0, 100),
     carrier,
     simulate: raw.simulate === undefined ? undefined : resolve(deps.cwd, raw.simulate),
     concurrency: parseConcurrency(raw.concurrency),
@@ -86,6 +153,13 @@ function parseConcurrency(raw: string | undefined): number {
   if (!/^\s*\d+\s*$/.test(raw) || value < 1 || value > MAX_CONCURRENCY) {
     throw new UsageError(`--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got "${raw}"`);
   }
+  return value;
+}
+
+function positiveNumber(option: string, raw: string | undefined, fallback: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(raw) || !(value > 0) || value > max) throw new UsageError(`${option} must be a number above 0 and at most ${max}, got "${raw}"`);
   return value;
 }
 
@@ -108,18 +182,29 @@ function serviceUrl(option: string, variable: string, given: string | undefined,
 export async function runStartCommand(raw: RawStartOptions, deps: CliDeps): Promise<number> {
   const options = resolveStartOptions(raw, deps);
   const simulation = options.simulate ? await loadSimulatedCallees(options.simulate) : undefined;
+  const doNotCall = options.dnc ? await loadDoNotCallList(options.dnc) : undefined;
   const logger = deps.logger ?? silentLogger();
-  const callList = await openCallList(options, deps, logger);
-
-  let exitCode: number;
+  // Taken before the CSV is opened, so a second CLI never replays the journal or writes the file.
+  const lock = CampaignLock.acquire(`${options.csv}.lock`);
   try {
-    exitCode = await dial(options, callList, simulation, deps, logger);
-  } catch (error) {
-    await callList.close().catch((closeError: unknown) => logger.error({ err: closeError }, 'closing the call list failed'));
-    throw error;
+    const callList = await openCallList(options, deps, logger);
+    let store: CampaignStore | undefined;
+    let exitCode: number;
+    try {
+      store = CampaignStore.open(options.store, { key: options.campaign ?? campaignKey(options.csv, callList.rows()), csvPath: options.csv });
+      if (doNotCall) store.addDoNotCallList(doNotCall, Date.now());
+      exitCode = await dial(options, callList, store, simulation, deps, logger);
+    } catch (error) {
+      await callList.close().catch((closeError: unknown) => logger.error({ err: closeError }, 'closing the call list failed'));
+      throw error;
+    } finally {
+      store?.close();
+    }
+    await callList.close();
+    return exitCode;
+  } finally {
+    lock.release();
   }
-  await callList.close();
-  return exitCode;
 }
 
 function openCallList(options: StartOptions, deps: CliDeps, logger: Logger): Promise<OpenCallList> {
@@ -130,6 +215,7 @@ function openCallList(options: StartOptions, deps: CliDeps, logger: Logger): Pro
 async function dial(
   options: StartOptions,
   callList: OpenCallList,
+  store: CampaignStore,
   simulation: SimulatedCallees | undefined,
   deps: CliDeps,
   logger: Logger,
@@ -137,6 +223,11 @@ async function dial(
   const gateway = new HttpGatewayClient(options.gatewayUrl, { fetch: deps.fetch, ...deps.gatewayClientOptions });
   const agents = new AgentApiClient(options.agentApiUrl, { fetch: deps.fetch });
   await preflightCampaign({ gateway, agents, agentId: options.agentId, carrier: options.carrier });
+  const agentConfig = await agents.fetchAgentConfig(options.agentId);
+  const retryPolicy = resolveRetryPolicy([
+    { settings: options.retry, names: RETRY_OPTION_NAMES },
+    { settings: retrySettingsFromAgentConfig(agentConfig), names: AGENT_RETRY_SETTING_NAMES },
+  ]);
 
   const progress = createProgressDisplay(deps.stderr, { bar: options.progress });
   const interruption = new CampaignInterruption(deps, progress);
@@ -148,8 +239,15 @@ async function dial(
       gateway,
       agentId: options.agentId,
       carrier: options.carrier,
+      store,
       simulation,
       concurrency: options.concurrency,
+      callsPerSecond: options.callsPerSecond,
+      retryPolicy,
+      callingWindow: options.callingWindow,
+      exitWhenWaiting: options.exitWhenWaiting,
+      drainTimeoutMs: options.drainTimeoutMs,
+      costPerMinute: options.costPerMinute,
       signal: interruption.signal,
       onEvent: (event) => {
         interruption.track(event);
@@ -170,9 +268,14 @@ async function dial(
   }
   progress.stop();
   const seconds = (summary.durationMs / 1000).toFixed(1);
-  const headline = summary.interrupted ? `Campaign interrupted after ${seconds} s.` : `Campaign finished in ${seconds} s.`;
+  const headline = summary.interrupted
+    ? `Campaign interrupted after ${seconds} s.`
+    : summary.exitedWhileWaiting
+      ? `Campaign paused after ${seconds} s: every row left is waiting.`
+      : `Campaign finished in ${seconds} s.`;
   writeSummary(deps, callList, summary, headline);
-  return summary.interrupted ? interruption.exitCode : ExitCode.ok;
+  if (summary.interrupted) return interruption.exitCode;
+  return summary.exitedWhileWaiting ? ExitCode.waiting : ExitCode.ok;
 }
 
 function writeSummary(deps: CliDeps, callList: OpenCallList, summary: CampaignSummary, headline: string): void {
@@ -180,8 +283,14 @@ function writeSummary(deps: CliDeps, callList: OpenCallList, summary: CampaignSu
     `${summary.dialled} ${summary.dialled === 1 ? 'call' : 'calls'} placed`,
     summary.invalidNumbers ? `${summary.invalidNumbers} invalid ${summary.invalidNumbers === 1 ? 'number' : 'numbers'}` : '',
     summary.skippedFinal ? `${summary.skippedFinal} already final, skipped` : '',
+    summary.resumed ? `${summary.resumed} ${summary.resumed === 1 ? 'call' : 'calls'} from an earlier run asked after` : '',
+    summary.retriesScheduled ? `${summary.retriesScheduled} ${summary.retriesScheduled === 1 ? 'retry' : 'retries'} scheduled` : '',
+    summary.abandonedInFlight ? `${summary.abandonedInFlight} still in flight, resumed by the next run` : '',
     summary.notRecorded ? `${summary.notRecorded} left as they were` : '',
   ].filter(Boolean);
+  const waiting = summary.waiting && summary.nextDueAt !== undefined
+    ? `\n${summary.waiting} ${summary.waiting === 1 ? 'row waits' : 'rows wait'} for a calling window or a retry; the next call is due at ${formatDue(summary.nextDueAt)}. Run the same command again to go on.`
+    : '';
   const table = Object.keys(summary.byStatus).length ? renderStatusTable(summary.byStatus) : 'No outcome was recorded.';
-  deps.stdout.write(`\n${headline} ${facts.join(', ')}.\n\n${table}\n\nCSV: ${callList.path}\n`);
+  deps.stdout.write(`\n${headline} ${facts.join(', ')}.${waiting}\n\n${table}\n\nCSV: ${callList.path}\n`);
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { CampaignStoreError } from './campaign-store-error';
 import { SCHEMA, SCHEMA_VERSION } from './schema';
@@ -168,6 +169,25 @@ export class CampaignStore {
     return new CampaignStore(path, db, id);
   }
 
+  /**
+   * Opens an existing store read-only, for reports: undefined when the file does not exist.
+   * A campaign the store has never seen reads as empty.
+   */
+  static openForReading(path: string, identity: Pick<CampaignIdentity, 'key'>): CampaignStore | undefined {
+    if (!existsSync(path)) return undefined;
+    let db: Database.Database;
+    try {
+      db = new Database(path, { readonly: true, fileMustExist: true });
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version !== SCHEMA_VERSION) throw new CampaignStoreError('NOT_A_STORE', `${path}: not a codcall campaign store this version can read (schema ${version})`);
+    } catch (error) {
+      if (error instanceof CampaignStoreError) throw error;
+      throw new CampaignStoreError('UNREADABLE', `${path}: cannot open the campaign store (${(error as Error).message})`);
+    }
+    const found = db.prepare('SELECT id FROM campaigns WHERE key = ?').get(identity.key) as { id: number } | undefined;
+    return new CampaignStore(path, db, found?.id ?? -1);
+  }
+
   /** Every row this campaign has touched, by row key. */
   rows(): Map<string, StoredRow> {
     const rows = new Map<string, StoredRow>();
@@ -193,6 +213,16 @@ export class CampaignStore {
   /** The gateway accepted the call: from now on the call can be asked about by id. */
   attemptPlaced(attemptId: number, callId: string, at: number): void {
     this.statements.placeAttempt.run({ id: attemptId, callId, at });
+  }
+
+  /** Takes back an attempt whose dial surely never reached the gateway (the connection was refused). */
+  cancelAttempt(attemptId: number): void {
+    this.db.transaction(() => {
+      const attempt = this.statements.attemptById.get(attemptId) as AttemptRecord | undefined;
+      if (!attempt || attempt.state !== 'dialling') return;
+      this.db.prepare('DELETE FROM attempts WHERE id = ?').run(attemptId);
+      this.db.prepare('UPDATE campaign_rows SET attempts = attempts - 1 WHERE campaign_id = ? AND row_key = ? AND attempts > 0').run(this.campaignId, attempt.row_key);
+    })();
   }
 
   /**

@@ -20,9 +20,17 @@ export class AgentApiClient {
 
   /** Resolves when the agent exists; AgentNotFoundError when not, ServiceUnreachableError when agent-api is down. */
   async assertAgentExists(agentId: string): Promise<void> {
+    await this.fetchAgentConfig(agentId);
+  }
+
+  /** The agent's agent_config (unknown fields kept, as agent-api stores them); errors as assertAgentExists. */
+  async fetchAgentConfig(agentId: string): Promise<Record<string, unknown>> {
     const path = `/agent/${encodeURIComponent(agentId)}`;
     const answer = await sendJson({ service: 'agent-api', baseUrl: this.baseUrl, path, method: 'GET', timeoutMs: this.timeoutMs, fetch: this.fetch });
-    if (answer.status === 200) return;
+    if (answer.status === 200) {
+      const body = answer.body as { agent_config?: unknown } | undefined;
+      return body && typeof body.agent_config === 'object' && body.agent_config !== null ? (body.agent_config as Record<string, unknown>) : {};
+    }
     if (answer.status === 404) throw new AgentNotFoundError(agentId, this.baseUrl);
     // A malformed id (e.g. not a UUID) cannot name an agent either.
     if (answer.status === 400) throw new AgentNotFoundError(agentId, this.baseUrl, messageOf(answer.body, answer.status));

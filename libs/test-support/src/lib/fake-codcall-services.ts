@@ -27,8 +27,8 @@ export interface FakeOutcome {
 export type FakeCallScript =
   /** Refuse the call with this HTTP status and message. */
   | { reject: { status: number; message: string | string[] } }
-  /** Accept it and end it with `outcome` after `afterMs` (default 10 ms). */
-  | { outcome: FakeOutcome; afterMs?: number }
+  /** Accept it and end it with `outcome` after `afterMs` (default 10 ms); `view` adds fields to GET /call/:id (duration_seconds, turn_latencies_ms...). */
+  | { outcome: FakeOutcome; afterMs?: number; view?: Record<string, unknown> }
   /** Accept it and keep it in progress until the test calls `finish(callId, outcome)`. */
   | { hold: true };
 
@@ -43,6 +43,7 @@ interface FakeCall {
   body: PlaceCallBody;
   state: 'in_progress' | 'completed';
   outcome?: FakeOutcome;
+  view?: Record<string, unknown>;
   waiters: (() => void)[];
 }
 
@@ -102,7 +103,7 @@ export class FakeGateway {
     this.received.push(body);
     const script = this.options.script?.(body) ?? { outcome: { status: 'confirmed' } };
     if ('reject' in script) return json(res, script.reject.status, { statusCode: script.reject.status, message: script.reject.message });
-    const call: FakeCall = { id: randomUUID(), body, state: 'in_progress', waiters: [] };
+    const call: FakeCall = { id: randomUUID(), body, state: 'in_progress', waiters: [], view: 'view' in script ? script.view : undefined };
     this.calls.set(call.id, call);
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     const sameNumber = [...this.calls.values()].filter((c) => c.state !== 'completed' && c.body.recipient_phone_number === body.recipient_phone_number);
@@ -115,7 +116,7 @@ export class FakeGateway {
   private poll(id: string, waitSeconds: number, res: ServerResponse): void {
     const call = this.calls.get(id);
     if (!call) return json(res, 404, { statusCode: 404, message: `call ${id} not found` });
-    const answer = () => json(res, 200, { call_id: call.id, state: call.state, carrier: call.body.carrier, ...(call.outcome ? { outcome: call.outcome } : {}) });
+    const answer = () => json(res, 200, { call_id: call.id, state: call.state, carrier: call.body.carrier, ...(call.outcome ? { outcome: call.outcome, ...call.view } : {}) });
     if (call.state === 'completed' || waitSeconds <= 0) return answer();
     const timer = this.after(waitSeconds * 1000, answer);
     call.waiters.push(() => {

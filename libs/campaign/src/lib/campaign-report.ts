@@ -1,0 +1,57 @@
+import type { Attempt, CallRecordEntry } from '@codcall/campaign-store';
+
+/** Outcomes that mean a person picked up and the agent spoke with them. */
+export const ANSWERED_STATUSES: ReadonlySet<string> = new Set(['confirmed', 'cancelled', 'rescheduled', 'wrong_person', 'no_response', 'do_not_call']);
+
+export interface CampaignReport {
+  rows: number;
+  /** Rows per CSV status; '' for rows never called. */
+  byStatus: Record<string, number>;
+  /** Attempts made (calls asked of the gateway), from the store. */
+  attempts: number;
+  /** Rows that needed more than one attempt. */
+  retriedRows: number;
+  /** Answered attempts ÷ finished attempts; null before any attempt finished. */
+  answerRate: number | null;
+  /** Confirmed rows ÷ rows whose final status says a person answered; null when nobody did. */
+  confirmationRate: number | null;
+  callSeconds: { count: number; average: number | null; p95: number | null };
+  turnLatencyMs: { count: number; p50: number | null; p95: number | null };
+  /** Sum of the calls' cost estimates; null when no rate was given. */
+  costEstimate: number | null;
+}
+
+/** The numbers an operator reads after a campaign: from the CSV's status cells and the store's attempts and call records. */
+export function buildCampaignReport(input: { statuses: readonly string[]; attempts: readonly Attempt[]; callRecords: readonly CallRecordEntry[] }): CampaignReport {
+  const byStatus: Record<string, number> = {};
+  for (const raw of input.statuses) {
+    const status = raw.trim().toLowerCase();
+    byStatus[status] = (byStatus[status] ?? 0) + 1;
+  }
+  const finished = input.attempts.filter((attempt) => attempt.state === 'finished' && attempt.outcome);
+  const answered = finished.filter((attempt) => ANSWERED_STATUSES.has(attempt.outcome!.status)).length;
+  const reachedRows = Object.entries(byStatus).filter(([status]) => ANSWERED_STATUSES.has(status)).reduce((sum, [, count]) => sum + count, 0);
+  const attemptsPerRow = new Map<string, number>();
+  for (const attempt of input.attempts) attemptsPerRow.set(attempt.rowKey, Math.max(attemptsPerRow.get(attempt.rowKey) ?? 0, attempt.attemptNo));
+  const durations = input.callRecords.map((record) => record.durationSeconds).filter((s): s is number => typeof s === 'number');
+  const latencies = input.callRecords.flatMap((record) => record.turnLatenciesMs ?? []);
+  const costs = input.callRecords.map((record) => record.costEstimate).filter((c): c is number => typeof c === 'number');
+  return {
+    rows: input.statuses.length,
+    byStatus,
+    attempts: input.attempts.length,
+    retriedRows: [...attemptsPerRow.values()].filter((count) => count > 1).length,
+    answerRate: finished.length ? answered / finished.length : null,
+    confirmationRate: reachedRows ? (byStatus['confirmed'] ?? 0) / reachedRows : null,
+    callSeconds: { count: durations.length, average: durations.length ? durations.reduce((a, b) => a + b, 0) / durations.length : null, p95: percentile(durations, 95) },
+    turnLatencyMs: { count: latencies.length, p50: percentile(latencies, 50), p95: percentile(latencies, 95) },
+    costEstimate: costs.length ? Math.round(costs.reduce((a, b) => a + b, 0) * 10_000) / 10_000 : null,
+  };
+}
+
+/** Nearest-rank percentile: the smallest value with at least p% of the values at or below it. */
+export function percentile(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
