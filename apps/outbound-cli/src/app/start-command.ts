@@ -222,7 +222,7 @@ async function dial(
 ): Promise<number> {
   const gateway = new HttpGatewayClient(options.gatewayUrl, { fetch: deps.fetch, ...deps.gatewayClientOptions });
   const agents = new AgentApiClient(options.agentApiUrl, { fetch: deps.fetch });
-  await preflightCampaign({ gateway, agents, agentId: options.agentId, carrier: options.carrier });
+  const health = await preflightCampaign({ gateway, agents, agentId: options.agentId, carrier: options.carrier });
   const agentConfig = await agents.fetchAgentConfig(options.agentId);
   const retryPolicy = resolveRetryPolicy([
     { settings: options.retry, names: RETRY_OPTION_NAMES },
@@ -240,6 +240,7 @@ async function dial(
       agentId: options.agentId,
       carrier: options.carrier,
       store,
+      idempotentDials: health.idempotencyKeys,
       simulation,
       concurrency: options.concurrency,
       callsPerSecond: options.callsPerSecond,

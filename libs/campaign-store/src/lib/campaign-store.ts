@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { CampaignStoreError } from './campaign-store-error';
@@ -38,6 +39,8 @@ export interface Attempt {
   rowKey: string;
   phone: string;
   attemptNo: number;
+  /** The dial's idempotency key at the gateway. */
+  ref: string;
   state: AttemptState;
   callId?: string;
   carrier: string;
@@ -85,6 +88,7 @@ interface AttemptRecord {
   row_key: string;
   phone: string;
   attempt_no: number;
+  ref: string;
   state: AttemptState;
   call_id: string | null;
   carrier: string;
@@ -128,8 +132,8 @@ export class CampaignStore {
         VALUES (@campaign, @rowKey, @orderId, @phone, @state, @attempts, @nextDueAt, @finalOutcome, @at)
         ON CONFLICT (campaign_id, row_key) DO UPDATE SET state = excluded.state, attempts = excluded.attempts,
           next_due_at = excluded.next_due_at, final_outcome = excluded.final_outcome, updated_at = excluded.updated_at`),
-      insertAttempt: s(`INSERT INTO attempts (campaign_id, row_key, phone, attempt_no, state, carrier, created_at)
-        VALUES (@campaign, @rowKey, @phone, @attemptNo, 'dialling', @carrier, @at)`),
+      insertAttempt: s(`INSERT INTO attempts (campaign_id, row_key, phone, attempt_no, ref, state, carrier, created_at)
+        VALUES (@campaign, @rowKey, @phone, @attemptNo, @ref, 'dialling', @carrier, @at)`),
       placeAttempt: s(`UPDATE attempts SET state = 'placed', call_id = @callId, placed_at = @at WHERE id = @id AND state = 'dialling'`),
       finishAttempt: s(`UPDATE attempts SET state = 'finished', outcome = @outcome, carrier_status = @carrierStatus, finished_at = @at WHERE id = @id`),
       openAttempts: s(`SELECT * FROM attempts WHERE campaign_id = ? AND state != 'finished' ORDER BY id`),
@@ -199,9 +203,11 @@ export class CampaignStore {
    * Writes the attempt as `dialling` (and the row's attempt count) in one transaction. Call it
    * before asking the gateway to dial: after a crash the attempt is found and never forgotten.
    */
-  beginAttempt(input: { rowKey: string; orderId: string; phone: string; attemptNo: number; carrier: string; at: number }): number {
+  beginAttempt(input: { rowKey: string; orderId: string; phone: string; attemptNo: number; carrier: string; at: number; ref?: string }): number {
     return this.db.transaction(() => {
-      const { lastInsertRowid } = this.statements.insertAttempt.run({ campaign: this.campaignId, ...input });
+      const { lastInsertRowid } = this.statements.insertAttempt.run({
+        campaign: this.campaignId, rowKey: input.rowKey, phone: input.phone, attemptNo: input.attemptNo, carrier: input.carrier, at: input.at, ref: input.ref ?? randomUUID(),
+      });
       this.statements.upsertRow.run({
         campaign: this.campaignId, rowKey: input.rowKey, orderId: input.orderId, phone: input.phone,
         state: 'waiting', attempts: input.attemptNo, nextDueAt: null, finalOutcome: null, at: input.at,
@@ -359,6 +365,7 @@ function toAttempt(record: AttemptRecord): Attempt {
     rowKey: record.row_key,
     phone: record.phone,
     attemptNo: record.attempt_no,
+    ref: record.ref,
     state: record.state,
     callId: record.call_id ?? undefined,
     carrier: record.carrier,

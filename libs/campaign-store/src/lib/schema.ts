@@ -27,6 +27,8 @@ CREATE TABLE IF NOT EXISTS attempts (
   row_key TEXT NOT NULL,
   phone TEXT NOT NULL,
   attempt_no INTEGER NOT NULL,
+  -- Sent to the gateway as the Idempotency-Key of the dial, so a dial in doubt can be re-sent safely.
+  ref TEXT NOT NULL UNIQUE,
   state TEXT NOT NULL CHECK (state IN ('dialling', 'placed', 'finished')),
   call_id TEXT,
   carrier TEXT NOT NULL,

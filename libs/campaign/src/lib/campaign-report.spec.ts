@@ -2,7 +2,7 @@ import type { Attempt } from '@codcall/campaign-store';
 import { buildCampaignReport, percentile } from './campaign-report';
 
 function attempt(rowKey: string, attemptNo: number, status: string): Attempt {
-  return { id: 0, rowKey, phone: '+919876543210', attemptNo, state: 'finished', carrier: 'sim', outcome: { status }, createdAt: 0 };
+  return { id: 0, rowKey, phone: '+919876543210', attemptNo, state: 'finished', carrier: 'sim', outcome: { status }, createdAt: 0, ref: `${rowKey}-${attemptNo}` };
 }
 
 describe('campaign report', () => {

@@ -81,7 +81,24 @@ describe('HttpGatewayClient', () => {
   it('reports the carriers the gateway can use', async () => {
     const gateway = await new FakeGateway({ carriers: ['sim', 'twilio'] }).start();
     try {
-      await expect(new HttpGatewayClient(gateway.url + '/').health()).resolves.toEqual({ status: 'ok', carriers: ['sim', 'twilio'] });
+      await expect(new HttpGatewayClient(gateway.url + '/').health()).resolves.toEqual({ status: 'ok', carriers: ['sim', 'twilio'], idempotencyKeys: false });
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it('sends the attempt reference as Idempotency-Key, so a gateway that honours it answers a re-sent dial with the same call', async () => {
+    const gateway = await new FakeGateway({ idempotencyKeys: true, script: () => ({ hold: true }) }).start();
+    try {
+      const client = new HttpGatewayClient(gateway.url);
+      expect((await client.health()).idempotencyKeys).toBe(true);
+      const request = { agentId: 'a', to: '+919876543210', context: {}, carrier: 'sim' as const, idempotencyKey: 'attempt-1' };
+      const first = await client.placeCall(request);
+      const again = await client.placeCall(request);
+      expect(again.callId).toBe(first.callId);
+      expect(gateway.placedCalls()).toHaveLength(1);
+      await client.placeCall({ ...request, idempotencyKey: 'attempt-2' });
+      expect(gateway.placedCalls()).toHaveLength(2);
     } finally {
       await gateway.stop();
     }

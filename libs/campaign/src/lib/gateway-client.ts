@@ -21,6 +21,8 @@ export interface GatewayHealth {
   status: string;
   /** Carriers that are configured and usable on this gateway. */
   carriers: string[];
+  /** The gateway answers a repeated POST /call with the same Idempotency-Key with the same call, never a second dial. */
+  idempotencyKeys: boolean;
 }
 
 export interface PlaceCallRequest {
@@ -31,6 +33,8 @@ export interface PlaceCallRequest {
   context: Record<string, string>;
   carrier: CarrierName;
   simulation?: CalleeProfile;
+  /** Sent as the Idempotency-Key header: the campaign's attempt reference. */
+  idempotencyKey?: string;
 }
 
 export type CallState = 'queued' | 'ringing' | 'in_progress' | 'completed';
@@ -108,7 +112,7 @@ export class HttpGatewayClient implements GatewayClient {
     const body = answer.body;
     if (answer.status !== 200 || !isObject(body)) throw this.requestError(answer.status, body, '/health');
     const carriers = Array.isArray(body['carriers']) ? body['carriers'].filter((c): c is string => typeof c === 'string') : [];
-    return { status: typeof body['status'] === 'string' ? body['status'] : 'unknown', carriers };
+    return { status: typeof body['status'] === 'string' ? body['status'] : 'unknown', carriers, idempotencyKeys: body['idempotency_keys'] === true };
   }
 
   async placeCall(request: PlaceCallRequest): Promise<PlacedCall> {
@@ -120,7 +124,7 @@ export class HttpGatewayClient implements GatewayClient {
       ...(request.simulation ? { simulation: request.simulation } : {}),
     };
     const answer = await retrying(this.connectRetryDelaysMs, (error) => !error.requestMayHaveArrived, () =>
-      this.send('POST', '/call', payload, this.timeoutMs),
+      this.send('POST', '/call', payload, this.timeoutMs, request.idempotencyKey ? { 'idempotency-key': request.idempotencyKey } : undefined),
     );
     const body = answer.body;
     if (answer.status !== 201 && answer.status !== 200) throw this.requestError(answer.status, body, '/call');
@@ -168,8 +172,8 @@ export class HttpGatewayClient implements GatewayClient {
     return view;
   }
 
-  private send(method: 'GET' | 'POST', path: string, json: unknown, timeoutMs: number) {
-    return sendJson({ service: 'telephony gateway', baseUrl: this.baseUrl, path, method, json, timeoutMs, fetch: this.fetch });
+  private send(method: 'GET' | 'POST', path: string, json: unknown, timeoutMs: number, headers?: Record<string, string>) {
+    return sendJson({ service: 'telephony gateway', baseUrl: this.baseUrl, path, method, json, headers, timeoutMs, fetch: this.fetch });
   }
 
   private requestError(status: number, body: unknown, path: string): GatewayRequestError {

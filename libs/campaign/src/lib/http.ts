@@ -15,6 +15,7 @@ export interface HttpRequest {
   path: string;
   method: 'GET' | 'POST';
   json?: unknown;
+  headers?: Record<string, string>;
   timeoutMs: number;
   fetch: FetchLike;
 }
@@ -35,7 +36,11 @@ export async function sendJson(request: HttpRequest): Promise<HttpAnswer> {
   try {
     const response = await request.fetch(url, {
       method: request.method,
-      headers: request.json === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers: {
+        accept: 'application/json',
+        ...(request.json === undefined ? {} : { 'content-type': 'application/json' }),
+        ...request.headers,
+      },
       body: request.json === undefined ? undefined : JSON.stringify(request.json),
       signal: AbortSignal.timeout(request.timeoutMs),
     });

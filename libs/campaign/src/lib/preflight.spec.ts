@@ -2,7 +2,7 @@ import { CarrierNotConfiguredError } from './errors';
 import { preflightCampaign } from './preflight';
 
 describe('preflightCampaign', () => {
-  const gateway = (carriers: string[]) => ({ baseUrl: 'http://gw', health: async () => ({ status: 'ok', carriers }) });
+  const gateway = (carriers: string[]) => ({ baseUrl: 'http://gw', health: async () => ({ status: 'ok', carriers, idempotencyKeys: false }) });
 
   it('refuses a carrier the gateway has not configured, naming the ones it has', async () => {
     const agents = { assertAgentExists: jest.fn(async () => undefined) };

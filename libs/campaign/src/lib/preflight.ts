@@ -1,5 +1,5 @@
 import { CarrierNotConfiguredError } from './errors';
-import type { CarrierName, GatewayClient } from './gateway-client';
+import type { CarrierName, GatewayClient, GatewayHealth } from './gateway-client';
 
 export interface AgentDirectory {
   assertAgentExists(agentId: string): Promise<void>;
@@ -17,10 +17,11 @@ export interface PreflightInput {
  * and can dial through the carrier, and the agent exists. Throws ServiceUnreachableError,
  * CarrierNotConfiguredError or AgentNotFoundError.
  */
-export async function preflightCampaign(input: PreflightInput): Promise<void> {
+export async function preflightCampaign(input: PreflightInput): Promise<GatewayHealth> {
   const health = await input.gateway.health();
   if (!health.carriers.includes(input.carrier)) {
     throw new CarrierNotConfiguredError(input.carrier, input.gateway.baseUrl, health.carriers);
   }
   await input.agents.assertAgentExists(input.agentId);
+  return health;
 }

@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CampaignStore } from '@codcall/campaign-store';
-import { FakeClock, InMemoryCallList, InProcessGateway, type FakeRow, type InProcessCallScript } from '@codcall/test-support';
+import { FakeClock, FakeGateway, InMemoryCallList, InProcessGateway, type FakeRow, type InProcessCallScript } from '@codcall/test-support';
 import { parseCallingWindow } from './calling-window';
-import type { PlaceCallRequest } from './gateway-client';
+import { HttpGatewayClient, type PlaceCallRequest } from './gateway-client';
 import { DEFAULT_RETRY_POLICY } from './retry-policy';
 import { runCampaign, type CampaignEvent, type CampaignOptions, type CampaignSummary } from './run-campaign';
 
@@ -200,6 +200,29 @@ describe('runCampaign on a schedule', () => {
 
       expect(gateway.dials.map((dial) => iso(dial.at))).toEqual(['2026-11-25T06:30:00.000Z']);
       expect(store.attempts().map((a) => [a.attemptNo, a.outcome?.status])).toEqual([[1, 'failed'], [2, 'confirmed']]);
+    });
+
+    describe('a dial in doubt, with a gateway that honours Idempotency-Key', () => {
+      let http: FakeGateway;
+      afterEach(() => http.stop());
+
+      it.each([
+        ['arrived: the gateway answers with the call it placed', true],
+        ['never arrived: it is placed now, once', false],
+      ])('re-sends it with its key when the first POST %s', async (_story, arrived) => {
+        http = await new FakeGateway({ idempotencyKeys: true, script: () => ({ outcome: { status: 'confirmed' }, afterMs: 5 }) }).start();
+        const client = new HttpGatewayClient(http.url);
+        const list = new InMemoryCallList([{ phone: '+919876543210', order_id: 'O1' }]);
+        const attempt = store.beginAttempt({ rowKey: '0', orderId: 'O1', phone: '+919876543210', attemptNo: 1, carrier: 'sim', at: 0, ref: 'ref-1' });
+        if (arrived) await client.placeCall({ agentId: 'agent-1', to: '+919876543210', context: { order_id: 'O1' }, carrier: 'sim', idempotencyKey: 'ref-1' });
+
+        const summary = await runCampaign({ repository: list, gateway: client, agentId: 'agent-1', carrier: 'sim', store, idempotentDials: true, callsPerSecond: Infinity, pollSeconds: 1 });
+
+        expect(http.placedCalls()).toHaveLength(1);
+        expect(list.recorded).toEqual([{ key: '0', outcome: { status: 'confirmed' } }]);
+        expect(store.attempts()).toEqual([expect.objectContaining({ id: attempt, attemptNo: 1, state: 'finished', outcome: { status: 'confirmed' } })]);
+        expect(summary.byStatus).toEqual({ confirmed: 1 });
+      });
     });
 
     it('writes to the CSV an outcome the store has but the CSV lost, without dialling', async () => {

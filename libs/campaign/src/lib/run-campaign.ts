@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { CallListRow, Outcome } from '@codcall/call-list';
 import { CampaignStore, type Attempt, type CallRecordEntry } from '@codcall/campaign-store';
 import { maskPhone, silentLogger, type Logger } from '@codcall/logging';
@@ -50,6 +51,12 @@ export interface CampaignOptions {
   timezoneColumn?: string;
   /** The zone for numbers whose country cannot be told (default: this machine's). */
   fallbackZone?: string;
+  /**
+   * The gateway honours Idempotency-Key on POST /call (its /health says so): a dial left in doubt
+   * by a crash is re-sent with the same key, which returns the call if it was placed. Without it,
+   * such a dial counts as a failed attempt and the retry policy decides.
+   */
+  idempotentDials?: boolean;
   /** Resolve as soon as every row left waits (for its window or its retry) instead of waiting. */
   exitWhenWaiting?: boolean;
   /** After an abort, how long calls in flight are waited for; they are resumed by the next run. */
@@ -153,8 +160,8 @@ interface Entry {
   /** Attempts started before this one. */
   attempts: number;
   dueAt: number;
-  /** A call an earlier run placed and never saw end. */
-  resume?: { attemptId: number; attemptNo: number; callId: string };
+  /** An attempt an earlier run left open: a call it placed and never saw end, or (callId unknown) a dial in doubt to re-send with its key. */
+  resume?: { attemptId: number; attemptNo: number; ref: string; callId?: string };
 }
 
 class CampaignRun {
@@ -264,6 +271,7 @@ class CampaignRun {
     const invalid: CallListRow[] = [];
     const settled: { row: CallListRow; outcome: CallOutcome; e164?: string; fromStore: boolean }[] = [];
     const resume: Entry[] = [];
+    const redial: Entry[] = [];
     const entries: Entry[] = [];
     const column = this.options.timezoneColumn ?? 'timezone';
     const fallbackZone = this.options.fallbackZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -300,9 +308,16 @@ class CampaignRun {
       }
       const entry: Entry = { row, e164, zones, attempts: previous?.attempts ?? 0, dueAt: previous?.nextDueAt ?? now };
       if (openAttempt?.state === 'placed' && openAttempt.callId) {
-        entry.resume = { attemptId: openAttempt.id, attemptNo: openAttempt.attemptNo, callId: openAttempt.callId };
+        entry.resume = { attemptId: openAttempt.id, attemptNo: openAttempt.attemptNo, ref: openAttempt.ref, callId: openAttempt.callId };
         entry.attempts = openAttempt.attemptNo - 1;
         resume.push(entry);
+        continue;
+      }
+      if (openAttempt && this.options.idempotentDials) {
+        // Re-sent first, with the same key: the gateway answers with the call if the first one arrived.
+        entry.resume = { attemptId: openAttempt.id, attemptNo: openAttempt.attemptNo, ref: openAttempt.ref };
+        entry.attempts = openAttempt.attemptNo - 1;
+        redial.push(entry);
         continue;
       }
       if (openAttempt) {
@@ -322,6 +337,7 @@ class CampaignRun {
       }
       entries.push(entry);
     }
+    this.ready.push(...redial);
     for (const entry of entries) {
       if (entry.dueAt <= now) this.ready.push(entry);
       else this.pushLater(entry, 'retry');
@@ -509,21 +525,23 @@ class CampaignRun {
     let attemptId = entry.resume?.attemptId;
     let view: CallView;
     try {
-      if (entry.resume && callId) {
+      if (entry.resume?.callId && callId) {
         this.resumed++;
         log = log.child({ callId });
         log.info({ attempt: attemptNo }, 'asking the gateway about a call placed before the last run stopped');
         this.emit({ type: 'call-resumed', row, callId });
       } else {
-        attemptId = this.store.beginAttempt({ rowKey: row.key, orderId: row.values['order_id'] ?? '', phone: to, attemptNo, carrier, at: this.clock.now() });
+        const ref = entry.resume?.ref ?? randomUUID();
+        const id = entry.resume?.attemptId ?? this.store.beginAttempt({ rowKey: row.key, orderId: row.values['order_id'] ?? '', phone: to, attemptNo, carrier, at: this.clock.now(), ref });
+        attemptId = id;
         this.emit({ type: 'row-started', row, attempt: attemptNo });
-        const placed = await this.placeCall(entry, attemptId, () =>
-          gateway.placeCall({ agentId, to, context: { ...row.values }, carrier, simulation: simulation?.[to] }),
+        const placed = await this.placeCall(entry, id, () =>
+          gateway.placeCall({ agentId, to, context: { ...row.values }, carrier, simulation: simulation?.[to], idempotencyKey: ref }),
         );
         if (!placed) return;
         callId = placed.callId;
         if (this.abandoned) return;
-        this.store.attemptPlaced(attemptId, callId, this.clock.now());
+        this.store.attemptPlaced(id, callId, this.clock.now());
         this.dialled++;
         log = log.child({ callId });
         log.info({ to: maskPhone(to), carrier, attempt: attemptNo }, 'call placed');

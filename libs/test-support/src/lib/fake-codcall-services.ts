@@ -34,6 +34,11 @@ export type FakeCallScript =
 
 export interface FakeGatewayOptions {
   carriers?: string[];
+  /**
+   * Answer a repeated POST /call carrying the same Idempotency-Key with the same call (and say so
+   * in /health as idempotency_keys: true). Off by default, like the real gateway today.
+   */
+  idempotencyKeys?: boolean;
   /** Default: every callee confirms. */
   script?: (call: PlaceCallBody) => FakeCallScript;
 }
@@ -54,6 +59,7 @@ export class FakeGateway {
   maxInFlight = 0;
   maxInFlightPerNumber = 0;
   private readonly calls = new Map<string, FakeCall>();
+  private readonly byIdempotencyKey = new Map<string, FakeCall>();
   private readonly placedListeners: ((call: { callId: string; body: PlaceCallBody }) => void)[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private server?: Server;
@@ -71,6 +77,11 @@ export class FakeGateway {
   async stop(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     await close(this.server);
+  }
+
+  /** The calls actually placed (a re-sent dial answered from its Idempotency-Key is not a new one), in order. */
+  placedCalls(): PlaceCallBody[] {
+    return [...this.calls.values()].map((call) => call.body);
   }
 
   get inFlight(): number {
@@ -92,19 +103,28 @@ export class FakeGateway {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
-    if (req.method === 'GET' && url.pathname === '/health') return json(res, 200, { status: 'ok', carriers: this.options.carriers ?? ['sim'] });
-    if (req.method === 'POST' && url.pathname === '/call') return this.place(JSON.parse(await readBody(req)) as PlaceCallBody, res);
+    if (req.method === 'GET' && url.pathname === '/health') {
+      return json(res, 200, { status: 'ok', carriers: this.options.carriers ?? ['sim'], ...(this.options.idempotencyKeys ? { idempotency_keys: true } : {}) });
+    }
+    if (req.method === 'POST' && url.pathname === '/call') {
+      const body = JSON.parse(await readBody(req)) as PlaceCallBody;
+      const key = req.headers['idempotency-key'];
+      const known = this.options.idempotencyKeys && typeof key === 'string' ? this.byIdempotencyKey.get(key) : undefined;
+      if (known) return json(res, 200, { call_id: known.id, state: known.state === 'completed' ? 'completed' : 'queued' });
+      return this.place(body, res, this.options.idempotencyKeys && typeof key === 'string' ? key : undefined);
+    }
     const match = /^\/call\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && match) return this.poll(decodeURIComponent(match[1]), Number(url.searchParams.get('wait') ?? 0), res);
     json(res, 404, { statusCode: 404, message: `Cannot ${req.method} ${url.pathname}` });
   }
 
-  private place(body: PlaceCallBody, res: ServerResponse): void {
+  private place(body: PlaceCallBody, res: ServerResponse, idempotencyKey?: string): void {
     this.received.push(body);
     const script = this.options.script?.(body) ?? { outcome: { status: 'confirmed' } };
     if ('reject' in script) return json(res, script.reject.status, { statusCode: script.reject.status, message: script.reject.message });
     const call: FakeCall = { id: randomUUID(), body, state: 'in_progress', waiters: [], view: 'view' in script ? script.view : undefined };
     this.calls.set(call.id, call);
+    if (idempotencyKey) this.byIdempotencyKey.set(idempotencyKey, call);
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     const sameNumber = [...this.calls.values()].filter((c) => c.state !== 'completed' && c.body.recipient_phone_number === body.recipient_phone_number);
     this.maxInFlightPerNumber = Math.max(this.maxInFlightPerNumber, sameNumber.length);

@@ -27,7 +27,7 @@ export class InProcessGateway implements GatewayClient {
   ) {}
 
   async health(): Promise<GatewayHealth> {
-    return { status: 'ok', carriers: ['sim'] };
+    return { status: 'ok', carriers: ['sim'], idempotencyKeys: false };
   }
 
   async placeCall(request: PlaceCallRequest): Promise<PlacedCall> {
