@@ -110,6 +110,26 @@ describe('ConversationSession', () => {
     expect(result.turns).toHaveLength(1);
   });
 
+  it('after a tool-only answer, says the model\'s own goodbye before hanging up, even while the model is slow to write it', async () => {
+    // A real model often answers with the tool call alone; its goodbye comes from a second request.
+    const model = new ScriptedModel([{ tool: ['cancel_order', { reason: 'ordered twice' }] }, { text: 'Okay, I have cancelled it. Goodbye. ', stallMs: 30 }]);
+    const { session, transcriber, output, hangups, playAll } = setup(model);
+    await session.start();
+    playAll();
+    transcriber.say('Please cancel it, I ordered it twice.');
+    await tick(10);
+    expect(hangups).toEqual([]); // the goodbye is still being written
+    await tick(200);
+    expect(output.marks.length).toBeGreaterThan(0);
+    expect(hangups).toEqual([]); // and now it is playing
+    playAll();
+    const result = await session.result;
+    expect(hangups).toEqual(['cancelled']);
+    expect(result).toMatchObject({ outcome: 'cancelled', cancelReason: 'ordered twice' });
+    expect(model.requests[1].tools).toEqual([]);
+    expect(result.transcript.at(-1)).toMatchObject({ speaker: 'agent', text: 'Okay, I have cancelled it. Goodbye.' });
+  });
+
   it('refuses a delivery day in the past, asks again, and records the corrected one', async () => {
     const model = new ScriptedModel([
       { text: 'Okay. ', tool: ['reschedule_delivery', { date: 'yesterday', time: '5 pm' }] },

@@ -108,6 +108,8 @@ export class ConversationSession {
   private calleeSpeaking = false;
   private decision?: Decision;
   private hangupAfterPlayback = false;
+  /** The goodbye is being written or synthesised: no played mark may end the call before it is said. */
+  private preparingGoodbye = false;
   private finished = false;
   private timers = new Map<string, NodeJS.Timeout>();
   private silentSince?: number;
@@ -151,7 +153,7 @@ export class ConversationSession {
     if (!this.pendingMarks.delete(name)) return;
     const clause = this.current?.clauses.find((c) => c.mark === name);
     if (clause) clause.played = true;
-    if (this.pendingMarks.size > 0 || this.response) return;
+    if (this.pendingMarks.size > 0 || this.response || this.preparingGoodbye) return;
     // Everything the agent said has been heard.
     if (this.hangupAfterPlayback) return this.finish();
     this.startSilenceWatch();
@@ -314,7 +316,7 @@ export class ConversationSession {
 
     const decided = await this.runTools(calls, text.trim() !== '');
     if (decided === 'retry') return this.respond(calleeEndedAtMs);
-    if (this.pendingMarks.size === 0 && !this.response) {
+    if (this.pendingMarks.size === 0 && !this.response && !this.preparingGoodbye) {
       // Nothing is left to play (e.g. a tool-only answer): act as if the last mark came back.
       if (this.hangupAfterPlayback) this.finish();
       else this.startSilenceWatch();
@@ -381,6 +383,16 @@ export class ConversationSession {
   }
 
   private async speakGoodbye(outcome: ConversationOutcome): Promise<void> {
+    this.preparingGoodbye = true;
+    try {
+      await this.writeAndSpeakGoodbye(outcome);
+    } finally {
+      this.preparingGoodbye = false;
+    }
+    if (this.pendingMarks.size === 0) this.finish();
+  }
+
+  private async writeAndSpeakGoodbye(outcome: ConversationOutcome): Promise<void> {
     const fallback = GOODBYES[outcome];
     let text = '';
     if (['confirmed', 'cancelled', 'rescheduled', 'wrong_person'].includes(outcome)) {
@@ -398,10 +410,9 @@ export class ConversationSession {
       }
     }
     text = text.trim() || fallback;
-    if (!text) return this.finish();
+    if (!text) return;
     this.history.push({ role: 'assistant', content: text });
     await this.speakText(text);
-    if (this.pendingMarks.size === 0) this.finish();
   }
 
   // ---- speaking ----
