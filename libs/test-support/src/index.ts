@@ -7,4 +7,7 @@ export * from './lib/fake-clock';
 export * from './lib/in-process-gateway';
 export * from './lib/fakes/twilio-fake-server';
 export * from './lib/fakes/plivo-fake-server';
+export * from './lib/fakes/deepgram-fake-server';
+export * from './lib/fakes/elevenlabs-fake-server';
+export * from './lib/fakes/embedded-speech';
 export * from './lib/fakes/openai-fake-server';

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { checkProviderEnvironment } from '@codcall/conversation-engine';
 
 /** The gateway's whole configuration, read from the environment once at start-up. */
 export interface GatewayConfig {
@@ -11,6 +12,11 @@ export interface GatewayConfig {
   ringTimeoutSeconds: number;
   streamTokenSecret: string;
   simulator: { enabled: boolean; webhookSecret: string; calleesFile?: string };
+  /**
+   * The speech and language vendors' variables (DEEPGRAM_*, OPENAI_*, ELEVENLABS_*), checked at
+   * start-up; each call's agent picks from them.
+   */
+  providerEnv: NodeJS.ProcessEnv;
   /** Present when Twilio credentials are set: the gateway can then dial real phones. */
   twilio?: { accountSid: string; authToken: string; phoneNumber: string; apiBaseUrl?: string };
   /** Present when Plivo credentials are set: `--provider plivo` then dials through Plivo. */
@@ -36,9 +42,20 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       webhookSecret: secret(env, 'SIMULATOR_WEBHOOK_SECRET'),
       calleesFile: env['SIMULATOR_CALLEES_FILE'] || undefined,
     },
+    providerEnv: providerEnvironment(env),
     twilio: twilioConfig(env),
     plivo: plivoConfig(env),
   };
+}
+
+function providerEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const picked = Object.fromEntries(Object.entries(env).filter(([name]) => /^(DEEPGRAM|OPENAI|ELEVENLABS)_/.test(name)));
+  try {
+    checkProviderEnvironment(picked);
+  } catch (error) {
+    throw new ConfigError(error instanceof Error ? error.message : String(error));
+  }
+  return picked;
 }
 
 const TWILIO_VARIABLES = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_PHONE_NUMBER'] as const;

@@ -22,7 +22,7 @@ const CALLEE_VOICE = 'en-us+m3';
 
 export async function buildOrchestrator(config: GatewayConfig, overrides: GatewayOverrides): Promise<CallOrchestrator> {
   const logger = overrides.logger ?? createLogger({ name: 'telephony-gateway' });
-  const env = overrides.env ?? process.env;
+  const env = overrides.env ?? config.providerEnv;
   const sideChannel = overrides.sideChannel ?? new SpeechSideChannel();
   const carriers: Partial<Record<CarrierName, Carrier>> = { ...overrides.carriers };
   if (config.twilio && !carriers.twilio) {

@@ -1,6 +1,5 @@
 import { FRAME_BYTES } from '@codcall/media';
-import { FakeDeepgramServer, type FakeDeepgramOptions } from '../../../../test-support/src/lib/fakes/deepgram-fake-server';
-import { embeddedSpeech } from '../../../../test-support/src/lib/fakes/embedded-speech';
+import { embeddedSpeech, FakeDeepgramServer, type FakeDeepgramOptions } from '@codcall/test-support';
 import type { TranscriberStream, TranscriptEvent } from '../providers';
 import { DeepgramTranscriber, deepgramConfigFromEnv, TranscriptionError, type DeepgramTranscriberOptions } from './deepgram-transcriber';
 

@@ -1,4 +1,4 @@
-import { FakeElevenLabsServer, type FakeElevenLabsOptions } from '../../../../test-support/src/lib/fakes/elevenlabs-fake-server';
+import { FakeElevenLabsServer, type FakeElevenLabsOptions } from '@codcall/test-support';
 import type { SynthesisRequest } from '../providers';
 import {
   DEFAULT_ELEVENLABS_VOICE_ID,

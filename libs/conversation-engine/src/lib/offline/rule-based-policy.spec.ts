@@ -60,14 +60,3 @@ describe('RuleBasedDialoguePolicy (a rule engine, not an AI)', () => {
     expect((await answer('blorp')).text).toMatch(/didn't catch that|did not catch that/);
   });
 });
-
-describe('provider availability at start-up', () => {
-  it('names each vendor and its stand-in, and never a key', async () => {
-    const { describeProviderAvailability } = await import('../provider-selection');
-    const lines = describeProviderAvailability({ OPENAI_API_KEY: 'sk-secret-value' });
-    expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^DEEPGRAM_API_KEY is not set: calls use offline:side-channel/);
-    expect(lines[1]).toMatch(/^OPENAI_API_KEY is set, but the OpenAI adapter is not in this build yet/);
-    expect(lines.join('\n')).not.toContain('sk-secret-value');
-  });
-});

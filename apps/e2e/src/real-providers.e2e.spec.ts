@@ -1,0 +1,180 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import { toRuntimeConfig, validateAgentJson } from '@codcall/agent-config';
+import { CallListRepository } from '@codcall/call-list';
+import type { CallRecord } from '@codcall/call-orchestration';
+import { HttpGatewayClient, runCampaign } from '@codcall/campaign';
+import { silentLogger } from '@codcall/logging';
+import { SpeechSideChannel } from '@codcall/media';
+import {
+  embeddedSpeech,
+  FakeDeepgramServer,
+  FakeElevenLabsServer,
+  FakeOpenAIServer,
+  FakeTwilioServer,
+  type FakeChatReply,
+  type RecordedChatRequest,
+} from '@codcall/test-support';
+import { createGatewayApp } from '../../telephony-gateway/src/app/bootstrap';
+import { loadGatewayConfig } from '../../telephony-gateway/src/app/config';
+import { freePort, WORKSPACE } from './support/processes';
+
+const ACCOUNT_SID = 'AC' + 'b2'.repeat(16);
+const KEYS = {
+  twilio: 'twilio-auth-token-for-tests',
+  deepgram: 'dg-key-for-tests-0123456789',
+  openai: 'sk-key-for-tests-0123456789',
+  elevenlabs: 'xi-key-for-tests-0123456789',
+};
+
+const seed = validateAgentJson(JSON.parse(readFileSync(join(WORKSPACE, 'agent_data/cod_confirmation_agent.json'), 'utf8')));
+if (!seed.ok) throw new Error('the shipped agent is invalid');
+/** The shipped agent as it is: Deepgram nova-3, OpenAI gpt-4o-mini, ElevenLabs flash, Twilio. */
+const agent = toRuntimeConfig(seed.agent);
+
+/**
+ * The test's stand-in for the model's judgement: a fixed script that reads the callee's last
+ * words and answers with the tool a model would call. It is a script, not an AI; what it proves
+ * is the wire: what our adapter sent OpenAI and what it made of OpenAI's streamed answer.
+ */
+function scriptedModel(request: RecordedChatRequest): FakeChatReply {
+  const messages = request.body['messages'] as { role: string; content?: string }[];
+  if (!request.body['tools']) return 'Thank you for your time. Goodbye!';
+  const said = [...messages].reverse().find((message) => message.role === 'user')?.content ?? '';
+  if (/wrong number/i.test(said)) return { toolCalls: [{ name: 'wrong_person', arguments: {} }] };
+  if (/cancel/i.test(said)) return { toolCalls: [{ name: 'cancel_order', arguments: { reason: 'ordered by mistake' } }] };
+  if (/tomorrow at 3/i.test(said)) return { toolCalls: [{ name: 'reschedule_delivery', arguments: { date: 'tomorrow', time: '3 pm' } }] };
+  if (/deliver it/i.test(said)) return { toolCalls: [{ name: 'confirm_order', arguments: {} }] };
+  return 'Sorry, could you say that again?';
+}
+
+/**
+ * A call heard by Deepgram, thought by OpenAI and spoken by ElevenLabs, each through its official
+ * SDK against a local fake that speaks the vendor's wire protocol, placed through Twilio's SDK
+ * against a fake Twilio. The callees' words travel only as audio: the fake Deepgram finds them
+ * in the bytes the gateway forwards.
+ */
+describe('a COD campaign with real speech and language adapters', () => {
+  let twilio: FakeTwilioServer;
+  let deepgram: FakeDeepgramServer;
+  let openai: FakeOpenAIServer;
+  let elevenlabs: FakeElevenLabsServer;
+  let gateway: INestApplication;
+  let gatewayUrl: string;
+  let recordsDir: string;
+
+  beforeAll(async () => {
+    twilio = await new FakeTwilioServer({
+      accountSid: ACCOUNT_SID,
+      authToken: KEYS.twilio,
+      speak: async (text) => embeddedSpeech(text),
+      // Nobody listens to it: the callees' words reach the gateway as audio only.
+      sideChannel: new SpeechSideChannel(),
+      timing: { ringMs: 100, thinkMs: 100, agentTurnGapMs: 300 },
+      callees: {
+        '+15551234567': { answer: 'human', says: ['Yes, please deliver it.'] },
+        '+15559876543': { answer: 'human', says: ['No, please cancel it. I ordered it by mistake.'] },
+        '+919876543210': { answer: 'human', says: ["I won't be home. Can you deliver it tomorrow at 3 pm?"] },
+        '+971501234567': { answer: 'human', says: ['You have the wrong number.'] },
+      },
+    }).start();
+    deepgram = await new FakeDeepgramServer({ apiKey: KEYS.deepgram, recognise: { finalDelayMs: 50 } }).start();
+    openai = await new FakeOpenAIServer({ apiKey: KEYS.openai, reply: scriptedModel, firstTokenDelayMs: 60 }).start();
+    elevenlabs = await new FakeElevenLabsServer({ apiKey: KEYS.elevenlabs, firstByteDelayMs: 40, msPerCharacter: 20 }).start();
+
+    const port = await freePort();
+    gatewayUrl = `http://127.0.0.1:${port}`;
+    recordsDir = mkdtempSync(join(tmpdir(), 'providers-e2e-'));
+    const config = loadGatewayConfig({
+      GATEWAY_PORT: String(port),
+      PUBLIC_BASE_URL: gatewayUrl,
+      RECORDS_DIR: recordsDir,
+      SIMULATOR_ENABLED: 'false',
+      TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+      TWILIO_AUTH_TOKEN: KEYS.twilio,
+      TWILIO_PHONE_NUMBER: '+15005550006',
+      TWILIO_API_BASE_URL: twilio.baseUrl,
+      DEEPGRAM_API_KEY: KEYS.deepgram,
+      DEEPGRAM_BASE_URL: deepgram.url,
+      OPENAI_API_KEY: KEYS.openai,
+      OPENAI_BASE_URL: openai.url,
+      ELEVENLABS_API_KEY: KEYS.elevenlabs,
+      ELEVENLABS_BASE_URL: elevenlabs.baseUrl,
+    });
+    gateway = await createGatewayApp(config, { logger: silentLogger(), agents: { getRuntimeConfig: async () => agent } });
+    await gateway.listen(port, '127.0.0.1');
+  }, 30_000);
+
+  afterAll(async () => {
+    await gateway?.close();
+    await Promise.all([twilio?.close(), deepgram?.close(), openai?.close(), elevenlabs?.close()]);
+  }, 30_000);
+
+  it('hears each callee, decides with tool calls, speaks, and writes every outcome back', async () => {
+    const rows = [
+      ['John Doe', '+15551234567', 'B1'],
+      ['Jane Smith', '+15559876543', 'B2'],
+      ['Priya Sharma', '+919876543210', 'B3'],
+      ['Ahmed', '+971501234567', 'B4'],
+    ];
+    const original = `name,recipient_phone_number,order_id,status,reschedule_date,reschedule_time\r\n${rows.map((r) => `${r.join(',')},,,`).join('\r\n')}\r\n`;
+    const csv = join(mkdtempSync(join(tmpdir(), 'providers-csv-')), 'calls.csv');
+    writeFileSync(csv, original);
+
+    const repository = await CallListRepository.open(csv);
+    const summary = await runCampaign({ repository, gateway: new HttpGatewayClient(gatewayUrl), agentId: 'cod', carrier: 'twilio', concurrency: 4 });
+    await repository.close();
+    expect(summary.byStatus).toEqual({ confirmed: 1, cancelled: 1, rescheduled: 1, wrong_person: 1 });
+
+    const tomorrow = DateTime.now().setZone('Asia/Kolkata').plus({ days: 1 }).toISODate();
+    expect(readFileSync(csv, 'utf8')).toBe(
+      original
+        .replace('B1,,,', 'B1,confirmed,,')
+        .replace('B2,,,', 'B2,cancelled,,')
+        .replace('B3,,,', `B3,rescheduled,${tomorrow},15:00`)
+        .replace('B4,,,', 'B4,wrong_person,,'),
+    );
+
+    // Deepgram: one live socket per answered call, asking for what the agent names.
+    expect(deepgram.connections).toHaveLength(4);
+    for (const connection of deepgram.connections) {
+      expect(connection.authorization).toBe(`Token ${KEYS.deepgram}`);
+      expect(connection.query).toMatchObject({ model: 'nova-3', language: 'en', encoding: 'mulaw', sample_rate: '8000', endpointing: '300', interim_results: 'true' });
+    }
+
+    // OpenAI: each turn carried the row's own details and the callee's words as Deepgram heard them.
+    const turns = openai.requests.filter((request) => request.body['tools']);
+    expect(turns).toHaveLength(4);
+    const priya = turns.find((request) => JSON.stringify(request.body['messages']).includes('B3'))!;
+    expect(priya.apiKey).toBe(KEYS.openai);
+    expect(priya.body).toMatchObject({ model: 'gpt-4o-mini', temperature: 0.2, max_tokens: 150, stream: true });
+    const messages = priya.body['messages'] as { role: string; content: string }[];
+    expect(messages[0]).toMatchObject({ role: 'system', content: expect.stringContaining('name: Priya Sharma') });
+    expect(messages[1]).toEqual({ role: 'assistant', content: expect.stringContaining('Hello Priya Sharma') });
+    expect(messages[2]).toEqual({ role: 'user', content: "I won't be home. Can you deliver it tomorrow at 3 pm?" });
+    expect((priya.body['tools'] as { function: { name: string } }[]).map((tool) => tool.function.name)).toEqual(
+      expect.arrayContaining(['confirm_order', 'cancel_order', 'reschedule_delivery', 'wrong_person']),
+    );
+
+    // ElevenLabs: the greeting and the goodbyes, in the agent's voice and model, as mu-law 8 kHz.
+    const spoken = elevenlabs.requests.map((request) => String(request.body['text']));
+    expect(spoken).toEqual(expect.arrayContaining([expect.stringContaining('Hello Priya Sharma'), 'Thank you for your time.', 'Goodbye!']));
+    for (const request of elevenlabs.requests) {
+      expect(request).toMatchObject({ voiceId: '21m00Tcm4TlvDq8ikWAM', apiKey: KEYS.elevenlabs, query: { output_format: 'ulaw_8000' }, body: { model_id: 'eleven_flash_v2_5' } });
+    }
+
+    // Every call's record names the real providers and measured each turn.
+    const records = readdirSync(recordsDir)
+      .filter((file) => file.endsWith('.json'))
+      .map((file) => JSON.parse(readFileSync(join(recordsDir, file), 'utf8')) as CallRecord);
+    expect(records).toHaveLength(4);
+    for (const record of records) {
+      expect(record.providers).toEqual({ transcriber: 'deepgram:nova-3', languageModel: 'openai:gpt-4o-mini', synthesizer: 'elevenlabs:eleven_flash_v2_5' });
+      expect(record.transcript.filter((line) => line.speaker === 'callee')).toHaveLength(1);
+    }
+    expect(JSON.stringify(records)).not.toMatch(new RegExp(Object.values(KEYS).join('|')));
+  }, 120_000);
+});
