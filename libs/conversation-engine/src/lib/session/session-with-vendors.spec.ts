@@ -1,0 +1,194 @@
+import { silentLogger } from '@codcall/logging';
+import { FRAME_BYTES, type CallAudioOutput } from '@codcall/media';
+import {
+  embeddedSpeech,
+  FakeDeepgramServer,
+  FakeElevenLabsServer,
+  FakeOpenAIServer,
+  sampleRuntimeAgent,
+  type FakeChatReply,
+  type FakeDeepgramOptions,
+  type FakeOpenAIOptions,
+  type RecordedChatRequest,
+} from '@codcall/test-support';
+import { DeepgramTranscriber } from '../deepgram/deepgram-transcriber';
+import { ElevenLabsSynthesizer } from '../elevenlabs/elevenlabs-synthesizer';
+import { OpenAILanguageModel } from '../openai/openai-language-model';
+import { ConversationSession, type ConversationResult } from './conversation-session';
+
+jest.setTimeout(30_000);
+
+const KEYS = { deepgram: 'dg-session-key-0123456789', openai: 'sk-session-key-0123456789', elevenlabs: 'xi-session-key-0123456789' };
+const agent = sampleRuntimeAgent({
+  transcriber: { provider: 'deepgram', model: 'nova-3', language: 'en', endpointingMs: 300 },
+  llm: { provider: 'openai', model: 'gpt-4o-mini', temperature: 0.2, maxTokens: 150 },
+  synthesizer: { provider: 'elevenlabs', model: 'eleven_flash_v2_5', voiceId: '21m00Tcm4TlvDq8ikWAM' },
+  timing: { repromptAfterSeconds: 20, hangupAfterSilenceSeconds: 25, maxCallSeconds: 60, replyDelayMs: 0, interruptionWords: 2 },
+});
+
+/** What the carrier was sent, clause by clause: audio, then the mark that closes it. */
+class CarrierOutput implements CallAudioOutput {
+  readonly marks: string[] = [];
+  clears = 0;
+  audioBytes = 0;
+  sendAudio(mulaw: Buffer) {
+    this.audioBytes += mulaw.length;
+  }
+  sendMark(name: string) {
+    this.marks.push(name);
+  }
+  clear() {
+    this.clears++;
+  }
+}
+
+/** The test's stand-in for the model's judgement: a fixed script keyed by the callee's last words. */
+function script(request: RecordedChatRequest): FakeChatReply {
+  if (!request.body['tools']) return 'Thank you. Goodbye.';
+  const messages = request.body['messages'] as { role: string; content?: string }[];
+  const said = [...messages].reverse().find((message) => message.role === 'user')?.content ?? '';
+  if (/cancel/i.test(said)) return { toolCalls: [{ name: 'cancel_order', arguments: { reason: 'changed my mind' } }] };
+  if (/deliver it/i.test(said)) return { toolCalls: [{ name: 'confirm_order', arguments: {} }] };
+  return 'Your order is one blue kettle. It costs nine hundred and ninety nine rupees. It comes tomorrow morning. Shall I confirm it?';
+}
+
+interface Harness {
+  session: ConversationSession;
+  output: CarrierOutput;
+  deepgram: FakeDeepgramServer;
+  openai: FakeOpenAIServer;
+  elevenlabs: FakeElevenLabsServer;
+  hangups: string[];
+  /** The carrier reports every mark sent so far as played. */
+  playAll(): void;
+  /** The callee says `text` (as audio), followed by `silenceMs` of silence. */
+  say(text: string, options?: { silenceMs?: number; paceMs?: number }): Promise<void>;
+}
+
+const running: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((server) => server.close()));
+});
+
+async function call(options: { deepgram?: Partial<FakeDeepgramOptions>; openai?: Partial<FakeOpenAIOptions>; firstTokenTimeoutMs?: number } = {}): Promise<Harness> {
+  const deepgram = await new FakeDeepgramServer({ apiKey: KEYS.deepgram, recognise: {}, ...options.deepgram }).start();
+  const openai = await new FakeOpenAIServer({ apiKey: KEYS.openai, reply: script, ...options.openai }).start();
+  const elevenlabs = await new FakeElevenLabsServer({ apiKey: KEYS.elevenlabs, msPerCharacter: 10 }).start();
+  running.push(deepgram, openai, elevenlabs);
+  const output = new CarrierOutput();
+  const hangups: string[] = [];
+  const session = new ConversationSession({
+    callId: 'call-1',
+    agent,
+    variables: { name: 'Asha', order_id: 'K9', city: 'Pune' },
+    timezone: 'Asia/Kolkata',
+    transcriber: new DeepgramTranscriber({ apiKey: KEYS.deepgram, baseUrl: deepgram.url }),
+    languageModel: new OpenAILanguageModel({ apiKey: KEYS.openai, baseUrl: openai.url, model: 'gpt-4o-mini', firstTokenTimeoutMs: options.firstTokenTimeoutMs }),
+    synthesizer: new ElevenLabsSynthesizer({ apiKey: KEYS.elevenlabs, baseUrl: elevenlabs.baseUrl, voiceId: '21m00Tcm4TlvDq8ikWAM' }),
+    output,
+    onHangup: (reason) => hangups.push(reason),
+    logger: silentLogger(),
+  });
+  const playAll = () => output.marks.splice(0).forEach((mark) => session.handleMark(mark));
+  const say = async (text: string, { silenceMs = 400, paceMs = 2 } = {}) => {
+    const audio = Buffer.concat([Buffer.alloc(800, 0xff), embeddedSpeech(text), Buffer.alloc(silenceMs * 8, 0xff)]);
+    for (let offset = 0; offset < audio.length; offset += FRAME_BYTES) {
+      session.handleAudio(audio.subarray(offset, offset + FRAME_BYTES));
+      await delay(paceMs);
+    }
+  };
+  return { session, output, deepgram, openai, elevenlabs, hangups, playAll, say };
+}
+
+async function ended(harness: Harness): Promise<ConversationResult> {
+  // The carrier plays whatever the agent still sends until the session is done.
+  const player = setInterval(() => harness.playAll(), 20);
+  try {
+    return await harness.session.result;
+  } finally {
+    clearInterval(player);
+  }
+}
+
+describe('a conversation through the real Deepgram, OpenAI and ElevenLabs adapters', () => {
+  it('stops talking when the callee interrupts: clear sent, model and voice aborted, only what was played kept', async () => {
+    // The model writes slowly, so the callee cuts in while it is still answering.
+    const harness = await call({ openai: { chunkDelayMs: 40 } });
+    const { session, output, openai, elevenlabs } = harness;
+    await session.start();
+    harness.playAll();
+    await harness.say('What is in my order?');
+    await waitFor(() => output.marks.length >= 1, 'the first clause of the answer at the carrier');
+    // The carrier has played the first clause only.
+    session.handleMark(output.marks.shift()!);
+    const speechRequestsBefore = elevenlabs.requests.length;
+
+    await harness.say('No wait, please cancel it.', { paceMs: 5 });
+    expect(output.clears).toBe(1);
+    expect(await openai.whenEnded(0)).toBe('client_closed');
+
+    const result = await ended(harness);
+    expect(result.outcome).toBe('cancelled');
+    // What the model is told the agent said: the played clause, not the words cut off.
+    const next = openai.requests[1].body['messages'] as { role: string; content: string }[];
+    expect(next.slice(-2)).toEqual([
+      { role: 'assistant', content: 'Your order is one blue kettle.' },
+      { role: 'user', content: 'No wait, please cancel it.' },
+    ]);
+    expect(result.transcript.find((line) => line.interrupted)).toMatchObject({ speaker: 'agent', text: expect.stringMatching(/^Your order is one blue kettle\./) });
+    // No clause of the abandoned answer was synthesised after the interruption.
+    const afterwards = elevenlabs.requests.slice(speechRequestsBefore).map((request) => request.body['text']);
+    expect(afterwards.some((text) => /rupees|tomorrow morning/.test(String(text)))).toBe(false);
+  });
+
+  it("keeps the callee's words when the recogniser's socket drops mid-sentence", async () => {
+    // 100 ms of lead-in silence, then the drop halfway through the words.
+    const harness = await call({ deepgram: { dropAfterAudioMs: 700 } });
+    await harness.session.start();
+    harness.playAll();
+    await harness.say('Yes, please deliver it as planned.', { paceMs: 10, silenceMs: 1500 });
+    const result = await ended(harness);
+    expect(harness.deepgram.connections).toHaveLength(2);
+    expect(harness.deepgram.connections[0].dropped).toBe(true);
+    expect(result.outcome).toBe('confirmed');
+    expect(result.transcript.filter((line) => line.speaker === 'callee').map((line) => line.text)).toEqual(['Yes, please deliver it as planned.']);
+  });
+
+  it('apologises and ends the call as failed when the model stays silent twice', async () => {
+    const harness = await call({ firstTokenTimeoutMs: 300 });
+    await harness.session.start();
+    harness.playAll();
+    harness.openai.failNext('stall', 'stall');
+    await harness.say('Yes, please deliver it.');
+    const result = await ended(harness);
+    expect(result.outcome).toBe('failed');
+    expect(result.reason).toMatch(/no first token within 300 ms, twice/);
+    expect(harness.openai.requests.map((request) => request.outcome)).toEqual(['client_closed', 'client_closed']);
+    expect(harness.elevenlabs.requests.map((request) => request.body['text']).join(' ')).toMatch(/technical trouble/);
+    expect(harness.hangups).toEqual(['failed']);
+  });
+
+  it('ends the call as failed, with the vendor\'s reason, when the voice fails mid-call', async () => {
+    const harness = await call();
+    await harness.session.start();
+    harness.playAll();
+    harness.elevenlabs.failNext('http500');
+    await harness.say('What is in my order?');
+    const result = await ended(harness);
+    expect(result.outcome).toBe('failed');
+    expect(result.reason).toMatch(/speech synthesis failed: ElevenLabs refused speech: HTTP 500/);
+    expect(result.reason).not.toContain(KEYS.elevenlabs);
+  });
+});
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await delay(10);
+  }
+}
