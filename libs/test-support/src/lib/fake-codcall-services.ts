@@ -57,6 +57,8 @@ export class FakeGateway {
   readonly received: PlaceCallBody[] = [];
   /** Largest number of calls in progress at once, and per number. */
   maxInFlight = 0;
+  /** POST /call requests answered from their Idempotency-Key: re-sent dials that did not dial again. */
+  idempotentReplays = 0;
   maxInFlightPerNumber = 0;
   private readonly calls = new Map<string, FakeCall>();
   private readonly byIdempotencyKey = new Map<string, FakeCall>();
@@ -110,6 +112,7 @@ export class FakeGateway {
       const body = JSON.parse(await readBody(req)) as PlaceCallBody;
       const key = req.headers['idempotency-key'];
       const known = this.options.idempotencyKeys && typeof key === 'string' ? this.byIdempotencyKey.get(key) : undefined;
+      if (known) this.idempotentReplays++;
       if (known) return json(res, 200, { call_id: known.id, state: known.state === 'completed' ? 'completed' : 'queued' });
       return this.place(body, res, this.options.idempotencyKeys && typeof key === 'string' ? key : undefined);
     }
