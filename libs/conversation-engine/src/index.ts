@@ -9,3 +9,6 @@ export * from './lib/offline/espeak-synthesizer';
 export * from './lib/offline/tone-synthesizer';
 export * from './lib/provider-selection';
 export * from './lib/greeting-cache';
+export * from './lib/deepgram/deepgram-transcriber';
+export * from './lib/openai/openai-language-model';
+export * from './lib/elevenlabs/elevenlabs-synthesizer';

@@ -43,6 +43,8 @@ export interface FakeDeepgramOptions {
    * speech_final Results once `endpointing` ms of silence followed it, and UtteranceEnd after
    * `utterance_end_ms`. All timing is the connection's audio time, like Deepgram's own.
    */
+  /** Told of every message the fake sends, as it sends it (benchmarks time the path after it). */
+  onSend?: (connectionIndex: number, message: Record<string, unknown>) => void;
   recognise?: {
     /** Audio between two interim results (default 200 ms). */
     interimEveryMs?: number;
@@ -418,6 +420,7 @@ export class FakeDeepgramServer {
   private send(connection: LiveConnection, message: Record<string, unknown>): void {
     if (connection.socket.readyState !== connection.socket.OPEN) return;
     connection.record.sent.push(message);
+    this.options.onSend?.(connection.record.index, message);
     connection.socket.send(JSON.stringify(message));
   }
 
