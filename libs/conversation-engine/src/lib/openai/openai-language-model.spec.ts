@@ -409,6 +409,13 @@ describe('openaiConfigFromEnv', () => {
     expect(openaiConfigFromEnv({ OPENAI_API_KEY: API_KEY }, { ...agentLlm, provider: 'azure-openai' })).toBeNull();
   });
 
+  it('takes a longer first-token timeout from OPENAI_FIRST_TOKEN_TIMEOUT_MS, and refuses a malformed one by name', () => {
+    expect(openaiConfigFromEnv({ OPENAI_API_KEY: API_KEY, OPENAI_FIRST_TOKEN_TIMEOUT_MS: '8000' }, agentLlm)).toMatchObject({ firstTokenTimeoutMs: 8000 });
+    expect(openaiConfigFromEnv({ OPENAI_API_KEY: API_KEY }, agentLlm)).not.toHaveProperty('firstTokenTimeoutMs');
+    for (const bad of ['8s', '50', '-1', '1.5'])
+      expect(() => openaiConfigFromEnv({ OPENAI_API_KEY: API_KEY, OPENAI_FIRST_TOKEN_TIMEOUT_MS: bad }, agentLlm)).toThrow(/OPENAI_FIRST_TOKEN_TIMEOUT_MS/);
+  });
+
   it("takes the agent's model, temperature and token limit, and OpenAI's own host by default", () => {
     expect(openaiConfigFromEnv({ OPENAI_API_KEY: API_KEY }, agentLlm)).toEqual({
       apiKey: API_KEY,

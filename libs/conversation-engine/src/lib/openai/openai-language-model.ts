@@ -334,7 +334,8 @@ export class OpenAILanguageModel implements LanguageModel {
  * OPENAI_API_KEY is unset or the provider is another one. Provider `openai` always qualifies;
  * `groq`, `ollama`, `vllm`, `openrouter` and `openai-compatible` qualify when a base URL says where
  * they are. The base URL is the agent's `llm_config.base_url`, else OPENAI_BASE_URL, else OpenAI's.
- * Model, temperature and max tokens are the agent's.
+ * Model, temperature and max tokens are the agent's; OPENAI_FIRST_TOKEN_TIMEOUT_MS overrides the
+ * first-token timeout (default 2000 ms).
  */
 export function openaiConfigFromEnv(
   env: NodeJS.ProcessEnv,
@@ -352,6 +353,10 @@ export function openaiConfigFromEnv(
     : envBaseUrl
       ? checkedBaseUrl(envBaseUrl, 'OPENAI_BASE_URL')
       : undefined;
+  const firstTokenTimeoutMs = env['OPENAI_FIRST_TOKEN_TIMEOUT_MS']?.trim();
+  if (firstTokenTimeoutMs && !(Number.isInteger(Number(firstTokenTimeoutMs)) && Number(firstTokenTimeoutMs) >= 100 && Number(firstTokenTimeoutMs) <= 60_000)) {
+    throw new Error(`OPENAI_FIRST_TOKEN_TIMEOUT_MS must be a whole number of milliseconds from 100 to 60000 (got "${firstTokenTimeoutMs}")`);
+  }
   return {
     apiKey,
     ...(baseUrl ? { baseUrl } : {}),
@@ -359,6 +364,8 @@ export function openaiConfigFromEnv(
     model: agentLlm.model,
     temperature: agentLlm.temperature,
     maxTokens: agentLlm.maxTokens,
+    // A cold self-hosted model (Ollama loading weights) needs longer than OpenAI's 2 s.
+    ...(firstTokenTimeoutMs ? { firstTokenTimeoutMs: Number(firstTokenTimeoutMs) } : {}),
   };
 }
 
