@@ -79,6 +79,8 @@ export class TaskConfig {
   @IsOptional() @IsNumber() @Min(3) @Max(600) hangup_after_silence?: number;
   @IsOptional() @IsInt() @Min(0) @Max(5000) incremental_delay?: number;
   @IsOptional() @IsInt() @Min(0) @Max(20) number_of_words_for_interruption?: number;
+  /** Ours, not Bolna's: the recogniser's speech-started event alone interrupts the agent (faster; also fires on noise). */
+  @IsOptional() @IsBoolean() interrupt_on_speech_started?: boolean;
   @IsOptional() @IsBoolean() hangup_after_LLMCall?: boolean;
   @IsOptional() @IsString() call_cancellation_prompt?: string | null;
   @IsOptional() @IsBoolean() check_if_user_online?: boolean;

@@ -16,7 +16,7 @@ describe('the agent JSON', () => {
     expect(config.transcriber).toEqual({ provider: 'deepgram', model: 'nova-3', language: 'en', endpointingMs: 300 });
     expect(config.llm).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', temperature: 0.2, maxTokens: 150 });
     expect(config.synthesizer).toMatchObject({ provider: 'elevenlabs', model: 'eleven_flash_v2_5', voiceId: '21m00Tcm4TlvDq8ikWAM' });
-    expect(config.timing).toEqual({ repromptAfterSeconds: 6, hangupAfterSilenceSeconds: 15, maxCallSeconds: 180, replyDelayMs: 0, interruptionWords: 2 });
+    expect(config.timing).toEqual({ repromptAfterSeconds: 6, hangupAfterSilenceSeconds: 15, maxCallSeconds: 180, replyDelayMs: 0, interruptionWords: 2, interruptOnSpeechStarted: false });
     expect(config.systemPrompt).toContain('{order_id}');
   });
 
@@ -67,6 +67,18 @@ describe('the agent JSON', () => {
     expect(config?.timing.maxCallSeconds).toBe(AGENT_DEFAULTS.maxCallSeconds);
     expect(config?.transcriber.model).toBe('nova-3');
     expect(config?.voicemail).toEqual({ action: 'hangup' });
+  });
+
+  it('takes barge-in on speech-started as a task_config option of its own, and refuses a non-boolean', () => {
+    const agent = seed();
+    agent.agent_config.tasks[0].task_config.interrupt_on_speech_started = true;
+    const result = validateAgentJson(agent);
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(toRuntimeConfig(result.agent).timing.interruptOnSpeechStarted).toBe(true);
+    agent.agent_config.tasks[0].task_config.interrupt_on_speech_started = 'yes';
+    const refused = validateAgentJson(agent);
+    expect(refused.ok).toBe(false);
+    expect(JSON.stringify(refused)).toContain('interrupt_on_speech_started');
   });
 });
 

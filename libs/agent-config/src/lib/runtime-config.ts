@@ -27,6 +27,11 @@ export interface AgentRuntimeConfig {
     replyDelayMs: number;
     /** Interim words that count as a barge-in (0: the callee cannot interrupt). */
     interruptionWords: number;
+    /**
+     * The recogniser's speech-started event alone is a barge-in (unless interruptionWords is 0):
+     * a few hundred ms sooner than waiting for words, but noise and echo trigger it too. Default false.
+     */
+    interruptOnSpeechStarted?: boolean;
   };
   /** What the agent says when checking the callee is still there. */
   repromptMessage: string;

@@ -58,6 +58,7 @@ export function toRuntimeConfig(agent: AgentJson): AgentRuntimeConfig {
       maxCallSeconds: timing.call_terminate ?? AGENT_DEFAULTS.maxCallSeconds,
       replyDelayMs: timing.incremental_delay ?? AGENT_DEFAULTS.replyDelayMs,
       interruptionWords: timing.number_of_words_for_interruption ?? AGENT_DEFAULTS.interruptionWords,
+      interruptOnSpeechStarted: timing.interrupt_on_speech_started ?? false,
     },
     repromptMessage: timing.user_online_message ?? AGENT_DEFAULTS.repromptMessage,
     dtmfEnabled: timing.dtmf_enabled ?? false,

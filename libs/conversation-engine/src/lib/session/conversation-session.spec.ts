@@ -204,6 +204,23 @@ describe('ConversationSession', () => {
     expect(result.transcript.find((line) => line.interrupted)?.speaker).toBe('agent');
   });
 
+  it('takes the recogniser\'s speech-started alone as a barge-in only when the agent asks for it', async () => {
+    for (const interruptOnSpeechStarted of [false, true]) {
+      const timing = { ...agent.timing, interruptOnSpeechStarted };
+      const model = new ScriptedModel([{ text: 'Let me tell you about delivery windows. They are long. ' }]);
+      const { session, transcriber, output, playAll } = setup(model, { agent: sampleRuntimeAgent({ timing }) });
+      await session.start();
+      playAll();
+      transcriber.say('What are the delivery windows?');
+      await tick(20); // mid-answer, marks not played
+      transcriber.events.push({ type: 'speech_started' });
+      await tick();
+      expect(output.clears).toBe(interruptOnSpeechStarted ? 1 : 0);
+      session.handleStreamEnd();
+      await session.result;
+    }
+  });
+
   it('announces the keypad and takes presses when the agent enables them', async () => {
     const model = new ScriptedModel([{ text: 'Confirmed. ', tool: ['confirm_order', {}] }]);
     const { session, playAll } = setup(model, { agent: sampleRuntimeAgent({ dtmfEnabled: true }) });

@@ -215,6 +215,7 @@ export class ConversationSession {
         // They went on talking: what they said so far waits for the rest.
         this.clearTimer('reply');
         this.stopSilenceWatch();
+        if (this.options.agent.timing.interruptOnSpeechStarted && this.canBeInterrupted()) this.bargeIn('speech started');
         break;
       case 'interim':
         this.stopSilenceWatch();
@@ -252,11 +253,19 @@ export class ConversationSession {
   }
 
   private maybeBargeIn(text: string): void {
-    const words = this.options.agent.timing.interruptionWords;
-    if (words === 0 || !this.isAgentSpeaking() || this.hangupAfterPlayback) return;
+    if (!this.canBeInterrupted()) return;
     const said = text.trim();
-    if (said.split(/\s+/).filter(Boolean).length < words || BACKCHANNEL.test(said)) return;
-    this.log.info('callee interrupted the agent');
+    if (said.split(/\s+/).filter(Boolean).length < this.options.agent.timing.interruptionWords || BACKCHANNEL.test(said)) return;
+    this.bargeIn('words');
+  }
+
+  /** The agent is talking, may be cut off (interruptionWords 0 says never), and is not saying goodbye. */
+  private canBeInterrupted(): boolean {
+    return this.options.agent.timing.interruptionWords !== 0 && this.isAgentSpeaking() && !this.hangupAfterPlayback;
+  }
+
+  private bargeIn(trigger: 'words' | 'speech started'): void {
+    this.log.info({ trigger }, 'callee interrupted the agent');
     this.options.output.clear();
     this.abortResponse();
     if (this.current) this.current.interrupted = true;
