@@ -242,7 +242,7 @@ async function main(): Promise<void> {
           ['barge-in interim words -> clear sent', barge.n, barge.p50, barge.p95, barge.p99, barge.max, 'p99 < 10'],
         ],
       ) +
-      '\n\nDeepgram, OpenAI and ElevenLabs run through their official SDKs against local fakes on loopback.\nTimers on a shared 2-core machine add jitter: compare medians across runs, not single values.\n',
+      '\n\nDeepgram, OpenAI and ElevenLabs run through their official SDKs against local fakes on loopback; the vendor legs\ninclude the timers of the fakes, which fire about a millisecond late, and the 20 ms frame clock of the endpointing.\nTimers on a shared 2-core machine add jitter: compare medians across runs, not single values.\n',
   );
   await orchestrator.shutdown();
   await Promise.all([deepgram.close(), openai.close(), elevenlabs.close()]);
