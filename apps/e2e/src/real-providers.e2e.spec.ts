@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import { toRuntimeConfig, validateAgentJson } from '@codcall/agent-config';
 import { CallListRepository } from '@codcall/call-list';
 import type { CallRecord } from '@codcall/call-orchestration';
-import { HttpGatewayClient, runCampaign } from '@codcall/campaign';
+import { HttpGatewayClient, NO_RETRIES, runCampaign } from '@codcall/campaign';
 import { silentLogger } from '@codcall/logging';
 import { SpeechSideChannel } from '@codcall/media';
 import {
@@ -125,7 +125,7 @@ describe('a COD campaign with real speech and language adapters', () => {
     writeFileSync(csv, original);
 
     const repository = await CallListRepository.open(csv);
-    const summary = await runCampaign({ repository, gateway: new HttpGatewayClient(gatewayUrl), agentId: 'cod', carrier: 'twilio', concurrency: 4 });
+    const summary = await runCampaign({ repository, gateway: new HttpGatewayClient(gatewayUrl), agentId: 'cod', carrier: 'twilio', concurrency: 4, callsPerSecond: Infinity, retryPolicy: NO_RETRIES });
     await repository.close();
     expect(summary.byStatus).toEqual({ confirmed: 1, cancelled: 1, rescheduled: 1, wrong_person: 1 });
 
