@@ -2,6 +2,7 @@ import { DeepgramClient } from '@deepgram/sdk';
 import { silentLogger, type Logger } from '@codcall/logging';
 import { SAMPLE_RATE } from '@codcall/media';
 import type { Transcriber, TranscriberOptions, TranscriberStream, TranscriptEvent } from '../providers';
+import { describeCauses, redactKey } from '../vendor-errors';
 
 export const DEFAULT_DEEPGRAM_MODEL = 'nova-3';
 const DEFAULT_DEEPGRAM_BASE_URL = 'wss://api.deepgram.com';
@@ -276,7 +277,7 @@ class DeepgramStream implements TranscriberStream {
       } catch (error) {
         failure = error instanceof ConnectFailure ? error : new ConnectFailure(describeCauses(error), false, { cause: error });
         if (!failure.retryable || this.stopped) break;
-        logger.warn({ attempt, of: attempts, reason: this.redact(failure.message) }, 'Deepgram connection attempt failed');
+        logger.warn({ attempt, of: attempts, reason: redactKey(failure.message, this.settings.apiKey) }, 'Deepgram connection attempt failed');
       }
     }
     if (failure.retryable) {
@@ -360,7 +361,7 @@ class DeepgramStream implements TranscriberStream {
     if (this.state === 'closing') return this.end();
     if (this.state !== 'open') return;
     const { logger, model } = this.settings;
-    const reason = this.redact(describeClose(event, error));
+    const reason = redactKey(describeClose(event, error), this.settings.apiKey);
     // 1008: Deepgram refused the stream itself (its parameters or the audio); a new socket would be refused too.
     if (event.code === 1008) {
       return this.fail(new TranscriptionError(`Deepgram refused the audio stream: ${reason}`, { model, closeCode: event.code, cause: error }));
@@ -507,15 +508,9 @@ class DeepgramStream implements TranscriberStream {
   private toError(failure: unknown, prefix: string): TranscriptionError {
     const { model } = this.settings;
     if (failure instanceof ConnectFailure) {
-      return new TranscriptionError(this.redact(`${prefix}: ${failure.message}`), { model, ...failure.details });
+      return new TranscriptionError(redactKey(`${prefix}: ${failure.message}`, this.settings.apiKey), { model, ...failure.details });
     }
-    return new TranscriptionError(this.redact(`${prefix}: ${describeCauses(failure)}`), { model, cause: failure });
-  }
-
-  /** Belt and braces: nothing echoed back may carry the key into a message or a log line. */
-  private redact(text: string): string {
-    const key = this.settings.apiKey;
-    return key.length >= 8 ? text.split(key).join('[redacted]') : text;
+    return new TranscriptionError(redactKey(`${prefix}: ${describeCauses(failure)}`, this.settings.apiKey), { model, cause: failure });
   }
 }
 
@@ -587,10 +582,6 @@ function describeClose(event: SocketCloseEvent, error: Error | undefined): strin
   return `code ${event.code}${reason}${error?.message ? ` (${error.message})` : ''}`;
 }
 
-function describeCauses(error: unknown): string {
-  if (error && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string') return (error as { message: string }).message;
-  return String(error);
-}
 
 /**
  * The transcriber options for an agent that asks for Deepgram, or null when it does not, or when

@@ -2,6 +2,7 @@ import { ElevenLabsClient, ElevenLabsError } from '@elevenlabs/elevenlabs-js';
 import { fetcher as sdkFetcher } from '@elevenlabs/elevenlabs-js/core';
 import { silentLogger, type Logger } from '@codcall/logging';
 import type { SynthesisRequest, Synthesizer } from '../providers';
+import { describeCauses, redactKey } from '../vendor-errors';
 
 export const DEFAULT_ELEVENLABS_MODEL = 'eleven_flash_v2_5';
 /** "Rachel", a premade voice every ElevenLabs account has (and the sample agent's voice). */
@@ -165,14 +166,7 @@ export class ElevenLabsSynthesizer implements Synthesizer {
       const stage = context.bytes ? `broke off after ${context.bytes} bytes` : 'could not be reached';
       message = `ElevenLabs speech ${stage}: ${describeCauses(error)} ${where}`;
     }
-    return new SynthesisError(this.redact(message), { voiceId, model, status, cause: error });
-  }
-
-  /** Belt and braces: nothing the vendor echoes back may carry the key into a log line. */
-  private redact(text: string): string {
-    const key = this.options.apiKey;
-    // Real keys are long; a one-letter test key would otherwise blot out words.
-    return key.length >= 8 ? text.split(key).join('[redacted]') : text;
+    return new SynthesisError(redactKey(message, this.options.apiKey), { voiceId, model, status, cause: error });
   }
 }
 
@@ -229,24 +223,3 @@ function describeErrorBody(body: unknown): string {
   return '';
 }
 
-/**
- * "terminated (other side closed [UND_ERR_SOCKET])": fetch hides the socket's reason in `cause`.
- * Duck-typed, not `instanceof Error`: fetch's errors may come from another realm (jest's sandbox).
- */
-function describeCauses(error: unknown): string {
-  const parts: string[] = [];
-  let current = error;
-  for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
-    if (typeof current !== 'object') {
-      parts.push(String(current));
-      break;
-    }
-    const { message, code, cause } = current as { message?: unknown; code?: unknown; cause?: unknown };
-    const text = typeof message === 'string' ? message : '';
-    const part = typeof code === 'string' && !text.includes(code) ? `${text} [${code}]`.trim() : text;
-    // The SDK turns errors it does not recognise into JSON, "{}" for most: nothing to say.
-    if (/[a-z]/i.test(part) && !parts.includes(part)) parts.push(part);
-    current = cause;
-  }
-  return parts.length ? parts[0] + parts.slice(1).map((part) => ` (${part})`).join('') : 'unknown error';
-}

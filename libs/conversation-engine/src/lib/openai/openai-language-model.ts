@@ -7,6 +7,7 @@ import type {
 } from 'openai/resources/chat/completions';
 import { silentLogger, type Logger } from '@codcall/logging';
 import type { ChatMessage, LanguageModel, LanguageModelDelta, LanguageModelRequest, ToolCall, ToolSchema } from '../providers';
+import { describeCauses, redactKey } from '../vendor-errors';
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
 /**
@@ -107,7 +108,7 @@ export class OpenAILanguageModel implements LanguageModel {
     this.firstTokenTimeoutMs = options.firstTokenTimeoutMs ?? DEFAULT_FIRST_TOKEN_TIMEOUT_MS;
     this.stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
     this.logger = options.logger ?? silentLogger();
-    const sdkLog = (message: unknown) => this.logger.warn({ vendor: this.vendor }, this.redact(String(message)));
+    const sdkLog = (message: unknown) => this.logger.warn({ vendor: this.vendor }, redactKey(String(message), this.options.apiKey));
     this.client = new OpenAI({
       apiKey: options.apiKey,
       // Always explicit: left out, the SDK would read OPENAI_BASE_URL itself, past our validation.
@@ -231,7 +232,7 @@ export class OpenAILanguageModel implements LanguageModel {
       if (signal.aborted || error instanceof AttemptFailed) throw error;
       // A failure after the finish reason (waiting for the usage chunk or [DONE]) loses nothing.
       if (finished) {
-        this.logger.debug({ model: params.model, reason: this.redact(describeCauses(error)) }, 'the stream failed after the answer was complete');
+        this.logger.debug({ model: params.model, reason: redactKey(describeCauses(error), this.options.apiKey) }, 'the stream failed after the answer was complete');
         return;
       }
       throw this.attemptFailure(timedOut, error, { tokenSeen, responded, characters });
@@ -288,7 +289,7 @@ export class OpenAILanguageModel implements LanguageModel {
     else if (earlier) message = `${failure.reason}, on the retry after: ${earlier.reason}`;
     else message = failure.reason;
     const where = this.options.baseUrl ? ` at ${hostOf(this.options.baseUrl)}` : '';
-    return new LanguageModelError(this.redact(`${message} (model ${model}${where})`), {
+    return new LanguageModelError(redactKey(`${message} (model ${model}${where})`, this.options.apiKey), {
       model,
       attempts,
       status: failure.status,
@@ -319,13 +320,6 @@ export class OpenAILanguageModel implements LanguageModel {
       stream: true,
       stream_options: { include_usage: true },
     };
-  }
-
-  /** Belt and braces: nothing the server echoes back may carry the key into a message or a log line. */
-  private redact(text: string): string {
-    const key = this.options.apiKey;
-    // Real keys are long; a one-letter test key would otherwise blot out words.
-    return key.length >= 8 ? text.split(key).join('[redacted]') : text;
   }
 }
 
@@ -452,24 +446,3 @@ function hostOf(baseUrl: string): string {
   }
 }
 
-/**
- * "Connection error. (fetch failed) (connect ECONNREFUSED 127.0.0.1:9)": fetch hides the socket's
- * reason in `cause`. Duck-typed, not `instanceof Error`: fetch's errors may come from another
- * realm (jest's sandbox).
- */
-function describeCauses(error: unknown): string {
-  const parts: string[] = [];
-  let current = error;
-  for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
-    if (typeof current !== 'object') {
-      parts.push(String(current));
-      break;
-    }
-    const { message, code, cause } = current as { message?: unknown; code?: unknown; cause?: unknown };
-    const text = typeof message === 'string' ? message : '';
-    const part = typeof code === 'string' && !text.includes(code) ? `${text} [${code}]`.trim() : text;
-    if (/[a-z]/i.test(part) && !parts.includes(part)) parts.push(part);
-    current = cause;
-  }
-  return parts.length ? parts[0] + parts.slice(1).map((part) => ` (${part})`).join('') : 'unknown error';
-}
