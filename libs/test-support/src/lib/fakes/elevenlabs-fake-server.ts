@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pcm16ToMulaw, SAMPLE_RATE } from '@codcall/media';
+import { FakeHttpVendor, header, parseJsonObject, readBody } from './fake-http-vendor';
 
 /** How the fake misbehaves on one speech request, taken from the queue filled by `failNext`. */
 export type FakeElevenLabsFailure =
@@ -66,25 +66,16 @@ const SPEECH_PATH = /^\/v1\/text-to-speech\/([^/]+)\/stream$/;
  * `audio/basic` (mu-law 8 kHz) whose length follows the text. Every request is recorded, and
  * failures can be queued per request.
  */
-export class FakeElevenLabsServer {
+export class FakeElevenLabsServer extends FakeHttpVendor<FakeSpeechOutcome> {
   readonly requests: RecordedSpeechRequest[] = [];
   private readonly failures: FakeElevenLabsFailure[] = [];
-  private readonly endings: { promise: Promise<FakeSpeechOutcome>; resolve: (outcome: FakeSpeechOutcome) => void }[] = [];
-  /** Pending waits, resolved early by `close()` so no handler is left hanging on a timer. */
-  private readonly waits = new Map<NodeJS.Timeout, () => void>();
-  private server?: Server;
-  private closing = false;
 
-  constructor(private readonly options: FakeElevenLabsOptions) {}
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return this;
+  constructor(private readonly options: FakeElevenLabsOptions) {
+    super();
   }
 
   get baseUrl(): string {
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    return this.origin;
   }
 
   /** Queues failures: each following speech request takes the next one. */
@@ -97,26 +88,7 @@ export class FakeElevenLabsServer {
     return Math.round((text.length * (this.options.msPerCharacter ?? 60) * SAMPLE_RATE) / 1000);
   }
 
-  /** Resolves when the `index`th speech request's response has ended (it may not have arrived yet). */
-  whenEnded(index: number): Promise<FakeSpeechOutcome> {
-    return this.ending(index).promise;
-  }
-
-  async close(): Promise<void> {
-    this.closing = true;
-    for (const [timer, wake] of this.waits) {
-      clearTimeout(timer);
-      wake();
-    }
-    this.waits.clear();
-    await new Promise<void>((resolve) => {
-      if (!this.server) return resolve();
-      this.server.closeAllConnections();
-      this.server.close(() => resolve());
-    });
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const match = SPEECH_PATH.exec(url.pathname);
     const rawBody = await readBody(req);
@@ -189,55 +161,12 @@ export class FakeElevenLabsServer {
     end('completed');
     res.end();
   }
-
-  private ending(index: number) {
-    while (this.endings.length <= index) {
-      let resolve!: (outcome: FakeSpeechOutcome) => void;
-      const promise = new Promise<FakeSpeechOutcome>((r) => (resolve = r));
-      this.endings.push({ promise, resolve });
-    }
-    return this.endings[index];
-  }
-
-  private wait(ms: number): Promise<void> {
-    if (ms <= 0 || this.closing) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waits.delete(timer);
-        resolve();
-      }, ms);
-      this.waits.set(timer, resolve);
-    });
-  }
 }
 
 function audioAt(offset: number, length: number): Buffer {
   const chunk = Buffer.allocUnsafe(length);
   for (let i = 0; i < length; i++) chunk[i] = TONE[(offset + i) % TONE.length];
   return chunk;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    const parts: Buffer[] = [];
-    req.on('data', (part: Buffer) => parts.push(part));
-    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-    req.on('error', () => resolve(''));
-  });
-}
-
-function parseJsonObject(text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

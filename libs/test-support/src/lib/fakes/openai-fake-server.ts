@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeHttpVendor, header, parseJsonObject, readBody } from './fake-http-vendor';
 
 /** How the fake misbehaves on one chat request, taken from the queue filled by `failNext`. */
 export type FakeOpenAIFailure =
@@ -86,28 +86,19 @@ const CHAT_PATH = '/v1/chat/completions';
  * asked, `data: [DONE]`), or as one JSON completion when `stream` is not set. Replies are
  * scripted; every request is recorded, and failures can be queued per request.
  */
-export class FakeOpenAIServer {
+export class FakeOpenAIServer extends FakeHttpVendor<FakeChatOutcome> {
   readonly requests: RecordedChatRequest[] = [];
   private readonly replies: FakeChatReply[] = [];
   private readonly failures: FakeOpenAIFailure[] = [];
-  private readonly endings: { promise: Promise<FakeChatOutcome>; resolve: (outcome: FakeChatOutcome) => void }[] = [];
-  /** Pending waits, resolved early by `close()` so no handler is left hanging on a timer. */
-  private readonly waits = new Map<NodeJS.Timeout, () => void>();
-  private server?: Server;
-  private closing = false;
   private sequence = 0;
 
-  constructor(private readonly options: FakeOpenAIOptions) {}
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return this;
+  constructor(private readonly options: FakeOpenAIOptions) {
+    super();
   }
 
   /** The SDK's `baseURL`: `http://127.0.0.1:<port>/v1`. */
   get url(): string {
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/v1`;
+    return `${this.origin}/v1`;
   }
 
   /** Queues replies: each following chat request takes the next one. */
@@ -120,26 +111,7 @@ export class FakeOpenAIServer {
     this.failures.push(...failures);
   }
 
-  /** Resolves when the `index`th chat request's response has ended (it may not have arrived yet). */
-  whenEnded(index: number): Promise<FakeChatOutcome> {
-    return this.ending(index).promise;
-  }
-
-  async close(): Promise<void> {
-    this.closing = true;
-    for (const [timer, wake] of this.waits) {
-      clearTimeout(timer);
-      wake();
-    }
-    this.waits.clear();
-    await new Promise<void>((resolve) => {
-      if (!this.server) return resolve();
-      this.server.closeAllConnections();
-      this.server.close(() => resolve());
-    });
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://fake').pathname.replace(/\/+$/, '');
     const rawBody = await readBody(req);
     if (req.method !== 'POST' || path !== CHAT_PATH) {
@@ -277,26 +249,6 @@ export class FakeOpenAIServer {
     end('completed');
     res.end();
   }
-
-  private ending(index: number) {
-    while (this.endings.length <= index) {
-      let resolve!: (outcome: FakeChatOutcome) => void;
-      const promise = new Promise<FakeChatOutcome>((r) => (resolve = r));
-      this.endings.push({ promise, resolve });
-    }
-    return this.endings[index];
-  }
-
-  private wait(ms: number): Promise<void> {
-    if (ms <= 0 || this.closing) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waits.delete(timer);
-        resolve();
-      }, ms);
-      this.waits.set(timer, resolve);
-    });
-  }
 }
 
 function normaliseReply(reply: FakeChatReply): { text: string; toolCalls: FakeToolCallReply[]; finishReason?: string; firstTokenDelayMs?: number } {
@@ -339,29 +291,6 @@ function usageFor(messages: unknown[], text: string, toolCalls: { name: string; 
 
 function randomId(): string {
   return Math.random().toString(36).slice(2, 14).padEnd(12, '0');
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    const parts: Buffer[] = [];
-    req.on('data', (part: Buffer) => parts.push(part));
-    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-    req.on('error', () => resolve(''));
-  });
-}
-
-function parseJsonObject(text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 function writeEventStreamHead(res: ServerResponse, index: number): void {

@@ -1,0 +1,89 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * What the fake HTTP vendors (OpenAI, ElevenLabs) share: a loopback server on a free port, a
+ * promise per request for how its response ended, and waits that `close()` cuts short so no
+ * handler is left hanging on a timer.
+ */
+export abstract class FakeHttpVendor<Outcome> {
+  protected closing = false;
+  private readonly endings: { promise: Promise<Outcome>; resolve: (outcome: Outcome) => void }[] = [];
+  private readonly waits = new Map<NodeJS.Timeout, () => void>();
+  private server?: Server;
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return this;
+  }
+
+  /** Resolves when the `index`th request's response has ended (it may not have arrived yet). */
+  whenEnded(index: number): Promise<Outcome> {
+    return this.ending(index).promise;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const [timer, wake] of this.waits) {
+      clearTimeout(timer);
+      wake();
+    }
+    this.waits.clear();
+    await new Promise<void>((resolve) => {
+      if (!this.server) return resolve();
+      this.server.closeAllConnections();
+      this.server.close(() => resolve());
+    });
+  }
+
+  /** `http://127.0.0.1:<port>`. */
+  protected get origin(): string {
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  protected abstract handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+
+  protected ending(index: number): { promise: Promise<Outcome>; resolve: (outcome: Outcome) => void } {
+    while (this.endings.length <= index) {
+      let resolve!: (outcome: Outcome) => void;
+      const promise = new Promise<Outcome>((r) => (resolve = r));
+      this.endings.push({ promise, resolve });
+    }
+    return this.endings[index];
+  }
+
+  protected wait(ms: number): Promise<void> {
+    if (ms <= 0 || this.closing) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waits.delete(timer);
+        resolve();
+      }, ms);
+      this.waits.set(timer, resolve);
+    });
+  }
+}
+
+export function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const parts: Buffer[] = [];
+    req.on('data', (part: Buffer) => parts.push(part));
+    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('error', () => resolve(''));
+  });
+}
+
+export function parseJsonObject(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
