@@ -11,3 +11,4 @@ export * from './lib/fakes/deepgram-fake-server';
 export * from './lib/fakes/elevenlabs-fake-server';
 export * from './lib/fakes/embedded-speech';
 export * from './lib/fakes/openai-fake-server';
+export * from './lib/recording-audio-output';

@@ -1,6 +1,5 @@
 import { silentLogger } from '@codcall/logging';
-import { sampleRuntimeAgent } from '@codcall/test-support';
-import type { CallAudioOutput } from '@codcall/media';
+import { RecordingAudioOutput, sampleRuntimeAgent } from '@codcall/test-support';
 import type { LanguageModel, LanguageModelDelta, LanguageModelRequest, Synthesizer, Transcriber, TranscriberStream, TranscriptEvent } from '../providers';
 import { AsyncQueue } from './async-queue';
 import { ConversationSession, type ConversationSessionOptions } from './conversation-session';
@@ -45,24 +44,10 @@ const synthesizer: Synthesizer = {
   },
 };
 
-class RecordingOutput implements CallAudioOutput {
-  audioBytes = 0;
-  marks: string[] = [];
-  clears = 0;
-  sendAudio(mulaw: Buffer) {
-    this.audioBytes += mulaw.length;
-  }
-  sendMark(name: string) {
-    this.marks.push(name);
-  }
-  clear() {
-    this.clears++;
-  }
-}
 
 function setup(model: ScriptedModel, overrides: Partial<ConversationSessionOptions> = {}) {
   const transcriber = new ScriptedTranscriber();
-  const output = new RecordingOutput();
+  const output = new RecordingAudioOutput();
   const hangups: string[] = [];
   const session = new ConversationSession({
     callId: 'c1',

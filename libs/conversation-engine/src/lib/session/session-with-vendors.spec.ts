@@ -1,10 +1,11 @@
 import { silentLogger } from '@codcall/logging';
-import { FRAME_BYTES, type CallAudioOutput } from '@codcall/media';
+import { FRAME_BYTES } from '@codcall/media';
 import {
   embeddedSpeech,
   FakeDeepgramServer,
   FakeElevenLabsServer,
   FakeOpenAIServer,
+  RecordingAudioOutput,
   sampleRuntimeAgent,
   type FakeChatReply,
   type FakeDeepgramOptions,
@@ -26,21 +27,6 @@ const agent = sampleRuntimeAgent({
   timing: { repromptAfterSeconds: 20, hangupAfterSilenceSeconds: 25, maxCallSeconds: 60, replyDelayMs: 0, interruptionWords: 2 },
 });
 
-/** What the carrier was sent, clause by clause: audio, then the mark that closes it. */
-class CarrierOutput implements CallAudioOutput {
-  readonly marks: string[] = [];
-  clears = 0;
-  audioBytes = 0;
-  sendAudio(mulaw: Buffer) {
-    this.audioBytes += mulaw.length;
-  }
-  sendMark(name: string) {
-    this.marks.push(name);
-  }
-  clear() {
-    this.clears++;
-  }
-}
 
 /** The test's stand-in for the model's judgement: a fixed script keyed by the callee's last words. */
 function script(request: RecordedChatRequest): FakeChatReply {
@@ -54,7 +40,7 @@ function script(request: RecordedChatRequest): FakeChatReply {
 
 interface Harness {
   session: ConversationSession;
-  output: CarrierOutput;
+  output: RecordingAudioOutput;
   deepgram: FakeDeepgramServer;
   openai: FakeOpenAIServer;
   elevenlabs: FakeElevenLabsServer;
@@ -75,7 +61,7 @@ async function call(options: { deepgram?: Partial<FakeDeepgramOptions>; openai?:
   const openai = await new FakeOpenAIServer({ apiKey: KEYS.openai, reply: script, ...options.openai }).start();
   const elevenlabs = await new FakeElevenLabsServer({ apiKey: KEYS.elevenlabs, msPerCharacter: 10 }).start();
   running.push(deepgram, openai, elevenlabs);
-  const output = new CarrierOutput();
+  const output = new RecordingAudioOutput();
   const hangups: string[] = [];
   const session = new ConversationSession({
     callId: 'call-1',
