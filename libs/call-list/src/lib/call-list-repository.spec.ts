@@ -83,6 +83,36 @@ describe('CallListRepository: the user’s file survives byte for byte', () => {
     expect(readFileSync(path, 'utf8')).toBe(`${HEADER}\n${expected.join('\n')}\n`);
   });
 
+  it('keeps every cell in place across many rewrites, rows written twice and short rows included', async () => {
+    const header = '\ufeffnotes,order_id,name,status,recipient_phone_number,reschedule_time,city,reschedule_date\r\n';
+    const path = csvFile(
+      header +
+        '"a, ""b""",A1,"Doe, John","",+15551234567,"",Austin,""\r\n' +
+        '"two\r\nlines",A2,प्रिया,,+919876543210,,मुंबई,\r\n' +
+        'short,A3,Ahmed,,+971501234567\r\n' +
+        'x,A4,สมชาย 🚚,,+66812345678,,กรุงเทพ,\r\n',
+    );
+    const repo = await CallListRepository.open(path, { flushIntervalMs: 60_000 });
+    await repo.record('row:1', { status: 'no_answer' });
+    await repo.record('row:3', { status: 'busy' });
+    await repo.flush();
+    await repo.record('row:0', { status: 'rescheduled', reschedule_date: '2026-12-01', reschedule_time: '09:30' });
+    await repo.record('row:2', { status: 'cancelled' });
+    await repo.flush();
+    await repo.record('row:1', { status: 'rescheduled', reschedule_date: '2026-12-02', reschedule_time: '10:00' });
+    await repo.record('row:3', { status: 'confirmed' });
+    await repo.record('row:2', { status: 'rescheduled', reschedule_date: '2026-12-03', reschedule_time: '11:00' });
+    await repo.close();
+    expect(readFileSync(path, 'utf8')).toBe(
+      header +
+        '"a, ""b""",A1,"Doe, John","rescheduled",+15551234567,"09:30",Austin,"2026-12-01"\r\n' +
+        '"two\r\nlines",A2,प्रिया,rescheduled,+919876543210,10:00,मुंबई,2026-12-02\r\n' +
+        'short,A3,Ahmed,rescheduled,+971501234567,11:00,,2026-12-03\r\n' +
+        'x,A4,สมชาย 🚚,confirmed,+66812345678,,กรุงเทพ,\r\n',
+    );
+    expect(repo.stats.rewrites).toBe(3);
+  });
+
   it('writes O(rows) bytes for a large campaign, not O(rows²)', async () => {
     const rows = 5000;
     const path = csvFile(`${HEADER}\n${Array.from({ length: rows }, (_, i) => `Name ${i},+1555${String(1000000 + i)},O${i},,,`).join('\n')}\n`);

@@ -1,16 +1,24 @@
 import { createHash } from 'node:crypto';
 import { open, readFile, rename, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { parseString } from 'fast-csv';
+import { Readable } from 'node:stream';
+import { parse, parseString } from 'fast-csv';
 import { silentLogger, type Logger } from '@codcall/logging';
 import { CallListError } from './call-list-error';
 import { CsvScanError, formatCell, scanCsv, type RecordSpan } from './csv-scanner';
+import { OutcomeCellIndex } from './outcome-cell-index';
 import { OUTCOME_STATUSES, isFinalStatus, type Outcome } from './outcome';
 import { checkPhone, type PhoneCheck } from './phone';
 
 export const REQUIRED_COLUMNS = ['name', 'recipient_phone_number', 'order_id', 'status', 'reschedule_date', 'reschedule_time'] as const;
 const OUTCOME_COLUMNS = ['status', 'reschedule_date', 'reschedule_time'] as const;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+/**
+ * Timer-driven rewrites of a big file are spaced so that they write at most this many bytes a
+ * second on average: with a fixed interval, a campaign twice as long over a file twice as big
+ * would write four times the bytes. Outcomes are durable in the journal meanwhile.
+ */
+const TIMED_REWRITE_BYTES_PER_SECOND = 4_000_000;
 
 export interface CallListRow {
   /** Stable for the life of the file: the row's position, so duplicate phones or order ids never collide. */
@@ -50,7 +58,14 @@ export class CallListRepository {
   /** Rewrites done and bytes written to the CSV, for benchmarks and the O(rows) guarantee. */
   readonly stats = { rewrites: 0, bytesWritten: 0 };
   private content: Buffer;
-  private records: RecordSpan[] = [];
+  /**
+   * The buffer the previous content lived in, reused by the next rewrite: two buffers take turns
+   * instead of a fresh file-sized allocation per rewrite, which the allocator may never give back.
+   */
+  private spare?: Buffer;
+  /** The whole allocation `content` is a view of, once a rewrite made it (never a pooled slice). */
+  private contentAllocation?: Buffer;
+  private cells!: OutcomeCellIndex;
   private rowList: CallListRow[] = [];
   private readonly columnIndex: Record<string, number>;
   private readonly pending = new Map<number, Outcome>();
@@ -58,6 +73,8 @@ export class CallListRepository {
   private timer?: NodeJS.Timeout;
   private journalQueue: { line: string; done: () => void; fail: (e: Error) => void }[] = [];
   private journalBusy = false;
+  /** A rewrite triggered by the pending count is queued or running: one is enough. */
+  private countFlushQueued = false;
   private closed = false;
   private lastWritten: { size: number; mtimeMs: number };
   private readonly log: Logger;
@@ -91,6 +108,7 @@ export class CallListRepository {
       if (code === 'ENOENT') throw new CallListError('NOT_FOUND', `${path}: no such file`);
       throw new CallListError('UNREADABLE', `${path}: cannot read (${code ?? String(error)})`);
     }
+    if (content.length > 0x7fffffff) throw new CallListError('UNREADABLE', `${path}: larger than 2 GiB; split the call list`);
     const { headers } = await parseHeaderAndCheck(path, content);
     const repository = new CallListRepository(path, content, headers, fileStat, options);
     await repository.index();
@@ -113,9 +131,16 @@ export class CallListRepository {
     await this.appendJournal({ key, index: row.index, order_id: row.values['order_id'], phone: row.values['recipient_phone_number'], outcome: clean, ts: new Date().toISOString() });
     this.pending.set(row.index, clean);
     row.status = clean.status;
-    if (this.pending.size >= Math.max(64, Math.ceil(this.rowList.length / 16))) void this.flush().catch((error) => this.log.error({ err: error }, 'call list flush failed'));
-    else if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush().catch((error) => this.log.error({ err: error }, 'call list flush failed')), this.options.flushIntervalMs ?? 500);
+    if (this.pending.size >= Math.max(64, Math.ceil(this.rowList.length / 16))) {
+      if (!this.countFlushQueued) {
+        this.countFlushQueued = true;
+        void this.flush()
+          .catch((error) => this.log.error({ err: error }, 'call list flush failed'))
+          .finally(() => (this.countFlushQueued = false));
+      }
+    } else if (!this.timer) {
+      const delay = Math.max(this.options.flushIntervalMs ?? 500, (this.content.length / TIMED_REWRITE_BYTES_PER_SECOND) * 1000);
+      this.timer = setTimeout(() => void this.flush().catch((error) => this.log.error({ err: error }, 'call list flush failed')), delay);
       // An abandoned repository must not hold the process open; close() flushes anyway.
       this.timer.unref();
     }
@@ -136,33 +161,69 @@ export class CallListRepository {
 
   // ---- reading ----
 
+  /**
+   * Reads every row once, in a single pass: fast-csv parses the bytes as a stream and each row it
+   * yields is checked against the byte scanner's record for the same row (a file two parsers
+   * disagree on is never written). Only the rows' values and a compact index of the outcome cells
+   * are kept, so a 100,000-row file costs tens of megabytes, not hundreds.
+   */
   private async index(): Promise<void> {
     const bomLength = this.content.subarray(0, 3).equals(BOM) ? 3 : 0;
-    let records: RecordSpan[];
+    const content = this.content;
+    this.cells = new OutcomeCellIndex(OUTCOME_COLUMNS.map((name) => this.columnIndex[name]));
+    let pos = bomLength;
+    let line = 1;
+    const nextRecord = (): RecordSpan | undefined => {
+      while (pos < content.length) {
+        const [record] = scanCsv(content, pos, 1, line);
+        pos = record.next;
+        line = record.nextLine;
+        if (!record.blank) return record;
+      }
+      return undefined;
+    };
+    let seenHeader = false;
+    const disagree = (near: number) => new CallListError('MALFORMED', `${this.path}: could not read the file unambiguously near line ${near}`);
     try {
-      records = scanCsv(this.content, bomLength).filter((record) => !record.blank);
+      await new Promise<void>((resolve, reject) => {
+        const parser = parse({ ignoreEmpty: true })
+          .on('error', (error) => reject(error instanceof CallListError ? error : new CallListError('MALFORMED', `${this.path}: ${error.message}`)))
+          .on('data', (values: string[]) => {
+            const near = line;
+            const record = nextRecord();
+            if (!record || record.fields.length !== values.length || record.fields.some((field, i) => field.value !== values[i])) {
+              parser.destroy(disagree(record?.line ?? near));
+              return;
+            }
+            if (!seenHeader) {
+              seenHeader = true;
+              return;
+            }
+            this.addRow(record);
+          })
+          .on('end', () => resolve());
+        Readable.from(chunks(content.subarray(bomLength))).on('error', reject).pipe(parser);
+      });
     } catch (error) {
       if (error instanceof CsvScanError) throw new CallListError('MALFORMED', `${this.path}: ${error.message}`);
       throw error;
     }
-    const parsed = await parseWithFastCsv(this.path, this.content.subarray(bomLength).toString('utf8'));
-    if (parsed.length !== records.length || parsed.some((values, i) => !sameValues(values, records[i].fields.map((f) => f.value)))) {
-      // Never write a file whose structure two parsers disagree on.
-      const at = parsed.findIndex((values, i) => !records[i] || !sameValues(values, records[i].fields.map((f) => f.value)));
-      throw new CallListError('MALFORMED', `${this.path}: could not read the file unambiguously near line ${records[Math.max(0, at)]?.line ?? '?'}`);
-    }
-    this.records = records.slice(1);
-    this.rowList = this.records.map((record, index) => {
-      const values: Record<string, string> = {};
-      this.headers.forEach((name, i) => (values[name] = record.fields[i]?.value ?? ''));
-      return {
-        key: `row:${index}`,
-        index,
-        line: record.line,
-        values,
-        phone: checkPhone(values['recipient_phone_number'], this.options.strictNumbers),
-        status: values['status'].trim(),
-      };
+    const extra = nextRecord();
+    if (extra) throw disagree(extra.line);
+  }
+
+  private addRow(record: RecordSpan): void {
+    const index = this.rowList.length;
+    const values: Record<string, string> = {};
+    this.headers.forEach((name, i) => (values[name] = record.fields[i]?.value ?? ''));
+    this.cells.push(record);
+    this.rowList.push({
+      key: `row:${index}`,
+      index,
+      line: record.line,
+      values,
+      phone: checkPhone(values['recipient_phone_number'], this.options.strictNumbers),
+      status: values['status'].trim(),
     });
   }
 
@@ -240,7 +301,7 @@ export class CallListRepository {
     if (this.pending.size === 0) return;
     await this.assertUnchangedOnDisk();
     const batch = new Map(this.pending);
-    const next = this.patch(batch);
+    const { next, allocation } = this.patch(batch);
     const temp = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.tmp`);
     const mode = (await stat(this.path)).mode;
     const handle = await open(temp, 'w', mode);
@@ -256,27 +317,28 @@ export class CallListRepository {
     this.stats.bytesWritten += next.length;
     const written = await stat(this.path);
     this.lastWritten = { size: written.size, mtimeMs: written.mtimeMs };
+    this.spare = this.contentAllocation;
+    this.contentAllocation = allocation;
     this.content = next;
-    const bomLength = next.subarray(0, 3).equals(BOM) ? 3 : 0;
-    this.records = scanCsv(next, bomLength).filter((record) => !record.blank).slice(1);
+    this.cells.rebase(next, new Set(batch.keys()));
     for (const [index, outcome] of batch) if (this.pending.get(index) === outcome) this.pending.delete(index);
     // Entries that arrived during this write are still pending and still journalled.
     if (this.pending.size === 0 && this.journalQueue.length === 0) await this.truncateJournal();
   }
 
-  private patch(batch: Map<number, Outcome>): Buffer {
+  private patch(batch: Map<number, Outcome>): { next: Buffer; allocation: Buffer } {
     const edits: { start: number; end: number; text: string }[] = [];
     for (const [index, outcome] of batch) {
-      const record = this.records[index];
+      const record = this.cells.get(index);
       const cells: Record<(typeof OUTCOME_COLUMNS)[number], string> = {
         status: outcome.status,
         reschedule_date: outcome.status === 'rescheduled' ? (outcome.reschedule_date ?? '') : '',
         reschedule_time: outcome.status === 'rescheduled' ? (outcome.reschedule_time ?? '') : '',
       };
-      const targets = OUTCOME_COLUMNS.map((name) => ({ column: this.columnIndex[name], text: cells[name] }));
-      const missing = targets.filter((t) => t.column >= record.fields.length);
+      const targets = OUTCOME_COLUMNS.map((name, i) => ({ column: this.columnIndex[name], text: cells[name], field: record.cells[i] }));
+      const missing = targets.filter((t) => t.column >= record.fieldCount);
       for (const target of targets) {
-        const field = record.fields[target.column];
+        const field = target.field;
         if (!field) continue;
         const text = formatCell(target.text, field.quoted);
         if (this.content.toString('utf8', field.start, field.end) !== text) edits.push({ start: field.start, end: field.end, text });
@@ -285,19 +347,27 @@ export class CallListRepository {
         // A short row: add the separators (and values) it lacks, up to the last cell we write.
         const last = Math.max(...missing.map((t) => t.column));
         let tail = '';
-        for (let column = record.fields.length; column <= last; column++) tail += `,${formatCell(targets.find((t) => t.column === column)?.text ?? '', false)}`;
+        for (let column = record.fieldCount; column <= last; column++) tail += `,${formatCell(targets.find((t) => t.column === column)?.text ?? '', false)}`;
         edits.push({ start: record.end, end: record.end, text: tail });
       }
     }
     edits.sort((a, b) => a.start - b.start);
-    const parts: Buffer[] = [];
+    // Straight into one buffer of the final size: no slice or buffer per edit for the GC to chase.
+    let size = this.content.length;
+    for (const edit of edits) size += Buffer.byteLength(edit.text, 'utf8') - (edit.end - edit.start);
+    // Room to grow: the status cells of an untouched list fill up as the campaign goes.
+    const allocation = this.spare && this.spare.length >= size ? this.spare : Buffer.allocUnsafeSlow(Math.ceil(size * 1.125));
+    this.spare = undefined;
+    const next = allocation.subarray(0, size);
     let cursor = 0;
+    let at = 0;
     for (const edit of edits) {
-      parts.push(this.content.subarray(cursor, edit.start), Buffer.from(edit.text, 'utf8'));
+      at += this.content.copy(next, at, cursor, edit.start);
+      at += next.write(edit.text, at, 'utf8');
       cursor = edit.end;
     }
-    parts.push(this.content.subarray(cursor));
-    return Buffer.concat(parts);
+    this.content.copy(next, at, cursor);
+    return { next, allocation };
   }
 
   private async assertUnchangedOnDisk(): Promise<void> {
@@ -355,18 +425,9 @@ async function parseHeaderAndCheck(path: string, content: Buffer): Promise<{ hea
   return { headers };
 }
 
-function parseWithFastCsv(path: string, text: string): Promise<string[][]> {
-  return new Promise((resolve, reject) => {
-    const rows: string[][] = [];
-    parseString(text, { ignoreEmpty: true })
-      .on('error', (error) => reject(new CallListError('MALFORMED', `${path}: ${error.message}`)))
-      .on('data', (row: string[]) => rows.push(row))
-      .on('end', () => resolve(rows));
-  });
-}
-
-function sameValues(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((value, i) => value === b[i]);
+/** The file in 64 KiB pieces, for the streaming parser. */
+function* chunks(bytes: Buffer): Generator<Buffer> {
+  for (let at = 0; at < bytes.length; at += 65_536) yield bytes.subarray(at, at + 65_536);
 }
 
 function validateOutcome(outcome: Outcome): Outcome {

@@ -14,6 +14,9 @@ export interface RecordSpan {
   line: number;
   fields: FieldSpan[];
   blank: boolean;
+  /** Where the next record starts (after this one's line break), and its line number. */
+  next: number;
+  nextLine: number;
 }
 
 export class CsvScanError extends Error {
@@ -32,11 +35,11 @@ const LF = 0x0a;
  * fast-csv's job; this exists so an outcome can be written into exactly the bytes of its cells
  * and nowhere else. Works on UTF-8 bytes: no multi-byte sequence contains a comma, quote or break.
  */
-export function scanCsv(bytes: Buffer, offset = 0): RecordSpan[] {
+export function scanCsv(bytes: Buffer, offset = 0, maxRecords = Infinity, firstLine = 1): RecordSpan[] {
   const records: RecordSpan[] = [];
   let pos = offset;
-  let line = 1;
-  while (pos < bytes.length) {
+  let line = firstLine;
+  while (pos < bytes.length && records.length < maxRecords) {
     const recordStart = pos;
     const recordLine = line;
     const fields: FieldSpan[] = [];
@@ -85,7 +88,7 @@ export function scanCsv(bytes: Buffer, offset = 0): RecordSpan[] {
     if (bytes[pos] === LF) pos++;
     line++;
     const blank = fields.length === 1 && !fields[0].quoted && fields[0].start === fields[0].end;
-    records.push({ start: recordStart, end: recordEnd, line: recordLine, fields, blank });
+    records.push({ start: recordStart, end: recordEnd, line: recordLine, fields, blank, next: pos, nextLine: line });
   }
   return records;
 }

@@ -70,6 +70,25 @@ export interface DoNotCallEntry {
   addedAt: number;
 }
 
+export interface BeginAttemptInput {
+  rowKey: string;
+  orderId: string;
+  phone: string;
+  attemptNo: number;
+  carrier: string;
+  at: number;
+  /** The dial's idempotency key; a new UUID by default. */
+  ref?: string;
+}
+
+export interface FinishAttemptInput {
+  outcome: StoredOutcome;
+  carrierStatus?: string;
+  at: number;
+  row: RowAfterAttempt;
+  record?: CallRecordEntry;
+}
+
 /** What the row becomes once an attempt has ended: done with its final outcome, or waiting for a retry. */
 export type RowAfterAttempt = { state: 'done' } | { state: 'waiting'; nextDueAt: number };
 
@@ -118,6 +137,7 @@ export interface CampaignIdentity {
 export class CampaignStore {
   readonly campaignId: number;
   private readonly statements;
+  private readonly transactions;
 
   private constructor(
     readonly path: string,
@@ -146,6 +166,32 @@ export class CampaignStore {
         ON CONFLICT (phone) DO UPDATE SET source = CASE WHEN do_not_call.source = 'callee' THEN 'callee' ELSE excluded.source END`),
       isDnc: s('SELECT 1 FROM do_not_call WHERE phone = ?'),
       dnc: s('SELECT * FROM do_not_call ORDER BY phone'),
+      rowByKey: s('SELECT * FROM campaign_rows WHERE campaign_id = ? AND row_key = ?'),
+      deleteAttempt: s('DELETE FROM attempts WHERE id = ?'),
+      uncountAttempt: s('UPDATE campaign_rows SET attempts = attempts - 1 WHERE campaign_id = ? AND row_key = ? AND attempts > 0'),
+    };
+    // Built once: better-sqlite3 wraps a function per transaction() call, and these run per dial.
+    this.transactions = {
+      begin: db.transaction((input: BeginAttemptInput & { ref: string }) => {
+        const { lastInsertRowid } = this.statements.insertAttempt.run({
+          campaign: this.campaignId, rowKey: input.rowKey, phone: input.phone, attemptNo: input.attemptNo, carrier: input.carrier, at: input.at, ref: input.ref,
+        });
+        this.statements.upsertRow.run({
+          campaign: this.campaignId, rowKey: input.rowKey, orderId: input.orderId, phone: input.phone,
+          state: 'waiting', attempts: input.attemptNo, nextDueAt: null, finalOutcome: null, at: input.at,
+        });
+        return Number(lastInsertRowid);
+      }),
+      finish: db.transaction((attemptId: number, input: FinishAttemptInput) => this.finishInTransaction(attemptId, input)),
+      cancel: db.transaction((attemptId: number) => {
+        const attempt = this.statements.attemptById.get(attemptId) as AttemptRecord | undefined;
+        if (!attempt || attempt.state !== 'dialling') return;
+        this.statements.deleteAttempt.run(attemptId);
+        this.statements.uncountAttempt.run(this.campaignId, attempt.row_key);
+      }),
+      addList: db.transaction((phones: Iterable<string>, at: number) => {
+        for (const phone of phones) this.addDoNotCall({ phone, source: 'list', addedAt: at });
+      }),
     };
   }
 
@@ -203,17 +249,8 @@ export class CampaignStore {
    * Writes the attempt as `dialling` (and the row's attempt count) in one transaction. Call it
    * before asking the gateway to dial: after a crash the attempt is found and never forgotten.
    */
-  beginAttempt(input: { rowKey: string; orderId: string; phone: string; attemptNo: number; carrier: string; at: number; ref?: string }): number {
-    return this.db.transaction(() => {
-      const { lastInsertRowid } = this.statements.insertAttempt.run({
-        campaign: this.campaignId, rowKey: input.rowKey, phone: input.phone, attemptNo: input.attemptNo, carrier: input.carrier, at: input.at, ref: input.ref ?? randomUUID(),
-      });
-      this.statements.upsertRow.run({
-        campaign: this.campaignId, rowKey: input.rowKey, orderId: input.orderId, phone: input.phone,
-        state: 'waiting', attempts: input.attemptNo, nextDueAt: null, finalOutcome: null, at: input.at,
-      });
-      return Number(lastInsertRowid);
-    })();
+  beginAttempt(input: BeginAttemptInput): number {
+    return this.transactions.begin({ ...input, ref: input.ref ?? randomUUID() });
   }
 
   /** The gateway accepted the call: from now on the call can be asked about by id. */
@@ -223,36 +260,15 @@ export class CampaignStore {
 
   /** Takes back an attempt whose dial surely never reached the gateway (the connection was refused). */
   cancelAttempt(attemptId: number): void {
-    this.db.transaction(() => {
-      const attempt = this.statements.attemptById.get(attemptId) as AttemptRecord | undefined;
-      if (!attempt || attempt.state !== 'dialling') return;
-      this.db.prepare('DELETE FROM attempts WHERE id = ?').run(attemptId);
-      this.db.prepare('UPDATE campaign_rows SET attempts = attempts - 1 WHERE campaign_id = ? AND row_key = ? AND attempts > 0').run(this.campaignId, attempt.row_key);
-    })();
+    this.transactions.cancel(attemptId);
   }
 
   /**
    * Ends an attempt with its outcome and says what the row becomes, in one transaction, with the
    * call record if there is one. A callee's do_not_call goes on the shared do-not-call list too.
    */
-  finishAttempt(
-    attemptId: number,
-    input: { outcome: StoredOutcome; carrierStatus?: string; at: number; row: RowAfterAttempt; record?: CallRecordEntry },
-  ): void {
-    this.db.transaction(() => {
-      const attempt = this.statements.attemptById.get(attemptId) as AttemptRecord | undefined;
-      if (!attempt) throw new CampaignStoreError('UNKNOWN_ATTEMPT', `${this.path}: no attempt ${attemptId}`);
-      this.statements.finishAttempt.run({ id: attemptId, outcome: JSON.stringify(input.outcome), carrierStatus: input.carrierStatus ?? null, at: input.at });
-      const row = this.rowRecord(attempt.row_key);
-      this.statements.upsertRow.run({
-        campaign: this.campaignId, rowKey: attempt.row_key, orderId: row?.order_id ?? '', phone: attempt.phone,
-        state: input.row.state, attempts: Math.max(row?.attempts ?? 0, attempt.attempt_no),
-        nextDueAt: input.row.state === 'waiting' ? input.row.nextDueAt : null,
-        finalOutcome: input.row.state === 'done' ? JSON.stringify(input.outcome) : null, at: input.at,
-      });
-      if (input.record) this.saveCallRecord(attemptId, input.record);
-      if (input.outcome.status === 'do_not_call') this.addDoNotCall({ phone: attempt.phone, source: 'callee', reason: input.outcome.reason, addedAt: input.at });
-    })();
+  finishAttempt(attemptId: number, input: FinishAttemptInput): void {
+    this.transactions.finish(attemptId, input);
   }
 
   /** A row settled without a call (invalid number, on the do-not-call list). */
@@ -293,9 +309,7 @@ export class CampaignStore {
 
   /** Adds many numbers in one transaction (the --dnc file). */
   addDoNotCallList(phones: Iterable<string>, at: number): void {
-    this.db.transaction(() => {
-      for (const phone of phones) this.addDoNotCall({ phone, source: 'list', addedAt: at });
-    })();
+    this.transactions.addList(phones, at);
   }
 
   isDoNotCall(phone: string): boolean {
@@ -315,6 +329,22 @@ export class CampaignStore {
     if (this.db.open) this.db.close();
   }
 
+  private finishInTransaction(attemptId: number, input: FinishAttemptInput): void {
+    const attempt = this.statements.attemptById.get(attemptId) as AttemptRecord | undefined;
+    if (!attempt) throw new CampaignStoreError('UNKNOWN_ATTEMPT', `${this.path}: no attempt ${attemptId}`);
+    const outcome = JSON.stringify(input.outcome);
+    this.statements.finishAttempt.run({ id: attemptId, outcome, carrierStatus: input.carrierStatus ?? null, at: input.at });
+    const row = this.rowRecord(attempt.row_key);
+    this.statements.upsertRow.run({
+      campaign: this.campaignId, rowKey: attempt.row_key, orderId: row?.order_id ?? '', phone: attempt.phone,
+      state: input.row.state, attempts: Math.max(row?.attempts ?? 0, attempt.attempt_no),
+      nextDueAt: input.row.state === 'waiting' ? input.row.nextDueAt : null,
+      finalOutcome: input.row.state === 'done' ? outcome : null, at: input.at,
+    });
+    if (input.record) this.saveCallRecord(attemptId, input.record);
+    if (input.outcome.status === 'do_not_call') this.addDoNotCall({ phone: attempt.phone, source: 'callee', reason: input.outcome.reason, addedAt: input.at });
+  }
+
   private saveCallRecord(attemptId: number, record: CallRecordEntry): void {
     const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
     this.statements.insertCallRecord.run({
@@ -331,7 +361,7 @@ export class CampaignStore {
   }
 
   private rowRecord(rowKey: string): RowRecord | undefined {
-    return this.db.prepare('SELECT * FROM campaign_rows WHERE campaign_id = ? AND row_key = ?').get(this.campaignId, rowKey) as RowRecord | undefined;
+    return this.statements.rowByKey.get(this.campaignId, rowKey) as RowRecord | undefined;
   }
 }
 

@@ -20,10 +20,13 @@ export class InProcessGateway implements GatewayClient {
   readonly dials: InProcessDial[] = [];
   private readonly calls = new Map<string, CallView>();
   private readonly perNumber = new Map<string, number>();
+  private placed = 0;
 
   constructor(
     private readonly script: (request: PlaceCallRequest, dialsToThisNumber: number) => InProcessCallScript = () => ({ outcome: { status: 'confirmed' } }),
     private readonly now: () => number = Date.now,
+    /** keepDials false: count dials per number only (benchmarks: memory stays flat). */
+    private readonly options: { keepDials?: boolean } = {},
   ) {}
 
   async health(): Promise<GatewayHealth> {
@@ -33,8 +36,8 @@ export class InProcessGateway implements GatewayClient {
   async placeCall(request: PlaceCallRequest): Promise<PlacedCall> {
     const count = (this.perNumber.get(request.to) ?? 0) + 1;
     this.perNumber.set(request.to, count);
-    const callId = `call-${this.dials.length + 1}`;
-    this.dials.push({ callId, to: request.to, orderId: request.context['order_id'] ?? '', at: this.now() });
+    const callId = `call-${++this.placed}`;
+    if (this.options.keepDials !== false) this.dials.push({ callId, to: request.to, orderId: request.context['order_id'] ?? '', at: this.now() });
     const { outcome, ...record } = this.script(request, count);
     this.calls.set(callId, { callId, state: 'completed', outcome, ...record });
     return { callId, state: 'queued' };
