@@ -63,7 +63,9 @@ case "$MODE" in
     echo "Agent created: $AGENT_ID" >&2
     cp demo/call_list.csv "$RUN_DIR/call_list.csv"
     set +e
-    node "$CLI_MAIN" --agentId="$AGENT_ID" --csv "$RUN_DIR/call_list.csv" --simulate demo/callees.json --concurrency 8
+    # A demo calls every row once, now: no calling window, no retries, no pacing to speak of.
+    node "$CLI_MAIN" --agentId="$AGENT_ID" --csv "$RUN_DIR/call_list.csv" --simulate demo/callees.json --concurrency 8 \
+      --window 00:00-24:00 --max-attempts 1 --cps 20
     status=$?
     set -e
     echo

@@ -10,6 +10,9 @@ import { freePort, MAINS, runCli, startService, WORKSPACE, type RunningService }
  * through the gateway's carrier simulator, which speaks Twilio's Media Streams protocol over a
  * real WebSocket. The CSV that comes back is compared byte for byte.
  */
+/** This story is about one call per row, whatever the hour: no calling window, no retries, no pacing to speak of. */
+const ONE_CALL_PER_ROW_NOW = ['--window', '00:00-24:00', '--max-attempts', '1', '--cps', '20'];
+
 describe('an offline COD campaign, end to end', () => {
   let work: string;
   let agentApi: RunningService;
@@ -52,7 +55,7 @@ describe('an offline COD campaign, end to end', () => {
     const tomorrowBefore = DateTime.now().setZone('Asia/Kolkata').plus({ days: 1 }).toISODate();
 
     const result = await runCli(
-      [`--agentId=${agentId}`, '--csv', csv, '--simulate', join(__dirname, 'fixtures/callees.json'), '--concurrency', '10', '--no-progress'],
+      [`--agentId=${agentId}`, '--csv', csv, '--simulate', join(__dirname, 'fixtures/callees.json'), '--concurrency', '10', '--no-progress', ...ONE_CALL_PER_ROW_NOW],
       env(),
     );
     if (result.code !== 0) throw new Error(`CLI exited ${result.code}\n${result.stdout}\n${result.stderr}\n${gateway.output()}`);
