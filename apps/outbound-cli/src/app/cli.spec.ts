@@ -387,6 +387,49 @@ describe('outbound-cli', () => {
       expect(gateway.received).toHaveLength(4); // nothing was due: nobody dialled twice
     });
 
+    it('takes the retry policy from the agent config where the command line says nothing', async () => {
+      await agentApi.stop();
+      agentApi = await new FakeAgentApi([AGENT], { [AGENT]: { retry_policy: { statuses: ['no_answer'], max_attempts: 4, spacing_minutes: 15 } } }).start();
+      await startGateway({ script: (call) => (call.context['order_id'] === 'ORD004' ? { outcome: { status: 'no_answer' } } : simulatedOutcome(call)) });
+      const run = await start(['--exit-when-waiting']);
+      expect(run.code).toBe(5);
+      expect(run.stderr).toMatch(/ORD004 .* no_answer on attempt 1; next attempt due at .* \(in 15 min\)/);
+
+      // The command line wins over the agent config: one attempt only, so no_answer is final.
+      const again = await start(['--max-attempts', '1']);
+      expect(again.code).toBe(0);
+      expect(readFileSync(csv, 'utf8')).toContain('ORD004,no_answer,,');
+    });
+
+    it('exits 2 naming the agent config field when its retry_policy is wrong', async () => {
+      await agentApi.stop();
+      agentApi = await new FakeAgentApi([AGENT], { [AGENT]: { retry_policy: { max_attempts: 0 } } }).start();
+      await startGateway();
+      expect(await start([])).toMatchObject({ code: 2, stderr: 'outbound-cli: agent config retry_policy.max_attempts must be a whole number from 1 to 20, got 0\n' });
+      expect(gateway.received).toEqual([]);
+    });
+
+    it('on SIGTERM waits for calls in flight up to --drain-timeout, exits 143, and the next run asks the gateway how they ended', async () => {
+      await startGateway({ script: (call) => (['ORD001', 'ORD002'].includes(call.context['order_id']) ? { hold: true } : simulatedOutcome(call)) });
+      const d = deps();
+      const running = runCli([`--agentId=${AGENT}`, '--provider', 'sim', '--no-progress', '--window', '00:00-24:00', '--cps', '1000', '--concurrency', '2', '--drain-timeout', '0.2'], d);
+      const [first, second] = await gateway.placed(2);
+      signals.emit('signal', 'SIGTERM' satisfies Signal);
+      gateway.finish(first, { status: 'confirmed' });
+
+      expect(await running).toBe(143);
+      expect(d.stdout.text).toContain('1 still in flight, resumed by the next run');
+      expect(readFileSync(csv, 'utf8')).toContain('ORD001,confirmed,,');
+      expect(readFileSync(csv, 'utf8')).toContain('Jane Smith,+15559876543,ORD002,,,,Boston');
+
+      gateway.finish(second, { status: 'cancelled' });
+      const next = await start(['--max-attempts', '1']);
+      expect(next.code).toBe(0);
+      expect(next.stderr).toContain('1 call in flight when the last run stopped, asked after');
+      expect(readFileSync(csv, 'utf8')).toContain('ORD002,cancelled,,');
+      expect(gateway.placedCalls().filter((call) => call.context['order_id'] === 'ORD002')).toHaveLength(1);
+    });
+
     it('never dials a number on the --dnc list; the row gets do_not_call', async () => {
       await startGateway();
       const dnc = join(dir, 'dnc.txt');

@@ -19,6 +19,8 @@ export interface StoredRow {
   nextDueAt?: number;
   /** The outcome the CSV must show once the row is done. */
   finalOutcome?: StoredOutcome;
+  /** The last attempt's outcome, done or not (what the CSV gets if the row is not tried again). */
+  lastOutcome?: StoredOutcome;
 }
 
 export interface StoredOutcome {
@@ -339,7 +341,7 @@ export class CampaignStore {
       campaign: this.campaignId, rowKey: attempt.row_key, orderId: row?.order_id ?? '', phone: attempt.phone,
       state: input.row.state, attempts: Math.max(row?.attempts ?? 0, attempt.attempt_no),
       nextDueAt: input.row.state === 'waiting' ? input.row.nextDueAt : null,
-      finalOutcome: input.row.state === 'done' ? outcome : null, at: input.at,
+      finalOutcome: outcome, at: input.at,
     });
     if (input.record) this.saveCallRecord(attemptId, input.record);
     if (input.outcome.status === 'do_not_call') this.addDoNotCall({ phone: attempt.phone, source: 'callee', reason: input.outcome.reason, addedAt: input.at });
@@ -385,7 +387,8 @@ function toRow(record: RowRecord): StoredRow {
     state: record.state,
     attempts: record.attempts,
     nextDueAt: record.next_due_at ?? undefined,
-    finalOutcome: record.final_outcome ? (JSON.parse(record.final_outcome) as StoredOutcome) : undefined,
+    finalOutcome: record.state === 'done' && record.final_outcome ? (JSON.parse(record.final_outcome) as StoredOutcome) : undefined,
+    lastOutcome: record.final_outcome ? (JSON.parse(record.final_outcome) as StoredOutcome) : undefined,
   };
 }
 

@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS campaign_rows (
   state TEXT NOT NULL CHECK (state IN ('waiting', 'done')),
   attempts INTEGER NOT NULL DEFAULT 0,
   next_due_at INTEGER,
+  -- The last attempt's outcome; final once state is done.
   final_outcome TEXT,
   updated_at INTEGER NOT NULL,
   PRIMARY KEY (campaign_id, row_key)

@@ -291,6 +291,12 @@ class CampaignRun {
       }
       const e164 = row.phone.e164;
       const openAttempt = open.get(row.key);
+      const last = previous?.lastOutcome;
+      if (!openAttempt && previous?.state === 'waiting' && last && (previous.attempts >= this.policy.maxAttempts || !this.policy.statuses.has(last.status))) {
+        // Waiting for a retry the policy of this run no longer makes: its last outcome is final.
+        settled.push({ row, outcome: last as CallOutcome, e164, fromStore: false });
+        continue;
+      }
       if (!openAttempt && this.store.isDoNotCall(e164)) {
         settled.push({ row, outcome: { status: 'do_not_call', reason: 'on the do-not-call list' }, e164, fromStore: false });
         continue;

@@ -172,7 +172,11 @@ export class FakeAgentApi {
   private server?: Server;
   url = '';
 
-  constructor(private readonly agentIds: string[]) {}
+  /** `configs`: agent_config fields per agent id, merged over { agent_name: 'fake' }. */
+  constructor(
+    private readonly agentIds: string[],
+    private readonly configs: Record<string, Record<string, unknown>> = {},
+  ) {}
 
   async start(): Promise<this> {
     this.server = await listen((req, res) => {
@@ -182,7 +186,7 @@ export class FakeAgentApi {
       if (req.method !== 'GET' || !match) return json(res, 404, { statusCode: 404, message: 'not found' });
       const id = decodeURIComponent(match[1]);
       this.requested.push(id);
-      if (this.agentIds.includes(id)) return json(res, 200, { agent_id: id, agent_config: { agent_name: 'fake' } });
+      if (this.agentIds.includes(id)) return json(res, 200, { agent_id: id, agent_config: { agent_name: 'fake', ...this.configs[id] } });
       json(res, 404, { statusCode: 404, message: `agent ${id} not found` });
     });
     this.url = urlOf(this.server);
