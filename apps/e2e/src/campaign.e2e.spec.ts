@@ -94,6 +94,16 @@ describe('an offline COD campaign, end to end', () => {
     const wav = statSync(confirmed.recordingPath);
     expect(wav.size).toBeGreaterThan(8000 * 2 * 2 * 3); // > 3 s of stereo 16-bit 8 kHz audio
 
+    // The campaign store kept each call's record: the report has rates, call lengths and turn latencies.
+    const report = await runCli(['report', '--json', '--csv', csv], env());
+    expect(report.code).toBe(0);
+    const measures = JSON.parse(report.stdout);
+    expect(measures).toMatchObject({ attempts: 8, byStatus: { confirmed: 3, no_answer: 1, busy: 1, invalid_number: 1 } });
+    expect(measures.answerRate).toBeGreaterThan(0);
+    expect(measures.callSeconds.count).toBeGreaterThan(0);
+    expect(measures.turnLatencyMs.count).toBeGreaterThan(0);
+    expect(measures.turnLatencyMs.p95).toBeGreaterThanOrEqual(measures.turnLatencyMs.p50);
+
     // The gateway's logs never show a full phone number.
     expect(gateway.output()).not.toContain('+919876543210');
   }, 180_000);

@@ -59,6 +59,9 @@ export interface CallView {
   duration_seconds?: number;
   transcript: TranscriptLine[];
   timeline: TimelineEntry[];
+  /** The agent's tool calls (the outcome's arguments among them) and each turn's latency: the campaign keeps them. */
+  tool_calls: CallRecord['toolCalls'];
+  turn_latencies_ms: number[];
 }
 
 export function toCallView(record: CallRecord): CallView {
@@ -72,5 +75,7 @@ export function toCallView(record: CallRecord): CallView {
     duration_seconds: record.durationSeconds,
     transcript: record.transcript,
     timeline: record.timeline,
+    tool_calls: record.toolCalls,
+    turn_latencies_ms: record.turnLatenciesMs,
   };
 }
