@@ -153,6 +153,18 @@ describe('CallListRepository: bad input and crashes', () => {
     await reopened.close();
   });
 
+  it('removes the temp file of a rewrite killed before its rename, and only when its process is gone', async () => {
+    const path = csvFile(`${HEADER}\nA,+15551234567,O1,,,\n`);
+    const dir = join(path, '..');
+    writeFileSync(join(dir, '.calls.csv.4194311.tmp'), `${HEADER}\nA,+15551234567,O1,conf`); // a pid above Linux's maximum: gone
+    writeFileSync(join(dir, `.calls.csv.${process.pid}.tmp`), 'a rewrite in progress');
+    const repo = await CallListRepository.open(path);
+    await repo.close();
+    expect(existsSync(join(dir, '.calls.csv.4194311.tmp'))).toBe(false);
+    expect(existsSync(join(dir, `.calls.csv.${process.pid}.tmp`))).toBe(true);
+    expect(readFileSync(path, 'utf8')).toBe(`${HEADER}\nA,+15551234567,O1,,,\n`);
+  });
+
   it('refuses to replay a journal onto a CSV that was edited since', async () => {
     const path = csvFile(`${HEADER}\nA,+15551234567,O1,,,\n`);
     const crashed = await CallListRepository.open(path, { flushIntervalMs: 60_000 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { open, readFile, rename, stat, type FileHandle } from 'node:fs/promises';
+import { open, readdir, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parse, parseString } from 'fast-csv';
@@ -112,6 +112,7 @@ export class CallListRepository {
     const { headers } = await parseHeaderAndCheck(path, content);
     const repository = new CallListRepository(path, content, headers, fileStat, options);
     await repository.index();
+    await removeStaleTempFiles(path);
     await repository.replayJournal();
     return repository;
   }
@@ -423,6 +424,31 @@ async function parseHeaderAndCheck(path: string, content: Buffer): Promise<{ hea
   const duplicates = headers.filter((name, i) => headers.indexOf(name) !== i);
   if (duplicates.length) throw new CallListError('DUPLICATE_COLUMNS', `${path}: column ${[...new Set(duplicates)].join(', ')} appears more than once`);
   return { headers };
+}
+
+/**
+ * A rewrite killed between writing its temp file and renaming it leaves `.<name>.<pid>.tmp`
+ * behind; the CSV itself is whole (rename is atomic). Removes those whose process is gone.
+ */
+async function removeStaleTempFiles(path: string): Promise<void> {
+  const name = basename(path);
+  const prefix = `.${name}.`;
+  const entries = await readdir(dirname(path)).catch(() => [] as string[]);
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
+    const pid = Number(entry.slice(prefix.length, -'.tmp'.length));
+    if (!Number.isInteger(pid) || pid <= 0 || processIsAlive(pid)) continue;
+    await unlink(join(dirname(path), entry)).catch(() => undefined);
+  }
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** The file in 64 KiB pieces, for the streaming parser. */
