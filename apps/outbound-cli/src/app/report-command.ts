@@ -22,7 +22,8 @@ export async function runReportCommand(options: ReportOptions, deps: CliDeps): P
   const path = resolve(deps.cwd, options.csv ?? 'call_list.csv');
   const storeOption = options.store ?? deps.env['CAMPAIGN_STORE'];
   const storePath = storeOption ? resolve(deps.cwd, storeOption) : join(dirname(path), DEFAULT_STORE_NAME);
-  const callList = await (deps.openCallList ?? openCsv)(path, { logger: deps.logger ?? silentLogger() });
+  // Read-only: a campaign may be running on this CSV (waiting for a window, say); its journal is its own to write.
+  const callList = await (deps.openCallList ?? openCsv)(path, { logger: deps.logger ?? silentLogger(), readOnly: true });
   try {
     const rows = callList.rows();
     const store = CampaignStore.openForReading(storePath, { key: options.campaign ?? campaignKey(path, rows) });

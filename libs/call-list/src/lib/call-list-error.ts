@@ -8,7 +8,8 @@ export type CallListErrorCode =
   | 'UNKNOWN_ROW'
   | 'INVALID_OUTCOME'
   | 'CHANGED_ON_DISK'
-  | 'CLOSED';
+  | 'CLOSED'
+  | 'READ_ONLY';
 
 export class CallListError extends Error {
   constructor(

@@ -165,6 +165,24 @@ describe('CallListRepository: bad input and crashes', () => {
     expect(readFileSync(path, 'utf8')).toBe(`${HEADER}\nA,+15551234567,O1,,,\n`);
   });
 
+  it('read-only, shows outcomes still in the journal of a running campaign without writing them', async () => {
+    const path = csvFile(`${HEADER}\nA,+15551234567,O1,,,\nB,+15551234568,O2,,,\n`);
+    const running = await CallListRepository.open(path, { flushIntervalMs: 60_000 });
+    await running.record('row:1', { status: 'confirmed' });
+    const before = readFileSync(path);
+    const journal = readFileSync(`${path}.journal`);
+
+    const report = await CallListRepository.open(path, { readOnly: true });
+    expect(report.rows().map((row) => row.status)).toEqual(['', 'confirmed']);
+    await expect(report.record('row:0', { status: 'busy' })).rejects.toMatchObject({ code: 'READ_ONLY' });
+    await report.close();
+    expect(readFileSync(path).equals(before)).toBe(true);
+    expect(readFileSync(`${path}.journal`).equals(journal)).toBe(true);
+
+    await running.close(); // the campaign's own write still succeeds: nobody changed the file under it
+    expect(readFileSync(path, 'utf8')).toBe(`${HEADER}\nA,+15551234567,O1,,,\nB,+15551234568,O2,confirmed,,\n`);
+  });
+
   it('refuses to replay a journal onto a CSV that was edited since', async () => {
     const path = csvFile(`${HEADER}\nA,+15551234567,O1,,,\n`);
     const crashed = await CallListRepository.open(path, { flushIntervalMs: 60_000 });

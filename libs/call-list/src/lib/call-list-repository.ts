@@ -35,6 +35,11 @@ export interface CallListOptions {
   strictNumbers?: boolean;
   /** Longest time an accepted outcome waits before the file is rewritten. */
   flushIntervalMs?: number;
+  /**
+   * Never write: outcomes journalled by a run still going on (or one that crashed) are shown but
+   * left in the journal for their own campaign to write. For reports.
+   */
+  readOnly?: boolean;
   logger?: Logger;
 }
 
@@ -112,7 +117,7 @@ export class CallListRepository {
     const { headers } = await parseHeaderAndCheck(path, content);
     const repository = new CallListRepository(path, content, headers, fileStat, options);
     await repository.index();
-    await removeStaleTempFiles(path);
+    if (!options.readOnly) await removeStaleTempFiles(path);
     await repository.replayJournal();
     return repository;
   }
@@ -127,6 +132,7 @@ export class CallListRepository {
 
   async record(key: string, outcome: Outcome): Promise<void> {
     if (this.closed) throw new CallListError('CLOSED', `${this.path}: the call list is closed`);
+    if (this.options.readOnly) throw new CallListError('READ_ONLY', `${this.path}: opened read-only`);
     const row = this.rowByKey(key);
     const clean = validateOutcome(outcome);
     await this.appendJournal({ key, index: row.index, order_id: row.values['order_id'], phone: row.values['recipient_phone_number'], outcome: clean, ts: new Date().toISOString() });
@@ -148,6 +154,7 @@ export class CallListRepository {
   }
 
   flush(): Promise<void> {
+    if (this.options.readOnly) return Promise.resolve();
     const run = this.writer.then(() => this.writeOutcomes());
     this.writer = run.catch(() => undefined);
     return run;
@@ -257,6 +264,7 @@ export class CallListRepository {
       row.status = entry.outcome.status;
       replayed++;
     }
+    if (this.options.readOnly) return;
     if (replayed) {
       this.log.info({ replayed }, 'applying outcomes journalled before an interruption');
       await this.flush();
