@@ -173,6 +173,24 @@ describe('runCampaign on a schedule', () => {
     });
   });
 
+  describe('the store', () => {
+    it('holds each attempt, as dialling, before the gateway is asked to dial it', async () => {
+      const list = new InMemoryCallList([{ phone: '+919876543210', order_id: 'O1' }, { phone: '+971501234567', order_id: 'O2' }]);
+      const seenByGateway: unknown[] = [];
+      const gateway = new InProcessGateway((request) => {
+        seenByGateway.push(store.openAttempts().map((a) => [a.phone, a.state, a.attemptNo]));
+        return { outcome: { status: request.to === '+919876543210' ? 'busy' : 'confirmed' } };
+      }, () => clock.now());
+      await onFakeTime(clock, { repository: list, gateway, store, concurrency: 1, retryPolicy: { ...DEFAULT_RETRY_POLICY, maxAttempts: 2 } });
+      expect(seenByGateway).toEqual([
+        [['+919876543210', 'dialling', 1]],
+        [['+971501234567', 'dialling', 1]],
+        [['+919876543210', 'dialling', 2]],
+      ]);
+      expect(store.attempts().every((attempt) => attempt.state === 'finished' && attempt.ref.length === 36)).toBe(true);
+    });
+  });
+
   describe('resuming after a crash', () => {
     it('asks the gateway about a call that was placed, instead of dialling it again', async () => {
       const list = new InMemoryCallList([{ phone: '+919876543210', order_id: 'O1' }]);
