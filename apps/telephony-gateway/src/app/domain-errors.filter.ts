@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpStatus, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { CallNotFoundError, CarrierNotConfiguredError, SimulationNotSupportedError } from '@codcall/call-orchestration';
+import { CallNotFoundError, CarrierNotConfiguredError, IdempotencyConflictError, SimulationNotSupportedError } from '@codcall/call-orchestration';
 import { CalleeBookError } from '@codcall/telephony-providers';
 import { AgentApiUnavailableError, AgentNotFoundError } from './http-agent-source';
 
@@ -11,10 +11,11 @@ const STATUS: [new (...args: never[]) => Error, HttpStatus][] = [
   [AgentApiUnavailableError, HttpStatus.BAD_GATEWAY],
   [SimulationNotSupportedError, HttpStatus.BAD_REQUEST],
   [CalleeBookError, HttpStatus.BAD_REQUEST],
+  [IdempotencyConflictError, HttpStatus.CONFLICT],
 ];
 
 /** Turns domain errors into clear HTTP answers; anything else falls through to Nest's handling. */
-@Catch(CallNotFoundError, AgentNotFoundError, CarrierNotConfiguredError, AgentApiUnavailableError, SimulationNotSupportedError, CalleeBookError)
+@Catch(CallNotFoundError, AgentNotFoundError, CarrierNotConfiguredError, AgentApiUnavailableError, SimulationNotSupportedError, CalleeBookError, IdempotencyConflictError)
 export class DomainErrorsFilter implements ExceptionFilter {
   catch(error: Error, host: ArgumentsHost): void {
     const status = STATUS.find(([type]) => error instanceof type)?.[1] ?? HttpStatus.INTERNAL_SERVER_ERROR;

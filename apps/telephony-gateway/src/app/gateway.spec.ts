@@ -60,7 +60,7 @@ describe('telephony gateway edges', () => {
 
   it('lists the carriers it can dial through', async () => {
     const health = await json(fetch(`${base}/health`));
-    expect(health).toEqual({ status: 'ok', carriers: ['sim'] });
+    expect(health).toEqual({ status: 'ok', carriers: ['sim'], idempotency_keys: true });
   });
 
   it('refuses a malformed call request, naming the field', async () => {
@@ -109,6 +109,25 @@ describe('telephony gateway edges', () => {
     socket.send(JSON.stringify({ event: 'connected', protocol: 'Call', version: '1.0.0' }));
     socket.send(JSON.stringify({ event: 'start', streamSid: 'MZ1', start: { streamSid: 'MZ1', callSid: 'CA1', customParameters: { call_id, token: '9999999999.forged' } } }));
     expect(await closed).toBe(1008);
+  });
+
+  it('answers a dial sent again with the same Idempotency-Key with the same call, never a second dial', async () => {
+    const dial = (key: string, to = '+15551234567') =>
+      fetch(`${base}/call`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify({ agent_id: 'cod', recipient_phone_number: to, carrier: 'sim', simulation: { answer: 'busy', ringSeconds: 30 } }),
+      });
+    // Two at once, as a client that timed out and retried at once would send them.
+    const [first, second] = await Promise.all([json(dial('attempt-7f3a')), json(dial('attempt-7f3a'))]);
+    expect(second.call_id).toBe(first.call_id);
+    expect((await json(dial('attempt-7f3a'))).call_id).toBe(first.call_id);
+    expect((await json(dial('attempt-8b21'))).call_id).not.toBe(first.call_id);
+
+    const conflict = await dial('attempt-7f3a', '+15559876543');
+    expect(conflict.status).toBe(409);
+    expect((await json(conflict)).message).toMatch(/already used for a call to another number/);
+    expect((await dial('has spaces')).status).toBe(400);
   });
 
   it('long-polls a call until it ends with the carrier’s outcome', async () => {

@@ -56,6 +56,11 @@ export interface PlaceCallInput {
   carrier: CarrierName;
   /** A scripted callee for this call; only the simulator accepts one. */
   simulation?: unknown;
+  /**
+   * The client's name for this dial (HTTP Idempotency-Key): the same key again, within the
+   * retention time, answers with the call it already placed instead of dialling a second time.
+   */
+  idempotencyKey?: string;
 }
 
 export interface CallOrchestratorOptions {
@@ -83,6 +88,13 @@ export class CallNotFoundError extends Error {
 export class CarrierNotConfiguredError extends Error {
   constructor(readonly carrier: string) {
     super(`carrier ${carrier} is not configured on this gateway`);
+  }
+}
+
+/** The same idempotency key came with another number or carrier: a client bug, never a dial. */
+export class IdempotencyConflictError extends Error {
+  constructor(readonly key: string) {
+    super(`Idempotency-Key ${key} was already used for a call to another number or through another carrier`);
   }
 }
 
@@ -129,6 +141,8 @@ export const POLICY_VIOLATION = 1008;
  */
 export class CallOrchestrator {
   private readonly calls = new Map<string, ActiveCall>();
+  /** Dials by idempotency key, so a client that lost our answer can ask again without a second dial. */
+  private readonly dials = new Map<string, { to: string; carrier: CarrierName; placed: Promise<CallView> }>();
   private readonly now: () => number;
   private readonly ringTimeoutSeconds: number;
 
@@ -142,6 +156,23 @@ export class CallOrchestrator {
   }
 
   async placeCall(input: PlaceCallInput): Promise<CallView> {
+    const key = input.idempotencyKey;
+    if (key === undefined) return this.placeNewCall(input);
+    const earlier = this.dials.get(key);
+    if (earlier) {
+      if (earlier.to !== input.to || earlier.carrier !== input.carrier) throw new IdempotencyConflictError(key);
+      const view = await earlier.placed;
+      return this.calls.has(view.call_id) ? this.view(view.call_id) : view;
+    }
+    const placed = this.placeNewCall(input);
+    this.dials.set(key, { to: input.to, carrier: input.carrier, placed });
+    // A request refused before any dial (unknown agent or carrier) may be sent again and dial then.
+    placed.catch(() => this.dials.delete(key));
+    setTimeout(() => this.dials.delete(key), this.options.retentionMs ?? 3_600_000).unref();
+    return placed;
+  }
+
+  private async placeNewCall(input: PlaceCallInput): Promise<CallView> {
     const carrier = this.options.carriers[input.carrier];
     if (!carrier) throw new CarrierNotConfiguredError(input.carrier);
     if (input.simulation !== undefined && !isScriptable(carrier)) throw new SimulationNotSupportedError(input.carrier);

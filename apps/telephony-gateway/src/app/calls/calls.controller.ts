@@ -1,4 +1,4 @@
-import { Body, Controller, ForbiddenException, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, ForbiddenException, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CallOrchestrator, type CallView } from '@codcall/call-orchestration';
 import { GATEWAY_CONFIG } from '../tokens';
@@ -16,13 +16,17 @@ export class CallsController {
 
   @Get('health')
   health() {
-    return { status: 'ok', carriers: this.calls.availableCarriers() };
+    return { status: 'ok', carriers: this.calls.availableCarriers(), idempotency_keys: true };
   }
 
   @Post('call')
   @HttpCode(201)
-  async place(@Body() body: PlaceCallDto): Promise<{ call_id: string; state: string }> {
+  async place(@Body() body: PlaceCallDto, @Headers('idempotency-key') idempotencyKey?: string): Promise<{ call_id: string; state: string }> {
+    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
+      throw new BadRequestException('Idempotency-Key must be 1 to 200 visible ASCII characters');
+    }
     const view = await this.calls.placeCall({
+      idempotencyKey,
       agentId: body.agent_id,
       to: body.recipient_phone_number,
       context: { ...(body.context ?? {}), recipient_phone_number: body.context?.['recipient_phone_number'] ?? body.recipient_phone_number },
