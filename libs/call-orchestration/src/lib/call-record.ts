@@ -3,8 +3,8 @@ import type { CarrierName } from '@codcall/telephony-providers';
 
 export type CallState = 'queued' | 'ringing' | 'in_progress' | 'completed';
 
-/** What a finished call means for its CSV row: a CSV status that a call can produce. */
-export type CallStatus = Exclude<OutcomeStatus, 'invalid_number' | 'do_not_call'>;
+/** What a finished call means for its CSV row: a CSV status that a call can produce (a callee can ask for do_not_call). */
+export type CallStatus = Exclude<OutcomeStatus, 'invalid_number'>;
 
 export interface CallOutcome {
   status: CallStatus;

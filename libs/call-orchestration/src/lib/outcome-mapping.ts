@@ -15,6 +15,8 @@ export function outcomeFromConversation(result: ConversationResult): CallOutcome
         reschedule_date: result.rescheduleDate,
         reschedule_time: result.rescheduleTime,
       };
+    case 'do_not_call':
+      return { status: 'do_not_call', reason: result.reason ?? 'the callee asked not to be called again' };
     case 'failed':
       return { status: 'failed', reason: result.reason ?? 'the conversation failed' };
     case 'no_response':

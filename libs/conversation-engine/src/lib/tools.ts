@@ -1,7 +1,7 @@
 import type { ToolSchema } from './providers';
 
-export type OutcomeToolName = 'confirm_order' | 'cancel_order' | 'reschedule_delivery' | 'wrong_person';
-export const OUTCOME_TOOLS: ReadonlySet<string> = new Set<OutcomeToolName>(['confirm_order', 'cancel_order', 'reschedule_delivery', 'wrong_person']);
+export type OutcomeToolName = 'confirm_order' | 'cancel_order' | 'reschedule_delivery' | 'wrong_person' | 'do_not_call';
+export const OUTCOME_TOOLS: ReadonlySet<string> = new Set<OutcomeToolName>(['confirm_order', 'cancel_order', 'reschedule_delivery', 'wrong_person', 'do_not_call']);
 
 /** The tools every COD conversation offers the model; one outcome tool ends the call. */
 export const COD_TOOLS: ToolSchema[] = [
@@ -38,6 +38,17 @@ export const COD_TOOLS: ToolSchema[] = [
     name: 'wrong_person',
     description: 'The person on the phone is not the customer and cannot take the call for them (wrong number). Do not reveal order details.',
     parameters: { type: 'object', properties: {}, additionalProperties: false },
+  },
+  {
+    name: 'do_not_call',
+    description:
+      'The customer asks not to be called again (by us, about this or any order). Call once, then say a short goodbye; ' +
+      'their number is then never dialled again. Not for a customer who only wants another time.',
+    parameters: {
+      type: 'object',
+      properties: { reason: { type: 'string', description: "The customer's words, in a few words, if they gave a reason." } },
+      additionalProperties: false,
+    },
   },
   {
     name: 'end_call',

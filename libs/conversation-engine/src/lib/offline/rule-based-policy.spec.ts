@@ -20,6 +20,10 @@ describe('RuleBasedDialoguePolicy (a rule engine, not an AI)', () => {
     ["I don't want it any more", 'cancel_order'],
     ['You have the wrong number. There is no Priya here.', 'wrong_person'],
     ["I won't be home. Can you deliver it tomorrow at 3 pm?", 'reschedule_delivery'],
+    ["Don't call me again.", 'do_not_call'],
+    ['Please stop calling this number, and cancel it.', 'do_not_call'],
+    ['Remove my number from your list.', 'do_not_call'],
+    ['Call me again tomorrow at 5 pm.', 'reschedule_delivery'],
   ])('"%s" -> %s', async (said, tool) => {
     expect((await answer(said)).tool).toBe(tool);
   });

@@ -5,10 +5,12 @@ type Intent =
   | { kind: 'cancel'; reason?: string }
   | { kind: 'reschedule'; date?: string; time?: string }
   | { kind: 'wrong_person' }
+  | { kind: 'do_not_call' }
   | { kind: 'who' }
   | { kind: 'no' }
   | { kind: 'unclear' };
 
+const DO_NOT_CALL = /\b((do not|don'?t|never|stop) (ever )?(call|calling|ring|phone)(ing)? (me|this number)|remove (me|my number)|take me off)\b/i;
 const WRONG_PERSON = /\b(wrong (number|person)|no one (here )?by that name|there('s| is) no \w+ here|not (him|her|me)|you have the wrong|don'?t know (any|who)|never ordered)\b/i;
 const CANCEL = /\b(cancel|don'?t want|do not want|no longer (want|need)|not interested|return it|refuse)\b/i;
 const RESCHEDULE = /\b(reschedule|another (day|time)|different (day|time)|later date|not (be )?(at )?home|won'?t be (home|there|in)|not available|deliver (it )?(on|at|next|tomorrow)|come (back )?(on|tomorrow|next))\b/i;
@@ -54,6 +56,8 @@ export class RuleBasedDialoguePolicy implements LanguageModel {
     switch (intent.kind) {
       case 'wrong_person':
         return { text: 'I am sorry for the trouble. Have a good day.', tool: { name: 'wrong_person', args: {} } };
+      case 'do_not_call':
+        return { text: 'Understood. We will not call you again.', tool: { name: 'do_not_call', args: {} } };
       case 'cancel':
         return { text: `Okay, I have cancelled ${order}. Thank you for letting us know.`, tool: { name: 'cancel_order', args: intent.reason ? { reason: intent.reason } : {} } };
       case 'reschedule':
@@ -74,6 +78,7 @@ export class RuleBasedDialoguePolicy implements LanguageModel {
 
   private understand(said: string, messages: ChatMessage[]): Intent {
     const text = said.toLowerCase();
+    if (DO_NOT_CALL.test(text)) return { kind: 'do_not_call' };
     if (WRONG_PERSON.test(text)) return { kind: 'wrong_person' };
     if (CANCEL.test(text)) return { kind: 'cancel', reason: extractReason(said) };
     const date = lastDate(said);

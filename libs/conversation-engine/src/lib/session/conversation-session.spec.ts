@@ -91,7 +91,7 @@ describe('ConversationSession', () => {
     ]);
     expect(model.requests[0].messages[0].content).toContain('You call Priya about ORD3.');
     expect(model.requests[0].messages[0].content).toContain('city: Pune');
-    expect(model.requests[0].tools.map((tool) => tool.name)).toEqual(['confirm_order', 'cancel_order', 'reschedule_delivery', 'wrong_person', 'end_call']);
+    expect(model.requests[0].tools.map((tool) => tool.name)).toEqual(['confirm_order', 'cancel_order', 'reschedule_delivery', 'wrong_person', 'do_not_call', 'end_call']);
     expect(result.turns).toHaveLength(1);
   });
 
@@ -113,6 +113,20 @@ describe('ConversationSession', () => {
     expect(result).toMatchObject({ outcome: 'cancelled', cancelReason: 'ordered twice' });
     expect(model.requests[1].tools).toEqual([]);
     expect(result.transcript.at(-1)).toMatchObject({ speaker: 'agent', text: 'Okay, I have cancelled it. Goodbye.' });
+  });
+
+  it('records a callee who asks never to be called again as do_not_call, with their words', async () => {
+    const model = new ScriptedModel([{ tool: ['do_not_call', { reason: 'gets too many calls' }] }, { text: 'Understood, we will not call again. Goodbye.' }]);
+    const { session, transcriber, playAll } = setup(model);
+    await session.start();
+    playAll();
+    transcriber.say('Please stop calling me, I get too many calls.');
+    const result = await new Promise<Awaited<typeof session.result>>((resolve) => {
+      const timer = setInterval(playAll, 10);
+      void session.result.then((value) => (clearInterval(timer), resolve(value)));
+    });
+    expect(result).toMatchObject({ outcome: 'do_not_call', reason: 'gets too many calls' });
+    expect(result.transcript.at(-1)?.text).toBe('Understood, we will not call again. Goodbye.');
   });
 
   it('refuses a delivery day in the past, asks again, and records the corrected one', async () => {

@@ -30,6 +30,7 @@ export type ConversationOutcome =
   | 'cancelled'
   | 'rescheduled'
   | 'wrong_person'
+  | 'do_not_call'
   | 'no_response'
   | 'callee_hung_up'
   | 'ended_without_outcome'
@@ -61,6 +62,7 @@ const GOODBYES: Record<ConversationOutcome, string> = {
   cancelled: 'Your order has been cancelled. Thank you for letting us know. Goodbye.',
   rescheduled: 'Your delivery has been rescheduled. Thank you. Goodbye.',
   wrong_person: 'Sorry for the trouble. Goodbye.',
+  do_not_call: "Understood. We won't call you again. Goodbye.",
   no_response: "We couldn't hear you, so we'll try again later. Goodbye.",
   callee_hung_up: '',
   ended_without_outcome: 'Thank you for your time. Goodbye.',
@@ -359,6 +361,10 @@ export class ConversationSession {
       }
       case 'wrong_person':
         return { message: 'Noted as a wrong number. Apologise briefly and say goodbye; reveal nothing about the order.', decision: { outcome: 'wrong_person' } };
+      case 'do_not_call': {
+        const reason = typeof args['reason'] === 'string' && args['reason'].trim() ? args['reason'].trim() : undefined;
+        return { message: 'Noted: this number will not be called again. Say a short goodbye.', decision: { outcome: 'do_not_call', ...(reason ? { reason } : {}) } };
+      }
       case 'end_call':
         return { message: 'Ending the call.', decision: { outcome: 'ended_without_outcome', reason: typeof args['reason'] === 'string' ? args['reason'] : undefined } };
       case 'reschedule_delivery': {
@@ -404,7 +410,7 @@ export class ConversationSession {
   private async writeAndSpeakGoodbye(outcome: ConversationOutcome): Promise<void> {
     const fallback = GOODBYES[outcome];
     let text = '';
-    if (['confirmed', 'cancelled', 'rescheduled', 'wrong_person'].includes(outcome)) {
+    if (['confirmed', 'cancelled', 'rescheduled', 'wrong_person', 'do_not_call'].includes(outcome)) {
       // The model's own goodbye, in its voice and language; no tools, so it cannot reopen the call.
       try {
         const controller = new AbortController();
