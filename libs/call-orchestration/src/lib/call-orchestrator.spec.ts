@@ -122,6 +122,7 @@ describe('CallOrchestrator', () => {
     const view = await orchestrator.waitForCompletion(call_id, 1000);
     expect(view.state).toBe('completed');
     expect(view.outcome).toEqual({ status: 'busy' });
+    expect(view.carrier_status).toBe('busy');
   });
 
   it('treats an answering machine as voicemail and hangs up', async () => {

@@ -433,6 +433,7 @@ export class CallOrchestrator {
   private applyStatus(call: ActiveCall, update: CarrierStatusUpdate): void {
     this.mark(call, 'carrier status', [update.state, update.answeredBy && `answered by ${update.answeredBy}`].filter(Boolean).join(', '));
     if (update.durationSeconds !== undefined) call.record.durationSeconds = update.durationSeconds;
+    if (update.state) call.record.carrierStatus = update.detail ? `${update.state} (${update.detail})` : update.state;
     if (call.record.state === 'completed') return;
     if (update.state === 'ringing' && call.record.state === 'queued') call.record.state = 'ringing';
     if (update.state === 'answered' && call.record.state !== 'in_progress') {

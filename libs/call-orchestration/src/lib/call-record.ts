@@ -38,6 +38,8 @@ export interface CallRecord {
   answeredAt?: string;
   endedAt?: string;
   carrierCallId?: string;
+  /** The carrier's last word on the call, normalised ("busy", "completed"), with its own detail when it gave one. */
+  carrierStatus?: string;
   outcome?: CallOutcome;
   timeline: TimelineEntry[];
   transcript: TranscriptLine[];
@@ -54,6 +56,7 @@ export interface CallView {
   state: CallState;
   carrier: CarrierName;
   carrier_call_id?: string;
+  carrier_status?: string;
   outcome?: CallOutcome;
   recording?: string;
   duration_seconds?: number;
@@ -70,6 +73,7 @@ export function toCallView(record: CallRecord): CallView {
     state: record.state,
     carrier: record.carrier,
     carrier_call_id: record.carrierCallId,
+    ...(record.carrierStatus ? { carrier_status: record.carrierStatus } : {}),
     outcome: record.outcome,
     recording: record.recordingPath,
     duration_seconds: record.durationSeconds,
