@@ -1,18 +1,16 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { DateTime } from 'luxon';
 import WebSocket from 'ws';
 import { toRuntimeConfig, validateAgentJson } from '@codcall/agent-config';
-import { CallListRepository } from '@codcall/call-list';
-import { HttpGatewayClient, NO_RETRIES, runCampaign } from '@codcall/campaign';
 import { silentLogger } from '@codcall/logging';
 import { pcm16ToMulaw, SpeechSideChannel } from '@codcall/media';
 import { decodeExtraHeaders, parsePlivoStreamXml, signPlivoRequest } from '@codcall/telephony-providers';
 import { FakePlivoServer } from '@codcall/test-support';
 import { createGatewayApp } from '../../telephony-gateway/src/app/bootstrap';
 import { loadGatewayConfig } from '../../telephony-gateway/src/app/config';
+import { runScriptedCampaign, scriptedCallees } from './support/carrier-campaign';
 import { freePort, WORKSPACE } from './support/processes';
 
 const AUTH_ID = 'MAODU3ZTHKNDE5YJMXNT';
@@ -49,13 +47,7 @@ describe('a COD campaign through Plivo', () => {
       sideChannel,
       timing: { ringMs: 100, thinkMs: 50, agentTurnGapMs: 300 },
       callees: {
-        '+15551234567': { answer: 'human', says: ['Yes, please deliver it.'] },
-        '+15559876543': { answer: 'human', says: ['No, please cancel it. I ordered it by mistake.'] },
-        '+919876543210': { answer: 'human', says: ["I won't be home. Can you deliver it tomorrow at 3 pm?"] },
-        '+971501234567': { answer: 'human', says: ['You have the wrong number.'] },
-        '+525512345678': { answer: 'no_answer' },
-        '+628123456789': { answer: 'busy' },
-        '+66812345678': { answer: 'voicemail' },
+        ...scriptedCallees(),
         // Rings for as long as a negative test needs.
         '+15550000001': { answer: 'no_answer', ringSeconds: 20 },
       },
@@ -124,35 +116,9 @@ describe('a COD campaign through Plivo', () => {
   };
 
   it('confirms, cancels, reschedules, spots the wrong person, and maps no-answer, busy and machines', async () => {
-    const rows = [
-      ['John Doe', '+15551234567', 'P1'],
-      ['Jane Smith', '+15559876543', 'P2'],
-      ['Priya Sharma', '+919876543210', 'P3'],
-      ['Ahmed', '+971501234567', 'P4'],
-      ['María', '+525512345678', 'P5'],
-      ['Budi', '+628123456789', 'P6'],
-      ['สมชาย', '+66812345678', 'P7'],
-    ];
-    const original = `name,recipient_phone_number,order_id,status,reschedule_date,reschedule_time\r\n${rows.map((r) => `${r.join(',')},,,`).join('\r\n')}\r\n`;
-    const csv = join(mkdtempSync(join(tmpdir(), 'plivo-csv-')), 'calls.csv');
-    writeFileSync(csv, original);
-
-    const repository = await CallListRepository.open(csv);
-    const summary = await runCampaign({ repository, gateway: new HttpGatewayClient(gatewayUrl), agentId: 'cod', carrier: 'plivo', concurrency: 7, callsPerSecond: Infinity, retryPolicy: NO_RETRIES });
-    await repository.close();
+    const { summary, written, expected } = await runScriptedCampaign({ gatewayUrl, carrier: 'plivo', prefix: 'P' });
     expect(summary.byStatus).toMatchObject({ confirmed: 1, cancelled: 1, rescheduled: 1, wrong_person: 1, no_answer: 1, busy: 1, voicemail: 1 });
-
-    const tomorrow = DateTime.now().setZone('Asia/Kolkata').plus({ days: 1 }).toISODate();
-    expect(readFileSync(csv, 'utf8')).toBe(
-      original
-        .replace('P1,,,', 'P1,confirmed,,')
-        .replace('P2,,,', 'P2,cancelled,,')
-        .replace('P3,,,', `P3,rescheduled,${tomorrow},15:00`)
-        .replace('P4,,,', 'P4,wrong_person,,')
-        .replace('P5,,,', 'P5,no_answer,,')
-        .replace('P6,,,', 'P6,busy,,')
-        .replace('P7,,,', 'P7,voicemail,,'),
-    );
+    expect(written).toBe(expected);
 
     // What Plivo was asked: our public URLs for answer, hangup and machine detection, our caller id.
     const creates = plivo.requests.filter((r) => r.method === 'POST' && r.path === `/v1/Account/${AUTH_ID}/Call/`);

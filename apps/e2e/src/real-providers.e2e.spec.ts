@@ -1,12 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { DateTime } from 'luxon';
 import { toRuntimeConfig, validateAgentJson } from '@codcall/agent-config';
-import { CallListRepository } from '@codcall/call-list';
 import type { CallRecord } from '@codcall/call-orchestration';
-import { HttpGatewayClient, NO_RETRIES, runCampaign } from '@codcall/campaign';
 import { silentLogger } from '@codcall/logging';
 import { SpeechSideChannel } from '@codcall/media';
 import {
@@ -20,6 +17,7 @@ import {
 } from '@codcall/test-support';
 import { createGatewayApp } from '../../telephony-gateway/src/app/bootstrap';
 import { loadGatewayConfig } from '../../telephony-gateway/src/app/config';
+import { runScriptedCampaign, scriptedCallees } from './support/carrier-campaign';
 import { freePort, WORKSPACE } from './support/processes';
 
 const ACCOUNT_SID = 'AC' + 'b2'.repeat(16);
@@ -74,12 +72,8 @@ describe('a COD campaign with real speech and language adapters', () => {
       // Nobody listens to it: the callees' words reach the gateway as audio only.
       sideChannel: new SpeechSideChannel(),
       timing: { ringMs: 100, thinkMs: 100, agentTurnGapMs: 300 },
-      callees: {
-        '+15551234567': { answer: 'human', says: ['Yes, please deliver it.'] },
-        '+15559876543': { answer: 'human', says: ['No, please cancel it. I ordered it by mistake.'] },
-        '+919876543210': { answer: 'human', says: ["I won't be home. Can you deliver it tomorrow at 3 pm?"] },
-        '+971501234567': { answer: 'human', says: ['You have the wrong number.'] },
-      },
+      // The four who talk: their words reach the gateway only as audio.
+      callees: scriptedCallees(4),
     }).start();
     deepgram = await new FakeDeepgramServer({ apiKey: KEYS.deepgram, recognise: { finalDelayMs: 50 } }).start();
     openai = await new FakeOpenAIServer({ apiKey: KEYS.openai, reply: scriptedModel, firstTokenDelayMs: 60 }).start();
@@ -114,29 +108,9 @@ describe('a COD campaign with real speech and language adapters', () => {
   }, 30_000);
 
   it('hears each callee, decides with tool calls, speaks, and writes every outcome back', async () => {
-    const rows = [
-      ['John Doe', '+15551234567', 'B1'],
-      ['Jane Smith', '+15559876543', 'B2'],
-      ['Priya Sharma', '+919876543210', 'B3'],
-      ['Ahmed', '+971501234567', 'B4'],
-    ];
-    const original = `name,recipient_phone_number,order_id,status,reschedule_date,reschedule_time\r\n${rows.map((r) => `${r.join(',')},,,`).join('\r\n')}\r\n`;
-    const csv = join(mkdtempSync(join(tmpdir(), 'providers-csv-')), 'calls.csv');
-    writeFileSync(csv, original);
-
-    const repository = await CallListRepository.open(csv);
-    const summary = await runCampaign({ repository, gateway: new HttpGatewayClient(gatewayUrl), agentId: 'cod', carrier: 'twilio', concurrency: 4, callsPerSecond: Infinity, retryPolicy: NO_RETRIES });
-    await repository.close();
+    const { summary, written, expected } = await runScriptedCampaign({ gatewayUrl, carrier: 'twilio', prefix: 'B', only: 4 });
     expect(summary.byStatus).toEqual({ confirmed: 1, cancelled: 1, rescheduled: 1, wrong_person: 1 });
-
-    const tomorrow = DateTime.now().setZone('Asia/Kolkata').plus({ days: 1 }).toISODate();
-    expect(readFileSync(csv, 'utf8')).toBe(
-      original
-        .replace('B1,,,', 'B1,confirmed,,')
-        .replace('B2,,,', 'B2,cancelled,,')
-        .replace('B3,,,', `B3,rescheduled,${tomorrow},15:00`)
-        .replace('B4,,,', 'B4,wrong_person,,'),
-    );
+    expect(written).toBe(expected);
 
     // Deepgram: one live socket per answered call, asking for what the agent names.
     expect(deepgram.connections).toHaveLength(4);

@@ -1,16 +1,14 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { DateTime } from 'luxon';
 import { toRuntimeConfig, validateAgentJson } from '@codcall/agent-config';
-import { CallListRepository } from '@codcall/call-list';
-import { HttpGatewayClient, NO_RETRIES, runCampaign } from '@codcall/campaign';
 import { silentLogger } from '@codcall/logging';
 import { pcm16ToMulaw, SpeechSideChannel } from '@codcall/media';
 import { FakeTwilioServer } from '@codcall/test-support';
 import { createGatewayApp } from '../../telephony-gateway/src/app/bootstrap';
 import { loadGatewayConfig } from '../../telephony-gateway/src/app/config';
+import { runScriptedCampaign, scriptedCallees } from './support/carrier-campaign';
 import { freePort, WORKSPACE } from './support/processes';
 
 const ACCOUNT_SID = 'AC' + 'a1'.repeat(16);
@@ -39,15 +37,7 @@ describe('a COD campaign through Twilio', () => {
       speak: async () => tone(600),
       sideChannel,
       timing: { ringMs: 100, thinkMs: 50, agentTurnGapMs: 300 },
-      callees: {
-        '+15551234567': { answer: 'human', says: ['Yes, please deliver it.'] },
-        '+15559876543': { answer: 'human', says: ['No, please cancel it. I ordered it by mistake.'] },
-        '+919876543210': { answer: 'human', says: ["I won't be home. Can you deliver it tomorrow at 3 pm?"] },
-        '+971501234567': { answer: 'human', says: ['You have the wrong number.'] },
-        '+525512345678': { answer: 'no_answer' },
-        '+628123456789': { answer: 'busy' },
-        '+66812345678': { answer: 'voicemail' },
-      },
+      callees: scriptedCallees(),
     }).start();
     const port = await freePort();
     gatewayUrl = `http://127.0.0.1:${port}`;
@@ -76,35 +66,9 @@ describe('a COD campaign through Twilio', () => {
   }, 30_000);
 
   it('confirms, cancels, reschedules, spots the wrong person, and maps no-answer, busy and machines', async () => {
-    const rows = [
-      ['John Doe', '+15551234567', 'A1'],
-      ['Jane Smith', '+15559876543', 'A2'],
-      ['Priya Sharma', '+919876543210', 'A3'],
-      ['Ahmed', '+971501234567', 'A4'],
-      ['María', '+525512345678', 'A5'],
-      ['Budi', '+628123456789', 'A6'],
-      ['สมชาย', '+66812345678', 'A7'],
-    ];
-    const original = `name,recipient_phone_number,order_id,status,reschedule_date,reschedule_time\r\n${rows.map((r) => `${r.join(',')},,,`).join('\r\n')}\r\n`;
-    const csv = join(mkdtempSync(join(tmpdir(), 'twilio-csv-')), 'calls.csv');
-    writeFileSync(csv, original);
-
-    const repository = await CallListRepository.open(csv);
-    const summary = await runCampaign({ repository, gateway: new HttpGatewayClient(gatewayUrl), agentId: 'cod', carrier: 'twilio', concurrency: 7, callsPerSecond: Infinity, retryPolicy: NO_RETRIES });
-    await repository.close();
+    const { summary, written, expected } = await runScriptedCampaign({ gatewayUrl, carrier: 'twilio', prefix: 'A' });
     expect(summary.byStatus).toMatchObject({ confirmed: 1, cancelled: 1, rescheduled: 1, wrong_person: 1, no_answer: 1, busy: 1, voicemail: 1 });
-
-    const tomorrow = DateTime.now().setZone('Asia/Kolkata').plus({ days: 1 }).toISODate();
-    expect(readFileSync(csv, 'utf8')).toBe(
-      original
-        .replace('A1,,,', 'A1,confirmed,,')
-        .replace('A2,,,', 'A2,cancelled,,')
-        .replace('A3,,,', `A3,rescheduled,${tomorrow},15:00`)
-        .replace('A4,,,', 'A4,wrong_person,,')
-        .replace('A5,,,', 'A5,no_answer,,')
-        .replace('A6,,,', 'A6,busy,,')
-        .replace('A7,,,', 'A7,voicemail,,'),
-    );
+    expect(written).toBe(expected);
 
     // What the SDK sent Twilio: our public URLs, every status event, async AMD, our caller id.
     const creates = twilio.requests.filter((r) => r.path.endsWith('/Calls.json'));
