@@ -28,12 +28,19 @@ export class ClauseSplitter {
   }
 
   private findCut(): number {
-    // A boundary counts only once the next character (a space) has arrived: "3.5" or "Mr." mid-token are not ends.
+    // A sentence end is an end unless it closes a title or an initial ("Mr. Doe", "J. R. Rao"). One
+    // at the very end of what has arrived is released at once (models send "Sure." and " Which" as
+    // separate tokens, and waiting for the next costs a token's time on every turn), except a full
+    // stop after a digit, which may still become "3.5".
     let cut = -1;
-    const sentence = /[.!?。！？]+["')\]]?\s/g;
+    const sentence = /[.!?。！？]+["')\]]?(\s|$)/g;
     let match: RegExpExecArray | null;
     while ((match = sentence.exec(this.buffer))) {
-      if (/\b(Mr|Mrs|Ms|Dr|St|No)$/i.test(this.buffer.slice(0, match.index))) continue;
+      const before = this.buffer.slice(0, match.index);
+      const fullStop = match[0].startsWith('.') && !match[0].startsWith('..');
+      if (/\b(Mr|Mrs|Ms|Dr|St|No)$/i.test(before) || (fullStop && /(^|\s)\p{Lu}$/u.test(before))) continue;
+      const atEnd = match.index + match[0].length === this.buffer.length && !/\s$/.test(match[0]);
+      if (atEnd && fullStop && /\d$/.test(before)) break;
       cut = match.index + match[0].length;
       break;
     }
