@@ -1,25 +1,16 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import WebSocket from 'ws';
-import { toRuntimeConfig, validateAgentJson } from '@codcall/agent-config';
-import { silentLogger } from '@codcall/logging';
 import { pcm16ToMulaw, SpeechSideChannel } from '@codcall/media';
 import { decodeExtraHeaders, parsePlivoStreamXml, signPlivoRequest } from '@codcall/telephony-providers';
 import { FakePlivoServer } from '@codcall/test-support';
-import { createGatewayApp } from '../../telephony-gateway/src/app/bootstrap';
-import { loadGatewayConfig } from '../../telephony-gateway/src/app/config';
 import { runScriptedCampaign, scriptedCallees } from './support/carrier-campaign';
-import { freePort, WORKSPACE } from './support/processes';
+import { shippedAgent, startGateway } from './support/gateway';
 
 const AUTH_ID = 'MAODU3ZTHKNDE5YJMXNT';
 const AUTH_TOKEN = 'plivo-auth-token-for-tests';
 const tone = (ms: number) => pcm16ToMulaw(Int16Array.from({ length: ms * 8 }, (_, i) => Math.round(5000 * Math.sin(i / 2))));
 
-const seed = validateAgentJson(JSON.parse(readFileSync(join(WORKSPACE, 'agent_data/cod_confirmation_agent.json'), 'utf8')));
-if (!seed.ok) throw new Error('the shipped agent is invalid');
-const agent = toRuntimeConfig(seed.agent);
+const agent = shippedAgent;
 
 interface CallView {
   call_id: string;
@@ -52,25 +43,11 @@ describe('a COD campaign through Plivo', () => {
         '+15550000001': { answer: 'no_answer', ringSeconds: 20 },
       },
     }).start();
-    const port = await freePort();
-    gatewayUrl = `http://127.0.0.1:${port}`;
-    const config = loadGatewayConfig({
-      GATEWAY_PORT: String(port),
-      PUBLIC_BASE_URL: gatewayUrl,
-      RECORDS_DIR: mkdtempSync(join(tmpdir(), 'plivo-e2e-')),
-      SIMULATOR_ENABLED: 'false',
-      PLIVO_AUTH_ID: AUTH_ID,
-      PLIVO_AUTH_TOKEN: AUTH_TOKEN,
-      PLIVO_PHONE_NUMBER: '+15005550006',
-      PLIVO_API_BASE_URL: plivo.baseUrl,
-    });
     const leavesMessages = { ...agent, voicemail: { action: 'leave_message' as const, message: 'Hello {name}, please call us back about order {order_id}.' } };
-    gateway = await createGatewayApp(config, {
-      logger: silentLogger(),
-      sideChannel,
-      agents: { getRuntimeConfig: async (id) => (id === 'cod-voicemail' ? leavesMessages : agent) },
-    });
-    await gateway.listen(port, '127.0.0.1');
+    ({ app: gateway, url: gatewayUrl } = await startGateway(
+      { PLIVO_AUTH_ID: AUTH_ID, PLIVO_AUTH_TOKEN: AUTH_TOKEN, PLIVO_PHONE_NUMBER: '+15005550006', PLIVO_API_BASE_URL: plivo.baseUrl },
+      { sideChannel, agents: { getRuntimeConfig: async (id) => (id === 'cod-voicemail' ? leavesMessages : agent) } },
+    ));
   }, 30_000);
 
   afterAll(async () => {
@@ -186,19 +163,12 @@ describe('a COD campaign through Plivo', () => {
 
   it("records failed, with Plivo's reason, when Plivo refuses the credentials", async () => {
     const strict = await new FakePlivoServer({ authId: AUTH_ID, authToken: 'a-different-token', speak: async () => tone(100), sideChannel: new SpeechSideChannel() }).start();
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const config = loadGatewayConfig({
-      GATEWAY_PORT: String(port),
-      PUBLIC_BASE_URL: url,
-      RECORDS_DIR: mkdtempSync(join(tmpdir(), 'plivo-401-')),
+    const { app, url } = await startGateway({
       PLIVO_AUTH_ID: AUTH_ID,
       PLIVO_AUTH_TOKEN: AUTH_TOKEN,
       PLIVO_PHONE_NUMBER: '+15005550006',
       PLIVO_API_BASE_URL: strict.baseUrl,
     });
-    const app = await createGatewayApp(config, { logger: silentLogger(), agents: { getRuntimeConfig: async () => agent } });
-    await app.listen(port, '127.0.0.1');
     try {
       const placed = await fetch(`${url}/call`, {
         method: 'POST',

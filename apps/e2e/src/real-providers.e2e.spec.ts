@@ -1,10 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { toRuntimeConfig, validateAgentJson } from '@codcall/agent-config';
 import type { CallRecord } from '@codcall/call-orchestration';
-import { silentLogger } from '@codcall/logging';
 import { SpeechSideChannel } from '@codcall/media';
 import {
   embeddedSpeech,
@@ -15,10 +12,8 @@ import {
   type FakeChatReply,
   type RecordedChatRequest,
 } from '@codcall/test-support';
-import { createGatewayApp } from '../../telephony-gateway/src/app/bootstrap';
-import { loadGatewayConfig } from '../../telephony-gateway/src/app/config';
 import { runScriptedCampaign, scriptedCallees } from './support/carrier-campaign';
-import { freePort, WORKSPACE } from './support/processes';
+import { startGateway } from './support/gateway';
 
 const ACCOUNT_SID = 'AC' + 'b2'.repeat(16);
 const KEYS = {
@@ -28,10 +23,6 @@ const KEYS = {
   elevenlabs: 'xi-key-for-tests-0123456789',
 };
 
-const seed = validateAgentJson(JSON.parse(readFileSync(join(WORKSPACE, 'agent_data/cod_confirmation_agent.json'), 'utf8')));
-if (!seed.ok) throw new Error('the shipped agent is invalid');
-/** The shipped agent as it is: Deepgram nova-3, OpenAI gpt-4o-mini, ElevenLabs flash, Twilio. */
-const agent = toRuntimeConfig(seed.agent);
 
 /**
  * The test's stand-in for the model's judgement: a fixed script that reads the callee's last
@@ -72,21 +63,15 @@ describe('a COD campaign with real speech and language adapters', () => {
       // Nobody listens to it: the callees' words reach the gateway as audio only.
       sideChannel: new SpeechSideChannel(),
       timing: { ringMs: 100, thinkMs: 100, agentTurnGapMs: 300 },
-      // The four who talk: their words reach the gateway only as audio.
+      // The four callees who talk.
       callees: scriptedCallees(4),
     }).start();
     deepgram = await new FakeDeepgramServer({ apiKey: KEYS.deepgram, recognise: { finalDelayMs: 50 } }).start();
     openai = await new FakeOpenAIServer({ apiKey: KEYS.openai, reply: scriptedModel, firstTokenDelayMs: 60 }).start();
     elevenlabs = await new FakeElevenLabsServer({ apiKey: KEYS.elevenlabs, firstByteDelayMs: 40, msPerCharacter: 20 }).start();
 
-    const port = await freePort();
-    gatewayUrl = `http://127.0.0.1:${port}`;
-    recordsDir = mkdtempSync(join(tmpdir(), 'providers-e2e-'));
-    const config = loadGatewayConfig({
-      GATEWAY_PORT: String(port),
-      PUBLIC_BASE_URL: gatewayUrl,
-      RECORDS_DIR: recordsDir,
-      SIMULATOR_ENABLED: 'false',
+    // The shipped agent as it is: Deepgram nova-3, OpenAI gpt-4o-mini, ElevenLabs flash, Twilio.
+    ({ app: gateway, url: gatewayUrl, recordsDir } = await startGateway({
       TWILIO_ACCOUNT_SID: ACCOUNT_SID,
       TWILIO_AUTH_TOKEN: KEYS.twilio,
       TWILIO_PHONE_NUMBER: '+15005550006',
@@ -97,9 +82,7 @@ describe('a COD campaign with real speech and language adapters', () => {
       OPENAI_BASE_URL: openai.url,
       ELEVENLABS_API_KEY: KEYS.elevenlabs,
       ELEVENLABS_BASE_URL: elevenlabs.baseUrl,
-    });
-    gateway = await createGatewayApp(config, { logger: silentLogger(), agents: { getRuntimeConfig: async () => agent } });
-    await gateway.listen(port, '127.0.0.1');
+    }));
   }, 30_000);
 
   afterAll(async () => {

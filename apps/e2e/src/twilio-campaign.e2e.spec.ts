@@ -1,23 +1,14 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { toRuntimeConfig, validateAgentJson } from '@codcall/agent-config';
-import { silentLogger } from '@codcall/logging';
 import { pcm16ToMulaw, SpeechSideChannel } from '@codcall/media';
 import { FakeTwilioServer } from '@codcall/test-support';
-import { createGatewayApp } from '../../telephony-gateway/src/app/bootstrap';
-import { loadGatewayConfig } from '../../telephony-gateway/src/app/config';
 import { runScriptedCampaign, scriptedCallees } from './support/carrier-campaign';
-import { freePort, WORKSPACE } from './support/processes';
+import { shippedAgent, startGateway } from './support/gateway';
 
 const ACCOUNT_SID = 'AC' + 'a1'.repeat(16);
 const AUTH_TOKEN = 'twilio-auth-token-for-tests';
 const tone = (ms: number) => pcm16ToMulaw(Int16Array.from({ length: ms * 8 }, (_, i) => Math.round(5000 * Math.sin(i / 2))));
 
-const seed = validateAgentJson(JSON.parse(readFileSync(join(WORKSPACE, 'agent_data/cod_confirmation_agent.json'), 'utf8')));
-if (!seed.ok) throw new Error('the shipped agent is invalid');
-const agent = toRuntimeConfig(seed.agent);
+const agent = shippedAgent;
 
 /**
  * The default carrier, end to end: the gateway places every call through the official Twilio
@@ -39,25 +30,11 @@ describe('a COD campaign through Twilio', () => {
       timing: { ringMs: 100, thinkMs: 50, agentTurnGapMs: 300 },
       callees: scriptedCallees(),
     }).start();
-    const port = await freePort();
-    gatewayUrl = `http://127.0.0.1:${port}`;
-    const config = loadGatewayConfig({
-      GATEWAY_PORT: String(port),
-      PUBLIC_BASE_URL: gatewayUrl,
-      RECORDS_DIR: mkdtempSync(join(tmpdir(), 'twilio-e2e-')),
-      SIMULATOR_ENABLED: 'false',
-      TWILIO_ACCOUNT_SID: ACCOUNT_SID,
-      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-      TWILIO_PHONE_NUMBER: '+15005550006',
-      TWILIO_API_BASE_URL: twilio.baseUrl,
-    });
     const leavesMessages = { ...agent, voicemail: { action: 'leave_message' as const, message: 'Hello {name}, this is the delivery team about order {order_id}. Please call us back.' } };
-    gateway = await createGatewayApp(config, {
-      logger: silentLogger(),
-      sideChannel,
-      agents: { getRuntimeConfig: async (id) => (id === 'cod-voicemail' ? leavesMessages : agent) },
-    });
-    await gateway.listen(port, '127.0.0.1');
+    ({ app: gateway, url: gatewayUrl } = await startGateway(
+      { TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_PHONE_NUMBER: '+15005550006', TWILIO_API_BASE_URL: twilio.baseUrl },
+      { sideChannel, agents: { getRuntimeConfig: async (id) => (id === 'cod-voicemail' ? leavesMessages : agent) } },
+    ));
   }, 30_000);
 
   afterAll(async () => {
@@ -105,19 +82,12 @@ describe('a COD campaign through Twilio', () => {
 
   it('records failed, with Twilio\'s reason, when Twilio refuses the credentials', async () => {
     const strict = await new FakeTwilioServer({ accountSid: ACCOUNT_SID, authToken: 'a-different-token', speak: async () => tone(100), sideChannel: new SpeechSideChannel() }).start();
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const config = loadGatewayConfig({
-      GATEWAY_PORT: String(port),
-      PUBLIC_BASE_URL: url,
-      RECORDS_DIR: mkdtempSync(join(tmpdir(), 'twilio-401-')),
+    const { app, url } = await startGateway({
       TWILIO_ACCOUNT_SID: ACCOUNT_SID,
       TWILIO_AUTH_TOKEN: AUTH_TOKEN,
       TWILIO_PHONE_NUMBER: '+15005550006',
       TWILIO_API_BASE_URL: strict.baseUrl,
     });
-    const app = await createGatewayApp(config, { logger: silentLogger(), agents: { getRuntimeConfig: async () => agent } });
-    await app.listen(port, '127.0.0.1');
     try {
       const placed = await fetch(`${url}/call`, {
         method: 'POST',

@@ -1,0 +1,36 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { toRuntimeConfig, validateAgentJson, type AgentRuntimeConfig } from '@codcall/agent-config';
+import { silentLogger } from '@codcall/logging';
+import { createGatewayApp } from '../../../telephony-gateway/src/app/bootstrap';
+import { loadGatewayConfig } from '../../../telephony-gateway/src/app/config';
+import type { GatewayOverrides } from '../../../telephony-gateway/src/app/orchestrator.factory';
+import { freePort, WORKSPACE } from './processes';
+
+const seed = validateAgentJson(JSON.parse(readFileSync(join(WORKSPACE, 'agent_data/cod_confirmation_agent.json'), 'utf8')));
+if (!seed.ok) throw new Error('the shipped agent is invalid');
+/** agent_data/cod_confirmation_agent.json as the gateway runs it. */
+export const shippedAgent: AgentRuntimeConfig = toRuntimeConfig(seed.agent);
+
+export interface RunningGateway {
+  app: INestApplication;
+  url: string;
+  recordsDir: string;
+}
+
+/**
+ * The telephony gateway in this process, configured from `env` as it would be from the
+ * environment (the simulator off, records in a temporary folder), listening on a free port.
+ * Agents are the shipped one unless `overrides.agents` says otherwise.
+ */
+export async function startGateway(env: Record<string, string>, overrides: GatewayOverrides = {}): Promise<RunningGateway> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const recordsDir = mkdtempSync(join(tmpdir(), 'gateway-records-'));
+  const config = loadGatewayConfig({ GATEWAY_PORT: String(port), PUBLIC_BASE_URL: url, RECORDS_DIR: recordsDir, SIMULATOR_ENABLED: 'false', ...env });
+  const app = await createGatewayApp(config, { logger: silentLogger(), agents: { getRuntimeConfig: async () => shippedAgent }, ...overrides });
+  await app.listen(port, '127.0.0.1');
+  return { app, url, recordsDir };
+}
