@@ -150,16 +150,7 @@ export class FakeElevenLabsServer extends FakeHttpVendor<FakeSpeechOutcome> {
       // Headers and the first chunk are out; the rest never comes. The client or close() ends it.
       if (failure === 'stall') return;
     }
-    if (this.closing || res.destroyed) return;
-    if (failure === 'drop') {
-      await this.wait(this.options.chunkDelayMs ?? 0);
-      if (this.closing || res.destroyed) return;
-      end('dropped');
-      res.socket?.destroy();
-      return;
-    }
-    end('completed');
-    res.end();
+    await this.endStream(res, failure === 'drop', this.options.chunkDelayMs ?? 0, end);
   }
 }
 

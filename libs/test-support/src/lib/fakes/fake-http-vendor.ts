@@ -47,6 +47,23 @@ export abstract class FakeHttpVendor<Outcome> {
 
   protected abstract handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
 
+  /**
+   * Ends a streamed response that was written out: completed, or (`drop`) broken off after one
+   * more pause by destroying the socket, as a vendor whose connection dies mid-answer.
+   */
+  protected async endStream(res: ServerResponse, drop: boolean, pauseMs: number, end: (outcome: 'completed' | 'dropped') => void): Promise<void> {
+    if (this.closing || res.destroyed) return;
+    if (drop) {
+      await this.wait(pauseMs);
+      if (this.closing || res.destroyed) return;
+      end('dropped');
+      res.socket?.destroy();
+      return;
+    }
+    end('completed');
+    res.end();
+  }
+
   protected ending(index: number): { promise: Promise<Outcome>; resolve: (outcome: Outcome) => void } {
     while (this.endings.length <= index) {
       let resolve!: (outcome: Outcome) => void;

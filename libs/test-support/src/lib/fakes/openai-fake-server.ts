@@ -238,16 +238,7 @@ export class FakeOpenAIServer extends FakeHttpVendor<FakeChatOutcome> {
       record.chunksSent++;
       if (!res.write(`data: ${lines[i]}\n\n`)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
     }
-    if (this.closing || res.destroyed) return;
-    if (failure === 'drop') {
-      await this.wait(this.options.chunkDelayMs ?? 0);
-      if (this.closing || res.destroyed) return;
-      end('dropped');
-      res.socket?.destroy();
-      return;
-    }
-    end('completed');
-    res.end();
+    await this.endStream(res, failure === 'drop', this.options.chunkDelayMs ?? 0, end);
   }
 }
 
