@@ -380,6 +380,7 @@ function migrate(db: Database.Database, path: string): void {
 }
 
 function toRow(record: RowRecord): StoredRow {
+  const outcome = record.final_outcome ? (JSON.parse(record.final_outcome) as StoredOutcome) : undefined;
   return {
     rowKey: record.row_key,
     orderId: record.order_id,
@@ -387,8 +388,8 @@ function toRow(record: RowRecord): StoredRow {
     state: record.state,
     attempts: record.attempts,
     nextDueAt: record.next_due_at ?? undefined,
-    finalOutcome: record.state === 'done' && record.final_outcome ? (JSON.parse(record.final_outcome) as StoredOutcome) : undefined,
-    lastOutcome: record.final_outcome ? (JSON.parse(record.final_outcome) as StoredOutcome) : undefined,
+    finalOutcome: record.state === 'done' ? outcome : undefined,
+    lastOutcome: outcome,
   };
 }
 
