@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { checkProviderEnvironment } from '@codcall/conversation-engine';
+import { API_KEY_VARIABLE, API_KEYS_VARIABLE, ApiKeyConfigError, checkListenAddress, defaultListenHost, parseApiKeys } from '@codcall/service-auth';
 
 /** The gateway's whole configuration, read from the environment once at start-up. */
 export interface GatewayConfig {
@@ -8,7 +10,20 @@ export interface GatewayConfig {
   /** Every URL handed to a carrier is built from this; never from a request's Host header. */
   publicBaseUrl: string;
   agentApiUrl: string;
+  /** Keys a caller of the gateway's API may send (CODCALL_API_KEYS); empty means loopback-only dev mode. */
+  apiKeys: string[];
+  /** The key the gateway sends to agent-api (CODCALL_API_KEY, else the first of apiKeys). */
+  apiKey?: string;
+  /** Origins allowed to call the API from a browser (CORS_ORIGINS); empty: no CORS headers at all. */
+  corsOrigins: string[];
+  /** Live calls beyond which `POST /call` answers 503 with Retry-After (GATEWAY_MAX_CALLS). */
+  maxCalls: number;
+  /** Where the gateway keeps its own state, the call store among it (GATEWAY_DATA_DIR). */
+  dataDir: string;
+  /** JSON call records and WAV recordings (RECORDS_DIR). */
   recordsDir: string;
+  /** Records keep callees' numbers whole instead of masked (RECORDS_KEEP_FULL_NUMBERS). */
+  keepFullNumbers: boolean;
   ringTimeoutSeconds: number;
   streamTokenSecret: string;
   simulator: { enabled: boolean; webhookSecret: string; calleesFile?: string };
@@ -25,20 +40,36 @@ export interface GatewayConfig {
 
 export class ConfigError extends Error {}
 
+/** Live calls per core when GATEWAY_MAX_CALLS is unset: each call holds buffers, sockets and vendor streams. */
+const CALLS_PER_CORE = 50;
+const MAX_CALLS_LIMIT = 2000;
+
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const port = integer(env, 'GATEWAY_PORT', 5002, 0, 65535);
   const publicBaseUrl = url(env, 'PUBLIC_BASE_URL', `http://127.0.0.1:${port}`);
+  const apiKeys = keys(env, API_KEYS_VARIABLE);
+  const outgoingKey = keys(env, API_KEY_VARIABLE);
+  if (outgoingKey.length > 1) throw new ConfigError(`${API_KEY_VARIABLE} is the one key the gateway sends to agent-api: give one key, not a list`);
+  const host = env['GATEWAY_HOST'] || defaultListenHost(apiKeys);
+  authConfig(() => checkListenAddress({ service: 'telephony-gateway', host, hostVariable: 'GATEWAY_HOST', keys: apiKeys }));
   return {
-    host: env['GATEWAY_HOST'] || '0.0.0.0',
+    host,
     port,
     publicBaseUrl,
     agentApiUrl: url(env, 'AGENT_API_URL', 'http://127.0.0.1:5001'),
+    apiKeys,
+    apiKey: outgoingKey[0] ?? apiKeys[0],
+    corsOrigins: list(env, 'CORS_ORIGINS'),
+    maxCalls: integer(env, 'GATEWAY_MAX_CALLS', Math.min(MAX_CALLS_LIMIT, CALLS_PER_CORE * availableParallelism()), 1, MAX_CALLS_LIMIT),
+    dataDir: env['GATEWAY_DATA_DIR'] || 'data/gateway',
     recordsDir: env['RECORDS_DIR'] || 'data/calls',
+    keepFullNumbers: boolean(env, 'RECORDS_KEEP_FULL_NUMBERS', false),
     ringTimeoutSeconds: integer(env, 'RING_TIMEOUT_SECONDS', 30, 5, 600),
     // Tokens only have to outlive one call on this process, so a per-process secret is safe.
     streamTokenSecret: secret(env, 'STREAM_TOKEN_SECRET'),
     simulator: {
-      enabled: boolean(env, 'SIMULATOR_ENABLED', true),
+      // Off by default: the simulator answers any number, so a deployment must ask for it.
+      enabled: boolean(env, 'SIMULATOR_ENABLED', false),
       webhookSecret: secret(env, 'SIMULATOR_WEBHOOK_SECRET'),
       calleesFile: env['SIMULATOR_CALLEES_FILE'] || undefined,
     },
@@ -117,6 +148,26 @@ function url(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
   }
   if (parsed.search) throw new ConfigError(`${name} must not carry a query string, got "${raw}"`);
   return raw.replace(/\/$/, '');
+}
+
+function keys(env: NodeJS.ProcessEnv, name: string): string[] {
+  return authConfig(() => parseApiKeys(env[name], name));
+}
+
+function authConfig<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ApiKeyConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
+function list(env: NodeJS.ProcessEnv, name: string): string[] {
+  return (env[name] ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {

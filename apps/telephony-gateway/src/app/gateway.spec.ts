@@ -41,6 +41,7 @@ describe('telephony gateway edges', () => {
       GATEWAY_PORT: String(port),
       PUBLIC_BASE_URL: base,
       RECORDS_DIR: mkdtempSync(join(tmpdir(), 'gateway-')),
+      SIMULATOR_ENABLED: 'true',
       SIMULATOR_WEBHOOK_SECRET: 'sim-secret-for-the-tests',
       RING_TIMEOUT_SECONDS: '5',
     });

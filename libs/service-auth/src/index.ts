@@ -1,0 +1,3 @@
+export * from './lib/access-policy';
+export * from './lib/api-keys';
+export * from './lib/loopback';
