@@ -1,1 +1,1 @@
-module.exports = { ...require('../../jest.preset.cjs'), displayName: 'service-auth', rootDir: __dirname };
+module.exports = { ...require('../../jest.preset.cjs'), displayName: 'service-edge', rootDir: __dirname };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { checkProviderEnvironment } from '@codcall/conversation-engine';
-import { API_KEY_VARIABLE, API_KEYS_VARIABLE, ApiKeyConfigError, checkListenAddress, defaultListenHost, parseApiKeys } from '@codcall/service-auth';
+import { API_KEY_VARIABLE, API_KEYS_VARIABLE, ApiKeyConfigError, checkListenAddress, defaultListenHost, parseApiKeys } from '@codcall/service-edge';
 
 /** The gateway's whole configuration, read from the environment once at start-up. */
 export interface GatewayConfig {
