@@ -51,6 +51,20 @@ describe('CampaignStore', () => {
     expect(store.openAttempts()).toEqual([]);
   });
 
+  it('given one call made for two duplicate rows, both rows are done with its outcome in the same commit', () => {
+    const store = CampaignStore.open(':memory:', CAMPAIGN);
+    const a = store.beginAttempt({ rowKey: 'row:0', orderId: 'O1', phone: '+919876543210', attemptNo: 1, carrier: 'sim', at: 0 });
+    // A retry waits for the first row alone: its duplicate is not touched yet.
+    store.finishAttempt(a, { outcome: { status: 'busy' }, at: 1, row: { state: 'waiting', nextDueAt: 100 }, sameOutcomeFor: [{ rowKey: 'row:4', orderId: 'O1' }] });
+    expect(store.rows().has('row:4')).toBe(false);
+
+    const b = store.beginAttempt({ rowKey: 'row:0', orderId: 'O1', phone: '+919876543210', attemptNo: 2, carrier: 'sim', at: 100 });
+    store.finishAttempt(b, { outcome: { status: 'confirmed' }, at: 101, row: { state: 'done' }, sameOutcomeFor: [{ rowKey: 'row:4', orderId: 'O1' }] });
+    expect(store.rows().get('row:4')).toMatchObject({ state: 'done', orderId: 'O1', phone: '+919876543210', attempts: 0, finalOutcome: { status: 'confirmed' } });
+    expect(store.rows().get('row:0')).toMatchObject({ state: 'done', attempts: 2, finalOutcome: { status: 'confirmed' } });
+    store.close();
+  });
+
   it('puts a callee who asked not to be called on the do-not-call list every campaign in the file shares', () => {
     const path = join(tempDir(), 'store.sqlite');
     const monday = CampaignStore.open(path, CAMPAIGN);

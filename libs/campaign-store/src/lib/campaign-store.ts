@@ -89,7 +89,15 @@ export interface FinishAttemptInput {
   at: number;
   row: RowAfterAttempt;
   record?: CallRecordEntry;
+  /**
+   * Duplicate rows (same order, same number) the call was made for too: once the row is done they
+   * are done with the same outcome, in the same transaction, so a crash never splits the group.
+   */
+  sameOutcomeFor?: readonly { rowKey: string; orderId: string }[];
 }
+
+/** How long a statement waits for another campaign's commit on the same store file. */
+const BUSY_TIMEOUT_MS = 15_000;
 
 /** What the row becomes once an attempt has ended: done with its final outcome, or waiting for a retry. */
 export type RowAfterAttempt = { state: 'done' } | { state: 'waiting'; nextDueAt: number };
@@ -135,6 +143,11 @@ export interface CampaignIdentity {
  * so a killed process (kill -9, OOM) loses nothing; only a power cut can roll back the last
  * commits, and FULL would cost an fsync per attempt (three per call) for that case alone.
  * Set `synchronous: 'FULL'` where power loss matters more than throughput.
+ *
+ * Every transaction is BEGIN IMMEDIATE: it takes the write lock before its first read, so a
+ * second campaign sharing the file waits (busy_timeout) instead of failing. A deferred one that
+ * read first and then wrote after the other's commit would get SQLITE_BUSY at once, busy_timeout
+ * or not ("database is locked").
  */
 export class CampaignStore {
   readonly campaignId: number;
@@ -173,7 +186,8 @@ export class CampaignStore {
       uncountAttempt: s('UPDATE campaign_rows SET attempts = attempts - 1 WHERE campaign_id = ? AND row_key = ? AND attempts > 0'),
     };
     // Built once: better-sqlite3 wraps a function per transaction() call, and these run per dial.
-    this.transactions = {
+    // Each is run as `.immediate` (see the class comment).
+    const transactions = {
       begin: db.transaction((input: BeginAttemptInput & { ref: string }) => {
         const { lastInsertRowid } = this.statements.insertAttempt.run({
           campaign: this.campaignId, rowKey: input.rowKey, phone: input.phone, attemptNo: input.attemptNo, carrier: input.carrier, at: input.at, ref: input.ref,
@@ -194,6 +208,20 @@ export class CampaignStore {
       addList: db.transaction((phones: Iterable<string>, at: number) => {
         for (const phone of phones) this.addDoNotCall({ phone, source: 'list', addedAt: at });
       }),
+      finishWithoutCall: db.transaction((input: { rowKey: string; orderId: string; phone: string; outcome: StoredOutcome; at: number }) => {
+        const existing = this.rowRecord(input.rowKey);
+        this.statements.upsertRow.run({
+          campaign: this.campaignId, rowKey: input.rowKey, orderId: input.orderId, phone: input.phone, state: 'done',
+          attempts: existing?.attempts ?? 0, nextDueAt: null, finalOutcome: JSON.stringify(input.outcome), at: input.at,
+        });
+      }),
+    };
+    this.transactions = {
+      begin: (input: BeginAttemptInput & { ref: string }) => transactions.begin.immediate(input),
+      finish: (attemptId: number, input: FinishAttemptInput) => transactions.finish.immediate(attemptId, input),
+      cancel: (attemptId: number) => transactions.cancel.immediate(attemptId),
+      addList: (phones: Iterable<string>, at: number) => transactions.addList.immediate(phones, at),
+      finishWithoutCall: (input: { rowKey: string; orderId: string; phone: string; outcome: StoredOutcome; at: number }) => transactions.finishWithoutCall.immediate(input),
     };
   }
 
@@ -204,21 +232,24 @@ export class CampaignStore {
   static open(path: string, identity: CampaignIdentity, options: { synchronous?: 'NORMAL' | 'FULL'; now?: () => number } = {}): CampaignStore {
     let db: Database.Database;
     try {
-      db = new Database(path);
+      db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+      // Two campaigns on different CSVs may share one store file: wait for the other's commit.
+      // First, so that even switching a new file to WAL waits rather than fails.
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
-      // Two campaigns on different CSVs may share one store file: wait for the other's commit.
-      db.pragma('busy_timeout = 5000');
       db.pragma('foreign_keys = ON');
-      migrate(db, path);
+      db.transaction(() => migrate(db, path)).immediate();
     } catch (error) {
       if (error instanceof CampaignStoreError) throw error;
       throw new CampaignStoreError('UNREADABLE', `${path}: cannot open the campaign store (${(error as Error).message})`);
     }
     const now = options.now ?? Date.now;
-    db.prepare('INSERT OR IGNORE INTO campaigns (key, csv_path, created_at) VALUES (?, ?, ?)').run(identity.key, identity.csvPath, now());
-    const { id } = db.prepare('SELECT id FROM campaigns WHERE key = ?').get(identity.key) as { id: number };
-    return new CampaignStore(path, db, id);
+    const campaignId = db.transaction(() => {
+      db.prepare('INSERT OR IGNORE INTO campaigns (key, csv_path, created_at) VALUES (?, ?, ?)').run(identity.key, identity.csvPath, now());
+      return (db.prepare('SELECT id FROM campaigns WHERE key = ?').get(identity.key) as { id: number }).id;
+    });
+    return new CampaignStore(path, db, campaignId.immediate());
   }
 
   /**
@@ -229,7 +260,7 @@ export class CampaignStore {
     if (!existsSync(path)) return undefined;
     let db: Database.Database;
     try {
-      db = new Database(path, { readonly: true, fileMustExist: true });
+      db = new Database(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version !== SCHEMA_VERSION) throw new CampaignStoreError('NOT_A_STORE', `${path}: not a codcall campaign store this version can read (schema ${version})`);
     } catch (error) {
@@ -275,11 +306,7 @@ export class CampaignStore {
 
   /** A row settled without a call (invalid number, on the do-not-call list). */
   finishRowWithoutCall(input: { rowKey: string; orderId: string; phone: string; outcome: StoredOutcome; at: number }): void {
-    const existing = this.rowRecord(input.rowKey);
-    this.statements.upsertRow.run({
-      campaign: this.campaignId, rowKey: input.rowKey, orderId: input.orderId, phone: input.phone, state: 'done',
-      attempts: existing?.attempts ?? 0, nextDueAt: null, finalOutcome: JSON.stringify(input.outcome), at: input.at,
-    });
+    this.transactions.finishWithoutCall(input);
   }
 
   /** Attempts a crash (or a drain timeout) left open: `dialling` ones may or may not have reached the gateway. */
@@ -344,6 +371,15 @@ export class CampaignStore {
       finalOutcome: outcome, at: input.at,
     });
     if (input.record) this.saveCallRecord(attemptId, input.record);
+    if (input.row.state === 'done') {
+      for (const duplicate of input.sameOutcomeFor ?? []) {
+        const existing = this.rowRecord(duplicate.rowKey);
+        this.statements.upsertRow.run({
+          campaign: this.campaignId, rowKey: duplicate.rowKey, orderId: duplicate.orderId, phone: attempt.phone, state: 'done',
+          attempts: existing?.attempts ?? 0, nextDueAt: null, finalOutcome: outcome, at: input.at,
+        });
+      }
+    }
     if (input.outcome.status === 'do_not_call') this.addDoNotCall({ phone: attempt.phone, source: 'callee', reason: input.outcome.reason, addedAt: input.at });
   }
 
