@@ -1,3 +1,4 @@
 export * from './lib/access-policy';
 export * from './lib/api-keys';
 export * from './lib/loopback';
+export * from './lib/json-api-body';

@@ -25,6 +25,9 @@ function freePort(): Promise<number> {
   });
 }
 
+const API_KEY = 'gateway-spec-api-key-0123456789';
+const withKey = { authorization: `Bearer ${API_KEY}` };
+
 const seed = validateAgentJson(JSON.parse(readFileSync(join(__dirname, '../../../../agent_data/cod_confirmation_agent.json'), 'utf8')));
 const agent = seed.ok ? toRuntimeConfig(seed.agent) : undefined;
 
@@ -41,6 +44,7 @@ describe('telephony gateway edges', () => {
       GATEWAY_PORT: String(port),
       PUBLIC_BASE_URL: base,
       RECORDS_DIR: mkdtempSync(join(tmpdir(), 'gateway-')),
+      CODCALL_API_KEYS: API_KEY,
       SIMULATOR_ENABLED: 'true',
       SIMULATOR_WEBHOOK_SECRET: 'sim-secret-for-the-tests',
       RING_TIMEOUT_SECONDS: '5',
@@ -57,11 +61,16 @@ describe('telephony gateway edges', () => {
   }, 20_000);
 
   const post = (path: string, body: unknown) =>
-    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...withKey }, body: JSON.stringify(body) });
 
-  it('lists the carriers it can dial through', async () => {
+  it('lists the carriers it can dial through and what a call request may carry, without a key', async () => {
     const health = await json(fetch(`${base}/health`));
-    expect(health).toEqual({ status: 'ok', carriers: ['sim'], idempotency_keys: true });
+    expect(health).toEqual({
+      status: 'ok',
+      carriers: ['sim'],
+      idempotency_keys: true,
+      limits: { max_body_bytes: 65536, max_context_value_chars: 2000, max_context_columns: 100 },
+    });
   });
 
   it('refuses a malformed call request, naming the field', async () => {
@@ -91,7 +100,7 @@ describe('telephony gateway edges', () => {
     expect(forged.status).toBe(403);
     const unsigned = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params) });
     expect(unsigned.status).toBe(403);
-    expect((await json(fetch(`${base}/call/${call_id}`))).state).not.toBe('completed');
+    expect((await json(fetch(`${base}/call/${call_id}`, { headers: withKey }))).state).not.toBe('completed');
 
     const answer = await fetch(`${base}/call/${call_id}/answer`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signTwilioRequest('sim-secret-for-the-tests', `${base}/call/${call_id}/answer`, {}) } });
     expect(answer.status).toBe(200);
@@ -116,7 +125,7 @@ describe('telephony gateway edges', () => {
     const dial = (key: string, to = '+15551234567') =>
       fetch(`${base}/call`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        headers: { 'content-type': 'application/json', 'idempotency-key': key, ...withKey },
         body: JSON.stringify({ agent_id: 'cod', recipient_phone_number: to, carrier: 'sim', simulation: { answer: 'busy', ringSeconds: 30 } }),
       });
     // Two at once, as a client that timed out and retried at once would send them.
@@ -133,7 +142,7 @@ describe('telephony gateway edges', () => {
 
   it('long-polls a call until it ends with the carrier’s outcome', async () => {
     const { call_id } = await json(post('/call', { agent_id: 'cod', recipient_phone_number: '+15551234567', carrier: 'sim', simulation: { answer: 'busy', ringSeconds: 0.2 } }));
-    const view = await json(fetch(`${base}/call/${call_id}?wait=10`));
+    const view = await json(fetch(`${base}/call/${call_id}?wait=10`, { headers: withKey }));
     expect(view).toMatchObject({ call_id, state: 'completed', outcome: { status: 'busy' } });
   });
 });

@@ -13,10 +13,17 @@ export class AgentApiUnavailableError extends Error {}
 export class HttpAgentSource implements AgentSource {
   private readonly cache = new Map<string, { config: AgentRuntimeConfig; expires: number }>();
 
+  private readonly apiKey?: string;
+  private readonly ttlMs: number;
+
+  /** `apiKey` is sent as `Authorization: Bearer` (CODCALL_API_KEY): agent-api refuses requests without it once it has keys. */
   constructor(
     private readonly baseUrl: string,
-    private readonly ttlMs = 10_000,
-  ) {}
+    options: { apiKey?: string; ttlMs?: number } = {},
+  ) {
+    this.apiKey = options.apiKey;
+    this.ttlMs = options.ttlMs ?? 10_000;
+  }
 
   async getRuntimeConfig(agentId: string): Promise<AgentRuntimeConfig> {
     const cached = this.cache.get(agentId);
@@ -24,11 +31,15 @@ export class HttpAgentSource implements AgentSource {
     const url = `${this.baseUrl}/agent/${encodeURIComponent(agentId)}/runtime`;
     let response: Response;
     try {
-      response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      const headers: Record<string, string> = this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {};
+      response = await fetch(url, { headers, signal: AbortSignal.timeout(5000) });
     } catch (error) {
       throw new AgentApiUnavailableError(`agent API unreachable at ${this.baseUrl}: ${(error as Error).message}`);
     }
     if (response.status === 404 || response.status === 400) throw new AgentNotFoundError(agentId);
+    if (response.status === 401 || response.status === 403) {
+      throw new AgentApiUnavailableError(`agent API refused the gateway (${response.status}): set CODCALL_API_KEY on the gateway to one of agent-api's CODCALL_API_KEYS`);
+    }
     if (!response.ok) throw new AgentApiUnavailableError(`agent API answered ${response.status} for ${url}`);
     const config = (await response.json()) as AgentRuntimeConfig;
     this.cache.set(agentId, { config, expires: Date.now() + this.ttlMs });

@@ -1,9 +1,10 @@
 import { BadRequestException, Body, Controller, ForbiddenException, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CallOrchestrator, type CallView } from '@codcall/call-orchestration';
+import { Public } from '../api-key.guard';
 import { GATEWAY_CONFIG } from '../tokens';
 import type { GatewayConfig } from '../config';
-import { PlaceCallDto } from './place-call.dto';
+import { GATEWAY_LIMITS, PlaceCallDto } from './place-call.dto';
 
 const MAX_WAIT_SECONDS = 60;
 
@@ -14,9 +15,12 @@ export class CallsController {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
+  /** Open to anyone, so it says nothing a caller could use: no key, number, agent or call. */
+  @Public()
   @Get('health')
   health() {
-    return { status: 'ok', carriers: this.calls.availableCarriers(), idempotency_keys: true };
+    const { max_body_bytes, max_context_columns, max_context_value_chars } = GATEWAY_LIMITS;
+    return { status: 'ok', carriers: this.calls.availableCarriers(), idempotency_keys: true, limits: { max_body_bytes, max_context_value_chars, max_context_columns } };
   }
 
   @Post('call')
@@ -43,8 +47,9 @@ export class CallsController {
     return this.calls.waitForCompletion(id, seconds * 1000);
   }
 
-  // ---- carrier webhooks: every one is signature-checked against the public URL ----
+  // ---- carrier webhooks: public, because every one is signature-checked against the public URL ----
 
+  @Public()
   @Post('call/:id/answer')
   answer(@Param('id', new ParseUUIDPipe({ version: '4' })) id: string, @Req() req: Request, @Res() res: Response): void {
     this.verify(id, req);
@@ -52,6 +57,7 @@ export class CallsController {
     res.status(200).type(document.contentType).send(document.body);
   }
 
+  @Public()
   @Post('call/:id/status')
   @HttpCode(204)
   async status(@Param('id', new ParseUUIDPipe({ version: '4' })) id: string, @Req() req: Request): Promise<void> {
