@@ -104,7 +104,7 @@ export async function buildOrchestrator(config: GatewayConfig, overrides: Gatewa
 
   return new CallOrchestrator({
     carriers,
-    agents: overrides.agents ?? new HttpAgentSource(config.agentApiUrl),
+    agents: overrides.agents ?? new HttpAgentSource(config.agentApiUrl, { apiKey: config.apiKey }),
     conversations,
     publicBaseUrl: config.publicBaseUrl,
     tokens: new StreamTokenSigner(config.streamTokenSecret),
