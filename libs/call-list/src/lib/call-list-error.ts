@@ -2,6 +2,7 @@ export type CallListErrorCode =
   | 'NOT_FOUND'
   | 'UNREADABLE'
   | 'EMPTY'
+  | 'ENCODING'
   | 'MISSING_COLUMNS'
   | 'DUPLICATE_COLUMNS'
   | 'MALFORMED'

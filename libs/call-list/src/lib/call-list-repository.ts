@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { open, readdir, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readdir, readFile, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parse, parseString } from 'fast-csv';
@@ -7,8 +7,11 @@ import { silentLogger, type Logger } from '@codcall/logging';
 import { CallListError } from './call-list-error';
 import { CsvScanError, formatCell, scanCsv, type RecordSpan } from './csv-scanner';
 import { OutcomeCellIndex } from './outcome-cell-index';
-import { OUTCOME_STATUSES, isFinalStatus, type Outcome } from './outcome';
+import { findDuplicateRows } from './duplicates';
+import { OUTCOME_STATUSES, type Outcome } from './outcome';
 import { checkPhone, type PhoneCheck } from './phone';
+import { recogniseStatus, type StatusKind } from './status';
+import { assertUtf8 } from './text-encoding';
 
 export const REQUIRED_COLUMNS = ['name', 'recipient_phone_number', 'order_id', 'status', 'reschedule_date', 'reschedule_time'] as const;
 const OUTCOME_COLUMNS = ['status', 'reschedule_date', 'reschedule_time'] as const;
@@ -27,7 +30,14 @@ export interface CallListRow {
   line: number;
   values: Record<string, string>;
   phone: PhoneCheck;
+  /**
+   * The status as codcall reads it: an outcome status however it was written ("Confirmed." is
+   * confirmed, "DNC" do_not_call), '' for an empty cell or a "to do" word, or the cell's own
+   * trimmed text when codcall does not know it. The cell itself changes only when an outcome is recorded.
+   */
   status: string;
+  /** final: never dialled; pending: to call; unknown: a status codcall does not know, not dialled by default. */
+  statusKind: StatusKind;
 }
 
 export interface CallListOptions {
@@ -57,6 +67,11 @@ interface JournalEntry {
  * (append + fsync, grouped across concurrent callers) before `record` resolves, and the file is
  * rewritten in batches by one writer: only the three outcome cells' bytes of a row change,
  * through a temp file, fsync and rename. A journal left by a crash is replayed on open.
+ *
+ * A symlinked CSV is written through to its target (`targetPath`, the link resolved when opened):
+ * the temp file sits beside the target and is renamed onto it, so the link stays a link. The
+ * journal (and the CLI's lock) are keyed by the target too, beside it: two links to one file
+ * share one journal and one lock. Messages name the path as given.
  */
 export class CallListRepository {
   readonly headers: readonly string[];
@@ -86,6 +101,8 @@ export class CallListRepository {
 
   private constructor(
     readonly path: string,
+    /** `path` with every symlink resolved: the file that is read and written. */
+    readonly targetPath: string,
     content: Buffer,
     headers: string[],
     fileStat: { size: number; mtimeMs: number },
@@ -99,25 +116,28 @@ export class CallListRepository {
   }
 
   get journalPath(): string {
-    return `${this.path}.journal`;
+    return `${this.targetPath}.journal`;
   }
 
   static async open(path: string, options: CallListOptions = {}): Promise<CallListRepository> {
     let content: Buffer;
     let fileStat;
+    let target: string;
     try {
-      fileStat = await stat(path);
-      content = await readFile(path);
+      target = await realpath(path);
+      fileStat = await stat(target);
+      content = await readFile(target);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') throw new CallListError('NOT_FOUND', `${path}: no such file`);
       throw new CallListError('UNREADABLE', `${path}: cannot read (${code ?? String(error)})`);
     }
     if (content.length > 0x7fffffff) throw new CallListError('UNREADABLE', `${path}: larger than 2 GiB; split the call list`);
+    assertUtf8(path, content);
     const { headers } = await parseHeaderAndCheck(path, content);
-    const repository = new CallListRepository(path, content, headers, fileStat, options);
+    const repository = new CallListRepository(path, target, content, headers, fileStat, options);
     await repository.index();
-    if (!options.readOnly) await removeStaleTempFiles(path);
+    if (!options.readOnly) await removeStaleTempFiles(target);
     await repository.replayJournal();
     return repository;
   }
@@ -126,8 +146,19 @@ export class CallListRepository {
     return this.rowList;
   }
 
+  /** Rows to call (empty, retried or "to do" statuses), in file order, bad numbers included. */
   pendingRows(): CallListRow[] {
-    return this.rowList.filter((row) => !isFinalStatus(row.status) && !this.pending.has(row.index));
+    return this.rowList.filter((row) => row.statusKind === 'pending' && !this.pending.has(row.index));
+  }
+
+  /** Rows whose status codcall does not know: a campaign lists them and, unless told otherwise, leaves them alone. */
+  unknownStatusRows(): CallListRow[] {
+    return this.rowList.filter((row) => row.statusKind === 'unknown' && !this.pending.has(row.index));
+  }
+
+  /** Rows that are the same order to the same number, grouped (see findDuplicateRows). */
+  duplicateGroups(): CallListRow[][] {
+    return findDuplicateRows(this.rowList);
   }
 
   async record(key: string, outcome: Outcome): Promise<void> {
@@ -137,7 +168,7 @@ export class CallListRepository {
     const clean = validateOutcome(outcome);
     await this.appendJournal({ key, index: row.index, order_id: row.values['order_id'], phone: row.values['recipient_phone_number'], outcome: clean, ts: new Date().toISOString() });
     this.pending.set(row.index, clean);
-    row.status = clean.status;
+    setStatus(row, clean.status);
     if (this.pending.size >= Math.max(64, Math.ceil(this.rowList.length / 16))) {
       if (!this.countFlushQueued) {
         this.countFlushQueued = true;
@@ -225,13 +256,15 @@ export class CallListRepository {
     const values: Record<string, string> = {};
     this.headers.forEach((name, i) => (values[name] = record.fields[i]?.value ?? ''));
     this.cells.push(record);
+    const recognised = recogniseStatus(values['status']);
     this.rowList.push({
       key: `row:${index}`,
       index,
       line: record.line,
       values,
       phone: checkPhone(values['recipient_phone_number'], this.options.strictNumbers),
-      status: values['status'].trim(),
+      status: recognised.status ?? values['status'].trim(),
+      statusKind: recognised.kind,
     });
   }
 
@@ -261,7 +294,7 @@ export class CallListRepository {
         );
       }
       this.pending.set(row.index, validateOutcome(entry.outcome));
-      row.status = entry.outcome.status;
+      setStatus(row, entry.outcome.status);
       replayed++;
     }
     if (this.options.readOnly) return;
@@ -311,8 +344,9 @@ export class CallListRepository {
     await this.assertUnchangedOnDisk();
     const batch = new Map(this.pending);
     const { next, allocation } = this.patch(batch);
-    const temp = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.tmp`);
-    const mode = (await stat(this.path)).mode;
+    // Beside the target, so the rename stays on its filesystem and replaces the file, not a link to it.
+    const temp = join(dirname(this.targetPath), `.${basename(this.targetPath)}.${process.pid}.tmp`);
+    const mode = (await stat(this.targetPath)).mode;
     const handle = await open(temp, 'w', mode);
     try {
       await handle.write(next);
@@ -320,11 +354,11 @@ export class CallListRepository {
     } finally {
       await handle.close();
     }
-    await rename(temp, this.path);
-    await syncDirectory(dirname(this.path));
+    await rename(temp, this.targetPath);
+    await syncDirectory(dirname(this.targetPath));
     this.stats.rewrites++;
     this.stats.bytesWritten += next.length;
-    const written = await stat(this.path);
+    const written = await stat(this.targetPath);
     this.lastWritten = { size: written.size, mtimeMs: written.mtimeMs };
     this.spare = this.contentAllocation;
     this.contentAllocation = allocation;
@@ -380,9 +414,9 @@ export class CallListRepository {
   }
 
   private async assertUnchangedOnDisk(): Promise<void> {
-    const now = await stat(this.path).catch(() => undefined);
+    const now = await stat(this.targetPath).catch(() => undefined);
     if (now && now.size === this.lastWritten.size && now.mtimeMs === this.lastWritten.mtimeMs) return;
-    const onDisk = await readFile(this.path).catch(() => undefined);
+    const onDisk = await readFile(this.targetPath).catch(() => undefined);
     if (onDisk && sha256(onDisk) === sha256(this.content)) {
       this.lastWritten = { size: now!.size, mtimeMs: now!.mtimeMs };
       return;
@@ -411,6 +445,12 @@ export class CallListRepository {
   }
 }
 
+/** After an outcome is recorded (or replayed): the row's status is that outcome's. */
+function setStatus(row: CallListRow, status: Outcome['status']): void {
+  row.status = status;
+  row.statusKind = recogniseStatus(status).kind;
+}
+
 async function parseHeaderAndCheck(path: string, content: Buffer): Promise<{ headers: string[] }> {
   const text = (content.subarray(0, 3).equals(BOM) ? content.subarray(3) : content).toString('utf8');
   if (!text.trim()) throw new CallListError('EMPTY', `${path}: the file is empty`);
@@ -436,7 +476,7 @@ async function parseHeaderAndCheck(path: string, content: Buffer): Promise<{ hea
 
 /**
  * A rewrite killed between writing its temp file and renaming it leaves `.<name>.<pid>.tmp`
- * behind; the CSV itself is whole (rename is atomic). Removes those whose process is gone.
+ * beside the CSV's target; the CSV itself is whole (rename is atomic). Removes those whose process is gone.
  */
 async function removeStaleTempFiles(path: string): Promise<void> {
   const name = basename(path);

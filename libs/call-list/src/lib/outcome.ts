@@ -18,10 +18,6 @@ export const OUTCOME_STATUSES: readonly OutcomeStatus[] = [
 /** After these a row is never dialled again; the others may be retried by a later run. */
 export const FINAL_STATUSES: ReadonlySet<string> = new Set(['confirmed', 'cancelled', 'rescheduled', 'wrong_person', 'invalid_number', 'do_not_call']);
 
-export function isFinalStatus(status: string): boolean {
-  return FINAL_STATUSES.has(status.trim().toLowerCase());
-}
-
 export interface Outcome {
   status: OutcomeStatus;
   reschedule_date?: string;

@@ -1,7 +1,5 @@
-import { isFinalStatus, type CallListRow, type Outcome } from '@codcall/call-list';
+import { checkPhone, findDuplicateRows, recogniseStatus, type CallListRow, type Outcome } from '@codcall/call-list';
 import type { CampaignCallList } from '@codcall/campaign';
-
-const E164 = /^\+[1-9]\d{7,14}$/;
 
 export interface FakeRow {
   name?: string;
@@ -11,7 +9,10 @@ export interface FakeRow {
   [column: string]: string | undefined;
 }
 
-/** A call list held in memory with the repository's shape; records outcomes into `recorded`. */
+/**
+ * A call list held in memory with the repository's shape (numbers checked and statuses read the
+ * same way); records outcomes into `recorded`.
+ */
 export class InMemoryCallList implements CampaignCallList {
   readonly recorded: { key: string; outcome: Outcome }[] = [];
   flushes = 0;
@@ -24,14 +25,8 @@ export class InMemoryCallList implements CampaignCallList {
       const { phone, status = '', ...rest } = row;
       const values: Record<string, string> = { name: row.name ?? `Customer ${index + 1}`, recipient_phone_number: phone, status, reschedule_date: '', reschedule_time: '' };
       for (const [column, value] of Object.entries(rest)) if (value !== undefined) values[column] = value;
-      return {
-        key: String(index),
-        index,
-        line: index + 2,
-        values,
-        phone: E164.test(phone) ? { ok: true, e164: phone } : { ok: false, reason: `"${phone}" is not a valid phone number` },
-        status,
-      };
+      const recognised = recogniseStatus(status);
+      return { key: String(index), index, line: index + 2, values, phone: checkPhone(phone), status: recognised.status ?? status.trim(), statusKind: recognised.kind };
     });
   }
 
@@ -40,7 +35,15 @@ export class InMemoryCallList implements CampaignCallList {
   }
 
   pendingRows(): CallListRow[] {
-    return this.list.filter((row) => !isFinalStatus(row.status));
+    return this.list.filter((row) => row.statusKind === 'pending');
+  }
+
+  unknownStatusRows(): CallListRow[] {
+    return this.list.filter((row) => row.statusKind === 'unknown');
+  }
+
+  duplicateGroups(): CallListRow[][] {
+    return findDuplicateRows(this.list);
   }
 
   async record(key: string, outcome: Outcome): Promise<void> {
@@ -50,6 +53,7 @@ export class InMemoryCallList implements CampaignCallList {
     if (!row) throw new Error(`no row ${key}`);
     this.recorded.push({ key, outcome });
     row.status = outcome.status;
+    row.statusKind = recogniseStatus(outcome.status).kind;
     row.values['status'] = outcome.status;
     row.values['reschedule_date'] = outcome.reschedule_date ?? '';
     row.values['reschedule_time'] = outcome.reschedule_time ?? '';
@@ -59,7 +63,7 @@ export class InMemoryCallList implements CampaignCallList {
     this.flushes++;
   }
 
-  /** The status cell of the row for `orderId`. */
+  /** The status of the row for `orderId`, as codcall reads it. */
   statusOf(orderId: string): string {
     const row = this.list.find((r) => r.values['order_id'] === orderId);
     if (!row) throw new Error(`no order ${orderId}`);
@@ -69,5 +73,11 @@ export class InMemoryCallList implements CampaignCallList {
   outcomeOf(orderId: string): Outcome | undefined {
     const row = this.list.find((r) => r.values['order_id'] === orderId);
     return this.recorded.find((entry) => entry.key === row?.key)?.outcome;
+  }
+
+  /** Every outcome recorded for the rows of `orderId` (duplicates have one each). */
+  outcomesOf(orderId: string): Outcome[] {
+    const keys = new Set(this.list.filter((r) => r.values['order_id'] === orderId).map((r) => r.key));
+    return this.recorded.filter((entry) => keys.has(entry.key)).map((entry) => entry.outcome);
   }
 }
