@@ -3,3 +3,4 @@ export * from './lib/agent-config.dto';
 export * from './lib/validate-agent';
 export * from './lib/to-runtime-config';
 export * from './lib/template';
+export * from './lib/provider-url';

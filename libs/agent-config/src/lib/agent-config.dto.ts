@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 
 /**
@@ -13,6 +13,27 @@ export const LLM_PROVIDERS = ['openai', 'azure-openai', 'azure', 'groq', 'ollama
 export const SYNTHESIZER_PROVIDERS = ['elevenlabs', 'offline'] as const;
 export const CARRIERS = ['twilio', 'plivo', 'sim'] as const;
 export const TASK_TYPES = ['conversation', 'extraction', 'summarization', 'webhook'] as const;
+
+/**
+ * How long an agent's texts may be. Each is spoken, synthesised or sent to the model on every
+ * call, so an unbounded one costs memory and money per call: a 900 KB welcome message once took
+ * the gateway to 4 GB. The limits sit far above any real agent's texts.
+ */
+export const AGENT_TEXT_LIMITS = {
+  /** Welcome, voicemail and "are you still there?" messages: a few spoken sentences. */
+  spokenMessageChars: 1000,
+  systemPromptChars: 20_000,
+  callCancellationPromptChars: 5000,
+  /** OpenAI's own limit for a function description. */
+  toolDescriptionChars: 1024,
+  toolNameChars: 64,
+  /** One tool's whole JSON, its parameter schema included. */
+  toolJsonChars: 16 * 1024,
+  tools: 32,
+  tasks: 10,
+} as const;
+
+const SPOKEN = AGENT_TEXT_LIMITS.spokenMessageChars;
 
 export class IoConfig {
   @IsIn(CARRIERS) provider!: string;
@@ -57,7 +78,7 @@ export class SynthesizerConfig {
 }
 
 export class ApiToolsConfig {
-  @IsOptional() @IsArray() tools?: unknown[];
+  @IsOptional() @IsArray() @ArrayMaxSize(AGENT_TEXT_LIMITS.tools) tools?: unknown[];
   @IsOptional() @IsObject() tools_params?: Record<string, unknown>;
 }
 
@@ -82,15 +103,15 @@ export class TaskConfig {
   /** Ours, not Bolna's: the recogniser's speech-started event alone interrupts the agent (faster; also fires on noise). */
   @IsOptional() @IsBoolean() interrupt_on_speech_started?: boolean;
   @IsOptional() @IsBoolean() hangup_after_LLMCall?: boolean;
-  @IsOptional() @IsString() call_cancellation_prompt?: string | null;
+  @IsOptional() @IsString() @MaxLength(AGENT_TEXT_LIMITS.callCancellationPromptChars) call_cancellation_prompt?: string | null;
   @IsOptional() @IsBoolean() check_if_user_online?: boolean;
   @IsOptional() @IsNumber() @Min(2) @Max(300) trigger_user_online_message_after?: number;
-  @IsOptional() @IsString() @IsNotEmpty() user_online_message?: string;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(SPOKEN) user_online_message?: string;
   @IsOptional() @IsInt() @Min(10) @Max(3600) call_terminate?: number;
   @IsOptional() @IsBoolean() dtmf_enabled?: boolean;
   @IsOptional() @IsBoolean() backchanneling?: boolean;
   @IsOptional() @IsBoolean() voicemail?: boolean;
-  @IsOptional() @IsString() @IsNotEmpty() voicemail_message?: string;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(SPOKEN) voicemail_message?: string;
   @IsOptional() @IsString() @IsNotEmpty() timezone?: string;
 }
 
@@ -104,8 +125,8 @@ export class AgentTask {
 export class AgentConfig {
   @IsString() @IsNotEmpty() @MaxLength(200) agent_name!: string;
   @IsOptional() @IsString() agent_type?: string;
-  @IsString() @IsNotEmpty() agent_welcome_message!: string;
-  @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => AgentTask) tasks!: AgentTask[];
+  @IsString() @IsNotEmpty() @MaxLength(SPOKEN) agent_welcome_message!: string;
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(AGENT_TEXT_LIMITS.tasks) @ValidateNested({ each: true }) @Type(() => AgentTask) tasks!: AgentTask[];
 }
 
 export class AgentPrompt {
@@ -113,6 +134,6 @@ export class AgentPrompt {
 }
 
 export class AgentJson {
-  @ValidateNested() @Type(() => AgentConfig) agent_config!: AgentConfig;
+  @IsDefined({ message: 'agent_config is required' }) @ValidateNested() @Type(() => AgentConfig) agent_config!: AgentConfig;
   @IsObject() agent_prompts!: Record<string, AgentPrompt>;
 }

@@ -1,11 +1,20 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { AgentJson } from './agent-config.dto';
+import { AGENT_TEXT_LIMITS, AgentJson } from './agent-config.dto';
+import { providerUrlProblem, type ProviderUrlPolicy } from './provider-url';
 
 export interface AgentFieldError {
   path: string;
   message: string;
 }
+
+export interface AgentValidationOptions {
+  /** What the deployment allows the agent's URLs to be (ALLOW_INSECURE_PROVIDER_URLS, read by the app). */
+  providerUrls?: ProviderUrlPolicy;
+}
+
+/** An agent document is about 8 levels deep; anything past this is refused before class-transformer recurses into it. */
+export const MAX_AGENT_JSON_DEPTH = 32;
 
 export type AgentValidation = { ok: true; agent: AgentJson; unknownFields: string[] } | { ok: false; errors: AgentFieldError[] };
 
@@ -13,16 +22,90 @@ export type AgentValidation = { ok: true; agent: AgentJson; unknownFields: strin
  * Validates the agent JSON. The document the caller stores is the raw one as sent; fields we do
  * not read are listed in `unknownFields` (Bolna drops them silently, which users hated).
  */
-export function validateAgentJson(raw: unknown): AgentValidation {
+export function validateAgentJson(raw: unknown, options: AgentValidationOptions = {}): AgentValidation {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, errors: [{ path: '', message: 'the agent must be a JSON object with agent_config and agent_prompts' }] };
+  }
+  if (nestsDeeperThan(raw, MAX_AGENT_JSON_DEPTH)) {
+    return { ok: false, errors: [{ path: '', message: `the agent JSON nests objects and arrays deeper than ${MAX_AGENT_JSON_DEPTH} levels` }] };
   }
   const agent = plainToInstance(AgentJson, structuredClone(raw));
   const problems = flatten(validateSync(agent, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false }));
   const unknownFields = problems.filter((p) => p.unknown).map((p) => p.path);
   const errors: AgentFieldError[] = problems.filter((p) => !p.unknown).map(({ path, message }) => ({ path, message }));
+  // Undeclared fields are kept as sent, so their URLs and texts are checked on the raw document.
+  errors.push(...urlErrors(raw, options.providerUrls ?? {}), ...promptAndToolErrors(raw));
   if (errors.length === 0) errors.push(...semanticErrors(agent));
   return errors.length ? { ok: false, errors } : { ok: true, agent, unknownFields };
+}
+
+/** Every string under a key ending in "url" (base_url, webhook_url...) is a URL the agent may make the gateway call. */
+function urlErrors(raw: object, policy: ProviderUrlPolicy): AgentFieldError[] {
+  const errors: AgentFieldError[] = [];
+  const pending: [unknown, string][] = [[raw, '']];
+  while (pending.length) {
+    const [node, path] = pending.pop() as [unknown, string];
+    if (typeof node !== 'object' || node === null) continue;
+    for (const [key, value] of Object.entries(node)) {
+      const where = path ? `${path}.${key}` : key;
+      if (typeof value === 'string' && value !== '' && /url$/i.test(key)) {
+        const problem = providerUrlProblem(value, policy);
+        if (problem) errors.push({ path: where, message: `${key} ${problem}` });
+      } else if (typeof value === 'object') {
+        pending.push([value, where]);
+      }
+    }
+  }
+  return errors.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** Every prompt is bounded, not only the conversation's; a tool's description goes to the model on every turn. */
+function promptAndToolErrors(raw: object): AgentFieldError[] {
+  const errors: AgentFieldError[] = [];
+  const document = raw as { agent_config?: { tasks?: unknown }; agent_prompts?: unknown };
+  if (typeof document.agent_prompts === 'object' && document.agent_prompts !== null) {
+    for (const [key, prompt] of Object.entries(document.agent_prompts)) {
+      const text = (prompt as { system_prompt?: unknown } | null)?.system_prompt;
+      if (typeof text === 'string' && text.length > AGENT_TEXT_LIMITS.systemPromptChars) {
+        errors.push({ path: `agent_prompts.${key}.system_prompt`, message: `system_prompt is ${text.length} characters long; at most ${AGENT_TEXT_LIMITS.systemPromptChars} are allowed` });
+      }
+    }
+  }
+  const tasks = Array.isArray(document.agent_config?.tasks) ? (document.agent_config.tasks as unknown[]) : [];
+  tasks.forEach((task, taskIndex) => {
+    const tools = (task as { tools_config?: { api_tools?: { tools?: unknown } } } | null)?.tools_config?.api_tools?.tools;
+    if (!Array.isArray(tools)) return;
+    tools.forEach((tool, toolIndex) => {
+      const path = `agent_config.tasks.${taskIndex}.tools_config.api_tools.tools.${toolIndex}`;
+      const size = JSON.stringify(tool)?.length ?? 0;
+      if (size > AGENT_TEXT_LIMITS.toolJsonChars) {
+        errors.push({ path, message: `the tool is ${size} characters of JSON; at most ${AGENT_TEXT_LIMITS.toolJsonChars} are allowed` });
+        return;
+      }
+      // OpenAI's shape ({type, function: {name, description}}) and a flat {name, description}.
+      const declared = (tool as { function?: unknown } | null)?.function ?? tool;
+      const { name, description } = (typeof declared === 'object' && declared !== null ? declared : {}) as { name?: unknown; description?: unknown };
+      const at = declared === tool ? path : `${path}.function`;
+      if (typeof description === 'string' && description.length > AGENT_TEXT_LIMITS.toolDescriptionChars) {
+        errors.push({ path: `${at}.description`, message: `description is ${description.length} characters long; at most ${AGENT_TEXT_LIMITS.toolDescriptionChars} are allowed` });
+      }
+      if (typeof name === 'string' && name.length > AGENT_TEXT_LIMITS.toolNameChars) {
+        errors.push({ path: `${at}.name`, message: `name is ${name.length} characters long; at most ${AGENT_TEXT_LIMITS.toolNameChars} are allowed` });
+      }
+    });
+  });
+  return errors;
+}
+
+function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length) {
+    const [node, depth] = pending.pop() as [unknown, number];
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth + 1 > maxDepth) return true;
+    for (const child of Object.values(node)) if (typeof child === 'object' && child !== null) pending.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** The conversation task is the one we run; its prompt lives under task_<n> (1-based). */
