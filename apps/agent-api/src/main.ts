@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const app = await createAgentApiApp(config);
+  const app = await createAgentApiApp(config, { logger });
   await app.listen(config.port, config.host);
   logger.info({ port: config.port, dataDir: config.dataDir }, 'agent API listening');
 }

@@ -1,10 +1,19 @@
 import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Logger } from '@codcall/logging';
+import { AccessPolicy, answerBodyErrors, DEFAULT_MAX_JSON_DEPTH, refuseDeepBodies, requireJsonBodies, type JsonBodyLimits } from '@codcall/service-edge';
 import { SqliteAgentRepository } from './agents/agent.repository';
 import { AgentsController } from './agents/agents.controller';
-import { AGENT_REPOSITORY, AgentsService } from './agents/agents.service';
+import { AGENT_REPOSITORY, AGENT_VALIDATION, AgentsService } from './agents/agents.service';
+import { ApiKeyGuard } from './api-key.guard';
 import type { AgentApiConfig } from './config';
+
+/**
+ * 1 MiB, well above any real agent (its texts are bounded far below), so that an oversized text
+ * is refused by the validation that names its field rather than by the parser.
+ */
+const BODY_LIMITS: JsonBodyLimits = { maxBodyBytes: 1024 * 1024, maxDepth: DEFAULT_MAX_JSON_DEPTH };
 
 @Module({})
 class AgentApiModule {
@@ -12,15 +21,27 @@ class AgentApiModule {
     return {
       module: AgentApiModule,
       controllers: [AgentsController],
-      providers: [AgentsService, { provide: AGENT_REPOSITORY, useFactory: () => new SqliteAgentRepository(config.dataDir) }],
+      providers: [
+        AgentsService,
+        { provide: AGENT_REPOSITORY, useFactory: () => new SqliteAgentRepository(config.dataDir) },
+        { provide: AGENT_VALIDATION, useValue: { providerUrls: { allowInsecure: config.allowInsecureProviderUrls } } },
+      ],
     };
   }
 }
 
 /** Builds the agent API without listening, so main.ts and tests start it the same way. */
-export async function createAgentApiApp(config: AgentApiConfig): Promise<INestApplication> {
+export async function createAgentApiApp(config: AgentApiConfig, options: { logger?: Logger } = {}): Promise<INestApplication> {
+  const access = AccessPolicy.forService({ service: 'agent-api', host: config.host, hostVariable: 'AGENT_API_HOST', keys: config.apiKeys });
+  if (access.warning) options.logger?.warn(access.warning);
   const app = await NestFactory.create<NestExpressApplication>(AgentApiModule.register(config), { logger: ['error', 'warn'], bodyParser: false });
-  app.useBodyParser('json', { limit: '1mb' });
+  // Without CORS_ORIGINS no Access-Control-* header is ever sent, so no web page can read an answer.
+  if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, allowedHeaders: ['authorization', 'content-type'] });
+  app.use(requireJsonBodies());
+  app.useBodyParser('json', { limit: BODY_LIMITS.maxBodyBytes, inflate: false });
+  app.use(answerBodyErrors(BODY_LIMITS));
+  app.use(refuseDeepBodies(BODY_LIMITS.maxDepth));
+  app.useGlobalGuards(new ApiKeyGuard(access, app.get(Reflector)));
   app.enableShutdownHooks();
   return app;
 }

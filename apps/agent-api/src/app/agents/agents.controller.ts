@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, Inject, Param, ParseUUIDPipe, Post, Put, HttpCode } from '@nestjs/common';
+import { Public } from '../api-key.guard';
 import { AgentsService } from './agents.service';
 
 const AgentId = () => Param('id', new ParseUUIDPipe({ version: '4' }));
@@ -48,6 +49,8 @@ export class AgentsController {
     return { agents: this.agents.list().map((agent) => ({ agent_id: agent.agentId, data: agent.document })) };
   }
 
+  /** Open to anyone, so it says nothing a caller could use. */
+  @Public()
   @Get('health')
   health() {
     return { status: 'ok' };

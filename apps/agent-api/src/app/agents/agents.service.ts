@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequestException, Inject, Injectable, NotFoundException, type OnApplicationShutdown } from '@nestjs/common';
-import { toRuntimeConfig, validateAgentJson, type AgentJson, type AgentRuntimeConfig } from '@codcall/agent-config';
+import { toRuntimeConfig, validateAgentJson, type AgentJson, type AgentRuntimeConfig, type AgentValidationOptions } from '@codcall/agent-config';
 import type { AgentRepository, StoredAgent } from './agent.repository';
 
 export const AGENT_REPOSITORY = Symbol('AGENT_REPOSITORY');
+/** The deployment's rules for agents (ALLOW_INSECURE_PROVIDER_URLS), from the app's config. */
+export const AGENT_VALIDATION = Symbol('AGENT_VALIDATION');
 
 @Injectable()
 export class AgentsService implements OnApplicationShutdown {
-  constructor(@Inject(AGENT_REPOSITORY) private readonly agents: AgentRepository) {}
+  constructor(
+    @Inject(AGENT_REPOSITORY) private readonly agents: AgentRepository,
+    @Inject(AGENT_VALIDATION) private readonly validation: AgentValidationOptions,
+  ) {}
 
   create(body: unknown): { agent_id: string; state: 'created'; unknown_fields?: string[] } {
     const { agent, unknownFields } = this.validate(body);
@@ -28,8 +33,9 @@ export class AgentsService implements OnApplicationShutdown {
     return agent;
   }
 
+  /** Validated again on every read: an agent stored before a rule existed must not slip past it. */
   runtime(agentId: string): AgentRuntimeConfig {
-    const result = validateAgentJson(this.get(agentId).document);
+    const result = validateAgentJson(this.get(agentId).document, this.validation);
     if (!result.ok) throw new BadRequestException({ message: `agent ${agentId} is stored but no longer valid`, errors: result.errors });
     return toRuntimeConfig(result.agent);
   }
@@ -48,7 +54,7 @@ export class AgentsService implements OnApplicationShutdown {
   }
 
   private validate(body: unknown): { agent: AgentJson; unknownFields: string[] } {
-    const result = validateAgentJson(body);
+    const result = validateAgentJson(body, this.validation);
     if (!result.ok) {
       throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'agent JSON is invalid', errors: result.errors });
     }
