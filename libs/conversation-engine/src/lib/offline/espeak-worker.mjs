@@ -12,7 +12,15 @@ const { default: ESpeakNg } = await import(entry);
 const wasmBinary = await readFile(entry.replace(/\.js$/, '.wasm'));
 const wasmModule = await WebAssembly.compile(wasmBinary);
 
-parentPort.on('message', async ({ id, text, voice, rate }) => {
+// One phrase at a time: every phrase instantiates the module with a linear memory of its own
+// (tens of MB), so phrases rendered side by side multiply the memory while gaining no speed on
+// one thread. A flood of distinct greetings queued 100 of them at once and took the gateway past 10 GB.
+let queue = Promise.resolve();
+parentPort.on('message', (message) => {
+  queue = queue.then(() => render(message));
+});
+
+async function render({ id, text, voice, rate }) {
   try {
     const espeak = await ESpeakNg({
       arguments: ['-v', voice, '-s', String(rate), '-w', 'out.wav', text],
@@ -28,5 +36,5 @@ parentPort.on('message', async ({ id, text, voice, rate }) => {
   } catch (error) {
     parentPort.postMessage({ id, error: String(error?.message ?? error) });
   }
-});
+}
 parentPort.postMessage({ ready: true });
