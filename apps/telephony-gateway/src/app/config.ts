@@ -16,6 +16,8 @@ export interface GatewayConfig {
   apiKey?: string;
   /** Origins allowed to call the API from a browser (CORS_ORIGINS); empty: no CORS headers at all. */
   corsOrigins: string[];
+  /** ALLOW_INSECURE_PROVIDER_URLS=true: an agent's model may be reached over plain http on another host. */
+  allowInsecureProviderUrls: boolean;
   /** Live calls beyond which `POST /call` answers 503 with Retry-After (GATEWAY_MAX_CALLS). */
   maxCalls: number;
   /** Where the gateway keeps its own state, the call store among it (GATEWAY_DATA_DIR). */
@@ -60,6 +62,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     apiKeys,
     apiKey: outgoingKey[0] ?? apiKeys[0],
     corsOrigins: list(env, 'CORS_ORIGINS'),
+    allowInsecureProviderUrls: boolean(env, 'ALLOW_INSECURE_PROVIDER_URLS', false),
     maxCalls: integer(env, 'GATEWAY_MAX_CALLS', Math.min(MAX_CALLS_LIMIT, CALLS_PER_CORE * availableParallelism()), 1, MAX_CALLS_LIMIT),
     dataDir: env['GATEWAY_DATA_DIR'] || 'data/gateway',
     recordsDir: env['RECORDS_DIR'] || 'data/calls',

@@ -11,6 +11,7 @@ describe('gateway configuration', () => {
       apiKeys: [],
       apiKey: undefined,
       corsOrigins: [],
+      allowInsecureProviderUrls: false,
       dataDir: 'data/gateway',
       recordsDir: 'data/calls',
       keepFullNumbers: false,
@@ -45,8 +46,9 @@ describe('gateway configuration', () => {
       RECORDS_KEEP_FULL_NUMBERS: 'true',
       SIMULATOR_ENABLED: 'true',
       CORS_ORIGINS: 'https://ops.example.com, https://b.example.com',
+      ALLOW_INSECURE_PROVIDER_URLS: 'true',
     });
-    expect(config).toMatchObject({ maxCalls: 7, dataDir: '/var/lib/codcall', keepFullNumbers: true, simulator: { enabled: true } });
+    expect(config).toMatchObject({ allowInsecureProviderUrls: true, maxCalls: 7, dataDir: '/var/lib/codcall', keepFullNumbers: true, simulator: { enabled: true } });
     expect(config.corsOrigins).toEqual(['https://ops.example.com', 'https://b.example.com']);
     expect(() => loadGatewayConfig({ GATEWAY_MAX_CALLS: '0' })).toThrow(/GATEWAY_MAX_CALLS must be an integer between 1 and 2000, got "0"/);
   });
