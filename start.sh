@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # codcall launcher.
-#   bash start.sh demo    offline demo campaign: no keys, built-in carrier simulator, prints the CSV
+#   bash start.sh demo    offline demo campaign: no vendor keys, built-in carrier simulator, prints the CSV
 #   bash start.sh serve   runs agent-api (5001) and telephony-gateway (5002) in the foreground
+# Both listen on 127.0.0.1 and make an API key for the run unless .env sets CODCALL_API_KEYS.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -15,6 +16,16 @@ export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 die() { echo "start.sh: $*" >&2; exit 1; }
 
 [ -f .env ] && { set -a; . ./.env; set +a; }
+
+# Both services require an API key; a run without one configured gets a fresh random key, handed
+# to the services (CODCALL_API_KEYS) and to the CLI and the gateway's calls to agent-api (CODCALL_API_KEY).
+if [ -z "${CODCALL_API_KEYS:-}" ]; then
+  CODCALL_API_KEYS=$(node -e "console.log(require('crypto').randomBytes(24).toString('base64url'))")
+  KEY_MADE_FOR_THIS_RUN=1
+fi
+export CODCALL_API_KEYS
+export CODCALL_API_KEY="${CODCALL_API_KEY:-${CODCALL_API_KEYS%%,*}}"
+export AGENT_API_HOST="${AGENT_API_HOST:-127.0.0.1}" GATEWAY_HOST="${GATEWAY_HOST:-127.0.0.1}"
 [ -d node_modules ] || npm ci --no-audit --no-fund
 echo "Building the apps..." >&2
 mkdir -p runs
@@ -44,7 +55,7 @@ start_services() {
   port_free "$GATEWAY_PORT" || die "port $GATEWAY_PORT is taken: set GATEWAY_PORT"
   DATA_DIR="${DATA_DIR:-$run_dir/data}" AGENT_API_PORT="$AGENT_API_PORT" \
     node "$AGENT_API_MAIN" 2>"$run_dir/agent-api.log" & PIDS+=($!)
-  RECORDS_DIR="${RECORDS_DIR:-$run_dir/calls}" GATEWAY_PORT="$GATEWAY_PORT" \
+  RECORDS_DIR="${RECORDS_DIR:-$run_dir/calls}" GATEWAY_DATA_DIR="${GATEWAY_DATA_DIR:-$run_dir/gateway}" GATEWAY_PORT="$GATEWAY_PORT" \
     node "$GATEWAY_MAIN" 2>"$run_dir/telephony-gateway.log" & PIDS+=($!)
   wait_healthy "$AGENT_API_URL" agent-api "$run_dir/agent-api.log"
   wait_healthy "$GATEWAY_URL" telephony-gateway "$run_dir/telephony-gateway.log"
@@ -54,10 +65,13 @@ case "$MODE" in
   demo)
     RUN_DIR="runs/demo-$(date +%Y%m%d-%H%M%S)"
     mkdir -p "$RUN_DIR"
+    # The demo dials the built-in simulator, whatever .env says.
+    export SIMULATOR_ENABLED=true
     start_services "$RUN_DIR"
     AGENT_ID=$(node -e "
       const body = require('fs').readFileSync('agent_data/cod_confirmation_agent.json', 'utf8');
-      fetch('$AGENT_API_URL/agent', { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+      const headers = { 'content-type': 'application/json', authorization: 'Bearer ' + process.env.CODCALL_API_KEY };
+      fetch('$AGENT_API_URL/agent', { method: 'POST', headers, body })
         .then(async (r) => { const j = await r.json(); if (!r.ok) { console.error(JSON.stringify(j)); process.exit(1); } console.log(j.agent_id); })
         .catch((e) => { console.error(e.message); process.exit(1); });") || die "could not create the agent"
     echo "Agent created: $AGENT_ID" >&2
@@ -78,8 +92,16 @@ case "$MODE" in
   serve)
     RUN_DIR="runs/serve"
     mkdir -p "$RUN_DIR"
+    export SIMULATOR_ENABLED="${SIMULATOR_ENABLED:-true}"
     start_services "$RUN_DIR"
     echo "agent-api at $AGENT_API_URL, telephony-gateway at $GATEWAY_URL (logs in $RUN_DIR). Ctrl-C stops both." >&2
+    if [ -n "${KEY_MADE_FOR_THIS_RUN:-}" ]; then
+      echo "Every request but /health needs this run's API key (set CODCALL_API_KEYS in .env to keep one):" >&2
+    else
+      echo "Every request but /health needs one of the keys in CODCALL_API_KEYS (from .env):" >&2
+    fi
+    echo "  export CODCALL_API_KEY=$CODCALL_API_KEY" >&2
+    echo "  curl -H \"Authorization: Bearer \$CODCALL_API_KEY\" $AGENT_API_URL/agents" >&2
     wait
     ;;
   *)
