@@ -5,6 +5,7 @@ export * from './lib/agent-api-client';
 export * from './lib/simulated-callees';
 export * from './lib/preflight';
 export * from './lib/run-campaign';
+export * from './lib/call-list-review';
 export * from './lib/status-counts';
 export type { FetchLike } from './lib/http';
 export * from './lib/calling-window';

@@ -1,3 +1,5 @@
+import { maskNumbersInText } from '@codcall/call-list';
+
 /** The services a campaign talks to, named the way an operator knows them. */
 export type ServiceName = 'telephony gateway' | 'agent-api';
 
@@ -20,17 +22,23 @@ export class ServiceUnreachableError extends Error {
   }
 }
 
-/** The gateway answered, but not with success: bad input (400), unknown agent (404), carrier not configured (503)... */
+/**
+ * The gateway answered, but not with success: bad input (400), unknown agent (404), carrier not
+ * configured (503)... Numbers in the gateway's explanation are masked: it may echo the row.
+ */
 export class GatewayRequestError extends Error {
-  override readonly name = 'GatewayRequestError';
+  override readonly name: string = 'GatewayRequestError';
+  /** The gateway's own explanation, or a description of the unexpected answer. */
+  readonly reason: string;
 
   constructor(
     readonly status: number,
-    /** The gateway's own explanation, or a description of the unexpected answer. */
-    readonly reason: string,
+    reason: string,
     readonly url: string,
   ) {
-    super(`telephony gateway answered ${status} to ${url}: ${reason}`);
+    const masked = maskNumbersInText(reason);
+    super(`telephony gateway answered ${status} to ${url}: ${masked}`);
+    this.reason = masked;
   }
 }
 
@@ -81,4 +89,56 @@ export class SimulatedCalleesError extends Error {
 /** runCampaign was called with options it cannot honour (e.g. concurrency out of range). */
 export class CampaignOptionsError extends Error {
   override readonly name = 'CampaignOptionsError';
+}
+
+/**
+ * A service answered 401: the API key is missing or not one it accepts. Campaign-wide: every
+ * request would get the same answer, so the campaign stops before (or instead of) dialling.
+ */
+export class ApiKeyRefusedError extends Error {
+  override readonly name = 'ApiKeyRefusedError';
+
+  constructor(
+    readonly service: ServiceName,
+    readonly url: string,
+    /** False when the client had no key to send. */
+    readonly keyWasSent: boolean,
+  ) {
+    const who = service === 'telephony gateway' ? 'the gateway' : 'agent-api';
+    const whose = service === 'telephony gateway' ? "the gateway's" : "agent-api's";
+    super(
+      keyWasSent
+        ? `${who} at ${url} refused the API key: set CODCALL_API_KEY to one of ${whose} CODCALL_API_KEYS`
+        : `${who} at ${url} requires an API key: set CODCALL_API_KEY to one of ${whose} CODCALL_API_KEYS`,
+    );
+  }
+}
+
+/**
+ * The gateway answered POST /call with 503 and a Retry-After: it is at its limit of live calls
+ * (the gateway's GatewayAtCapacityError). Nothing was dialled; the same dial, with the same
+ * Idempotency-Key, may be sent again after `retryAfterSeconds`.
+ */
+export class GatewayCapacityError extends GatewayRequestError {
+  override readonly name = 'GatewayCapacityError';
+
+  constructor(
+    readonly retryAfterSeconds: number,
+    reason: string,
+    url: string,
+  ) {
+    super(503, reason, url);
+  }
+}
+
+/** Rows that would not fit what the gateway accepts (its /health `limits`), found before any dial. */
+export class RowsOverGatewayLimitsError extends Error {
+  override readonly name = 'RowsOverGatewayLimitsError';
+
+  constructor(
+    message: string,
+    readonly lines: readonly number[],
+  ) {
+    super(message);
+  }
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeGateway, unusedUrl } from '@codcall/test-support';
-import { GatewayRequestError, ServiceUnreachableError } from './errors';
+import { ApiKeyRefusedError, GatewayCapacityError, GatewayRequestError, ServiceUnreachableError } from './errors';
 import { HttpGatewayClient, type PlaceCallRequest } from './gateway-client';
 
 const CALL: PlaceCallRequest = { agentId: 'a1', to: '+15551234567', context: { order_id: 'ORD001' }, carrier: 'sim' };
@@ -99,6 +99,73 @@ describe('HttpGatewayClient', () => {
       expect(gateway.placedCalls()).toHaveLength(1);
       await client.placeCall({ ...request, idempotencyKey: 'attempt-2' });
       expect(gateway.placedCalls()).toHaveLength(2);
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  describe('the API key', () => {
+    it('goes with every request as a bearer token', async () => {
+      const seen: (string | undefined)[] = [];
+      const url = await serve((req, res) => {
+        seen.push(req.headers.authorization);
+        const body = req.url === '/health' ? { status: 'ok', carriers: ['sim'] } : req.method === 'POST' ? { call_id: 'c-1', state: 'queued' } : { call_id: 'c-1', state: 'in_progress' };
+        res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      });
+      const client = new HttpGatewayClient(url, { apiKey: 'k-0123456789abcdef' });
+      await client.health();
+      await client.placeCall(CALL);
+      await client.waitForCall('c-1', 0);
+      expect(seen).toEqual(['Bearer k-0123456789abcdef', 'Bearer k-0123456789abcdef', 'Bearer k-0123456789abcdef']);
+    });
+
+    it('refused (401) or missing is a typed error that says what to set', async () => {
+      const gateway = await new FakeGateway({ apiKey: 'the-right-key-0123' }).start();
+      try {
+        const wrong = await new HttpGatewayClient(gateway.url, { apiKey: 'a-wrong-key-01234' }).placeCall(CALL).catch((e: unknown) => e);
+        expect(wrong).toBeInstanceOf(ApiKeyRefusedError);
+        expect((wrong as Error).message).toBe(`the gateway at ${gateway.url} refused the API key: set CODCALL_API_KEY to one of the gateway's CODCALL_API_KEYS`);
+        const none = await new HttpGatewayClient(gateway.url).waitForCall('c-1', 0).catch((e: unknown) => e);
+        expect((none as Error).message).toBe(`the gateway at ${gateway.url} requires an API key: set CODCALL_API_KEY to one of the gateway's CODCALL_API_KEYS`);
+        expect(gateway.received).toEqual([]);
+      } finally {
+        await gateway.stop();
+      }
+    });
+  });
+
+  describe('503', () => {
+    it('with Retry-After is the gateway at capacity: how long to wait, and nothing dialled', async () => {
+      const gateway = await new FakeGateway({ atCapacity: { dials: 1, retryAfterSeconds: 7 } }).start();
+      try {
+        const error = await new HttpGatewayClient(gateway.url).placeCall(CALL).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(GatewayCapacityError);
+        expect(error).toMatchObject({ status: 503, retryAfterSeconds: 7, reason: 'gateway at capacity: 0 calls in progress' });
+        expect(gateway.placedCalls()).toEqual([]);
+      } finally {
+        await gateway.stop();
+      }
+    });
+
+    it('with a Retry-After date counts the seconds to it; without Retry-After it is an ordinary 503', async () => {
+      let retryAfter: string | undefined = new Date(Date.now() + 30_000).toUTCString();
+      const url = await serve((_req, res) =>
+        res.writeHead(503, { 'content-type': 'application/json', ...(retryAfter ? { 'retry-after': retryAfter } : {}) }).end(JSON.stringify({ statusCode: 503, message: 'busy' })),
+      );
+      const dated = await new HttpGatewayClient(url).placeCall(CALL).catch((e: unknown) => e);
+      expect((dated as GatewayCapacityError).retryAfterSeconds).toBeGreaterThanOrEqual(28);
+      expect((dated as GatewayCapacityError).retryAfterSeconds).toBeLessThanOrEqual(30);
+      retryAfter = undefined;
+      const plain = await new HttpGatewayClient(url).placeCall(CALL).catch((e: unknown) => e);
+      expect(plain).toBeInstanceOf(GatewayRequestError);
+      expect(plain).not.toBeInstanceOf(GatewayCapacityError);
+    });
+  });
+
+  it('reads the limits a dial must fit from /health', async () => {
+    const gateway = await new FakeGateway({ limits: { max_body_bytes: 65536, max_context_value_chars: 2000, max_context_columns: 100 } }).start();
+    try {
+      await expect(new HttpGatewayClient(gateway.url).health()).resolves.toMatchObject({ limits: { maxBodyBytes: 65536, maxContextValueChars: 2000, maxContextColumns: 100 } });
     } finally {
       await gateway.stop();
     }

@@ -1,6 +1,6 @@
 import { OUTCOME_STATUSES, type OutcomeStatus } from '@codcall/call-list';
-import { GatewayRequestError, ServiceUnreachableError } from './errors';
-import { isObject, messageOf, sendJson, trimSlash, type FetchLike } from './http';
+import { ApiKeyRefusedError, GatewayCapacityError, GatewayRequestError, ServiceUnreachableError } from './errors';
+import { isObject, messageOf, retryAfterSeconds, sendJson, trimSlash, type FetchLike, type HttpAnswer } from './http';
 
 /** Carriers the gateway knows by name; the campaign only passes the name through. */
 export const CARRIER_NAMES = ['twilio', 'plivo', 'sim'] as const;
@@ -23,6 +23,18 @@ export interface GatewayHealth {
   carriers: string[];
   /** The gateway answers a repeated POST /call with the same Idempotency-Key with the same call, never a second dial. */
   idempotencyKeys: boolean;
+  /** What POST /call accepts, when the gateway says (its /health `limits`). */
+  limits?: GatewayLimits;
+}
+
+/** The gateway's limits on one POST /call, from /health: rows are checked against them before dialling. */
+export interface GatewayLimits {
+  /** The JSON body, in bytes. */
+  maxBodyBytes?: number;
+  /** One context value (a CSV cell), in characters (UTF-16 code units, as the gateway counts them). */
+  maxContextValueChars?: number;
+  /** Columns in the context (the CSV's columns). */
+  maxContextColumns?: number;
 }
 
 export interface PlaceCallRequest {
@@ -82,6 +94,8 @@ export interface GatewayClient {
 
 export interface HttpGatewayClientOptions {
   fetch?: FetchLike;
+  /** Sent as `Authorization: Bearer <apiKey>` on every request (CODCALL_API_KEY). */
+  apiKey?: string;
   /** Time allowed for health and POST /call (default 30 s); a long-poll gets its wait plus this. */
   requestTimeoutMs?: number;
   /** Pauses before re-sending a POST /call whose connection was refused (default 250 ms, 1 s, 2 s). */
@@ -98,10 +112,12 @@ export class HttpGatewayClient implements GatewayClient {
   private readonly timeoutMs: number;
   private readonly connectRetryDelaysMs: readonly number[];
   private readonly pollRetryDelaysMs: readonly number[];
+  private readonly apiKey?: string;
 
   constructor(baseUrl: string, options: HttpGatewayClientOptions = {}) {
     this.baseUrl = trimSlash(baseUrl);
     this.fetch = options.fetch ?? fetch;
+    this.apiKey = options.apiKey || undefined;
     this.timeoutMs = options.requestTimeoutMs ?? 30_000;
     this.connectRetryDelaysMs = options.connectRetryDelaysMs ?? [250, 1000, 2000];
     this.pollRetryDelaysMs = options.pollRetryDelaysMs ?? [500, 2000, 5000];
@@ -112,21 +128,21 @@ export class HttpGatewayClient implements GatewayClient {
     const body = answer.body;
     if (answer.status !== 200 || !isObject(body)) throw this.requestError(answer.status, body, '/health');
     const carriers = Array.isArray(body['carriers']) ? body['carriers'].filter((c): c is string => typeof c === 'string') : [];
-    return { status: typeof body['status'] === 'string' ? body['status'] : 'unknown', carriers, idempotencyKeys: body['idempotency_keys'] === true };
+    const health: GatewayHealth = { status: typeof body['status'] === 'string' ? body['status'] : 'unknown', carriers, idempotencyKeys: body['idempotency_keys'] === true };
+    const limits = parseLimits(body['limits']);
+    if (limits) health.limits = limits;
+    return health;
   }
 
   async placeCall(request: PlaceCallRequest): Promise<PlacedCall> {
-    const payload = {
-      agent_id: request.agentId,
-      recipient_phone_number: request.to,
-      context: request.context,
-      carrier: request.carrier,
-      ...(request.simulation ? { simulation: request.simulation } : {}),
-    };
     const answer = await retrying(this.connectRetryDelaysMs, (error) => !error.requestMayHaveArrived, () =>
-      this.send('POST', '/call', payload, this.timeoutMs, request.idempotencyKey ? { 'idempotency-key': request.idempotencyKey } : undefined),
+      this.send('POST', '/call', placeCallPayload(request), this.timeoutMs, request.idempotencyKey ? { 'idempotency-key': request.idempotencyKey } : undefined),
     );
     const body = answer.body;
+    if (answer.status === 503) {
+      const seconds = retryAfterSeconds(answer);
+      if (seconds !== undefined) throw new GatewayCapacityError(seconds, messageOf(body, 503), this.baseUrl + '/call');
+    }
     if (answer.status !== 201 && answer.status !== 200) throw this.requestError(answer.status, body, '/call');
     if (!isObject(body) || typeof body['call_id'] !== 'string' || !body['call_id']) {
       throw new GatewayRequestError(answer.status, 'the answer has no call_id', this.baseUrl + '/call');
@@ -172,13 +188,43 @@ export class HttpGatewayClient implements GatewayClient {
     return view;
   }
 
-  private send(method: 'GET' | 'POST', path: string, json: unknown, timeoutMs: number, headers?: Record<string, string>) {
-    return sendJson({ service: 'telephony gateway', baseUrl: this.baseUrl, path, method, json, headers, timeoutMs, fetch: this.fetch });
+  private async send(method: 'GET' | 'POST', path: string, json: unknown, timeoutMs: number, headers?: Record<string, string>): Promise<HttpAnswer> {
+    const answer = await sendJson({ service: 'telephony gateway', baseUrl: this.baseUrl, path, method, json, headers, apiKey: this.apiKey, timeoutMs, fetch: this.fetch });
+    // The same key goes with every request: a refusal is never about one row.
+    if (answer.status === 401) throw new ApiKeyRefusedError('telephony gateway', this.baseUrl, this.apiKey !== undefined);
+    return answer;
   }
 
   private requestError(status: number, body: unknown, path: string): GatewayRequestError {
     return new GatewayRequestError(status, messageOf(body, status), this.baseUrl + path);
   }
+}
+
+/** The JSON body of POST /call for a request: what is sent, and what the row checks measure. */
+export function placeCallPayload(request: PlaceCallRequest): Record<string, unknown> {
+  return {
+    agent_id: request.agentId,
+    recipient_phone_number: request.to,
+    context: request.context,
+    carrier: request.carrier,
+    ...(request.simulation ? { simulation: request.simulation } : {}),
+  };
+}
+
+function parseLimits(value: unknown): GatewayLimits | undefined {
+  if (!isObject(value)) return undefined;
+  const positive = (field: string) => {
+    const n = value[field];
+    return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
+  };
+  const limits: GatewayLimits = {};
+  const body = positive('max_body_bytes');
+  const chars = positive('max_context_value_chars');
+  const columns = positive('max_context_columns');
+  if (body) limits.maxBodyBytes = body;
+  if (chars) limits.maxContextValueChars = chars;
+  if (columns) limits.maxContextColumns = columns;
+  return Object.keys(limits).length ? limits : undefined;
 }
 
 /** Runs `attempt`, re-running it after each delay while it fails with an unreachable error `mayRetry` accepts. */

@@ -6,6 +6,7 @@ export interface HttpAnswer {
   status: number;
   /** Parsed JSON, or undefined when the body was empty or not JSON. */
   body: unknown;
+  headers: Headers;
 }
 
 export interface HttpRequest {
@@ -16,6 +17,8 @@ export interface HttpRequest {
   method: 'GET' | 'POST';
   json?: unknown;
   headers?: Record<string, string>;
+  /** Sent as `Authorization: Bearer <apiKey>` when given. */
+  apiKey?: string;
   timeoutMs: number;
   fetch: FetchLike;
 }
@@ -39,13 +42,14 @@ export async function sendJson(request: HttpRequest): Promise<HttpAnswer> {
       headers: {
         accept: 'application/json',
         ...(request.json === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(request.apiKey ? { authorization: `Bearer ${request.apiKey}` } : {}),
         ...request.headers,
       },
       body: request.json === undefined ? undefined : JSON.stringify(request.json),
       signal: AbortSignal.timeout(request.timeoutMs),
     });
     const text = await response.text();
-    return { status: response.status, body: parseJson(text) };
+    return { status: response.status, body: parseJson(text), headers: response.headers };
   } catch (error) {
     throw unreachable(request, error);
   }
@@ -103,6 +107,25 @@ export function messageOf(body: unknown, status: number): string {
   }
   return `HTTP ${status} without an explanation`;
 }
+
+/**
+ * Seconds a Retry-After header asks for (delta-seconds or an HTTP date), else the body's
+ * `retry_after_seconds`; undefined when the answer carries neither.
+ */
+export function retryAfterSeconds(answer: HttpAnswer, now = Date.now()): number | undefined {
+  const header = answer.headers.get('retry-after')?.trim();
+  if (header) {
+    if (/^\d+$/.test(header)) return Number(header);
+    const at = Date.parse(header);
+    if (Number.isFinite(at)) return Math.max(0, Math.ceil((at - now) / 1000));
+  }
+  const fromBody = isObject(answer.body) ? answer.body['retry_after_seconds'] : undefined;
+  if (typeof fromBody === 'number' && Number.isFinite(fromBody) && fromBody >= 0) return fromBody;
+  // A header we cannot read still says "at capacity, come back later".
+  return header ? DEFAULT_RETRY_AFTER_SECONDS : undefined;
+}
+
+const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

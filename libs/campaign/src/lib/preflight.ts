@@ -15,7 +15,9 @@ export interface PreflightInput {
 /**
  * Checks, before any row is touched, what would otherwise fail on every row: the gateway is up
  * and can dial through the carrier, and the agent exists. Throws ServiceUnreachableError,
- * CarrierNotConfiguredError or AgentNotFoundError.
+ * ApiKeyRefusedError, CarrierNotConfiguredError or AgentNotFoundError. The health it returns
+ * carries the gateway's `limits`: runCampaign (gatewayLimits) checks every row against them
+ * before its first dial (see reviewCallList).
  */
 export async function preflightCampaign(input: PreflightInput): Promise<GatewayHealth> {
   const health = await input.gateway.health();

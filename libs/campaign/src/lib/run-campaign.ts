@@ -1,20 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import type { CallListRow, Outcome } from '@codcall/call-list';
-import { CampaignStore, type Attempt, type CallRecordEntry } from '@codcall/campaign-store';
+import { CampaignStore, type CallRecordEntry } from '@codcall/campaign-store';
 import { maskPhone, silentLogger, type Logger } from '@codcall/logging';
 import { CallPacer, DEFAULT_CALLS_PER_SECOND } from './call-pacer';
-import { recipientZones, windowState, type CallingWindow } from './calling-window';
+import { assertRowsFit, reviewCallList } from './call-list-review';
+import { CampaignStoppedError, type CampaignEvent, type CampaignSummary } from './campaign-events';
+import { planCampaign, type PlannedRow, type SettledRow } from './campaign-plan';
+import type { CallingWindow } from './calling-window';
 import { systemClock, type Clock } from './clock';
-import { CampaignOptionsError, GatewayRequestError, ServiceUnreachableError } from './errors';
-import type { CallOutcome, CallView, CarrierName, GatewayClient } from './gateway-client';
+import { ApiKeyRefusedError, CampaignOptionsError, GatewayCapacityError, GatewayRequestError, ServiceUnreachableError } from './errors';
+import type { CallOutcome, CallView, CarrierName, GatewayClient, GatewayLimits, PlaceCallRequest, PlacedCall } from './gateway-client';
 import { DEFAULT_RETRY_POLICY, rowAfterAttempt, type RetryPolicy } from './retry-policy';
+import { RowQueue } from './row-queue';
 import type { SimulatedCallees } from './simulated-callees';
+
+export { CampaignStoppedError, type CampaignEvent, type CampaignSummary, type WaitReason } from './campaign-events';
 
 /** The part of CallListRepository a campaign uses; the real repository satisfies it as is. */
 export interface CampaignCallList {
   rows(): readonly CallListRow[];
-  /** Rows whose status is not final, in file order, bad numbers included. */
+  /** Rows to call (statusKind pending), in file order, bad numbers included. */
   pendingRows(): CallListRow[];
+  /** Rows whose status codcall does not know (statusKind unknown), in file order. */
+  unknownStatusRows(): CallListRow[];
   /** Durable when resolved. */
   record(key: string, outcome: Outcome): Promise<void>;
   flush(): Promise<void>;
@@ -26,6 +34,10 @@ export const DEFAULT_DRAIN_TIMEOUT_MS = 120_000;
 const DEFAULT_POLL_SECONDS = 25;
 /** Longest single sleep while rows wait: the loop looks again at least this often. */
 const MAX_SLEEP_MS = 60_000;
+/** A gateway's Retry-After is honoured within these bounds, plus up to this share more so refused dials do not all come back at once. */
+const CAPACITY_WAIT_MIN_MS = 1_000;
+const CAPACITY_WAIT_MAX_MS = 60_000;
+const CAPACITY_WAIT_JITTER = 0.2;
 
 export interface CampaignOptions {
   repository: CampaignCallList;
@@ -57,6 +69,12 @@ export interface CampaignOptions {
    * such a dial counts as a failed attempt and the retry policy decides.
    */
   idempotentDials?: boolean;
+  /** Dial rows whose status codcall does not know too (default: list them and leave them as they are). */
+  dialUnknownStatuses?: boolean;
+  /** What POST /call accepts (the gateway's /health `limits`): rows that do not fit are found before any dial. */
+  gatewayLimits?: GatewayLimits;
+  /** Skip (and list) rows over the gateway's limits; by default the run is refused before dialling (RowsOverGatewayLimitsError). */
+  skipRowsOverLimits?: boolean;
   /** Resolve as soon as every row left waits (for its window or its retry) instead of waiting. */
   exitWhenWaiting?: boolean;
   /** After an abort, how long calls in flight are waited for; they are resumed by the next run. */
@@ -72,72 +90,14 @@ export interface CampaignOptions {
   logger?: Logger;
 }
 
-export type WaitReason = 'calling window' | 'retry';
-
-export type CampaignEvent =
-  | { type: 'campaign-started'; total: number; pending: number; skippedFinal: number; invalidNumbers: number; resumed: number }
-  | { type: 'row-started'; row: CallListRow; attempt: number }
-  | { type: 'call-placed'; row: CallListRow; callId: string }
-  /** A call that was in flight when an earlier run stopped is being asked after, not dialled again. */
-  | { type: 'call-resumed'; row: CallListRow; callId: string }
-  /** An outcome was recorded for the row in the CSV (invalid numbers and do-not-call included, never dialled). */
-  | { type: 'row-finished'; row: CallListRow; outcome: CallOutcome; callId?: string; attempts: number }
-  /** The attempt ended with a retried status; the row is called again at `nextDueAt`. */
-  | { type: 'retry-scheduled'; row: CallListRow; outcome: CallOutcome; attempt: number; nextDueAt: number }
-  /** Something went wrong for the row; `recordedAs` says whether the attempt was marked failed. */
-  | { type: 'row-error'; row: CallListRow; error: Error; callId?: string; recordedAs?: 'failed' }
-  /** Nothing can be dialled now: `rows` wait, the first until `nextDueAt`. */
-  | { type: 'waiting'; rows: number; nextDueAt: number; reason: WaitReason }
-  /** No new rows will be dialled; `inFlight` calls are still being waited for. */
-  | { type: 'stopping'; reason: 'interrupted' | 'error'; inFlight: number; error?: Error };
-
-export interface CampaignSummary {
-  /** Rows in the file. */
-  total: number;
-  /** Rows that were not final when the campaign started. */
-  pending: number;
-  /** Calls the gateway accepted in this run. */
-  dialled: number;
-  skippedFinal: number;
-  invalidNumbers: number;
-  /** Outcomes recorded in the CSV by this run, per status. */
-  byStatus: Record<string, number>;
-  /** Retries scheduled by this run. */
-  retriesScheduled: number;
-  /** Rows still waiting for their calling window or a retry when the run ended. */
-  waiting: number;
-  /** When the first waiting row is due (epoch ms). */
-  nextDueAt?: number;
-  /** Calls from an earlier run that were asked after instead of dialled again. */
-  resumed: number;
-  /** Calls still in flight when the drain timeout ran out; the next run asks the gateway about them. */
-  abandonedInFlight: number;
-  /** Pending rows this run left without a final outcome (waiting, stopped, interrupted, lost). */
-  notRecorded: number;
-  interrupted: boolean;
-  /** Stopped because every row left was waiting and exitWhenWaiting was set. */
-  exitedWhileWaiting: boolean;
-  durationMs: number;
-}
-
-/** The campaign stopped early because of `cause`; calls in flight were waited for and their outcomes recorded. */
-export class CampaignStoppedError extends Error {
-  override readonly name = 'CampaignStoppedError';
-
-  constructor(
-    override readonly cause: Error,
-    readonly summary: CampaignSummary,
-  ) {
-    super(`campaign stopped: ${cause.message}`, { cause });
-  }
-}
-
 /**
  * Dials every pending row of the call list through the gateway and records each final outcome.
- * Each attempt is written to the store before the gateway is asked to dial. Rows are called in
- * their local calling window, at most `callsPerSecond` starts and `concurrency` calls at a time,
- * never two at once to one number; retried statuses wait their spacing. A run after a crash
- * asks the gateway about calls that were in flight instead of dialling them again.
+ * Before any dial it reviews the list (unknown statuses left alone, duplicates called once, rows
+ * the gateway would refuse). Each attempt is written to the store before the gateway is asked
+ * to dial. Rows are called in their local calling window, at most `callsPerSecond` starts and
+ * `concurrency` calls at a time, never two at once to one number; retried statuses wait their
+ * spacing, and a gateway at capacity is waited for. A run after a crash asks the gateway about
+ * calls that were in flight instead of dialling them again.
  */
 export async function runCampaign(options: CampaignOptions): Promise<CampaignSummary> {
   const ownStore = !options.store;
@@ -152,18 +112,6 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
 /** POST /call answers that would be the same for every row: stop rather than fail each row. */
 const CAMPAIGN_WIDE_STATUSES = new Set([401, 403, 404, 502, 503]);
 
-/** A row the campaign still has to call (or to finish asking about). */
-interface Entry {
-  row: CallListRow;
-  e164: string;
-  zones: readonly string[];
-  /** Attempts started before this one. */
-  attempts: number;
-  dueAt: number;
-  /** An attempt an earlier run left open: a call it placed and never saw end, or (callId unknown) a dial in doubt to re-send with its key. */
-  resume?: { attemptId: number; attemptNo: number; ref: string; callId?: string };
-}
-
 class CampaignRun {
   private readonly concurrency: number;
   private readonly pollSeconds: number;
@@ -172,26 +120,26 @@ class CampaignRun {
   private readonly store: CampaignStore;
   private readonly policy: RetryPolicy;
   private readonly pacer: CallPacer;
+  private readonly queue: RowQueue;
   private readonly startedAt: number;
   private readonly byStatus: Record<string, number> = {};
-  /** Due rows in order; `cursor` is the next one not yet taken. */
-  private ready: Entry[] = [];
-  private cursor = 0;
-  /** Rows passed over because their number was on a call at the time; taken first once it is free. */
-  private readonly blocked: Entry[] = [];
-  /** Rows waiting for a time (retry spacing or the calling window), earliest first. */
-  private readonly later = new MinHeap<Entry>((a, b) => a.dueAt - b.dueAt);
-  private readonly laterReason = new Map<Entry, WaitReason>();
   private readonly numbersInFlight = new Set<string>();
   private readonly calls = new Set<Promise<void>>();
-  private readonly windowCache = new Map<string, { from: number; until: number; open: boolean }>();
   private dialled = 0;
   private retries = 0;
   private resumed = 0;
+  private duplicateRows = 0;
+  private capacityRefusals = 0;
+  /** Until then the gateway said it is at capacity: no new call starts. */
+  private capacityUntil = 0;
+  /** Dials waiting to be re-sent after a capacity refusal: no new call starts while there are any. */
+  private capacityWaiters = 0;
   private fatal: Error | undefined;
   /** Set when the run gives up on calls in flight: whatever they bring back is left to the next run. */
   private abandoned = false;
   private wake = new AbortController();
+  /** Aborted when the campaign stops (an error or the caller's signal): ends capacity waits. */
+  private readonly halt = new AbortController();
   private lastWaitingNote = '';
 
   constructor(private readonly options: CampaignOptions & { store: CampaignStore }) {
@@ -202,25 +150,61 @@ class CampaignRun {
     this.store = options.store;
     this.policy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
     this.pacer = new CallPacer(options.callsPerSecond ?? DEFAULT_CALLS_PER_SECOND);
+    this.queue = new RowQueue(options.callingWindow);
     this.startedAt = this.clock.now();
   }
 
   async run(): Promise<CampaignSummary> {
     const { repository, signal } = this.options;
     const total = repository.rows().length;
-    const pending = repository.pendingRows();
+    const pendingRows = repository.pendingRows();
+    const unknownRows = repository.unknownStatusRows();
+    const dialUnknown = this.options.dialUnknownStatuses === true;
+    const review = reviewCallList({
+      pending: pendingRows,
+      unknown: unknownRows,
+      dialUnknownStatuses: dialUnknown,
+      skipRowsOverLimits: this.options.skipRowsOverLimits === true,
+      limits: this.options.gatewayLimits,
+      requestFor: (row, e164) => this.requestFor(row, e164, randomUUID()),
+    });
+    this.emit({ type: 'call-list-reviewed', review });
+    assertRowsFit(review, 'the call list'); // before anything is written or dialled
+    const rows = review.toProcess;
+    const skippedFinal = total - pendingRows.length - unknownRows.length;
+    const skippedUnknownStatus = dialUnknown ? 0 : unknownRows.length;
+    const skippedOverLimits = pendingRows.length + (dialUnknown ? unknownRows.length : 0) - rows.length;
+
     const onAbort = () => {
       this.logger.warn({ inFlight: this.calls.size }, 'interrupted: no new calls; waiting for calls in flight');
       this.emit({ type: 'stopping', reason: 'interrupted', inFlight: this.calls.size });
+      this.halt.abort();
       this.wakeUp();
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    let invalid = 0;
     try {
-      const plan = this.plan(pending);
-      invalid = plan.invalid.length;
-      this.emit({ type: 'campaign-started', total, pending: pending.length, skippedFinal: total - pending.length, invalidNumbers: invalid, resumed: plan.resume.length });
-      this.logger.info({ total, pending: pending.length, invalid, resume: plan.resume.length, concurrency: this.concurrency }, 'campaign started');
+      const plan = planCampaign({
+        rows,
+        duplicateGroups: review.duplicates,
+        stored: this.store.rows(),
+        openAttempts: this.store.openAttempts(),
+        isDoNotCall: (e164) => this.store.isDoNotCall(e164),
+        policy: this.policy,
+        now: this.clock.now(),
+        idempotentDials: this.options.idempotentDials === true,
+        callingWindow: this.options.callingWindow,
+        timezoneColumn: this.options.timezoneColumn ?? 'timezone',
+        fallbackZone: this.options.fallbackZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+      });
+      for (const interrupted of plan.interrupted) {
+        this.store.finishAttempt(interrupted.attemptId, { outcome: interrupted.outcome, at: this.clock.now(), row: interrupted.after, sameOutcomeFor: sameOutcomeFor(interrupted.duplicates) });
+        this.logger.warn({ row: interrupted.row.line, attempt: interrupted.attemptNo }, 'an attempt was interrupted while dialling; counted as failed');
+      }
+      this.queue.pushReady(plan.ready);
+      for (const entry of plan.later) this.queue.pushLater(entry, 'retry');
+      const invalid = plan.settled.filter((settled) => !settled.row.phone.ok && !settled.fromStore).length;
+      this.emit({ type: 'campaign-started', total, pending: rows.length, skippedFinal, skippedUnknownStatus, invalidNumbers: invalid, resumed: plan.resume.length });
+      this.logger.info({ total, pending: rows.length, invalid, resume: plan.resume.length, concurrency: this.concurrency }, 'campaign started');
       await this.settleWithoutCalls(plan.settled);
       for (const entry of plan.resume) this.startCall(entry);
       await this.dialLoop();
@@ -235,20 +219,24 @@ class CampaignRun {
     }
 
     const recorded = Object.values(this.byStatus).reduce((sum, count) => sum + count, 0);
-    const waiting = this.later.size + this.ready.length - this.cursor + this.blocked.length;
+    const waiting = this.queue.size;
     const summary: CampaignSummary = {
       total,
-      pending: pending.length,
+      pending: rows.length,
       dialled: this.dialled,
-      skippedFinal: total - pending.length,
+      skippedFinal,
+      skippedUnknownStatus,
+      skippedOverLimits,
+      duplicateRows: this.duplicateRows,
       invalidNumbers: this.byStatus['invalid_number'] ?? 0,
       byStatus: { ...this.byStatus },
       retriesScheduled: this.retries,
+      capacityRefusals: this.capacityRefusals,
       waiting,
-      nextDueAt: this.later.peek()?.dueAt,
+      nextDueAt: this.queue.nextLater()?.entry.dueAt,
       resumed: this.resumed,
       abandonedInFlight: this.abandoned ? this.calls.size : 0,
-      notRecorded: pending.length - recorded,
+      notRecorded: rows.length - recorded,
       interrupted: signal?.aborted ?? false,
       exitedWhileWaiting: this.options.exitWhenWaiting === true && !this.stopping && waiting > 0,
       durationMs: this.clock.now() - this.startedAt,
@@ -262,115 +250,32 @@ class CampaignRun {
     return this.fatal !== undefined || this.options.signal?.aborted === true;
   }
 
-  // ---- planning: what the CSV and the store say is left to do ----
-
-  private plan(pending: CallListRow[]) {
-    const stored = this.store.rows();
-    const open = new Map<string, Attempt>(this.store.openAttempts().map((attempt) => [attempt.rowKey, attempt]));
-    const now = this.clock.now();
-    const invalid: CallListRow[] = [];
-    const settled: { row: CallListRow; outcome: CallOutcome; e164?: string; fromStore: boolean }[] = [];
-    const resume: Entry[] = [];
-    const redial: Entry[] = [];
-    const entries: Entry[] = [];
-    const column = this.options.timezoneColumn ?? 'timezone';
-    const fallbackZone = this.options.fallbackZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-    const zoneCache = new Map<string, readonly string[]>();
-
-    for (const row of pending) {
-      const previous = stored.get(row.key);
-      if (previous?.state === 'done' && previous.finalOutcome) {
-        // Done in the store but not yet in the CSV: a crash came between the two writes.
-        settled.push({ row, outcome: previous.finalOutcome as CallOutcome, fromStore: true });
-        continue;
-      }
-      if (!row.phone.ok) {
-        invalid.push(row);
-        settled.push({ row, outcome: { status: 'invalid_number', reason: row.phone.reason }, fromStore: false });
-        continue;
-      }
-      const e164 = row.phone.e164;
-      const openAttempt = open.get(row.key);
-      const last = previous?.lastOutcome;
-      if (!openAttempt && previous?.state === 'waiting' && last && (previous.attempts >= this.policy.maxAttempts || !this.policy.statuses.has(last.status))) {
-        // Waiting for a retry the policy of this run no longer makes: its last outcome is final.
-        settled.push({ row, outcome: last as CallOutcome, e164, fromStore: false });
-        continue;
-      }
-      if (!openAttempt && this.store.isDoNotCall(e164)) {
-        settled.push({ row, outcome: { status: 'do_not_call', reason: 'on the do-not-call list' }, e164, fromStore: false });
-        continue;
-      }
-      const cell = row.values[column];
-      const zoneKey = `${cell ?? ''}|${e164.slice(0, 6)}`;
-      let zones = cell?.trim() ? undefined : zoneCache.get(zoneKey);
-      if (!zones) {
-        try {
-          zones = this.options.callingWindow ? recipientZones(e164, cell, fallbackZone).zones : [];
-        } catch (error) {
-          throw new CampaignOptionsError(`line ${row.line}: ${(error as Error).message}`);
-        }
-        if (!cell?.trim()) zoneCache.set(zoneKey, zones);
-      }
-      const entry: Entry = { row, e164, zones, attempts: previous?.attempts ?? 0, dueAt: previous?.nextDueAt ?? now };
-      if (openAttempt?.state === 'placed' && openAttempt.callId) {
-        entry.resume = { attemptId: openAttempt.id, attemptNo: openAttempt.attemptNo, ref: openAttempt.ref, callId: openAttempt.callId };
-        entry.attempts = openAttempt.attemptNo - 1;
-        resume.push(entry);
-        continue;
-      }
-      if (openAttempt && this.options.idempotentDials) {
-        // Re-sent first, with the same key: the gateway answers with the call if the first one arrived.
-        entry.resume = { attemptId: openAttempt.id, attemptNo: openAttempt.attemptNo, ref: openAttempt.ref };
-        entry.attempts = openAttempt.attemptNo - 1;
-        redial.push(entry);
-        continue;
-      }
-      if (openAttempt) {
-        // Written before a dial whose answer never came back: the gateway may or may not have
-        // placed the call, and without a call id it cannot be asked. Counted as a failed attempt,
-        // so the retry policy (and its spacing) decides, never an immediate second dial.
-        const outcome: CallOutcome = { status: 'failed', reason: 'the run stopped while dialling; the gateway may have placed this call' };
-        const after = rowAfterAttempt(this.policy, outcome.status, openAttempt.attemptNo, now);
-        this.store.finishAttempt(openAttempt.id, { outcome, at: now, row: after });
-        this.logger.warn({ row: row.line, attempt: openAttempt.attemptNo }, 'an attempt was interrupted while dialling; counted as failed');
-        entry.attempts = openAttempt.attemptNo;
-        if (after.state === 'done') {
-          settled.push({ row, outcome, e164, fromStore: true });
-          continue;
-        }
-        entry.dueAt = after.nextDueAt;
-      }
-      entries.push(entry);
-    }
-    this.ready.push(...redial);
-    for (const entry of entries) {
-      if (entry.dueAt <= now) this.ready.push(entry);
-      else this.pushLater(entry, 'retry');
-    }
-    return { invalid, settled, resume };
+  private requestFor(row: CallListRow, to: string, idempotencyKey: string): PlaceCallRequest {
+    const { agentId, carrier, simulation } = this.options;
+    return { agentId, to, context: { ...row.values }, carrier, simulation: simulation?.[to], idempotencyKey };
   }
 
-  /** Invalid numbers, do-not-call rows, and outcomes the store has but the CSV lacks. */
-  private async settleWithoutCalls(rows: { row: CallListRow; outcome: CallOutcome; e164?: string; fromStore: boolean }[]): Promise<void> {
+  /** Invalid numbers, do-not-call rows, and outcomes the store has but the CSV lacks; duplicates get the same. */
+  private async settleWithoutCalls(settled: SettledRow[]): Promise<void> {
     if (this.stopping) return;
     const now = this.clock.now();
-    for (const { row, outcome, e164, fromStore } of rows) {
-      if (!fromStore) {
-        this.store.finishRowWithoutCall({ rowKey: row.key, orderId: row.values['order_id'] ?? '', phone: e164 ?? row.values['recipient_phone_number'] ?? '', outcome, at: now });
+    for (const { row, duplicates, outcome, e164, fromStore } of settled) {
+      if (fromStore) continue;
+      for (const each of [row, ...duplicates]) {
+        this.store.finishRowWithoutCall({ rowKey: each.key, orderId: each.values['order_id'] ?? '', phone: e164 ?? each.values['recipient_phone_number'] ?? '', outcome, at: now });
       }
     }
     // Recorded together, so the repository can share one journal fsync between them.
-    const results = await Promise.allSettled(rows.map(({ row, outcome }) => this.options.repository.record(row.key, toRecordedOutcome(outcome))));
+    const targets = settled.flatMap(({ row, duplicates, outcome }) => [row, ...duplicates].map((each) => ({ row: each, outcome, sameCallAs: each === row ? undefined : row })));
+    const results = await Promise.allSettled(targets.map(({ row, outcome }) => this.options.repository.record(row.key, toRecordedOutcome(outcome))));
     results.forEach((result, i) => {
-      const { row, outcome } = rows[i];
+      const { row, outcome, sameCallAs } = targets[i];
       if (result.status === 'rejected') {
         const error = asError(result.reason);
         this.emit({ type: 'row-error', row, error });
         return this.stop(error);
       }
-      this.count(outcome.status);
-      this.emit({ type: 'row-finished', row, outcome, attempts: 0 });
+      this.rowFinished({ row, outcome, attempts: 0, sameCallAs });
     });
   }
 
@@ -379,99 +284,44 @@ class CampaignRun {
   private async dialLoop(): Promise<void> {
     while (!this.stopping) {
       const now = this.clock.now();
-      this.promoteDue(now);
+      this.queue.promoteDue(now);
       if (this.calls.size >= this.concurrency) {
         await this.sleepUntil(Infinity);
         continue;
       }
+      if (this.capacityWaiters > 0 || now < this.capacityUntil) {
+        // The gateway is full: its refused dials go first, new ones would only be refused too.
+        await this.sleepUntil(this.capacityWaiters > 0 ? Infinity : this.capacityUntil);
+        continue;
+      }
       const startAt = this.pacer.nextStartAt(now);
-      if (startAt > now && this.hasReadyRow()) {
+      if (startAt > now && this.queue.hasReadyRow(this.numbersInFlight)) {
         await this.sleepUntil(startAt);
         continue;
       }
-      const entry = this.takeNext(now);
+      const entry = this.queue.takeNext(now, this.numbersInFlight);
       if (entry) {
         this.pacer.take(now);
         this.startCall(entry);
         continue;
       }
-      const next = this.later.peek();
-      if (this.calls.size === 0 && this.blocked.length === 0 && !next) return;
-      if (next && this.calls.size === 0 && this.blocked.length === 0) {
+      const next = this.queue.nextLater();
+      const idle = this.calls.size === 0 && this.queue.blockedCount === 0;
+      if (idle && !next) return;
+      if (idle && next) {
         this.noteWaiting(next);
         if (this.options.exitWhenWaiting) return;
       }
-      await this.sleepUntil(next ? next.dueAt : Infinity);
+      await this.sleepUntil(next ? next.entry.dueAt : Infinity);
     }
   }
 
-  private hasReadyRow(): boolean {
-    return this.cursor < this.ready.length || this.blocked.some((entry) => !this.numbersInFlight.has(entry.e164));
-  }
-
-  private promoteDue(now: number): void {
-    while (this.later.size && this.later.peek()!.dueAt <= now) {
-      const entry = this.later.pop()!;
-      this.laterReason.delete(entry);
-      this.ready.push(entry);
-    }
-    // Keep the array from growing without end in a long campaign.
-    if (this.cursor > 4096 && this.cursor * 2 > this.ready.length) {
-      this.ready = this.ready.slice(this.cursor);
-      this.cursor = 0;
-    }
-  }
-
-  /** The next due row whose number is free and whose window is open; closed-window rows move to `later`. */
-  private takeNext(now: number): Entry | undefined {
-    const usable = (entry: Entry): boolean => {
-      const opensAt = this.opensAt(entry, now);
-      if (opensAt <= now) return true;
-      entry.dueAt = opensAt;
-      this.pushLater(entry, 'calling window');
-      return false;
-    };
-    for (let i = 0; i < this.blocked.length; i++) {
-      const entry = this.blocked[i];
-      if (this.numbersInFlight.has(entry.e164)) continue;
-      this.blocked.splice(i--, 1);
-      if (usable(entry)) return entry;
-    }
-    while (this.cursor < this.ready.length) {
-      const entry = this.ready[this.cursor++];
-      if (this.numbersInFlight.has(entry.e164)) {
-        this.blocked.push(entry);
-        continue;
-      }
-      if (usable(entry)) return entry;
-    }
-    return undefined;
-  }
-
-  /** When the row's calling window is next open (now if it is). Cached per set of zones while the answer holds. */
-  private opensAt(entry: Entry, now: number): number {
-    const window = this.options.callingWindow;
-    if (!window || entry.zones.length === 0) return now;
-    const key = entry.zones.join(' ');
-    const cached = this.windowCache.get(key);
-    if (cached && now >= cached.from && now < cached.until) return cached.open ? now : cached.until;
-    const state = windowState(window, entry.zones, now);
-    this.windowCache.set(key, state.open ? { from: now, until: state.until, open: true } : { from: now, until: state.opensAt, open: false });
-    return state.open ? now : state.opensAt;
-  }
-
-  private pushLater(entry: Entry, reason: WaitReason): void {
-    this.laterReason.set(entry, reason);
-    this.later.push(entry);
-  }
-
-  private noteWaiting(next: Entry): void {
-    const reason = this.laterReason.get(next) ?? 'retry';
-    const note = `${this.later.size}|${next.dueAt}|${reason}`;
+  private noteWaiting({ entry, reason, waiting }: NonNullable<ReturnType<RowQueue['nextLater']>>): void {
+    const note = `${waiting}|${entry.dueAt}|${reason}`;
     if (note === this.lastWaitingNote) return;
     this.lastWaitingNote = note;
-    this.logger.info({ rows: this.later.size, nextDueAt: new Date(next.dueAt).toISOString(), reason }, 'rows are waiting');
-    this.emit({ type: 'waiting', rows: this.later.size, nextDueAt: next.dueAt, reason });
+    this.logger.info({ rows: waiting, nextDueAt: new Date(entry.dueAt).toISOString(), reason }, 'rows are waiting');
+    this.emit({ type: 'waiting', rows: waiting, nextDueAt: entry.dueAt, reason });
   }
 
   /** Sleeps until `at`, a call ends, or the campaign is stopped, whichever comes first. */
@@ -508,26 +358,25 @@ class CampaignRun {
 
   // ---- one call ----
 
-  private startCall(entry: Entry): void {
+  private startCall(entry: PlannedRow): void {
     this.numbersInFlight.add(entry.e164);
     const call = this.call(entry)
       .catch((error: unknown) => {
         if (!this.abandoned) this.stop(asError(error)); // a store or bug error: stop rather than guess
       })
       .finally(() => {
-      this.calls.delete(call);
-      this.numbersInFlight.delete(entry.e164);
-      this.wakeUp();
-    });
+        this.calls.delete(call);
+        this.numbersInFlight.delete(entry.e164);
+        this.wakeUp();
+      });
     this.calls.add(call);
   }
 
-  private async call(entry: Entry): Promise<void> {
-    const { gateway, agentId, carrier, simulation } = this.options;
+  private async call(entry: PlannedRow): Promise<void> {
+    const { gateway, carrier } = this.options;
     const { row, e164: to } = entry;
     // Plain fields rather than a child logger per call: a pino child costs more than the call's own bookkeeping.
     const where: { row: number; callId?: string } = { row: row.line };
-    const info = this.logger.isLevelEnabled('info');
     let callId = entry.resume?.callId;
     const attemptNo = entry.resume?.attemptNo ?? entry.attempts + 1;
     let attemptId = entry.resume?.attemptId;
@@ -543,16 +392,14 @@ class CampaignRun {
         const id = entry.resume?.attemptId ?? this.store.beginAttempt({ rowKey: row.key, orderId: row.values['order_id'] ?? '', phone: to, attemptNo, carrier, at: this.clock.now(), ref });
         attemptId = id;
         this.emit({ type: 'row-started', row, attempt: attemptNo });
-        const placed = await this.placeCall(entry, id, () =>
-          gateway.placeCall({ agentId, to, context: { ...row.values }, carrier, simulation: simulation?.[to], idempotencyKey: ref }),
-        );
+        const placed = await this.placeCall(entry, id, this.requestFor(row, to, ref));
         if (!placed) return;
         callId = placed.callId;
         if (this.abandoned) return;
         this.store.attemptPlaced(id, callId, this.clock.now());
         this.dialled++;
         where.callId = callId;
-        if (info) this.logger.info({ ...where, to: maskPhone(to), carrier, attempt: attemptNo }, 'call placed');
+        if (this.logger.isLevelEnabled('info')) this.logger.info({ ...where, to: maskPhone(to), carrier, attempt: attemptNo }, 'call placed');
         this.emit({ type: 'call-placed', row, callId });
       }
       view = await gateway.waitForCall(callId, this.pollSeconds);
@@ -568,6 +415,8 @@ class CampaignRun {
         this.emit({ type: 'row-error', row, error, callId });
         return this.stop(error);
       }
+      // Includes a 404 for a call this campaign placed (a gateway that lost it): a failed attempt
+      // like any other, so the retry policy, not the 404, decides whether the row is dialled again.
       this.logger.warn({ ...where, err: error }, 'gateway error for this row; the attempt failed');
       this.emit({ type: 'row-error', row, error, callId, recordedAs: 'failed' });
       view = { callId: callId ?? '', state: 'completed', outcome: { status: 'failed', reason: error instanceof GatewayRequestError ? error.reason : error.message } };
@@ -576,47 +425,94 @@ class CampaignRun {
     await this.settle(entry, attemptId, attemptNo, view, where);
   }
 
-  /** POST /call; a request that surely never reached the gateway takes its attempt back. */
-  private async placeCall<T>(entry: Entry, attemptId: number, place: () => Promise<T>): Promise<T | undefined> {
+  /**
+   * POST /call. A dial that surely never reached the gateway (connection refused, API key refused)
+   * takes its attempt back and stops the campaign. A gateway at capacity is waited for and the
+   * same dial, with the same key, is sent again: the attempt is not spent.
+   */
+  private async placeCall(entry: PlannedRow, attemptId: number, request: PlaceCallRequest): Promise<PlacedCall | undefined> {
+    let holding = false;
     try {
-      return await place();
-    } catch (error) {
-      if (error instanceof ServiceUnreachableError && !error.requestMayHaveArrived) {
-        this.store.cancelAttempt(attemptId);
-        this.emit({ type: 'row-error', row: entry.row, error });
-        this.stop(error);
-        return undefined;
+      for (;;) {
+        try {
+          return await this.options.gateway.placeCall(request);
+        } catch (error) {
+          if (error instanceof GatewayCapacityError) {
+            if (!holding) this.capacityWaiters++;
+            holding = true;
+            this.capacityRefusals++;
+            if (await this.waitForCapacity(error)) continue;
+            this.store.cancelAttempt(attemptId);
+            this.emit({ type: 'row-error', row: entry.row, error: new Error('not dialled: the campaign stopped while the gateway was at capacity') });
+            return undefined;
+          }
+          if ((error instanceof ServiceUnreachableError && !error.requestMayHaveArrived) || error instanceof ApiKeyRefusedError) {
+            this.store.cancelAttempt(attemptId);
+            this.emit({ type: 'row-error', row: entry.row, error });
+            this.stop(error);
+            return undefined;
+          }
+          throw error;
+        }
       }
-      throw error;
+    } finally {
+      if (holding) {
+        this.capacityWaiters--;
+        this.wakeUp();
+      }
     }
   }
 
-  private async settle(entry: Entry, attemptId: number, attemptNo: number, view: CallView, where: { row: number; callId?: string }): Promise<void> {
-    const { row } = entry;
+  /** Waits out the gateway's Retry-After (within bounds, plus jitter); false when the campaign stopped meanwhile. */
+  private async waitForCapacity(error: GatewayCapacityError): Promise<boolean> {
+    const now = this.clock.now();
+    const waitMs = Math.min(Math.max(error.retryAfterSeconds * 1000, CAPACITY_WAIT_MIN_MS), CAPACITY_WAIT_MAX_MS);
+    if (now >= this.capacityUntil) {
+      this.logger.warn({ waitMs, inFlight: this.calls.size, reason: error.reason }, 'gateway at capacity: waiting before dialling again');
+      this.emit({ type: 'gateway-at-capacity', waitMs, message: error.reason });
+    }
+    this.capacityUntil = Math.max(this.capacityUntil, now + waitMs);
+    const resendAt = this.capacityUntil + Math.random() * waitMs * CAPACITY_WAIT_JITTER;
+    while (!this.stopping && this.clock.now() < resendAt) await this.clock.sleep(resendAt - this.clock.now(), this.halt.signal);
+    return !this.stopping;
+  }
+
+  private async settle(entry: PlannedRow, attemptId: number, attemptNo: number, view: CallView, where: { row: number; callId?: string }): Promise<void> {
+    const { row, duplicates } = entry;
     const outcome = view.outcome!;
     const at = this.clock.now();
     const after = rowAfterAttempt(this.policy, outcome.status, attemptNo, at);
     try {
-      this.store.finishAttempt(attemptId, { outcome, carrierStatus: view.carrierStatus, at, row: after, record: view.callId ? this.callRecord(view) : undefined });
+      this.store.finishAttempt(attemptId, {
+        outcome, carrierStatus: view.carrierStatus, at, row: after, record: view.callId ? this.callRecord(view) : undefined, sameOutcomeFor: sameOutcomeFor(duplicates),
+      });
       if (after.state === 'waiting') {
         this.retries++;
         entry.attempts = attemptNo;
         entry.dueAt = after.nextDueAt;
         entry.resume = undefined;
-        this.pushLater(entry, 'retry');
+        this.queue.pushLater(entry, 'retry');
         this.logger.info({ ...where, status: outcome.status, attempt: attemptNo, nextDueAt: new Date(after.nextDueAt).toISOString() }, 'retry scheduled');
         this.emit({ type: 'retry-scheduled', row, outcome, attempt: attemptNo, nextDueAt: after.nextDueAt });
         return;
       }
-      await this.options.repository.record(row.key, toRecordedOutcome(outcome));
+      // Together, so both rows' journal entries share one fsync.
+      await Promise.all([row, ...duplicates].map((each) => this.options.repository.record(each.key, toRecordedOutcome(outcome))));
     } catch (error) {
       this.logger.error({ ...where, err: error, status: outcome.status }, 'could not record the outcome');
       this.emit({ type: 'row-error', row, error: asError(error), callId: view.callId });
       return this.stop(asError(error));
     }
-    if (this.logger.isLevelEnabled('info')) this.logger.info({ ...where, status: outcome.status, reason: outcome.reason, attempts: attemptNo }, 'outcome recorded');
-    this.count(outcome.status);
-    this.emit({ type: 'row-finished', row, outcome, callId: view.callId || undefined, attempts: attemptNo });
+    if (this.logger.isLevelEnabled('info')) this.logger.info({ ...where, status: outcome.status, reason: outcome.reason, attempts: attemptNo, duplicates: duplicates.length }, 'outcome recorded');
+    const callId = view.callId || undefined;
+    this.rowFinished({ row, outcome, callId, attempts: attemptNo });
+    for (const duplicate of duplicates) this.rowFinished({ row: duplicate, outcome, callId, attempts: attemptNo, sameCallAs: row });
+  }
+
+  private rowFinished(event: Omit<Extract<CampaignEvent, { type: 'row-finished' }>, 'type'>): void {
+    this.byStatus[event.outcome.status] = (this.byStatus[event.outcome.status] ?? 0) + 1;
+    if (event.sameCallAs) this.duplicateRows++;
+    this.emit({ type: 'row-finished', ...event });
   }
 
   private callRecord(view: CallView): CallRecordEntry {
@@ -640,11 +536,8 @@ class CampaignRun {
     const inFlight = Math.max(this.calls.size - 1, 0);
     this.logger.warn({ err: error, inFlight }, 'stopping: no new calls; waiting for calls in flight');
     this.emit({ type: 'stopping', reason: 'error', inFlight, error });
+    this.halt.abort();
     this.wakeUp();
-  }
-
-  private count(status: string): void {
-    this.byStatus[status] = (this.byStatus[status] ?? 0) + 1;
   }
 
   private emit(event: CampaignEvent): void {
@@ -659,11 +552,15 @@ class CampaignRun {
 
 /**
  * A gateway answer about this row (bad input, a 500 for this call, a lost call) fails the attempt;
- * anything else (unreachable, unknown agent, carrier not configured, a bug) is campaign-wide.
+ * anything else (unreachable, a refused API key, unknown agent, carrier not configured, a bug) is campaign-wide.
  */
 function isAboutThisRow(error: Error, callId: string | undefined): boolean {
   if (!(error instanceof GatewayRequestError)) return false;
   return callId !== undefined || !CAMPAIGN_WIDE_STATUSES.has(error.status);
+}
+
+function sameOutcomeFor(duplicates: readonly CallListRow[]): { rowKey: string; orderId: string }[] | undefined {
+  return duplicates.length ? duplicates.map((row) => ({ rowKey: row.key, orderId: row.values['order_id'] ?? '' })) : undefined;
 }
 
 function toRecordedOutcome(outcome: CallOutcome): Outcome {
@@ -683,50 +580,4 @@ function checkRange(name: string, value: number, min: number, max: number): numb
 
 function asError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value));
-}
-
-/** A binary heap: the rows waiting for a time, earliest first, in O(log n) per row. */
-class MinHeap<T> {
-  private readonly items: T[] = [];
-
-  constructor(private readonly compare: (a: T, b: T) => number) {}
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  peek(): T | undefined {
-    return this.items[0];
-  }
-
-  push(item: T): void {
-    const items = this.items;
-    items.push(item);
-    for (let i = items.length - 1; i > 0; ) {
-      const parent = (i - 1) >> 1;
-      if (this.compare(items[i], items[parent]) >= 0) break;
-      [items[i], items[parent]] = [items[parent], items[i]];
-      i = parent;
-    }
-  }
-
-  pop(): T | undefined {
-    const items = this.items;
-    const top = items[0];
-    const last = items.pop();
-    if (items.length && last !== undefined) {
-      items[0] = last;
-      for (let i = 0; ; ) {
-        const left = 2 * i + 1;
-        const right = left + 1;
-        let smallest = i;
-        if (left < items.length && this.compare(items[left], items[smallest]) < 0) smallest = left;
-        if (right < items.length && this.compare(items[right], items[smallest]) < 0) smallest = right;
-        if (smallest === i) break;
-        [items[i], items[smallest]] = [items[smallest], items[i]];
-        i = smallest;
-      }
-    }
-    return top;
-  }
 }

@@ -41,6 +41,15 @@ export interface FakeGatewayOptions {
   idempotencyKeys?: boolean;
   /** Default: every callee confirms. */
   script?: (call: PlaceCallBody) => FakeCallScript;
+  /** When set, every route but /health needs `Authorization: Bearer <apiKey>`; 401 otherwise (contract 1). */
+  apiKey?: string;
+  /**
+   * The gateway at its limit of live calls: the first `dials` POST /call are answered 503 with
+   * `Retry-After: retryAfterSeconds` (contract 3) and dial nobody.
+   */
+  atCapacity?: { dials: number; retryAfterSeconds: number };
+  /** Published in /health as `limits` (contract 4): { max_body_bytes, max_context_value_chars, max_context_columns }. */
+  limits?: Record<string, number>;
 }
 
 interface FakeCall {
@@ -59,12 +68,20 @@ export class FakeGateway {
   maxInFlight = 0;
   /** POST /call requests answered from their Idempotency-Key: re-sent dials that did not dial again. */
   idempotentReplays = 0;
+  /** The Idempotency-Key of every POST /call, in order (undefined when none was sent). */
+  readonly receivedKeys: (string | undefined)[] = [];
+  /** POST /call answered 503 + Retry-After (atCapacity). */
+  capacityRefusals = 0;
+  /** Requests refused with 401 (apiKey). */
+  unauthorized = 0;
   maxInFlightPerNumber = 0;
   private readonly calls = new Map<string, FakeCall>();
   private readonly byIdempotencyKey = new Map<string, FakeCall>();
   private readonly placedListeners: ((call: { callId: string; body: PlaceCallBody }) => void)[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private server?: Server;
+  /** Every call placed, forgotten ones included. */
+  private readonly placedLog: { id: string; body: PlaceCallBody }[] = [];
   url = '';
 
   constructor(private readonly options: FakeGatewayOptions = {}) {}
@@ -81,9 +98,9 @@ export class FakeGateway {
     await close(this.server);
   }
 
-  /** The calls actually placed (a re-sent dial answered from its Idempotency-Key is not a new one), in order. */
+  /** The calls actually placed (a re-sent dial answered from its Idempotency-Key is not a new one), in order, forgotten ones included. */
   placedCalls(): PlaceCallBody[] {
-    return [...this.calls.values()].map((call) => call.body);
+    return this.placedLog.map((call) => call.body);
   }
 
   get inFlight(): number {
@@ -97,20 +114,48 @@ export class FakeGateway {
     this.complete(call, outcome);
   }
 
-  /** Resolves once `count` calls have been accepted in total, with their ids. */
+  /** Forgets every call, as a gateway without a call store does when it restarts: GET /call/:id answers 404. */
+  forgetCalls(): void {
+    const calls = [...this.calls.values()];
+    this.calls.clear();
+    this.byIdempotencyKey.clear();
+    for (const call of calls) call.waiters.splice(0).forEach((waiter) => waiter());
+  }
+
+  /** Resolves once `count` calls have been accepted in total, with their ids (those still known). */
   async placed(count: number): Promise<string[]> {
-    while (this.calls.size < count) await new Promise<void>((resolve) => this.placedListeners.push(() => resolve()));
-    return [...this.calls.keys()];
+    while (this.placedLog.length < count) await new Promise<void>((resolve) => this.placedListeners.push(() => resolve()));
+    return this.placedLog.map((call) => call.id);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     if (req.method === 'GET' && url.pathname === '/health') {
-      return json(res, 200, { status: 'ok', carriers: this.options.carriers ?? ['sim'], ...(this.options.idempotencyKeys ? { idempotency_keys: true } : {}) });
+      return json(res, 200, {
+        status: 'ok',
+        carriers: this.options.carriers ?? ['sim'],
+        ...(this.options.idempotencyKeys ? { idempotency_keys: true } : {}),
+        ...(this.options.limits ? { limits: this.options.limits } : {}),
+      });
+    }
+    if (this.options.apiKey && req.headers.authorization !== `Bearer ${this.options.apiKey}`) {
+      this.unauthorized++;
+      return json(res, 401, { statusCode: 401, message: 'missing or invalid API key' });
     }
     if (req.method === 'POST' && url.pathname === '/call') {
       const body = JSON.parse(await readBody(req)) as PlaceCallBody;
       const key = req.headers['idempotency-key'];
+      this.receivedKeys.push(typeof key === 'string' ? key : undefined);
+      const capacity = this.options.atCapacity;
+      if (capacity && this.capacityRefusals < capacity.dials) {
+        this.capacityRefusals++;
+        this.received.push(body);
+        const message = `gateway at capacity: ${this.inFlight} calls in progress`;
+        if (res.writableEnded || res.destroyed) return;
+        res.writeHead(503, { 'content-type': 'application/json', 'retry-after': String(capacity.retryAfterSeconds) });
+        res.end(JSON.stringify({ statusCode: 503, message, retry_after_seconds: capacity.retryAfterSeconds }));
+        return;
+      }
       const known = this.options.idempotencyKeys && typeof key === 'string' ? this.byIdempotencyKey.get(key) : undefined;
       if (known) this.idempotentReplays++;
       if (known) return json(res, 200, { call_id: known.id, state: known.state === 'completed' ? 'completed' : 'queued' });
@@ -127,6 +172,7 @@ export class FakeGateway {
     if ('reject' in script) return json(res, script.reject.status, { statusCode: script.reject.status, message: script.reject.message });
     const call: FakeCall = { id: randomUUID(), body, state: 'in_progress', waiters: [], view: 'view' in script ? script.view : undefined };
     this.calls.set(call.id, call);
+    this.placedLog.push({ id: call.id, body });
     if (idempotencyKey) this.byIdempotencyKey.set(idempotencyKey, call);
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     const sameNumber = [...this.calls.values()].filter((c) => c.state !== 'completed' && c.body.recipient_phone_number === body.recipient_phone_number);
@@ -139,7 +185,8 @@ export class FakeGateway {
   private poll(id: string, waitSeconds: number, res: ServerResponse): void {
     const call = this.calls.get(id);
     if (!call) return json(res, 404, { statusCode: 404, message: `call ${id} not found` });
-    const answer = () => json(res, 200, { call_id: call.id, state: call.state, carrier: call.body.carrier, ...(call.outcome ? { outcome: call.outcome, ...call.view } : {}) });
+    const answer = () =>
+      this.calls.get(id) !== call ? json(res, 404, { statusCode: 404, message: `call ${id} not found` }) : json(res, 200, { call_id: call.id, state: call.state, carrier: call.body.carrier, ...(call.outcome ? { outcome: call.outcome, ...call.view } : {}) });
     if (call.state === 'completed' || waitSeconds <= 0) return answer();
     const timer = this.after(waitSeconds * 1000, answer);
     call.waiters.push(() => {
@@ -176,12 +223,17 @@ export class FakeAgentApi {
   constructor(
     private readonly agentIds: string[],
     private readonly configs: Record<string, Record<string, unknown>> = {},
+    /** apiKey: every route but /health needs `Authorization: Bearer <apiKey>`; 401 otherwise. */
+    private readonly options: { apiKey?: string } = {},
   ) {}
 
   async start(): Promise<this> {
     this.server = await listen((req, res) => {
       const url = new URL(req.url ?? '/', 'http://fake');
       if (url.pathname === '/health') return json(res, 200, { status: 'ok' });
+      if (this.options.apiKey && req.headers.authorization !== `Bearer ${this.options.apiKey}`) {
+        return json(res, 401, { statusCode: 401, message: 'missing or invalid API key' });
+      }
       const match = /^\/agent\/([^/]+)$/.exec(url.pathname);
       if (req.method !== 'GET' || !match) return json(res, 404, { statusCode: 404, message: 'not found' });
       const id = decodeURIComponent(match[1]);

@@ -1,0 +1,165 @@
+import type { CallListRow } from '@codcall/call-list';
+import type { Attempt, RowAfterAttempt, StoredRow } from '@codcall/campaign-store';
+import { recipientZones, type CallingWindow } from './calling-window';
+import { CampaignOptionsError } from './errors';
+import type { CallOutcome } from './gateway-client';
+import { rowAfterAttempt, type RetryPolicy } from './retry-policy';
+
+/** A row the campaign still has to call (or to finish asking about). */
+export interface PlannedRow {
+  row: CallListRow;
+  /** Later rows that are the same order to the same number: called with `row`, and given its outcome. */
+  duplicates: CallListRow[];
+  e164: string;
+  zones: readonly string[];
+  /** Attempts started before this one. */
+  attempts: number;
+  dueAt: number;
+  /** An attempt an earlier run left open: a call it placed and never saw end, or (callId unknown) a dial in doubt to re-send with its key. */
+  resume?: { attemptId: number; attemptNo: number; ref: string; callId?: string };
+}
+
+/** A row whose outcome is known without a call: an invalid number, the do-not-call list, or what the store already says. */
+export interface SettledRow {
+  row: CallListRow;
+  duplicates: CallListRow[];
+  outcome: CallOutcome;
+  e164?: string;
+  /** The store already has the row done: only the CSV is behind. */
+  fromStore: boolean;
+}
+
+/** A dial an earlier run began and never heard back about, with no way to ask: counted as a failed attempt. */
+export interface InterruptedAttempt {
+  attemptId: number;
+  row: CallListRow;
+  duplicates: CallListRow[];
+  attemptNo: number;
+  outcome: CallOutcome;
+  after: RowAfterAttempt;
+}
+
+export interface CampaignPlan {
+  settled: SettledRow[];
+  /** Calls placed by an earlier run: asked after, never dialled. */
+  resume: PlannedRow[];
+  /** Due now, in order: dials in doubt re-sent with their key first, then the rest in file order. */
+  ready: PlannedRow[];
+  /** Waiting for a retry's spacing. */
+  later: PlannedRow[];
+  /** Store writes the run makes before anything else. */
+  interrupted: InterruptedAttempt[];
+}
+
+export interface PlanInput {
+  /** The rows this run processes, in file order. */
+  rows: readonly CallListRow[];
+  /** Groups of those rows that are the same order to the same number. */
+  duplicateGroups: readonly (readonly CallListRow[])[];
+  stored: ReadonlyMap<string, StoredRow>;
+  openAttempts: readonly Attempt[];
+  isDoNotCall: (e164: string) => boolean;
+  policy: RetryPolicy;
+  now: number;
+  idempotentDials: boolean;
+  callingWindow?: CallingWindow;
+  timezoneColumn: string;
+  fallbackZone: string;
+}
+
+/**
+ * What the CSV and the store say is left to do, decided without doing any of it: the campaign
+ * applies the plan (store writes first, then the rows settled without a call, then the dials).
+ * A duplicate group is planned as its first row, carrying the others.
+ */
+export function planCampaign(input: PlanInput): CampaignPlan {
+  const { stored, policy, now } = input;
+  const open = new Map<string, Attempt>(input.openAttempts.map((attempt) => [attempt.rowKey, attempt]));
+  const duplicatesOf = new Map<string, CallListRow[]>();
+  const taken = new Set<string>();
+  for (const [first, ...others] of input.duplicateGroups) {
+    duplicatesOf.set(first.key, others);
+    for (const other of others) taken.add(other.key);
+  }
+  const plan: CampaignPlan = { settled: [], resume: [], ready: [], later: [], interrupted: [] };
+  const redial: PlannedRow[] = [];
+  const zoneCache = new Map<string, readonly string[]>();
+
+  for (const row of input.rows) {
+    if (taken.has(row.key)) continue;
+    const duplicates = duplicatesOf.get(row.key) ?? [];
+    const previous = stored.get(row.key);
+    if (previous?.state === 'done' && previous.finalOutcome) {
+      // Done in the store but not yet in the CSV: a crash came between the two writes.
+      plan.settled.push({ row, duplicates, outcome: previous.finalOutcome as CallOutcome, fromStore: true });
+      continue;
+    }
+    if (!row.phone.ok) {
+      plan.settled.push({ row, duplicates, outcome: { status: 'invalid_number', reason: row.phone.reason }, fromStore: false });
+      continue;
+    }
+    const e164 = row.phone.e164;
+    const openAttempt = open.get(row.key);
+    const last = previous?.lastOutcome;
+    if (!openAttempt && previous?.state === 'waiting' && last && (previous.attempts >= policy.maxAttempts || !policy.statuses.has(last.status))) {
+      // Waiting for a retry the policy of this run no longer makes: its last outcome is final.
+      plan.settled.push({ row, duplicates, outcome: last as CallOutcome, e164, fromStore: false });
+      continue;
+    }
+    if (!openAttempt && input.isDoNotCall(e164)) {
+      plan.settled.push({ row, duplicates, outcome: { status: 'do_not_call', reason: 'on the do-not-call list' }, e164, fromStore: false });
+      continue;
+    }
+    const zones = zonesOf(row, e164, input, zoneCache);
+    const entry: PlannedRow = { row, duplicates, e164, zones, attempts: previous?.attempts ?? 0, dueAt: previous?.nextDueAt ?? now };
+    if (openAttempt?.state === 'placed' && openAttempt.callId) {
+      entry.resume = { attemptId: openAttempt.id, attemptNo: openAttempt.attemptNo, ref: openAttempt.ref, callId: openAttempt.callId };
+      entry.attempts = openAttempt.attemptNo - 1;
+      plan.resume.push(entry);
+      continue;
+    }
+    if (openAttempt && input.idempotentDials) {
+      // Re-sent first, with the same key: the gateway answers with the call if the first one arrived.
+      entry.resume = { attemptId: openAttempt.id, attemptNo: openAttempt.attemptNo, ref: openAttempt.ref };
+      entry.attempts = openAttempt.attemptNo - 1;
+      redial.push(entry);
+      continue;
+    }
+    if (openAttempt) {
+      // Written before a dial whose answer never came back: the gateway may or may not have
+      // placed the call, and without a call id it cannot be asked. Counted as a failed attempt,
+      // so the retry policy (and its spacing) decides, never an immediate second dial.
+      const outcome: CallOutcome = { status: 'failed', reason: 'the run stopped while dialling; the gateway may have placed this call' };
+      const after = rowAfterAttempt(policy, outcome.status, openAttempt.attemptNo, now);
+      plan.interrupted.push({ attemptId: openAttempt.id, row, duplicates, attemptNo: openAttempt.attemptNo, outcome, after });
+      entry.attempts = openAttempt.attemptNo;
+      if (after.state === 'done') {
+        plan.settled.push({ row, duplicates, outcome, e164, fromStore: true });
+        continue;
+      }
+      entry.dueAt = after.nextDueAt;
+    }
+    (entry.dueAt <= now ? plan.ready : plan.later).push(entry);
+  }
+  plan.ready.unshift(...redial);
+  return plan;
+}
+
+/** The zones whose calling window the row waits for; cached per country prefix when the row has no timezone cell. */
+function zonesOf(row: CallListRow, e164: string, input: PlanInput, cache: Map<string, readonly string[]>): readonly string[] {
+  if (!input.callingWindow) return [];
+  const cell = row.values[input.timezoneColumn];
+  const key = `${e164.slice(0, 6)}`;
+  if (!cell?.trim()) {
+    const cached = cache.get(key);
+    if (cached) return cached;
+  }
+  let zones: readonly string[];
+  try {
+    zones = recipientZones(e164, cell, input.fallbackZone).zones;
+  } catch (error) {
+    throw new CampaignOptionsError(`line ${row.line}: ${(error as Error).message}`);
+  }
+  if (!cell?.trim()) cache.set(key, zones);
+  return zones;
+}
