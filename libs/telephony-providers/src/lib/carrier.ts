@@ -79,13 +79,33 @@ export interface WebhookRequest {
   params: Record<string, string>;
 }
 
+/** Which call a webhook speaks of, in the carrier's own ids. */
+export interface WebhookCallIds {
+  /** The id the dial returned (Twilio CallSid, Plivo RequestUUID). */
+  dialled?: string;
+  /** The answered call's id (Twilio CallSid again, Plivo CallUUID). */
+  live?: string;
+}
+
+/** What the carrier says of one call now: asked after a restart, for calls we lost track of. */
+export interface CarrierCallLookup {
+  /** The line may still be up (queued, ringing or in progress): it has to be hung up. */
+  up: boolean;
+  /** The carrier's own word for the call's status ("in-progress", "completed", "not found"). */
+  status: string;
+}
+
 export interface Carrier {
   readonly name: CarrierName;
   placeCall(request: PlaceCallRequest): Promise<PlacedCall>;
   hangup(carrierCallId: string): Promise<void>;
+  /** Asks the carrier about a call by either of its ids; a call it does not know is not up. */
+  fetchCallState(carrierCallId: string): Promise<CarrierCallLookup>;
   answerDocument(request: AnswerDocumentRequest): AnswerDocument;
   /** Normalises a status or machine-detection webhook's parameters; null when irrelevant. */
   parseStatusCallback(params: Record<string, string>): CarrierStatusUpdate | null;
+  /** The call ids an answer or status webhook names, to hold them to the call the dial returned. */
+  webhookCallIds(params: Record<string, string>): WebhookCallIds;
   /** True when the webhook carries a valid signature from this carrier. */
   verifyWebhook(request: WebhookRequest): boolean;
   createMediaCodec(): MediaStreamCodec;

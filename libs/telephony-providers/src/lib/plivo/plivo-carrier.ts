@@ -1,5 +1,5 @@
 import type { Logger } from '@codcall/logging';
-import type { AnswerDocument, AnswerDocumentRequest, Carrier, CarrierStatusUpdate, MediaStreamCodec, PlaceCallRequest, PlacedCall, WebhookRequest } from '../carrier';
+import type { AnswerDocument, AnswerDocumentRequest, Carrier, CarrierCallLookup, CarrierStatusUpdate, MediaStreamCodec, PlaceCallRequest, PlacedCall, WebhookCallIds, WebhookRequest } from '../carrier';
 import { CarrierRequestError } from '../twilio/twilio-carrier';
 import { buildPlivoStreamXml } from './answer-xml';
 import { PlivoMediaStreamCodec } from './media-stream-codec';
@@ -93,6 +93,33 @@ export class PlivoCarrier implements Carrier {
     this.forget(carrierCallId);
   }
 
+  /**
+   * Asks Plivo about a call we lost track of (after a restart) by either id: first as a live call
+   * (`GET Call/{uuid}/?status=live`), then as one not yet answered (`?status=queued`, by its
+   * request id). What is learnt decides how `hangup` ends it: a queued one is cancelled as a request.
+   */
+  async fetchCallState(carrierCallId: string): Promise<CarrierCallLookup> {
+    const id = this.callUuids.get(carrierCallId) ?? carrierCallId;
+    const ask = async (status: 'live' | 'queued') => {
+      const response = await this.request('GET', `Call/${encodeURIComponent(id)}/?status=${status}`).catch((error: unknown) => {
+        throw new CarrierRequestError(`Plivo could not say how call ${id} is: ${describe(error)}`);
+      });
+      if (response.status === 404) return undefined;
+      if (response.status !== 200) throw new CarrierRequestError(`Plivo could not say how call ${id} is: ${await describeResponse(response)}`);
+      const body = (await response.json().catch(() => ({}))) as { call_status?: unknown };
+      return typeof body.call_status === 'string' ? body.call_status : status === 'live' ? 'in-progress' : 'queued';
+    };
+    const live = await ask('live');
+    if (live !== undefined) {
+      this.ringing.delete(id);
+      return { up: true, status: live };
+    }
+    const queued = await ask('queued');
+    if (queued === undefined) return { up: false, status: 'not found' };
+    this.ringing.add(id);
+    return { up: true, status: queued };
+  }
+
   answerDocument(request: AnswerDocumentRequest): AnswerDocument {
     return buildPlivoStreamXml(request);
   }
@@ -112,6 +139,11 @@ export class PlivoCarrier implements Carrier {
     return { ...update, carrierCallId: requestUuid };
   }
 
+  /** Plivo names the dial by its request id and the answered call by its CallUUID. */
+  webhookCallIds(params: Record<string, string>): WebhookCallIds {
+    return { dialled: plivoRequestUuid(params), live: params['CallUUID'] || undefined };
+  }
+
   verifyWebhook(request: WebhookRequest): boolean {
     return verifyPlivoSignature(this.options.authToken, request);
   }
@@ -125,7 +157,7 @@ export class PlivoCarrier implements Carrier {
     this.callUuids.delete(requestUuid);
   }
 
-  private request(method: 'POST' | 'DELETE', action: string, body?: unknown): Promise<Response> {
+  private request(method: 'GET' | 'POST' | 'DELETE', action: string, body?: unknown): Promise<Response> {
     const { authId, authToken } = this.options;
     return fetch(`${this.apiBaseUrl}/v1/Account/${encodeURIComponent(authId)}/${action}`, {
       method,
@@ -135,8 +167,8 @@ export class PlivoCarrier implements Carrier {
         accept: 'application/json',
         'user-agent': 'codcall (plivo REST)',
       },
-      // The SDK sends '{}' with a DELETE too.
-      body: JSON.stringify(body ?? {}),
+      // The SDK sends '{}' with a DELETE too; a GET carries its parameters in the query.
+      ...(method === 'GET' ? {} : { body: JSON.stringify(body ?? {}) }),
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
     });
   }

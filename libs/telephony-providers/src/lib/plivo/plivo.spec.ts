@@ -360,6 +360,45 @@ describe('the fake Plivo, as a gateway sees it', () => {
     }
   };
 
+  it('answers a gateway that lost track of its calls: a ringing one is queued and cancelled as a request, a live one found by its CallUUID and hung up', async () => {
+    const gw = await gateway();
+    const fake = await new FakePlivoServer({
+      authId: AUTH_ID,
+      authToken: AUTH_TOKEN,
+      speak: async () => Buffer.alloc(800, 0x7f),
+      sideChannel: new SpeechSideChannel(),
+      timing: { ringMs: 20, thinkMs: 10, agentTurnGapMs: 100 },
+      callees: { '+15551234567': { answer: 'human', says: ['Yes.'] }, '+15550000001': { answer: 'human', ringSeconds: 60 } },
+    }).start();
+    const restarted = () => new PlivoCarrier({ authId: AUTH_ID, authToken: AUTH_TOKEN, from: '+15005550006', apiBaseUrl: fake.baseUrl, logger: silentLogger() });
+    try {
+      const dialling = restarted();
+      const ringing = await dialling.placeCall({ callId: CALL_ID, to: '+15550000001', answerUrl: `${gw.base}/answer`, statusCallbackUrl: `${gw.base}/status`, ringTimeoutSeconds: 90, machineDetection: false });
+      const talking = await dialling.placeCall({ callId: CALL_ID, to: '+15551234567', answerUrl: `${gw.base}/answer`, statusCallbackUrl: `${gw.base}/status`, ringTimeoutSeconds: 30, machineDetection: false });
+      await until(() => gw.events.some((event) => event.type === 'start'));
+      const start = gw.events.find((event): event is Extract<CallMediaEvent, { type: 'start' }> => event.type === 'start');
+      const callUuid = start?.carrierCallId ?? '';
+      expect(callUuid).not.toBe(talking.carrierCallId);
+
+      // A new process knows neither call: it asks, and ends each the way Plivo ends it.
+      const carrier = restarted();
+      expect(await carrier.fetchCallState(ringing.carrierCallId)).toEqual({ up: true, status: 'queued' });
+      await carrier.hangup(ringing.carrierCallId);
+      expect(await carrier.fetchCallState(callUuid)).toEqual({ up: true, status: 'in-progress' });
+      await carrier.hangup(callUuid);
+      expect(await restarted().fetchCallState(ringing.carrierCallId)).toEqual({ up: false, status: 'not found' });
+      expect(await restarted().fetchCallState(callUuid)).toEqual({ up: false, status: 'not found' });
+
+      const asked = fake.requests.filter((r) => r.method === 'GET').map((r) => r.path);
+      expect(asked.every((path) => /^\/v1\/Account\/MA\w+\/Call\/[0-9a-f-]{36}\/$/.test(path))).toBe(true);
+      const ended = fake.requests.filter((r) => r.method === 'DELETE').map((r) => `${r.path.split('/')[4]} ${r.status}`);
+      expect(ended).toEqual(['Request 204', 'Call 204']);
+    } finally {
+      await fake.close();
+      await gw.close();
+    }
+  });
+
   it('fetches the answer signed, streams 20 ms frames, answers checkpoints once played and a clear with clearedAudio', async () => {
     const gw = await gateway();
     const sideChannel = new SpeechSideChannel();

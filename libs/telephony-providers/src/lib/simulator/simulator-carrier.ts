@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import type { Logger } from '@codcall/logging';
 import { FRAME_BYTES, FRAME_MS, pcm16ToMulaw, silenceFrame, splitFrames, type SpeechSideChannel } from '@codcall/media';
-import type { Carrier, PlaceCallRequest, PlacedCall } from '../carrier';
+import type { Carrier, CarrierCallLookup, PlaceCallRequest, PlacedCall } from '../carrier';
 import { TwilioProtocol } from '../twilio/twilio-protocol';
 import { DEFAULT_CALLEE, parseCalleeProfile, type CalleeBook, type CalleeProfile } from './callee-book';
 import { TwilioCalleeWire, type CallProgress, type CalleeCallWire, type CalleeStreamWire, type CalleeWire, type CarrierWebhook } from './callee-wire';
@@ -62,6 +62,11 @@ export class SimulatorCarrier extends TwilioProtocol implements Carrier {
     await this.calls.get(carrierCallId)?.end('hangup');
   }
 
+  /** The simulator's calls live in this process: one it does not hold has ended (or died with a previous run). */
+  async fetchCallState(carrierCallId: string): Promise<CarrierCallLookup> {
+    const call = this.calls.get(carrierCallId);
+    return call ? { up: true, status: call.progress } : { up: false, status: 'not found' };
+  }
 
   /** Calls still in progress (for tests and shutdown). */
   get activeCalls(): number {
@@ -97,6 +102,7 @@ export class SimulatedCall {
   private stream?: CalleeStreamWire;
   private ended = false;
   private answeredAt?: number;
+  private lastProgress: CallProgress = 'initiated';
   private lines: Promise<Buffer[]>;
   private nextLine = 0;
   private speaking: Buffer[] = [];
@@ -126,22 +132,29 @@ export class SimulatedCall {
 
   begin(): void {
     this.log.info({ to: this.request.to, answer: this.profile.answer }, 'simulated call ringing');
-    void this.status('initiated').then(() => this.status('ringing'));
+    // What comes after the ringing is reported after it, as a carrier's callbacks come in order.
+    const rang = this.status('initiated').then(() => this.status('ringing'));
     const ringMs = this.profile.ringSeconds !== undefined ? this.profile.ringSeconds * 1000 : (this.options.timing?.ringMs ?? 800);
+    const afterRinging = (ms: number, then: () => Promise<void>) => this.after(ms, () => rang.then(then));
     switch (this.profile.answer) {
       case 'busy':
-        return this.after(ringMs, () => this.finish('busy'));
+        return afterRinging(ringMs, () => this.finish('busy'));
       case 'failed':
-        return this.after(ringMs, () => this.finish('failed'));
+        return afterRinging(ringMs, () => this.finish('failed'));
       case 'no_answer':
-        return this.after(Math.min(ringMs, this.request.ringTimeoutSeconds * 1000), () => this.finish('no-answer'));
+        return afterRinging(Math.min(ringMs, this.request.ringTimeoutSeconds * 1000), () => this.finish('no-answer'));
       default:
-        return this.after(ringMs, () => void this.answer());
+        return afterRinging(ringMs, () => this.answer());
     }
   }
 
   get answered(): boolean {
     return this.answeredAt !== undefined;
+  }
+
+  /** Where the call is, in Twilio's words: what a carrier's call lookup answers. */
+  get progress(): CallProgress {
+    return this.lastProgress;
   }
 
   async end(reason: string): Promise<void> {
@@ -311,6 +324,7 @@ export class SimulatedCall {
   }
 
   private async status(status: CallProgress, durationSeconds?: number): Promise<void> {
+    this.lastProgress = status;
     const webhook = this.wire.progress(status, durationSeconds);
     if (!webhook) return;
     try {

@@ -1,6 +1,6 @@
 import twilio, { type Twilio } from 'twilio';
 import type { Logger } from '@codcall/logging';
-import type { Carrier, PlaceCallRequest, PlacedCall } from '../carrier';
+import type { Carrier, CarrierCallLookup, PlaceCallRequest, PlacedCall } from '../carrier';
 import { TwilioProtocol } from './twilio-protocol';
 
 export interface TwilioCarrierOptions {
@@ -65,7 +65,20 @@ export class TwilioCarrier extends TwilioProtocol implements Carrier {
     }
   }
 
+  /** GET .../Calls/{CallSid}.json; a call Twilio does not know (404) is not up. */
+  async fetchCallState(carrierCallId: string): Promise<CarrierCallLookup> {
+    try {
+      const call = await this.client.calls(carrierCallId).fetch();
+      return { up: UP_STATUSES.has(call.status), status: call.status };
+    } catch (error) {
+      if (error && typeof error === 'object' && 'status' in error && error.status === 404) return { up: false, status: 'not found' };
+      throw new CarrierRequestError(`Twilio could not say how call ${carrierCallId} is: ${describe(error)}`);
+    }
+  }
 }
+
+/** Twilio's statuses of a call whose line may still be up. */
+const UP_STATUSES = new Set(['queued', 'ringing', 'in-progress']);
 
 function describe(error: unknown): string {
   if (error && typeof error === 'object' && 'status' in error && 'message' in error) return `${String(error.status)} ${String(error.message)}`;

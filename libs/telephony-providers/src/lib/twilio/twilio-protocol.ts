@@ -1,4 +1,4 @@
-import type { AnswerDocument, AnswerDocumentRequest, CarrierStatusUpdate, MediaStreamCodec, WebhookRequest } from '../carrier';
+import type { AnswerDocument, AnswerDocumentRequest, CarrierStatusUpdate, MediaStreamCodec, WebhookCallIds, WebhookRequest } from '../carrier';
 import { TwilioMediaStreamCodec } from './media-stream-codec';
 import { verifyTwilioSignature } from './signature';
 import { mapTwilioStatus } from './status';
@@ -18,6 +18,12 @@ export abstract class TwilioProtocol {
 
   parseStatusCallback(params: Record<string, string>): CarrierStatusUpdate | null {
     return mapTwilioStatus(params);
+  }
+
+  /** Twilio names a call by one id, its CallSid, from the dial to the hangup. */
+  webhookCallIds(params: Record<string, string>): WebhookCallIds {
+    const sid = params['CallSid'] || undefined;
+    return { dialled: sid, live: sid };
   }
 
   verifyWebhook(request: WebhookRequest): boolean {

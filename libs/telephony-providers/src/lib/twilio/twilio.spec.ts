@@ -1,8 +1,14 @@
 import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { silentLogger } from '@codcall/logging';
+import { SpeechSideChannel } from '@codcall/media';
+import { FakeTwilioServer } from '@codcall/test-support';
 import { TwilioMediaStreamCodec, MediaStreamProtocolError } from './media-stream-codec';
 import { signTwilioRequest, verifyTwilioSignature } from './signature';
 import { mapTwilioStatus } from './status';
 import { buildTwimlStream } from './twiml';
+import { TwilioCarrier } from './twilio-carrier';
 
 describe('Twilio Media Streams codec', () => {
   it('reads the documented messages into call media events', () => {
@@ -100,5 +106,37 @@ describe('Twilio statuses', () => {
     expect(mapTwilioStatus({ CallSid: 'CA1', AnsweredBy: 'human', CallStatus: 'in-progress' })?.answeredBy).toBe('human');
     expect(mapTwilioStatus({ CallSid: 'CA1', CallStatus: 'completed', CallDuration: '42' })?.durationSeconds).toBe(42);
     expect(mapTwilioStatus({ CallStatus: 'completed' })).toBeNull();
+  });
+});
+
+describe('TwilioCarrier, asking about a call after a restart', () => {
+  it('fetches the call through the SDK: up while it rings, not after its hangup, and unknown SIDs are not up', async () => {
+    const ACCOUNT_SID = 'AC' + 'b2'.repeat(16);
+    const AUTH_TOKEN = 'twilio-token-for-unit-tests';
+    // Where the fake posts its callbacks: they are not what this test is about.
+    const sink = createServer((_req, res) => res.writeHead(204).end());
+    await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+    const hook = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
+    const twilio = await new FakeTwilioServer({
+      accountSid: ACCOUNT_SID,
+      authToken: AUTH_TOKEN,
+      speak: async () => Buffer.alloc(160),
+      sideChannel: new SpeechSideChannel(),
+      callees: { '+15550000001': { answer: 'human', ringSeconds: 60 } },
+    }).start();
+    const carrier = () => new TwilioCarrier({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, from: '+15005550006', apiBaseUrl: twilio.baseUrl, logger: silentLogger() });
+    try {
+      const { carrierCallId } = await carrier().placeCall({ callId: 'c1', to: '+15550000001', answerUrl: `${hook}/answer`, statusCallbackUrl: `${hook}/status`, ringTimeoutSeconds: 90, machineDetection: false });
+      const restarted = carrier();
+      expect(await restarted.fetchCallState(carrierCallId)).toEqual({ up: true, status: expect.stringMatching(/^(queued|ringing)$/) });
+      await restarted.hangup(carrierCallId);
+      expect(await restarted.fetchCallState(carrierCallId)).toEqual({ up: false, status: 'completed' });
+      expect(await restarted.fetchCallState('CA' + '0'.repeat(32))).toEqual({ up: false, status: 'not found' });
+      expect(twilio.requests.filter((r) => r.method === 'GET').map((r) => r.path)).toEqual(Array(3).fill(expect.stringMatching(/\/Calls\/CA[0-9a-f]{32}\.json$/)));
+    } finally {
+      await twilio.close();
+      sink.closeAllConnections();
+      await new Promise((resolve) => sink.close(resolve));
+    }
   });
 });

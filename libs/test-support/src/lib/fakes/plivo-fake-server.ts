@@ -48,6 +48,9 @@ interface FakePlivoCall {
   requestUuid: string;
   callUuid: string;
   call: SimulatedCall;
+  /** As Plivo writes numbers: country code without '+'. */
+  from: string;
+  to: string;
 }
 
 /**
@@ -88,7 +91,8 @@ export class FakePlivoServer {
       req.on('data', (chunk) => (body += chunk));
       req.on('end', () => resolve(body));
     });
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const parsed = new URL(req.url ?? '/', 'http://x');
+    const path = parsed.pathname;
     const record: FakePlivoRequest = { method: req.method ?? '', path, contentType: req.headers['content-type'], body: {} };
     this.requests.push(record);
     const reply: Reply = (status, answer) => {
@@ -110,6 +114,7 @@ export class FakePlivoServer {
     if (req.method === 'POST' && path === `${account}/Call/`) return this.create(reply, record.body);
     const call = new RegExp(`^${account}/Call/([0-9a-f-]{36})/$`).exec(path);
     if (req.method === 'DELETE' && call) return this.hangupCall(reply, call[1]);
+    if (req.method === 'GET' && call) return this.lookUp(reply, call[1], parsed.searchParams.get('status'));
     const request = new RegExp(`^${account}/Request/([0-9a-f-]{36})/$`).exec(path);
     if (req.method === 'DELETE' && request) return this.cancelRequest(reply, request[1]);
     reply(404, { error: 'not found' });
@@ -149,9 +154,28 @@ export class FakePlivoServer {
       },
       () => this.calls.delete(requestUuid),
     );
-    this.calls.set(requestUuid, { requestUuid, callUuid, call });
+    this.calls.set(requestUuid, { requestUuid, callUuid, call, from: from.replace(/^\+/, ''), to: to.replace(/^\+/, '') });
     call.begin();
     reply(201, { message: 'call fired', request_uuid: requestUuid });
+  }
+
+  /**
+   * `GET Call/{id}/?status=live` answers for an answered call by its CallUUID, `?status=queued`
+   * for one not yet answered by its request id; anything else, or a call over, is not found.
+   */
+  private lookUp(reply: Reply, id: string, status: string | null): void {
+    const entries = [...this.calls.values()];
+    if (status === 'live') {
+      const live = entries.find((entry) => entry.callUuid === id && entry.call.progress === 'in-progress');
+      if (!live) return reply(404, { error: 'call not found' });
+      return reply(200, { call_status: 'in-progress', call_uuid: live.callUuid, request_uuid: live.requestUuid, direction: 'outbound', from: live.from, to: live.to, caller_name: '', session_start: new Date().toISOString() });
+    }
+    if (status === 'queued') {
+      const queued = entries.find((entry) => entry.requestUuid === id && (entry.call.progress === 'initiated' || entry.call.progress === 'ringing'));
+      if (!queued) return reply(404, { error: 'call not found' });
+      return reply(200, { call_status: 'queued', call_uuid: queued.requestUuid, request_uuid: queued.requestUuid, direction: 'outbound', from: queued.from, to: queued.to, caller_name: '' });
+    }
+    reply(404, { error: 'call not found' });
   }
 
   /** A live call is hung up by its CallUUID; a request id, or a call already over, is not found. */

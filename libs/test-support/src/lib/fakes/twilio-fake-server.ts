@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { silentLogger, type Logger } from '@codcall/logging';
 import type { SpeechSideChannel } from '@codcall/media';
-import { DEFAULT_CALLEE, SimulatedCall, type CalleeBook, type SimulatorTiming } from '@codcall/telephony-providers';
+import { DEFAULT_CALLEE, SimulatedCall, type CalleeBook, type CallProgress, type SimulatorTiming } from '@codcall/telephony-providers';
 
 export interface FakeTwilioOptions {
   accountSid: string;
@@ -26,7 +26,9 @@ export interface FakeTwilioOptions {
  */
 export class FakeTwilioServer {
   readonly requests: { method: string; path: string; params: Record<string, string | string[]> }[] = [];
-  private readonly calls = new Map<string, SimulatedCall>();
+  private readonly calls = new Map<string, { call: SimulatedCall; to: string; from: string }>();
+  /** Calls that ended, with their last status: Twilio keeps answering for a call after it is over. */
+  private readonly finished = new Map<string, { to: string; from: string; status: string }>();
   private server?: Server;
 
   constructor(private readonly options: FakeTwilioOptions) {}
@@ -42,7 +44,7 @@ export class FakeTwilioServer {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.calls.values()].map((call) => call.end('fake Twilio closing')));
+    await Promise.all([...this.calls.values()].map(({ call }) => call.end('fake Twilio closing')));
     await new Promise<void>((resolve) => {
       if (!this.server) return resolve();
       this.server.closeAllConnections();
@@ -72,6 +74,7 @@ export class FakeTwilioServer {
     if (req.method === 'POST' && path === `${base}.json`) return this.create(res, params);
     const update = new RegExp(`^${base}/(CA[0-9a-f]{32})\\.json$`).exec(path);
     if (req.method === 'POST' && update) return this.update(res, update[1], params);
+    if (req.method === 'GET' && update) return this.fetch(res, update[1]);
     json(res, 404, { code: 20404, message: `The requested resource ${path} was not found`, status: 404 });
   }
 
@@ -103,20 +106,42 @@ export class FakeTwilioServer {
         logger: this.options.logger ?? silentLogger(),
         timing: this.options.timing,
       },
-      () => this.calls.delete(sid),
+      () => {
+        this.calls.delete(sid);
+        this.finished.set(sid, { to, from, status: TWILIO_STATUS[call.progress] });
+      },
     );
-    this.calls.set(sid, call);
+    this.calls.set(sid, { call, to, from });
     call.begin();
     json(res, 201, { sid, account_sid: this.options.accountSid, to, from, status: 'queued', direction: 'outbound-api', api_version: '2010-04-01', answered_by: null, duration: null });
   }
 
+  /** GET .../Calls/{CallSid}.json: the call resource, with the status Twilio's REST API uses. */
+  private fetch(res: ServerResponse, sid: string): void {
+    const live = this.calls.get(sid);
+    const known = live ? { to: live.to, from: live.from, status: TWILIO_STATUS[live.call.progress] } : this.finished.get(sid);
+    if (!known) return json(res, 404, { code: 20404, message: `The requested resource /Calls/${sid}.json was not found`, more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 });
+    json(res, 200, { sid, account_sid: this.options.accountSid, to: known.to, from: known.from, status: known.status, direction: 'outbound-api', api_version: '2010-04-01' });
+  }
+
   private update(res: ServerResponse, sid: string, params: Record<string, string | string[]>): void {
-    const call = this.calls.get(sid);
+    const call = this.calls.get(sid)?.call;
     if (!call) return json(res, 404, { code: 20404, message: `Call ${sid} not found`, status: 404 });
     if (params['Status'] === 'completed' || params['Status'] === 'canceled') void call.end('hung up through the API');
     json(res, 200, { sid, status: params['Status'] ?? 'in-progress' });
   }
 }
+
+/** The REST API's word for each step (its "initiated" callback is a call still "queued"). */
+const TWILIO_STATUS: Record<CallProgress, string> = {
+  initiated: 'queued',
+  ringing: 'ringing',
+  'in-progress': 'in-progress',
+  completed: 'completed',
+  busy: 'busy',
+  failed: 'failed',
+  'no-answer': 'no-answer',
+};
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
