@@ -56,3 +56,85 @@ describe('PreparedSpeech (the greeting cache)', () => {
     expect(inner.calls).toEqual(['a', 'b', 'c', 'a']);
   });
 });
+
+/** A synthesiser whose every phrase waits until the test lets it finish. */
+class GatedSynthesizer implements Synthesizer {
+  readonly name = 'test:gated';
+  running = 0;
+  mostAtOnce = 0;
+  calls: string[] = [];
+  private gates: (() => void)[] = [];
+  constructor(private readonly bytesPerPhrase = 100) {}
+  async *synthesize(request: SynthesisRequest): AsyncIterable<Buffer> {
+    this.calls.push(request.text);
+    this.running++;
+    this.mostAtOnce = Math.max(this.mostAtOnce, this.running);
+    try {
+      await new Promise<void>((resolve) => this.gates.push(resolve));
+      yield Buffer.alloc(this.bytesPerPhrase);
+    } finally {
+      this.running--;
+    }
+  }
+  release(): void {
+    this.gates.splice(0).forEach((open) => open());
+  }
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+describe('PreparedSpeech under a flood of dials', () => {
+  it('prepares a few greetings at once, queues a bounded number, and leaves the rest to be synthesised on answer', async () => {
+    const inner = new GatedSynthesizer();
+    const speech = new PreparedSpeech(inner, { maxConcurrent: 2, maxQueued: 3 });
+    for (let i = 0; i < 10; i++) speech.prepare({ text: `Hello ${i}`, language: 'en', voice: 'v' });
+    expect(speech.usage).toMatchObject({ running: 2, queued: 3, entries: 5 });
+    expect(inner.calls).toEqual(['Hello 0', 'Hello 1']);
+
+    // The pool drains in order and never runs more than its size.
+    for (let round = 0; round < 3; round++) {
+      inner.release();
+      await settle();
+    }
+    expect(inner.mostAtOnce).toBe(2);
+    expect(inner.calls).toEqual(['Hello 0', 'Hello 1', 'Hello 2', 'Hello 3', 'Hello 4']);
+    // A greeting that was never prepared is synthesised when the callee answers.
+    const answering = collect(speech, 'Hello 9');
+    inner.release();
+    await settle();
+    inner.release();
+    expect(await answering).toHaveLength(1);
+    expect(inner.calls.at(-1)).toBe('Hello 9');
+  });
+
+  it('synthesises a still-queued greeting at once when its callee answers, without waiting for the pool', async () => {
+    const inner = new GatedSynthesizer();
+    const speech = new PreparedSpeech(inner, { maxConcurrent: 1, maxQueued: 5 });
+    speech.prepare({ text: 'first', language: 'en', voice: 'v' });
+    speech.prepare({ text: 'second', language: 'en', voice: 'v' });
+    const answering = collect(speech, 'second');
+    await settle();
+    expect(inner.calls).toEqual(['first', 'second']);
+    expect(speech.usage.queued).toBe(0);
+    inner.release();
+    expect(await answering).toHaveLength(1);
+  });
+
+  it('holds no more audio than its byte budget: the oldest greetings leave first', async () => {
+    const inner = new GatedSynthesizer(400);
+    const speech = new PreparedSpeech(inner, { maxBytes: 1000, maxConcurrent: 10 });
+    for (const text of ['a', 'b', 'c', 'd']) speech.prepare({ text, language: 'en', voice: 'v' });
+    inner.release();
+    await settle();
+    expect(speech.usage.bytes).toBeLessThanOrEqual(1000);
+    expect(speech.usage.entries).toBe(2);
+    // The two newest are replayed; an evicted one is synthesised again.
+    await collect(speech, 'd');
+    expect(inner.calls).toEqual(['a', 'b', 'c', 'd']);
+    const again = collect(speech, 'a');
+    await settle();
+    inner.release();
+    await again;
+    expect(inner.calls).toEqual(['a', 'b', 'c', 'd', 'a']);
+  });
+});

@@ -2,7 +2,7 @@ import { silentLogger } from '@codcall/logging';
 import { RecordingAudioOutput, sampleRuntimeAgent } from '@codcall/test-support';
 import type { LanguageModel, LanguageModelDelta, LanguageModelRequest, Synthesizer, Transcriber, TranscriberStream, TranscriptEvent } from '../providers';
 import { AsyncQueue } from './async-queue';
-import { ConversationSession, type ConversationSessionOptions } from './conversation-session';
+import { ConversationSession, MAX_SPOKEN_MESSAGE_CHARS, welcomeSpeechRequests, welcomeText, type ConversationSessionOptions } from './conversation-session';
 
 const agent = sampleRuntimeAgent();
 
@@ -274,5 +274,18 @@ describe('ConversationSession', () => {
     expect(result.transcript.at(-1)?.text).toBe('Please call us back about order ORD3.');
     expect(result.reason).toBe('voicemail message left');
     expect(hangups).toHaveLength(1);
+  });
+});
+
+describe('the welcome message a row fills in', () => {
+  it('is cut at a word boundary when a cell would make it minutes long, so what is synthesised stays bounded', () => {
+    const agent = sampleRuntimeAgent({ welcomeMessage: 'Hello {name}, about order {order_id}.' });
+    expect(welcomeText(agent, { name: 'Priya', order_id: 'O1' })).toBe('Hello Priya, about order O1.');
+    const inflated = { name: 'word '.repeat(100_000), order_id: 'O1' };
+    const text = welcomeText(agent, inflated);
+    expect(text.length).toBeLessThanOrEqual(MAX_SPOKEN_MESSAGE_CHARS);
+    expect(text).toMatch(/word$/);
+    const requested = welcomeSpeechRequests(agent, inflated).reduce((sum, request) => sum + request.text.length, 0);
+    expect(requested).toBeLessThanOrEqual(MAX_SPOKEN_MESSAGE_CHARS);
   });
 });

@@ -186,7 +186,7 @@ export class ConversationSession {
     this.clearTimer('reply');
     this.decision = { outcome: 'ended_without_outcome', reason: 'voicemail message left' };
     this.hangupAfterPlayback = true;
-    void this.speakText(renderTemplate(text, this.options.variables)).then(() => {
+    void this.speakText(capSpokenText(renderTemplate(text, this.options.variables))).then(() => {
       if (this.pendingMarks.size === 0) this.finish();
     });
   }
@@ -501,7 +501,7 @@ export class ConversationSession {
       this.setTimer('reprompt', Math.max(0, repromptAfterSeconds * 1000 - silentFor), () => {
         this.reprompted = true;
         this.clearTimer('silence-hangup');
-        const text = renderTemplate(this.options.agent.repromptMessage, this.options.variables);
+        const text = capSpokenText(renderTemplate(this.options.agent.repromptMessage, this.options.variables));
         this.history.push({ role: 'assistant', content: text });
         void this.speakText(text);
       });
@@ -580,9 +580,24 @@ function speechRequest(agent: AgentRuntimeConfig, text: string): Omit<SynthesisR
   return { text, language: agent.language, voice: agent.synthesizer.voiceId ?? agent.synthesizer.voice, model: agent.synthesizer.model };
 }
 
+/**
+ * The longest rendered message (welcome, reprompt, voicemail) the agent speaks: the agent's
+ * templates are limited, but a row's cells fill them in, and each character becomes audio held in
+ * memory. About a minute of speech.
+ */
+export const MAX_SPOKEN_MESSAGE_CHARS = 1200;
+
+/** Cuts a rendered message to MAX_SPOKEN_MESSAGE_CHARS, at a word boundary when there is one. */
+export function capSpokenText(text: string): string {
+  if (text.length <= MAX_SPOKEN_MESSAGE_CHARS) return text;
+  const cut = text.slice(0, MAX_SPOKEN_MESSAGE_CHARS);
+  const space = cut.lastIndexOf(' ');
+  return (space > MAX_SPOKEN_MESSAGE_CHARS / 2 ? cut.slice(0, space) : cut).trimEnd();
+}
+
 /** What the agent says first: the welcome message for this row, and the keypad options when enabled. */
 export function welcomeText(agent: AgentRuntimeConfig, variables: Record<string, string>): string {
-  const welcome = renderTemplate(agent.welcomeMessage, variables);
+  const welcome = capSpokenText(renderTemplate(agent.welcomeMessage, variables));
   return agent.dtmfEnabled ? `${welcome} ${DTMF_ANNOUNCEMENT}` : welcome;
 }
 
