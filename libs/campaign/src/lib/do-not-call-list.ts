@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { checkPhone } from '@codcall/call-list';
-import { maskPhone } from '@codcall/logging';
 import { CampaignOptionsError } from './errors';
 
 /**
@@ -21,11 +20,8 @@ export async function loadDoNotCallList(path: string): Promise<Set<string>> {
     const line = raw.split(',')[0].trim();
     if (!line || line.startsWith('#') || (i === 0 && /^[a-z_ ]+$/i.test(line))) return;
     const phone = checkPhone(line);
-    if (!phone.ok) {
-      // A near-number is still someone's number: masked like in the logs; plain text is shown as is.
-      const shown = line.replace(/\D/g, '').length >= 6 ? maskPhone(line) : line;
-      throw new CampaignOptionsError(`${path}: line ${i + 1}: ${phone.reason.split(line).join(shown)}`);
-    }
+    // The reason shows a near-number masked (it is still someone's), plain text as it is.
+    if (!phone.ok) throw new CampaignOptionsError(`${path}: line ${i + 1}: ${phone.reason}`);
     numbers.add(phone.e164);
   });
   return numbers;

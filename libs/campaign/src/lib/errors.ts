@@ -51,7 +51,7 @@ export class AgentApiRequestError extends Error {
     readonly reason: string,
     readonly url: string,
   ) {
-    super(`agent-api answered ${status} to ${url}: ${reason}`);
+    super(`agent-api answered ${status} to ${url}: ${maskNumbersInText(reason)}`);
   }
 }
 

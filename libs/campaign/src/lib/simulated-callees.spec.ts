@@ -16,14 +16,14 @@ describe('simulated callees (--simulate)', () => {
 
   it.each([
     [[], 'callees.json: must be a JSON object keyed by E.164 number'],
-    [{ '5551234567': { answer: 'human' } }, 'callees.json: "5551234567" is not an E.164 number'],
-    [{ '+15551234567': 'human' }, 'callees.json: +15551234567: must be an object'],
-    [{ '+15551234567': { answer: 'maybe' } }, 'callees.json: +15551234567: answer must be one of human, voicemail, no_answer, busy, failed (got "maybe")'],
-    [{ '+15551234567': { says: ['Hi'] } }, 'callees.json: +15551234567: answer must be one of human, voicemail, no_answer, busy, failed (it is missing)'],
-    [{ '+15551234567': { answer: 'human', says: 'Yes' } }, 'callees.json: +15551234567: says must be an array of non-empty strings, got "Yes"'],
-    [{ '+15551234567': { answer: 'human', says: ['Yes', 42] } }, 'callees.json: +15551234567: says must be an array of non-empty strings'],
-    [{ '+15551234567': { answer: 'human', say: ['Yes'] } }, 'callees.json: +15551234567: unknown field "say" (allowed: answer, says, ringSeconds)'],
-    [{ '+15551234567': { answer: 'busy', ringSeconds: -1 } }, 'callees.json: +15551234567: ringSeconds must be a number between 0 and 120'],
+    [{ '5551234567': { answer: 'human' } }, 'callees.json: "55******67" is not an E.164 number'],
+    [{ '+15551234567': 'human' }, 'callees.json: +15*******67: must be an object'],
+    [{ '+15551234567': { answer: 'maybe' } }, 'callees.json: +15*******67: answer must be one of human, voicemail, no_answer, busy, failed (got "maybe")'],
+    [{ '+15551234567': { says: ['Hi'] } }, 'callees.json: +15*******67: answer must be one of human, voicemail, no_answer, busy, failed (it is missing)'],
+    [{ '+15551234567': { answer: 'human', says: 'Yes' } }, 'callees.json: +15*******67: says must be an array of non-empty strings, got "Yes"'],
+    [{ '+15551234567': { answer: 'human', says: ['Yes', 42] } }, 'callees.json: +15*******67: says must be an array of non-empty strings'],
+    [{ '+15551234567': { answer: 'human', say: ['Yes'] } }, 'callees.json: +15*******67: unknown field "say" (allowed: answer, says, ringSeconds)'],
+    [{ '+15551234567': { answer: 'busy', ringSeconds: -1 } }, 'callees.json: +15*******67: ringSeconds must be a number between 0 and 120'],
   ])('refuses %j naming the number and field', (json, message) => {
     expect(() => parseSimulatedCallees(json, 'callees.json')).toThrow(SimulatedCalleesError);
     expect(() => parseSimulatedCallees(json, 'callees.json')).toThrow(message);

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { numberForMessages } from '@codcall/call-list';
 import { SimulatedCalleesError } from './errors';
 import { SIMULATED_ANSWERS, type CalleeProfile, type SimulatedAnswer } from './gateway-client';
 
@@ -18,8 +19,10 @@ export function parseSimulatedCallees(json: unknown, source: string): SimulatedC
   }
   const callees: SimulatedCallees = {};
   for (const [number, profile] of Object.entries(json)) {
-    if (!E164.test(number)) throw new SimulatedCalleesError(`${source}: "${number}" is not an E.164 number such as +15551234567`);
-    callees[number] = parseProfile(profile, `${source}: ${number}`);
+    // Named masked, like every number in a message: the file holds real people's numbers.
+    const shown = numberForMessages(number);
+    if (!E164.test(number)) throw new SimulatedCalleesError(`${source}: "${shown}" is not an E.164 number such as +15551234567`);
+    callees[number] = parseProfile(profile, `${source}: ${shown}`);
   }
   return callees;
 }
