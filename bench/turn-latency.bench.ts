@@ -11,9 +11,6 @@
  *   BENCH_CALLS=4 BENCH_TURNS=10 npm run bench
  */
 import 'reflect-metadata';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CallOrchestrator, StreamTokenSigner, type MediaStreamHandler } from '@codcall/call-orchestration';
 import {
   ConversationSession,
@@ -88,6 +85,8 @@ const carrier: Carrier = {
   hangup: async () => undefined,
   answerDocument: buildTwimlStream,
   parseStatusCallback: mapTwilioStatus,
+  webhookCallIds: (params) => ({ dialled: params['CallSid'], live: params['CallSid'] }),
+  fetchCallState: async () => ({ up: false, status: 'not found' }),
   verifyWebhook: () => true,
   createMediaCodec: () => new TwilioMediaStreamCodec(),
 };
@@ -133,7 +132,8 @@ async function main(): Promise<void> {
     },
     publicBaseUrl: 'https://bench.invalid',
     tokens: new StreamTokenSigner('bench-secret-bench-secret'),
-    recordsDir: mkdtempSync(join(tmpdir(), 'codcall-bench-')),
+    // Records and recordings are not what this measures.
+    archive: { saveRecording: async (callId) => callId, saveRecord: async () => undefined },
     logger: silentLogger(),
   });
 
@@ -150,9 +150,9 @@ async function main(): Promise<void> {
     Array.from({ length: CALLS }, async (_, c) => {
       // A campaign starts calls at its calls-per-second limit, never all in the same millisecond.
       await sleep(c * START_SPACING_MS);
-      const { call_id } = await orchestrator.placeCall({ agentId: 'a', to: '+919876543210', context: { name: `N${c}`, order_id: `O${c}`, city: 'Pune' }, carrier: 'sim' });
+      const { call_id, carrier_call_id } = await orchestrator.placeCall({ agentId: 'a', to: '+919876543210', context: { name: `N${c}`, order_id: `O${c}`, city: 'Pune' }, carrier: 'sim' });
       await sleep(DELAYS.ttsFirstAudioMs + 50); // the phone rings while the greeting is prepared
-      const token = /name="token" value="([^"]+)"/.exec(orchestrator.answerDocument(call_id).body)![1];
+      const token = /name="token" value="([^"]+)"/.exec(orchestrator.answerDocument(call_id, { CallSid: carrier_call_id ?? '' }).body)![1];
       let waiting: ((at: number) => void) | undefined;
       let cleared: ((at: number) => void) | undefined;
       let holdMarks = false;
@@ -192,7 +192,7 @@ async function main(): Promise<void> {
 
       const firstAudio = new Promise<number>((resolve) => (waiting = resolve));
       const started = performance.now();
-      handler.onMessage(JSON.stringify({ event: 'start', streamSid: 'MZ', start: { streamSid: 'MZ', callSid: 'CA1', customParameters: { call_id, token } } }));
+      handler.onMessage(JSON.stringify({ event: 'start', streamSid: 'MZ', start: { streamSid: 'MZ', callSid: carrier_call_id, customParameters: { call_id, token } } }));
       answerToAudio.push((await firstAudio) - started);
       await sleep(300);
 

@@ -1,12 +1,14 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ConversationResult } from '@codcall/conversation-engine';
 import { silentLogger } from '@codcall/logging';
 import { sampleRuntimeAgent } from '@codcall/test-support';
-import type { CallMediaEvent } from '@codcall/media';
-import type { Carrier, CarrierStatusUpdate, MediaStreamCodec, PlaceCallRequest } from '@codcall/telephony-providers';
-import { CallOrchestrator, POLICY_VIOLATION, type ConversationInput, type MediaSocket } from './call-orchestrator';
+import type { CallMediaEvent, CallRecording } from '@codcall/media';
+import type { Carrier, CarrierCallLookup, CarrierStatusUpdate, MediaStreamCodec, PlaceCallRequest } from '@codcall/telephony-providers';
+import { CallOrchestrator, type CallOrchestratorOptions } from './call-orchestrator';
+import type { CallRecord } from './call-record';
+import type { ConversationInput } from './conversation';
+import { AnswerRefusedError, GatewayAtCapacityError, IdempotencyConflictError } from './errors';
+import { POLICY_VIOLATION, type MediaSocket } from './media-stream-connection';
+import { InMemoryCallStore, type CallArchive } from './ports';
 import { StreamTokenSigner } from './stream-token';
 
 const agent = sampleRuntimeAgent({ welcomeMessage: 'Hello {name}', systemPrompt: 'You confirm orders.', carrier: 'twilio', timing: { repromptAfterSeconds: 6, hangupAfterSilenceSeconds: 15, maxCallSeconds: 120, replyDelayMs: 0, interruptionWords: 2 } });
@@ -16,12 +18,21 @@ class ScriptedCarrier implements Carrier {
   readonly name = 'sim' as const;
   placed: PlaceCallRequest[] = [];
   hungUp: string[] = [];
+  lookedUp: string[] = [];
+  /** What fetchCallState answers, by carrier call id. */
+  lines = new Map<string, CarrierCallLookup>();
+  refuseDials?: string;
   placeCall = async (request: PlaceCallRequest) => {
+    if (this.refuseDials) throw new Error(this.refuseDials);
     this.placed.push(request);
     return { carrierCallId: `CA${this.placed.length}` };
   };
   hangup = async (id: string) => {
     this.hungUp.push(id);
+  };
+  fetchCallState = async (id: string) => {
+    this.lookedUp.push(id);
+    return this.lines.get(id) ?? { up: false, status: 'not found' };
   };
   answerDocument = (request: { streamUrl: string; parameters: Record<string, string> }) => ({
     contentType: 'application/json',
@@ -33,6 +44,7 @@ class ScriptedCarrier implements Carrier {
     answeredBy: params['answeredBy'] as CarrierStatusUpdate['answeredBy'],
     machineGreetingEnded: params['greetingEnded'] === 'yes',
   });
+  webhookCallIds = (params: Record<string, string>) => ({ dialled: params['id'], live: params['id'] });
   verifyWebhook = () => true;
   createMediaCodec = (): MediaStreamCodec => ({
     parse: (message) => {
@@ -56,16 +68,31 @@ class FakeSocket implements MediaSocket {
   }
 }
 
-function setup(agentConfig = agent) {
+/** Keeps what the gateway would write to RECORDS_DIR. */
+class MemoryArchive implements CallArchive {
+  records: CallRecord[] = [];
+  recordings = new Map<string, CallRecording>();
+  async saveRecording(callId: string, recording: CallRecording) {
+    this.recordings.set(callId, recording);
+    return `/records/${callId}.wav`;
+  }
+  async saveRecord(record: CallRecord) {
+    this.records.push(structuredClone(record));
+  }
+}
+
+function setup(agentConfig = agent, options: Partial<CallOrchestratorOptions> = {}) {
   const carrier = new ScriptedCarrier();
+  const archive = new MemoryArchive();
+  const store = options.store ?? new InMemoryCallStore();
   const messagesLeft: string[] = [];
   const inputs: ConversationInput[] = [];
   const prepared: Record<string, string>[] = [];
-  let finish!: (result: ConversationResult) => void;
+  const finishers: ((result: ConversationResult) => void)[] = [];
   const heard: Buffer[] = [];
   const orchestrator = new CallOrchestrator({
     carriers: { sim: carrier },
-    agents: { getRuntimeConfig: async (id) => (id === 'agent-1' ? agentConfig : Promise.reject(new Error('unknown agent'))) },
+    agents: { getRuntimeConfig: async (id) => (id === 'agent-1' || id === 'agent-2' ? agentConfig : Promise.reject(new Error('unknown agent'))) },
     conversations: {
       prepare: (input) => prepared.push(input.variables),
       create: (input) => {
@@ -79,55 +106,67 @@ function setup(agentConfig = agent) {
             handleDtmf: () => undefined,
             handleStreamEnd: () => undefined,
             leaveMessage: (text: string) => void messagesLeft.push(text),
-            result: new Promise<ConversationResult>((resolve) => (finish = resolve)),
+            result: new Promise<ConversationResult>((resolve) => finishers.push(resolve)),
           },
         };
       },
     },
     publicBaseUrl: 'https://gw.example.com',
     tokens: new StreamTokenSigner('a-test-secret-of-enough-length'),
-    recordsDir: mkdtempSync(join(tmpdir(), 'orchestrator-')),
+    archive,
     logger: silentLogger(),
+    ...options,
+    store,
   });
-  const result = (outcome: ConversationResult) => finish(outcome);
-  return { carrier, orchestrator, inputs, heard, result, prepared, messagesLeft };
+  const result = (outcome: ConversationResult, call = finishers.length - 1) => finishers[call](outcome);
+  return { carrier, orchestrator, inputs, heard, result, prepared, messagesLeft, archive, store };
 }
 
-const row = { name: 'Priya', order_id: 'ORD3', city: 'Mumbai' };
+const row = { name: 'Priya', order_id: 'ORD3', city: 'Mumbai', recipient_phone_number: '+919876543210', alternate_phone: '98765 43210' };
+const dial = { agentId: 'agent-1', to: '+919876543210', context: row, carrier: 'sim' as const };
+const confirmed: ConversationResult = { outcome: 'confirmed', transcript: [{ speaker: 'callee', text: 'yes', atMs: 5 }], toolCalls: [], turns: [] };
 
-function startStream(orchestrator: CallOrchestrator, callId: string, token: string) {
+/** The answer webhook as the carrier sends it: for the call the dial returned (CA1 for the first dial). */
+function answer(orchestrator: CallOrchestrator, callId: string, carrierCallId = 'CA1'): string {
+  return JSON.parse(orchestrator.answerDocument(callId, { id: carrierCallId }).body).parameters.token as string;
+}
+
+function startStream(orchestrator: CallOrchestrator, callId: string, token: string, carrierCallId = 'CA1') {
   const socket = new FakeSocket();
-  const handler = orchestrator.openMediaStream('sim', socket);
-  handler.onMessage(JSON.stringify({ type: 'start', streamId: 'MZ1', carrierCallId: 'CA1', parameters: { call_id: callId, token } }));
+  const handler = orchestrator.openMediaStream('sim', socket, { remoteAddress: '10.0.0.1' });
+  handler.onMessage(JSON.stringify({ type: 'start', streamId: 'MZ1', carrierCallId, parameters: { call_id: callId, token } }));
   return { socket, handler };
 }
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('CallOrchestrator', () => {
   it('hands the carrier only public URLs built from PUBLIC_BASE_URL and per-call data as stream parameters', async () => {
     const { carrier, orchestrator, prepared } = setup();
-    const view = await orchestrator.placeCall({ agentId: 'agent-1', to: '+919876543210', context: row, carrier: 'sim' });
+    const view = await orchestrator.placeCall(dial);
     expect(prepared).toEqual([row]); // the greeting is prepared while the phone rings
     expect(carrier.placed[0].answerUrl).toBe(`https://gw.example.com/call/${view.call_id}/answer`);
     expect(carrier.placed[0].statusCallbackUrl).toBe(`https://gw.example.com/call/${view.call_id}/status`);
-    const document = JSON.parse(orchestrator.answerDocument(view.call_id).body);
+    const document = JSON.parse(orchestrator.answerDocument(view.call_id, { id: 'CA1' }).body);
     expect(document.streamUrl).toBe('wss://gw.example.com/media-stream/sim');
     expect(document.parameters.call_id).toBe(view.call_id);
     expect(document.parameters.token).toMatch(/^\d+\.[\w-]+$/);
   });
 
-  it('settles busy from the carrier status without any conversation', async () => {
-    const { orchestrator } = setup();
-    const { call_id } = await orchestrator.placeCall({ agentId: 'agent-1', to: '+919876543210', context: row, carrier: 'sim' });
+  it('settles busy from the carrier status without any conversation, and without hanging up a line that is down', async () => {
+    const { orchestrator, carrier } = setup();
+    const { call_id } = await orchestrator.placeCall(dial);
     await orchestrator.handleStatusCallback(call_id, { id: 'CA1', state: 'busy' });
     const view = await orchestrator.waitForCompletion(call_id, 1000);
     expect(view.state).toBe('completed');
     expect(view.outcome).toEqual({ status: 'busy' });
     expect(view.carrier_status).toBe('busy');
+    expect(carrier.hungUp).toEqual([]);
   });
 
   it('treats an answering machine as voicemail and hangs up', async () => {
     const { orchestrator, carrier } = setup();
-    const { call_id } = await orchestrator.placeCall({ agentId: 'agent-1', to: '+919876543210', context: row, carrier: 'sim' });
+    const { call_id } = await orchestrator.placeCall(dial);
     await orchestrator.handleStatusCallback(call_id, { id: 'CA1', state: 'answered', answeredBy: 'machine' });
     const view = await orchestrator.waitForCompletion(call_id, 1000);
     expect(view.outcome?.status).toBe('voicemail');
@@ -136,22 +175,22 @@ describe('CallOrchestrator', () => {
 
   it('refuses a media stream without a valid token, before any audio reaches a conversation', async () => {
     const { orchestrator, inputs } = setup();
-    const { call_id } = await orchestrator.placeCall({ agentId: 'agent-1', to: '+919876543210', context: row, carrier: 'sim' });
+    const { call_id } = await orchestrator.placeCall(dial);
     const { socket } = startStream(orchestrator, call_id, '9999999999.forged');
     expect(socket.closed?.code).toBe(POLICY_VIOLATION);
     expect(inputs).toHaveLength(0);
   });
 
   it('runs the conversation with the row as variables, records the outcome, hangs up, and refuses a replayed stream', async () => {
-    const { orchestrator, inputs, heard, carrier, result } = setup();
-    const { call_id } = await orchestrator.placeCall({ agentId: 'agent-1', to: '+919876543210', context: row, carrier: 'sim' });
-    const token = JSON.parse(orchestrator.answerDocument(call_id).body).parameters.token as string;
+    const { orchestrator, inputs, heard, carrier, result, archive } = setup();
+    const { call_id } = await orchestrator.placeCall(dial);
+    const token = answer(orchestrator, call_id);
     const { socket, handler } = startStream(orchestrator, call_id, token);
     expect(socket.closed).toBeUndefined();
     expect(inputs[0].variables).toEqual(row);
     expect(inputs[0].timezone).toBe('Asia/Kolkata');
     // 480 bytes of agent speech leave as three 20 ms carrier frames.
-    await new Promise((resolve) => setImmediate(resolve));
+    await tick();
     expect(socket.sent.filter((text) => text.includes('audio'))).toHaveLength(3);
     handler.onMessage(JSON.stringify({ type: 'audio', payload: Buffer.alloc(160, 0xff).toString('base64') }));
     expect(heard).toHaveLength(1);
@@ -167,9 +206,12 @@ describe('CallOrchestrator', () => {
     const view = await orchestrator.waitForCompletion(call_id, 1000);
     expect(view.outcome).toEqual({ status: 'rescheduled', reschedule_date: '2026-11-25', reschedule_time: '15:00' });
     expect(carrier.hungUp).toEqual(['CA1']);
-    const record = JSON.parse(readFileSync(view.recording!.replace(/\.wav$/, '.json'), 'utf8'));
+    expect(view.recording).toBe(`/records/${call_id}.wav`);
+    expect(archive.recordings.get(call_id)?.durationMs).toBeGreaterThan(0);
+    const [record] = archive.records;
     expect(record.to).not.toContain('9876543210');
     expect(record.turnLatenciesMs).toEqual([20]);
+    expect(socket.closed?.code).toBe(1000); // the stream does not outlive its call
 
     const replay = startStream(orchestrator, call_id, token);
     expect(replay.socket.closed?.code).toBe(POLICY_VIOLATION);
@@ -177,16 +219,207 @@ describe('CallOrchestrator', () => {
 
   it('leaves the agent\'s message after a machine\'s beep when the agent asks for it, and records voicemail', async () => {
     const { orchestrator, carrier, result, messagesLeft } = setup(sampleRuntimeAgent({ voicemail: { action: 'leave_message', message: 'Please call us back about order {order_id}.' } }));
-    const { call_id } = await orchestrator.placeCall({ agentId: 'agent-1', to: '+919876543210', context: row, carrier: 'sim' });
+    const { call_id } = await orchestrator.placeCall(dial);
     expect(carrier.placed[0].machineDetectionMode).toBe('message_end');
-    const token = JSON.parse(orchestrator.answerDocument(call_id).body).parameters.token as string;
-    startStream(orchestrator, call_id, token);
+    startStream(orchestrator, call_id, answer(orchestrator, call_id));
     await orchestrator.handleStatusCallback(call_id, { id: 'CA1', answeredBy: 'machine', greetingEnded: 'yes' });
     expect(messagesLeft).toEqual(['Please call us back about order {order_id}.']);
     expect((await orchestrator.waitForCompletion(call_id, 0)).state).not.toBe('completed'); // still speaking
+    // A second machine report changes nothing: the voicemail was decided once.
+    await orchestrator.handleStatusCallback(call_id, { id: 'CA1', answeredBy: 'machine', greetingEnded: 'yes' });
+    expect(messagesLeft).toHaveLength(1);
     result({ outcome: 'ended_without_outcome', reason: 'voicemail message left', transcript: [], toolCalls: [], turns: [] });
     const view = await orchestrator.waitForCompletion(call_id, 1000);
     expect(view.outcome).toEqual({ status: 'voicemail', reason: 'message left after the beep' });
     expect(carrier.hungUp).toEqual(['CA1']);
+  });
+});
+
+describe('a call\'s lifecycle', () => {
+  it('goes queued, ringing, answered, streaming, then settles once however many ends are asked for', async () => {
+    const { orchestrator, carrier, result, archive, store } = setup();
+    const { call_id } = await orchestrator.placeCall(dial);
+    expect(orchestrator.view(call_id).state).toBe('queued');
+    expect(store.load(call_id)).toMatchObject({ phase: 'queued', carrierCallId: 'CA1', idempotencyKey: undefined });
+    await orchestrator.handleStatusCallback(call_id, { id: 'CA1', state: 'ringing' });
+    expect(store.load(call_id)?.phase).toBe('ringing');
+    const token = answer(orchestrator, call_id);
+    expect(store.load(call_id)).toMatchObject({ phase: 'answered', answerServed: true, streamTokenUsed: false });
+    expect(orchestrator.view(call_id).state).toBe('in_progress');
+    startStream(orchestrator, call_id, token);
+    expect(store.load(call_id)).toMatchObject({ phase: 'streaming', streamTokenUsed: true });
+
+    // The conversation's end and the carrier's arrive together: the first outcome is the call's.
+    result(confirmed);
+    await orchestrator.handleStatusCallback(call_id, { id: 'CA1', state: 'completed' });
+    const view = await orchestrator.waitForCompletion(call_id, 1000);
+    expect(view.outcome).toEqual({ status: 'confirmed' });
+    expect(carrier.hungUp).toEqual(['CA1']);
+    expect(archive.records).toHaveLength(1);
+    expect(store.load(call_id)).toMatchObject({ phase: 'settled', outcome: { status: 'confirmed' }, view: { state: 'completed' } });
+    expect(view.timeline.map((entry) => entry.event)).toEqual(
+      expect.arrayContaining(['dial requested', 'dialled', 'answer document served', 'media stream started', 'outcome', 'hangup requested']),
+    );
+  });
+
+  it('is in the store before the carrier is asked to dial, so a crash mid-dial still knows it', async () => {
+    const { orchestrator, carrier, store } = setup();
+    let seenByCarrier: unknown;
+    carrier.placeCall = async (request) => {
+      seenByCarrier = store.load(request.callId);
+      return { carrierCallId: 'CA9' };
+    };
+    await orchestrator.placeCall({ ...dial, idempotencyKey: 'attempt-1' });
+    expect(seenByCarrier).toMatchObject({ phase: 'queued', idempotencyKey: 'attempt-1', agentId: 'agent-1', to: '+919876543210', carrier: 'sim' });
+  });
+
+  it('records a carrier that refuses the dial as failed, with the number masked in the reason', async () => {
+    const { orchestrator, carrier } = setup();
+    carrier.refuseDials = "The 'To' number +919876543210 is not a valid phone number";
+    const { call_id } = await orchestrator.placeCall(dial);
+    const view = orchestrator.view(call_id);
+    expect(view).toMatchObject({ state: 'completed', outcome: { status: 'failed' } });
+    expect(view.outcome?.reason).toContain('carrier refused the call');
+    expect(view.outcome?.reason).not.toContain('9876543210');
+  });
+
+  it('keeps answering for a settled call from the store once it has left memory', async () => {
+    const { orchestrator } = setup(agent, { retentionMs: 0 });
+    const { call_id } = await orchestrator.placeCall(dial);
+    await orchestrator.handleStatusCallback(call_id, { id: 'CA1', state: 'no_answer' });
+    await orchestrator.waitForCompletion(call_id, 1000);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await orchestrator.waitForCompletion(call_id, 1000)).outcome).toEqual({ status: 'no_answer' });
+    expect(() => orchestrator.answerDocument(call_id, { id: 'CA1' })).toThrow(AnswerRefusedError);
+  });
+});
+
+describe('replayed webhooks and streams', () => {
+  it('serves the answer document once: a replayed answer webhook gets no token and cannot take the stream', async () => {
+    const { orchestrator, heard, inputs } = setup();
+    const { call_id } = await orchestrator.placeCall(dial);
+    const token = answer(orchestrator, call_id);
+    expect(() => orchestrator.answerDocument(call_id, { id: 'CA1' })).toThrow(AnswerRefusedError);
+    expect(() => orchestrator.answerDocument(call_id, { id: 'CA1' })).toThrow(/served already/);
+
+    const real = startStream(orchestrator, call_id, token);
+    // A second start with the spent token, as a replayed socket would send it: refused, the real stream carries on.
+    const replay = startStream(orchestrator, call_id, token);
+    expect(replay.socket.closed?.code).toBe(POLICY_VIOLATION);
+    expect(replay.socket.closed?.reason).toMatch(/token already used/);
+    expect(real.socket.closed).toBeUndefined();
+    real.handler.onMessage(JSON.stringify({ type: 'audio', payload: Buffer.alloc(160, 0x11).toString('base64') }));
+    expect(heard).toHaveLength(1);
+    expect(inputs).toHaveLength(1);
+    expect(orchestrator.view(call_id).state).toBe('in_progress');
+  });
+
+  it('answers only the carrier call the dial returned, and takes a stream only from it', async () => {
+    const { orchestrator, inputs } = setup();
+    const { call_id } = await orchestrator.placeCall(dial);
+    expect(() => orchestrator.answerDocument(call_id, { id: 'CA-someone-else' })).toThrow(/another carrier call/);
+    expect(() => orchestrator.answerDocument(call_id, {})).toThrow(/another carrier call/);
+    const token = answer(orchestrator, call_id);
+    const elsewhere = startStream(orchestrator, call_id, token, 'CA-someone-else');
+    expect(elsewhere.socket.closed?.code).toBe(POLICY_VIOLATION);
+    expect(inputs).toHaveLength(0);
+    // The refusal spent nothing: the real stream still starts.
+    const real = startStream(orchestrator, call_id, token);
+    expect(real.socket.closed).toBeUndefined();
+    expect(inputs).toHaveLength(1);
+  });
+});
+
+describe('capacity', () => {
+  it('refuses a dial beyond maxCalls with a retry-after, and takes one again once a call has ended', async () => {
+    const { orchestrator, carrier } = setup(agent, { maxCalls: 2, capacityRetryAfterSeconds: 7 });
+    const first = await orchestrator.placeCall({ ...dial, idempotencyKey: 'k1' });
+    await orchestrator.placeCall({ ...dial, idempotencyKey: 'k2' });
+    const refused = orchestrator.placeCall({ ...dial, idempotencyKey: 'k3' });
+    await expect(refused).rejects.toThrow(GatewayAtCapacityError);
+    await expect(refused).rejects.toMatchObject({ retryAfterSeconds: 7, message: 'gateway at capacity: 2 calls in progress' });
+    expect(carrier.placed).toHaveLength(2);
+    // A key already placed still answers with its call at capacity.
+    expect((await orchestrator.placeCall({ ...dial, idempotencyKey: 'k1' })).call_id).toBe(first.call_id);
+
+    await orchestrator.handleStatusCallback(first.call_id, { id: 'CA1', state: 'busy' });
+    await orchestrator.waitForCompletion(first.call_id, 1000);
+    await orchestrator.placeCall({ ...dial, idempotencyKey: 'k3' });
+    expect(carrier.placed).toHaveLength(3);
+    expect(orchestrator.callsInProgress).toBe(2);
+  });
+
+  it('gives a dial refused before any call (an unknown agent) its place back', async () => {
+    const { orchestrator } = setup(agent, { maxCalls: 1 });
+    await expect(orchestrator.placeCall({ ...dial, agentId: 'nobody' })).rejects.toThrow('unknown agent');
+    expect(orchestrator.callsInProgress).toBe(0);
+    await orchestrator.placeCall(dial);
+    expect(orchestrator.callsInProgress).toBe(1);
+  });
+});
+
+describe('idempotency keys', () => {
+  it('bind a key to its agent, number and carrier', async () => {
+    const { orchestrator, carrier } = setup();
+    const first = await orchestrator.placeCall({ ...dial, idempotencyKey: 'attempt-7' });
+    expect((await orchestrator.placeCall({ ...dial, idempotencyKey: 'attempt-7' })).call_id).toBe(first.call_id);
+    await expect(orchestrator.placeCall({ ...dial, agentId: 'agent-2', idempotencyKey: 'attempt-7' })).rejects.toThrow(IdempotencyConflictError);
+    await expect(orchestrator.placeCall({ ...dial, to: '+15551234567', idempotencyKey: 'attempt-7' })).rejects.toThrow(IdempotencyConflictError);
+    expect(carrier.placed).toHaveLength(1);
+  });
+});
+
+describe('a restart', () => {
+  it('ends every call the last run left in flight as failed: gateway restarted, hangs up lines still up, and never dials a key again', async () => {
+    const store = new InMemoryCallStore();
+    const before = setup(agent, { store });
+    const ringing = await before.orchestrator.placeCall({ ...dial, idempotencyKey: 'ring-1' });
+    const talking = await before.orchestrator.placeCall({ ...dial, idempotencyKey: 'talk-1' });
+    startStream(before.orchestrator, talking.call_id, answer(before.orchestrator, talking.call_id, 'CA2'), 'CA2');
+    const done = await before.orchestrator.placeCall({ ...dial, idempotencyKey: 'done-1' });
+    await before.orchestrator.handleStatusCallback(done.call_id, { id: 'CA3', state: 'busy' });
+    await before.orchestrator.waitForCompletion(done.call_id, 1000);
+    // The process dies here: nothing is shut down.
+
+    const after = setup(agent, { store });
+    after.carrier.lines.set('CA1', { up: true, status: 'ringing' });
+    after.carrier.lines.set('CA2', { up: false, status: 'completed' });
+    expect(await after.orchestrator.recoverInterruptedCalls()).toEqual({ calls: 2, hungUp: 1 });
+    expect(after.carrier.lookedUp.sort()).toEqual(['CA1', 'CA2']);
+    expect(after.carrier.hungUp).toEqual(['CA1']);
+
+    for (const call of [ringing, talking]) {
+      expect(after.orchestrator.view(call.call_id)).toMatchObject({ state: 'completed', outcome: { status: 'failed', reason: 'gateway restarted' } });
+    }
+    expect(after.orchestrator.view(done.call_id).outcome).toEqual({ status: 'busy' });
+    // The campaign re-sends a dial in doubt with its key: the same call, never a second dial.
+    expect((await after.orchestrator.placeCall({ ...dial, idempotencyKey: 'ring-1' })).call_id).toBe(ringing.call_id);
+    await expect(after.orchestrator.placeCall({ ...dial, to: '+15551234567', idempotencyKey: 'ring-1' })).rejects.toThrow(IdempotencyConflictError);
+    expect(after.carrier.placed).toHaveLength(0);
+    // Their webhooks and streams find an ended call.
+    expect(() => after.orchestrator.answerDocument(ringing.call_id, { id: 'CA1' })).toThrow(AnswerRefusedError);
+    await after.orchestrator.handleStatusCallback(ringing.call_id, { id: 'CA1', state: 'answered' });
+    expect(after.orchestrator.view(ringing.call_id).state).toBe('completed');
+    expect((await after.orchestrator.recoverInterruptedCalls()).calls).toBe(0);
+  });
+});
+
+describe('records', () => {
+  it('mask the number and every phone column of the row, unless the gateway keeps numbers whole', async () => {
+    for (const keepFullNumbers of [false, true]) {
+      const { orchestrator, archive } = setup(agent, { keepFullNumbers });
+      const { call_id } = await orchestrator.placeCall(dial);
+      await orchestrator.handleStatusCallback(call_id, { id: 'CA1', state: 'no_answer' });
+      await orchestrator.waitForCompletion(call_id, 1000);
+      const [record] = archive.records;
+      if (keepFullNumbers) {
+        expect(record.to).toBe('+919876543210');
+        expect(record.context).toEqual(row);
+      } else {
+        expect(record.to).toBe('+91********10');
+        expect(record.context).toEqual({ ...row, recipient_phone_number: '+91********10', alternate_phone: '98******10' });
+        expect(JSON.stringify(record)).not.toContain('9876543210');
+      }
+    }
   });
 });

@@ -1,48 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { AgentRuntimeConfig } from '@codcall/agent-config';
-import type { ConversationResult } from '@codcall/conversation-engine';
-import { maskPhone, type Logger } from '@codcall/logging';
-import { CallRecording, FRAME_BYTES, type CallAudioOutput, type CallMediaEvent } from '@codcall/media';
-import type { Carrier, CarrierName, CarrierStatusUpdate, MediaStreamCodec } from '@codcall/telephony-providers';
-import { toCallView, type CallOutcome, type CallRecord, type CallView } from './call-record';
-import { outcomeFromCarrier, outcomeFromConversation } from './outcome-mapping';
+import { type Logger } from '@codcall/logging';
+import type { AnswerDocument, Carrier, CarrierName } from '@codcall/telephony-providers';
+import { Call } from './call';
+import type { CallOutcome, CallView } from './call-record';
+import type { AgentSource, ConversationFactory } from './conversation';
+import { AnswerRefusedError, CallNotFoundError, CarrierNotConfiguredError, GatewayAtCapacityError, IdempotencyConflictError, SimulationNotSupportedError } from './errors';
+import {
+  DEFAULT_MEDIA_STREAM_LIMITS,
+  MediaSocketAdmission,
+  MediaStreamConnection,
+  POLICY_VIOLATION,
+  type MediaSocket,
+  type MediaStreamHandler,
+  type MediaStreamLimits,
+  type StartEvent,
+  type StreamBinding,
+} from './media-stream-connection';
+import { maskNumbersIn } from './phone-masking';
+import { InMemoryCallStore, type CallArchive, type CallStore, type StoredCall } from './ports';
 import type { StreamTokenSigner } from './stream-token';
-import { timezoneForCallee } from './timezone';
-
-/** Where agents come from (the agent API over HTTP, in production). */
-export interface AgentSource {
-  getRuntimeConfig(agentId: string): Promise<AgentRuntimeConfig>;
-}
-
-/** One conversation per media stream; the engine's ConversationSession in production. */
-export interface Conversation {
-  start(): Promise<void>;
-  handleAudio(mulaw: Buffer): void;
-  handleMark(name: string): void;
-  handleDtmf(digit: string): void;
-  handleStreamEnd(): void;
-  /** A machine answered: say this after its beep, then hang up. */
-  leaveMessage(text: string): void;
-  readonly result: Promise<ConversationResult>;
-}
-
-export interface ConversationInput {
-  callId: string;
-  agent: AgentRuntimeConfig;
-  variables: Record<string, string>;
-  timezone: string;
-  output: CallAudioOutput;
-  onHangup: (reason: string) => void;
-  logger: Logger;
-}
-
-export interface ConversationFactory {
-  /** Called while the phone rings: a chance to synthesise the greeting before anyone answers. */
-  prepare?(input: { callId: string; agent: AgentRuntimeConfig; variables: Record<string, string>; logger: Logger }): void;
-  create(input: ConversationInput): { conversation: Conversation; providers: CallRecord['providers'] };
-}
 
 /** Carriers that can take a scripted callee for one call (the simulator). */
 interface ScriptableCarrier extends Carrier {
@@ -57,8 +33,9 @@ export interface PlaceCallInput {
   /** A scripted callee for this call; only the simulator accepts one. */
   simulation?: unknown;
   /**
-   * The client's name for this dial (HTTP Idempotency-Key): the same key again, within the
-   * retention time, answers with the call it already placed instead of dialling a second time.
+   * The client's name for this dial (HTTP Idempotency-Key): the same key again, with the same
+   * agent, number and carrier, answers with the call it already placed instead of dialling again,
+   * also after a restart of the gateway.
    */
   idempotencyKey?: string;
 }
@@ -70,144 +47,247 @@ export interface CallOrchestratorOptions {
   /** http(s)://host[:port] the carrier reaches us at; every URL we hand a carrier is built from it. */
   publicBaseUrl: string;
   tokens: StreamTokenSigner;
-  /** Where each call's WAV recording and JSON record are written. */
-  recordsDir: string;
+  /** Where each call's JSON record and WAV recording go. */
+  archive: CallArchive;
+  /** The gateway's memory of calls across restarts; in memory only when not given. */
+  store?: CallStore;
   logger: Logger;
   ringTimeoutSeconds?: number;
-  /** How long a finished call stays queryable in memory; its JSON record stays on disk. */
+  /** How long a finished call stays in memory; the store answers for it after that. */
   retentionMs?: number;
+  /** Live calls at most; one more dial is refused with GatewayAtCapacityError. */
+  maxCalls?: number;
+  /** What a refused dial is told to wait before it is sent again. */
+  capacityRetryAfterSeconds?: number;
+  /** Records keep phone numbers whole instead of masked. */
+  keepFullNumbers?: boolean;
+  media?: Partial<MediaStreamLimits> & {
+    /** Sockets from one address that have not sent a valid start yet (default 16). */
+    maxAwaitingStartPerAddress?: number;
+    /** All media sockets at once (default maxCalls + 32). */
+    maxSockets?: number;
+  };
   now?: () => number;
 }
 
-export class CallNotFoundError extends Error {
-  constructor(readonly callId: string) {
-    super(`call ${callId} not found`);
-  }
+/** Where a media-stream socket comes from, for the per-address cap. */
+export interface MediaSocketOrigin {
+  remoteAddress?: string;
 }
 
-export class CarrierNotConfiguredError extends Error {
-  constructor(readonly carrier: string) {
-    super(`carrier ${carrier} is not configured on this gateway`);
-  }
-}
-
-/** The same idempotency key came with another number or carrier: a client bug, never a dial. */
-export class IdempotencyConflictError extends Error {
-  constructor(readonly key: string) {
-    super(`Idempotency-Key ${key} was already used for a call to another number or through another carrier`);
-  }
-}
-
-export class SimulationNotSupportedError extends Error {
-  constructor(readonly carrier: string) {
-    super(`a simulated callee was given, but carrier ${carrier} dials real phones; use carrier "sim"`);
-  }
-}
-
-interface ActiveCall {
-  record: CallRecord;
-  agent: AgentRuntimeConfig;
-  startedAtMs: number;
-  answeredAtMs?: number;
-  recording?: CallRecording;
-  conversation?: Conversation;
-  streamOpen: boolean;
-  hangupRequested: boolean;
-  /** A machine answered and the agent leaves a message: the call ends as voicemail, whatever the conversation says. */
-  leavingVoicemail?: boolean;
-  settled: Promise<void>;
-  resolveSettled: () => void;
-  watchdog?: NodeJS.Timeout;
-}
-
-/** What the gateway's WebSocket edge hands us for one media-stream connection. */
-export interface MediaSocket {
-  send(text: string): void;
-  close(code: number, reason: string): void;
-}
-
-export interface MediaStreamHandler {
-  onMessage(text: string): void;
-  onClose(): void;
-}
-
-/** WebSocket close code for a stream refused on policy grounds (bad token, ended call). */
-export const POLICY_VIOLATION = 1008;
+const DEFAULT_MAX_CALLS = 100;
+const GATEWAY_RESTARTED: CallOutcome = { status: 'failed', reason: 'gateway restarted' };
 
 /**
  * Runs calls from request to outcome: asks the carrier to dial, answers the carrier's webhooks,
- * binds the media stream to a conversation, records both sides, and settles exactly one outcome
- * per call.
+ * binds each media stream to its call, and keeps every call in the store so that it answers for
+ * it after a restart. Each call's own life is `Call`'s; each socket's, `MediaStreamConnection`'s.
  */
 export class CallOrchestrator {
-  private readonly calls = new Map<string, ActiveCall>();
-  /** Dials by idempotency key, so a client that lost our answer can ask again without a second dial. */
-  private readonly dials = new Map<string, { to: string; carrier: CarrierName; placed: Promise<CallView> }>();
+  private readonly calls = new Map<string, Call>();
+  /** Dials in progress by idempotency key, so a key sent twice at once still dials once; the store answers afterwards. */
+  private readonly dials = new Map<string, { agentId: string; to: string; carrier: CarrierName; placed: Promise<CallView> }>();
+  private readonly store: CallStore;
   private readonly now: () => number;
   private readonly ringTimeoutSeconds: number;
+  private readonly maxCalls: number;
+  private readonly mediaLimits: MediaStreamLimits;
+  private readonly admission: MediaSocketAdmission;
+  /** Live calls, and dials taken but not yet calls: what maxCalls bounds. */
+  private live = 0;
+  private closing = false;
 
   constructor(private readonly options: CallOrchestratorOptions) {
     this.now = options.now ?? Date.now;
+    this.store = options.store ?? new InMemoryCallStore();
     this.ringTimeoutSeconds = options.ringTimeoutSeconds ?? 30;
+    this.maxCalls = options.maxCalls ?? DEFAULT_MAX_CALLS;
+    this.mediaLimits = { ...DEFAULT_MEDIA_STREAM_LIMITS, ...pickDefined({ startTimeoutMs: options.media?.startTimeoutMs, idleTimeoutMs: options.media?.idleTimeoutMs }) };
+    this.admission = new MediaSocketAdmission({
+      maxAwaitingStartPerAddress: options.media?.maxAwaitingStartPerAddress ?? 16,
+      maxSockets: options.media?.maxSockets ?? this.maxCalls + 32,
+    });
   }
 
   availableCarriers(): CarrierName[] {
     return (Object.keys(this.options.carriers) as CarrierName[]).filter((name) => this.options.carriers[name]);
   }
 
+  /** Live calls now (for /health and tests). */
+  get callsInProgress(): number {
+    return this.live;
+  }
+
   async placeCall(input: PlaceCallInput): Promise<CallView> {
     const key = input.idempotencyKey;
     if (key === undefined) return this.placeNewCall(input);
-    const earlier = this.dials.get(key);
+    const inFlight = this.dials.get(key);
+    if (inFlight) {
+      this.checkBinding(key, inFlight, input);
+      return this.currentView(await inFlight.placed);
+    }
+    const earlier = this.store.findByIdempotencyKey(key);
     if (earlier) {
-      if (earlier.to !== input.to || earlier.carrier !== input.carrier) throw new IdempotencyConflictError(key);
-      const view = await earlier.placed;
-      return this.calls.has(view.call_id) ? this.view(view.call_id) : view;
+      this.checkBinding(key, earlier, input);
+      return this.view(earlier.callId);
     }
     const placed = this.placeNewCall(input);
-    this.dials.set(key, { to: input.to, carrier: input.carrier, placed });
-    // A request refused before any dial (unknown agent or carrier) may be sent again and dial then.
-    placed.catch(() => this.dials.delete(key));
-    setTimeout(() => this.dials.delete(key), this.options.retentionMs ?? 3_600_000).unref();
+    this.dials.set(key, { agentId: input.agentId, to: input.to, carrier: input.carrier, placed });
+    // Once placed, the store holds the key; a dial refused before any call (unknown agent) may be sent again.
+    placed.then(
+      () => this.dials.delete(key),
+      () => this.dials.delete(key),
+    );
     return placed;
   }
 
+  view(callId: string): CallView {
+    const call = this.calls.get(callId);
+    if (call) return call.view;
+    const stored = this.store.load(callId);
+    if (!stored) throw new CallNotFoundError(callId);
+    return stored.view;
+  }
+
+  /** Resolves with the call's view once it has an outcome, or after `timeoutMs`. */
+  async waitForCompletion(callId: string, timeoutMs: number): Promise<CallView> {
+    const call = this.calls.get(callId);
+    if (!call) return this.view(callId);
+    if (call.isLive && timeoutMs > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([call.settled, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+      clearTimeout(timer);
+    }
+    return call.view;
+  }
+
+  /**
+   * The answer document, with the stream's parameters and a fresh token: served once per call,
+   * and only to a webhook naming the carrier call the dial returned. Anything else (a replay, a
+   * call that ended) is refused with AnswerRefusedError and no token.
+   */
+  answerDocument(callId: string, params: Record<string, string> = {}): AnswerDocument {
+    const call = this.calls.get(callId);
+    if (!call) {
+      if (this.store.load(callId)) throw new AnswerRefusedError(callId, 'the call has ended');
+      throw new CallNotFoundError(callId);
+    }
+    const carrier = this.carrier(call.record.carrier);
+    call.acceptAnswerFetch(carrier.webhookCallIds(params));
+    const wsBase = this.options.publicBaseUrl.replace(/^http/, 'ws').replace(/\/$/, '');
+    return carrier.answerDocument({
+      streamUrl: `${wsBase}/media-stream/${call.record.carrier}`,
+      parameters: { call_id: callId, token: this.options.tokens.issue(callId) },
+    });
+  }
+
+  /** The carrier a call's webhooks come from, to check their signature. */
+  carrierFor(callId: string): Carrier {
+    const carrier = this.calls.get(callId)?.record.carrier ?? this.store.load(callId)?.carrier;
+    if (!carrier) throw new CallNotFoundError(callId);
+    return this.carrier(carrier);
+  }
+
+  /** A status or machine-detection webhook, already signature-checked by the edge. */
+  async handleStatusCallback(callId: string, params: Record<string, string>): Promise<void> {
+    const call = this.calls.get(callId);
+    // A call that is over (and may have left memory) takes no more news.
+    if (!call) return void this.carrierFor(callId);
+    const carrier = this.carrier(call.record.carrier);
+    const { dialled } = carrier.webhookCallIds(params);
+    if (dialled && call.record.carrierCallId && dialled !== call.record.carrierCallId) {
+      this.log(callId).warn('status webhook for another carrier call: ignored');
+      return;
+    }
+    const update = carrier.parseStatusCallback(params);
+    if (update) call.applyStatus(update);
+  }
+
+  /** Binds one media-stream socket of the given carrier's protocol. */
+  openMediaStream(carrierName: CarrierName, socket: MediaSocket, origin: MediaSocketOrigin = {}): MediaStreamHandler {
+    const ignore: MediaStreamHandler = { onMessage: () => undefined, onClose: () => undefined };
+    const carrier = this.options.carriers[carrierName];
+    if (!carrier) {
+      socket.close(POLICY_VIOLATION, `carrier ${carrierName} is not configured`);
+      return ignore;
+    }
+    const place = this.admission.admit(origin.remoteAddress);
+    if ('refused' in place) {
+      this.options.logger.warn({ reason: place.refused }, 'media socket refused');
+      socket.close(POLICY_VIOLATION, place.refused);
+      return ignore;
+    }
+    return new MediaStreamConnection({
+      codec: carrier.createMediaCodec(),
+      socket,
+      limits: this.mediaLimits,
+      logger: this.options.logger.child({ carrier: carrierName }),
+      bind: (start, connection) => this.bindStream(carrierName, start, connection),
+      onStarted: place.started,
+      onClosed: place.closed,
+    });
+  }
+
+  /**
+   * Ends, as `failed: gateway restarted`, every call a previous run of the gateway left unsettled,
+   * then asks each call's carrier about it and hangs up a line still up. The store is settled
+   * before this returns its promise, so GET /call/:id answers at once; the carrier checks follow.
+   */
+  recoverInterruptedCalls(): Promise<{ calls: number; hungUp: number }> {
+    const left = this.store.unsettled().filter((stored) => !this.calls.has(stored.callId));
+    const endedAt = new Date(this.now()).toISOString();
+    for (const stored of left) {
+      const view: CallView = { ...stored.view, state: 'completed', outcome: GATEWAY_RESTARTED };
+      this.store.save({ ...stored, phase: 'settled', outcome: GATEWAY_RESTARTED, endedAt, view });
+    }
+    if (left.length) this.options.logger.warn({ calls: left.length }, 'calls left in flight by the last run ended as failed: gateway restarted');
+    return this.hangUpLeftovers(left);
+  }
+
+  /** Ends every call in progress; used at shutdown. */
+  async shutdown(): Promise<void> {
+    this.closing = true;
+    const open = [...this.calls.values()].filter((call) => call.isLive);
+    await Promise.all(open.map((call) => call.end({ status: 'failed', reason: 'the gateway shut down during the call' })));
+  }
+
   private async placeNewCall(input: PlaceCallInput): Promise<CallView> {
-    const carrier = this.options.carriers[input.carrier];
-    if (!carrier) throw new CarrierNotConfiguredError(input.carrier);
+    const carrier = this.carrier(input.carrier);
     if (input.simulation !== undefined && !isScriptable(carrier)) throw new SimulationNotSupportedError(input.carrier);
-    const agent = await this.options.agents.getRuntimeConfig(input.agentId);
-
-    const callId = randomUUID();
-    let resolveSettled!: () => void;
-    const settled = new Promise<void>((resolve) => (resolveSettled = resolve));
-    const call: ActiveCall = {
-      agent,
-      startedAtMs: this.now(),
-      streamOpen: false,
-      hangupRequested: false,
-      settled,
-      resolveSettled,
-      record: {
-        callId,
-        agentId: input.agentId,
-        carrier: input.carrier,
-        to: input.to,
-        context: input.context,
-        state: 'queued',
-        createdAt: new Date(this.now()).toISOString(),
-        timeline: [],
-        transcript: [],
-        toolCalls: [],
-        turnLatenciesMs: [],
-      },
-    };
-    this.calls.set(callId, call);
-    const log = this.log(callId);
-    if (input.simulation !== undefined && isScriptable(carrier)) carrier.setCallee(callId, input.simulation);
-
+    if (this.closing || this.live >= this.maxCalls) throw new GatewayAtCapacityError(this.live, this.options.capacityRetryAfterSeconds ?? 5);
+    this.live++;
+    let call: Call;
     try {
-      this.options.conversations.prepare?.({ callId, agent, variables: input.context, logger: log });
+      const agent = await this.options.agents.getRuntimeConfig(input.agentId);
+      const callId = randomUUID();
+      call = new Call(
+        {
+          carrier,
+          conversations: this.options.conversations,
+          store: this.store,
+          archive: this.options.archive,
+          logger: this.log(callId),
+          now: this.now,
+          keepFullNumbers: this.options.keepFullNumbers ?? false,
+          onSettled: (settled) => this.forgetLater(settled),
+        },
+        { callId, agentId: input.agentId, agent, to: input.to, context: input.context, idempotencyKey: input.idempotencyKey },
+      );
+      if (input.simulation !== undefined && isScriptable(carrier)) carrier.setCallee(callId, input.simulation);
+    } catch (error) {
+      this.live--;
+      throw error;
+    }
+    this.calls.set(call.callId, call);
+    call.dialRequested();
+    return this.dial(call, carrier);
+  }
+
+  private async dial(call: Call, carrier: Carrier): Promise<CallView> {
+    const { callId, agent } = call;
+    const log = this.log(callId);
+    try {
+      this.options.conversations.prepare?.({ callId, agent, variables: call.record.context, logger: log });
     } catch (error) {
       log.warn({ err: error }, 'could not prepare the greeting; it will be synthesised on answer');
     }
@@ -215,7 +295,7 @@ export class CallOrchestrator {
     try {
       const placed = await carrier.placeCall({
         callId,
-        to: input.to,
+        to: call.record.to,
         answerUrl: `${base}/call/${callId}/answer`,
         statusCallbackUrl: `${base}/call/${callId}/status`,
         machineDetectionUrl: `${base}/call/${callId}/status`,
@@ -224,304 +304,69 @@ export class CallOrchestrator {
         machineDetectionMode: agent.voicemail.action === 'leave_message' ? 'message_end' : 'start',
         timeLimitSeconds: agent.timing.maxCallSeconds + 30,
       });
-      call.record.carrierCallId = placed.carrierCallId;
-      this.mark(call, 'dialled', input.carrier);
-      log.info({ to: input.to, carrier: input.carrier }, 'call placed');
+      call.dialled(placed.carrierCallId);
+      log.info({ to: call.record.to, carrier: carrier.name }, 'call placed');
     } catch (error) {
-      log.error({ err: error }, 'carrier refused the call');
-      await this.settle(call, { status: 'failed', reason: `carrier refused the call: ${describe(error)}` });
-      return toCallView(call.record);
+      const reason = maskNumbersIn(describe(error));
+      log.error({ err: reason }, 'carrier refused the call');
+      await call.end({ status: 'failed', reason: `carrier refused the call: ${reason}` }, { lineAlreadyDown: true });
+      return call.view;
     }
-    // A call the carrier never reports on still ends: ring time, the longest conversation, and slack.
-    const limitMs = (this.ringTimeoutSeconds + agent.timing.maxCallSeconds + 60) * 1000;
-    call.watchdog = setTimeout(() => {
-      void this.hangup(call, 'watchdog');
-      void this.settle(call, { status: 'failed', reason: 'no word from the carrier before the call time limit' });
-    }, limitMs);
-    call.watchdog.unref();
-    return toCallView(call.record);
+    // Ring time, the longest conversation, and slack.
+    call.startWatchdog((this.ringTimeoutSeconds + agent.timing.maxCallSeconds + 60) * 1000);
+    return call.view;
   }
 
-  view(callId: string): CallView {
-    return toCallView(this.get(callId).record);
+  private bindStream(carrierName: CarrierName, start: StartEvent, connection: MediaStreamConnection): StreamBinding {
+    const callId = start.parameters['call_id'];
+    const call = callId ? this.calls.get(callId) : undefined;
+    if (!call || call.record.carrier !== carrierName) return { refused: 'unknown call' };
+    if (!this.options.tokens.verify(call.callId, start.parameters['token'])) return { refused: 'invalid stream token' };
+    return call.attachStream(connection, start.carrierCallId);
   }
 
-  /** Resolves with the call's view once it has an outcome, or after `timeoutMs`. */
-  async waitForCompletion(callId: string, timeoutMs: number): Promise<CallView> {
-    const call = this.get(callId);
-    if (call.record.state !== 'completed' && timeoutMs > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([call.settled, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
-      clearTimeout(timer);
-    }
-    return toCallView(call.record);
+  private checkBinding(key: string, earlier: { agentId: string; to: string; carrier: CarrierName }, input: PlaceCallInput): void {
+    if (earlier.agentId !== input.agentId || earlier.to !== input.to || earlier.carrier !== input.carrier) throw new IdempotencyConflictError(key);
   }
 
-  /** The answer document for the carrier named by the call, with the stream's parameters. */
-  answerDocument(callId: string): { contentType: string; body: string } {
-    const call = this.get(callId);
-    const carrier = this.carrierOf(call);
-    const wsBase = this.options.publicBaseUrl.replace(/^http/, 'ws').replace(/\/$/, '');
-    this.mark(call, 'answer document served');
-    return carrier.answerDocument({
-      streamUrl: `${wsBase}/media-stream/${call.record.carrier}`,
-      parameters: { call_id: callId, token: this.options.tokens.issue(callId) },
-    });
+  /** A call answered from a dial in progress may have moved on since. */
+  private currentView(view: CallView): CallView {
+    return this.calls.get(view.call_id)?.view ?? view;
   }
 
-  carrierFor(callId: string): Carrier {
-    return this.carrierOf(this.get(callId));
-  }
-
-  /** A status or machine-detection webhook, already signature-checked by the edge. */
-  async handleStatusCallback(callId: string, params: Record<string, string>): Promise<void> {
-    const call = this.get(callId);
-    const update = this.carrierOf(call).parseStatusCallback(params);
-    if (!update) return;
-    this.applyStatus(call, update);
-  }
-
-  /** Binds one media-stream socket of the given carrier's protocol. */
-  openMediaStream(carrierName: CarrierName, socket: MediaSocket): MediaStreamHandler {
-    const carrier = this.options.carriers[carrierName];
-    if (!carrier) {
-      socket.close(POLICY_VIOLATION, `carrier ${carrierName} is not configured`);
-      return { onMessage: () => undefined, onClose: () => undefined };
-    }
-    const codec = carrier.createMediaCodec();
-    let call: ActiveCall | undefined;
-    let closed = false;
-    const refuse = (reason: string) => {
-      closed = true;
-      this.options.logger.warn({ reason }, 'media stream refused');
-      socket.close(POLICY_VIOLATION, reason);
-    };
-
-    const handle = (event: CallMediaEvent) => {
-      if (event.type === 'start') {
-        if (call) return;
-        const callId = event.parameters['call_id'];
-        const candidate = callId ? this.calls.get(callId) : undefined;
-        if (!candidate || candidate.record.carrier !== carrierName) return refuse('unknown call');
-        if (!this.options.tokens.verify(candidate.record.callId, event.parameters['token'])) return refuse('invalid stream token');
-        if (candidate.record.state === 'completed' || candidate.streamOpen) return refuse('call already ended or streaming');
-        call = candidate;
-        this.startConversation(call, codec, socket, event.carrierCallId);
-        return;
-      }
-      if (!call?.conversation) return;
-      switch (event.type) {
-        case 'audio':
-          call.recording?.addInbound(event.payload);
-          call.conversation.handleAudio(event.payload);
-          break;
-        case 'mark':
-          call.conversation.handleMark(event.name);
-          break;
-        case 'dtmf':
-          this.mark(call, 'dtmf', event.digit);
-          call.conversation.handleDtmf(event.digit);
-          break;
-        case 'stop':
-          this.endStream(call);
-          break;
-      }
-    };
-
-    return {
-      onMessage: (text: string) => {
-        if (closed) return;
-        let events: CallMediaEvent[];
-        try {
-          events = codec.parse(text);
-        } catch (error) {
-          return refuse(`malformed media message: ${describe(error)}`);
-        }
-        for (const event of events) handle(event);
-      },
-      onClose: () => {
-        closed = true;
-        if (call) this.endStream(call);
-      },
-    };
-  }
-
-  /** Ends every call in progress; used at shutdown. */
-  async shutdown(): Promise<void> {
-    const open = [...this.calls.values()].filter((call) => call.record.state !== 'completed');
-    await Promise.all(
-      open.map(async (call) => {
-        await this.hangup(call, 'gateway shutting down');
-        await this.settle(call, { status: 'failed', reason: 'the gateway shut down during the call' });
-      }),
-    );
-  }
-
-  private startConversation(call: ActiveCall, codec: MediaStreamCodec, socket: MediaSocket, carrierCallId: string): void {
-    const log = this.log(call.record.callId);
-    call.streamOpen = true;
-    call.answeredAtMs ??= this.now();
-    call.record.answeredAt ??= new Date(call.answeredAtMs).toISOString();
-    call.record.state = 'in_progress';
-    // The stream names the live call; Plivo's API answered the dial with a request id instead.
-    if (carrierCallId) call.record.carrierCallId = carrierCallId;
-    call.recording = new CallRecording();
-    this.mark(call, 'media stream started');
-
-    const recording = call.recording;
-    const sinceAnswer = () => this.now() - (call.answeredAtMs ?? call.startedAtMs);
-    let spoke = false;
-    const output: CallAudioOutput = {
-      sendAudio: (mulaw) => {
-        if (!spoke) this.mark(call, 'first agent audio sent');
-        spoke = true;
-        recording.addOutbound(mulaw, sinceAnswer());
-        for (let offset = 0; offset < mulaw.length; offset += FRAME_BYTES) {
-          socket.send(codec.formatAudio(mulaw.subarray(offset, offset + FRAME_BYTES)));
-        }
-      },
-      sendMark: (name) => socket.send(codec.formatMark(name)),
-      clear: () => {
-        recording.clearOutbound(sinceAnswer());
-        this.mark(call, 'clear sent');
-        socket.send(codec.formatClear());
-      },
-    };
-    const variables = call.record.context;
-    const { conversation, providers } = this.options.conversations.create({
-      callId: call.record.callId,
-      agent: call.agent,
-      variables,
-      timezone: timezoneForCallee(call.record.to, variables['timezone'], call.agent.defaultTimezone),
-      output,
-      onHangup: (reason) => {
-        this.mark(call, 'agent hung up', reason);
-        void this.hangup(call, reason);
-      },
-      logger: log,
-    });
-    call.conversation = conversation;
-    call.record.providers = providers;
-    conversation.result.then(
-      (result) => {
-        call.record.transcript = result.transcript;
-        call.record.toolCalls = result.toolCalls;
-        call.record.turnLatenciesMs = result.turns.map((turn) => turn.latencyMs);
-        const outcome = call.leavingVoicemail ? { status: 'voicemail' as const, reason: 'message left after the beep' } : outcomeFromConversation(result);
-        void this.settle(call, outcome).then(() => this.hangup(call, 'conversation over'));
-      },
-      (error: unknown) => {
-        log.error({ err: error }, 'conversation crashed');
-        void this.settle(call, { status: 'failed', reason: `conversation error: ${describe(error)}` });
-        void this.hangup(call, 'conversation error');
-      },
-    );
-    conversation.start().catch((error: unknown) => {
-      log.error({ err: error }, 'conversation failed to start');
-      void this.settle(call, { status: 'failed', reason: `could not start the conversation: ${describe(error)}` });
-      void this.hangup(call, 'conversation failed to start');
-    });
-  }
-
-  private endStream(call: ActiveCall): void {
-    if (!call.streamOpen) return;
-    call.streamOpen = false;
-    this.mark(call, 'media stream ended');
-    call.conversation?.handleStreamEnd();
-  }
-
-  private applyStatus(call: ActiveCall, update: CarrierStatusUpdate): void {
-    this.mark(call, 'carrier status', [update.state, update.answeredBy && `answered by ${update.answeredBy}`].filter(Boolean).join(', '));
-    if (update.durationSeconds !== undefined) call.record.durationSeconds = update.durationSeconds;
-    if (update.state) call.record.carrierStatus = update.detail ? `${update.state} (${update.detail})` : update.state;
-    if (call.record.state === 'completed') return;
-    if (update.state === 'ringing' && call.record.state === 'queued') call.record.state = 'ringing';
-    if (update.state === 'answered' && call.record.state !== 'in_progress') {
-      call.record.state = 'in_progress';
-      call.answeredAtMs ??= this.now();
-      call.record.answeredAt ??= new Date(call.answeredAtMs).toISOString();
-    }
-    const voicemail = call.agent.voicemail;
-    if (update.answeredBy === 'machine' && voicemail.action === 'leave_message' && voicemail.message) {
-      // Leave the message once the machine's greeting has ended; a machine detected any other way is hung up on.
-      if (update.machineGreetingEnded && call.conversation && call.streamOpen && !call.leavingVoicemail) {
-        call.leavingVoicemail = true;
-        this.mark(call, 'leaving a voicemail message');
-        call.conversation.leaveMessage(voicemail.message);
-        return;
-      }
-      if (call.leavingVoicemail) return;
-    }
-    const outcome = outcomeFromCarrier(update);
-    if (outcome) {
-      if (outcome.status === 'voicemail') void this.hangup(call, 'answering machine');
-      void this.settle(call, outcome);
-      return;
-    }
-    if (update.state === 'completed') {
-      // The carrier says the line is down; the conversation (if any) settles from its own end.
-      if (call.conversation) this.endStream(call);
-      else void this.settle(call, { status: 'failed', reason: 'the call ended before the media stream connected' });
-    }
-  }
-
-  private async hangup(call: ActiveCall, reason: string): Promise<void> {
-    if (call.hangupRequested || !call.record.carrierCallId) return;
-    call.hangupRequested = true;
-    try {
-      await this.carrierOf(call).hangup(call.record.carrierCallId);
-      this.mark(call, 'hangup requested', reason);
-    } catch (error) {
-      this.log(call.record.callId).warn({ err: error }, 'carrier hangup failed');
-    }
-  }
-
-  private async settle(call: ActiveCall, outcome: CallOutcome): Promise<void> {
-    if (call.record.outcome) return;
-    call.record.outcome = stripUndefined(outcome);
-    call.record.state = 'completed';
-    call.record.endedAt = new Date(this.now()).toISOString();
-    if (call.watchdog) clearTimeout(call.watchdog);
-    this.mark(call, 'outcome', outcome.status);
-    if (call.conversation && call.streamOpen) call.conversation.handleStreamEnd();
-    try {
-      await this.persist(call);
-    } catch (error) {
-      this.log(call.record.callId).error({ err: error }, 'could not write the call record');
-    }
-    this.log(call.record.callId).info({ to: call.record.to, status: outcome.status, reason: outcome.reason }, 'call settled');
-    call.resolveSettled();
-    const evict = setTimeout(() => this.calls.delete(call.record.callId), this.options.retentionMs ?? 3_600_000);
+  private forgetLater(call: Call): void {
+    this.live--;
+    const evict = setTimeout(() => this.calls.delete(call.callId), this.options.retentionMs ?? 60_000);
     evict.unref();
   }
 
-  private async persist(call: ActiveCall): Promise<void> {
-    const dir = this.options.recordsDir;
-    await mkdir(dir, { recursive: true });
-    if (call.recording) {
-      const wavPath = join(dir, `${call.record.callId}.wav`);
-      await call.recording.writeWav(wavPath);
-      call.record.recordingPath = wavPath;
-    }
-    const jsonPath = join(dir, `${call.record.callId}.json`);
-    const temp = `${jsonPath}.tmp`;
-    await writeFile(temp, JSON.stringify({ ...call.record, to: maskPhone(call.record.to) }, null, 2));
-    await rename(temp, jsonPath);
+  private async hangUpLeftovers(left: StoredCall[]): Promise<{ calls: number; hungUp: number }> {
+    let hungUp = 0;
+    // A few at a time: a restart after a flood must not become one.
+    const queue = left.filter((stored) => stored.carrierCallId && this.options.carriers[stored.carrier]);
+    const worker = async () => {
+      for (let stored = queue.shift(); stored; stored = queue.shift()) {
+        const carrier = this.carrier(stored.carrier);
+        const id = stored.liveCarrierCallId ?? stored.carrierCallId!;
+        const log = this.log(stored.callId);
+        try {
+          const state = await carrier.fetchCallState(id);
+          if (!state.up) continue;
+          await carrier.hangup(id);
+          hungUp++;
+          log.warn({ carrierStatus: state.status }, 'a call left by the last run was still up: hung up');
+        } catch (error) {
+          log.error({ err: maskNumbersIn(describe(error)) }, 'could not check a call left by the last run with its carrier');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, worker));
+    return { calls: left.length, hungUp };
   }
 
-  private mark(call: ActiveCall, event: string, detail?: string): void {
-    call.record.timeline.push({ atMs: this.now() - call.startedAtMs, event, ...(detail ? { detail } : {}) });
-  }
-
-  private get(callId: string): ActiveCall {
-    const call = this.calls.get(callId);
-    if (!call) throw new CallNotFoundError(callId);
-    return call;
-  }
-
-  private carrierOf(call: ActiveCall): Carrier {
-    const carrier = this.options.carriers[call.record.carrier];
-    if (!carrier) throw new CarrierNotConfiguredError(call.record.carrier);
+  private carrier(name: CarrierName): Carrier {
+    const carrier = this.options.carriers[name];
+    if (!carrier) throw new CarrierNotConfiguredError(name);
     return carrier;
   }
 
@@ -538,6 +383,6 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function stripUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+function pickDefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

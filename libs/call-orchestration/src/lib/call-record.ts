@@ -1,6 +1,7 @@
 import type { OutcomeStatus } from '@codcall/call-list';
 import type { CarrierName } from '@codcall/telephony-providers';
 
+/** A call's state as clients see it (GET /call/:id); the lifecycle's phases map onto it. */
 export type CallState = 'queued' | 'ringing' | 'in_progress' | 'completed';
 
 /** What a finished call means for its CSV row: a CSV status that a call can produce (a callee can ask for do_not_call). */
@@ -37,7 +38,10 @@ export interface CallRecord {
   createdAt: string;
   answeredAt?: string;
   endedAt?: string;
+  /** The carrier's id for the call, as its dial API returned it (Twilio CallSid, Plivo request_uuid). */
   carrierCallId?: string;
+  /** The carrier's id for the answered call when it differs from the dial's (Plivo's CallUUID). */
+  liveCarrierCallId?: string;
   /** The carrier's last word on the call, normalised ("busy", "completed"), with its own detail when it gave one. */
   carrierStatus?: string;
   outcome?: CallOutcome;

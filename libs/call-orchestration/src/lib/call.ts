@@ -1,0 +1,387 @@
+import type { AgentRuntimeConfig } from '@codcall/agent-config';
+import type { ConversationResult } from '@codcall/conversation-engine';
+import type { Logger } from '@codcall/logging';
+import { CallRecording, type CallAudioOutput } from '@codcall/media';
+import type { Carrier, CarrierStatusUpdate, WebhookCallIds } from '@codcall/telephony-providers';
+import { isForward, publicState, reached, type CallPhase } from './call-lifecycle';
+import { toCallView, type CallOutcome, type CallRecord, type CallView } from './call-record';
+import type { Conversation, ConversationFactory } from './conversation';
+import { AnswerRefusedError } from './errors';
+import type { MediaStreamConnection, StreamBinding, StreamEvent, StreamedCall } from './media-stream-connection';
+import { outcomeFromCarrier, outcomeFromConversation } from './outcome-mapping';
+import { maskNumbersIn, recordForArchive } from './phone-masking';
+import type { CallArchive, CallStore, StoredCall } from './ports';
+import { timezoneForCallee } from './timezone';
+
+export interface CallDependencies {
+  carrier: Carrier;
+  conversations: ConversationFactory;
+  store: CallStore;
+  archive: CallArchive;
+  /** Already bound to the call id. */
+  logger: Logger;
+  now: () => number;
+  keepFullNumbers: boolean;
+  /** Told once, when the call is settled and persisted. */
+  onSettled(call: Call): void;
+}
+
+export interface NewCall {
+  callId: string;
+  agentId: string;
+  agent: AgentRuntimeConfig;
+  to: string;
+  context: Record<string, string>;
+  idempotencyKey?: string;
+}
+
+/** How `end` treats the line: a carrier that reported the end has hung up already. */
+export interface EndOptions {
+  lineAlreadyDown?: boolean;
+}
+
+/**
+ * One call, from the dial to its outcome: its phase (see call-lifecycle.ts), the carrier's
+ * webhooks' effect on it, the media stream and conversation it runs, and its one way to end,
+ * `end(outcome)`: the first outcome wins, the line is hung up, the record and recording are
+ * archived, the store is told, and waiters wake.
+ */
+export class Call implements StreamedCall {
+  readonly record: CallRecord;
+  readonly agent: AgentRuntimeConfig;
+  readonly idempotencyKey?: string;
+  private phaseNow: CallPhase = 'queued';
+  private readonly startedAtMs: number;
+  private answeredAtMs?: number;
+  private answerServed = false;
+  private streamTokenUsed = false;
+  private hangupRequested = false;
+  private stream?: MediaStreamConnection;
+  private conversation?: Conversation;
+  private recording?: CallRecording;
+  /** Set once, when a machine answered and the agent leaves a message: the call then ends as voicemail. */
+  private voicemail?: CallOutcome;
+  private ending?: Promise<void>;
+  private watchdog?: NodeJS.Timeout;
+  private resolveSettled!: () => void;
+  readonly settled = new Promise<void>((resolve) => (this.resolveSettled = resolve));
+
+  constructor(
+    private readonly deps: CallDependencies,
+    call: NewCall,
+  ) {
+    this.agent = call.agent;
+    this.idempotencyKey = call.idempotencyKey;
+    this.startedAtMs = deps.now();
+    this.record = {
+      callId: call.callId,
+      agentId: call.agentId,
+      carrier: deps.carrier.name,
+      to: call.to,
+      context: call.context,
+      state: 'queued',
+      createdAt: new Date(this.startedAtMs).toISOString(),
+      timeline: [],
+      transcript: [],
+      toolCalls: [],
+      turnLatenciesMs: [],
+    };
+  }
+
+  get callId(): string {
+    return this.record.callId;
+  }
+
+  get phase(): CallPhase {
+    return this.phaseNow;
+  }
+
+  get isLive(): boolean {
+    return this.phaseNow !== 'settled';
+  }
+
+  /** What GET /call/:id shows; the outcome only once it is settled. */
+  get view(): CallView {
+    return toCallView(this.record);
+  }
+
+  /** Written before the carrier is asked: a crash mid-dial still leaves the call (and its key) known. */
+  dialRequested(): void {
+    this.mark('dial requested');
+    this.persist();
+  }
+
+  dialled(carrierCallId: string): void {
+    this.record.carrierCallId = carrierCallId;
+    this.mark('dialled', this.record.carrier);
+    this.persist();
+  }
+
+  /** A call the carrier never reports on still ends. */
+  startWatchdog(limitMs: number): void {
+    this.watchdog = setTimeout(() => void this.end({ status: 'failed', reason: 'no word from the carrier before the call time limit' }), limitMs);
+    this.watchdog.unref();
+  }
+
+  /**
+   * The carrier fetches the answer document: once per call, for the carrier call the dial
+   * returned, before the stream. Anything else is a replay and is refused without touching the call.
+   */
+  acceptAnswerFetch(ids: WebhookCallIds): void {
+    const refuse = (why: string) => {
+      this.deps.logger.warn({ why }, 'answer webhook refused');
+      return new AnswerRefusedError(this.callId, why);
+    };
+    if (reached(this.phaseNow, 'ending')) throw refuse('the call has ended');
+    if (this.answerServed || reached(this.phaseNow, 'streaming')) throw refuse('its answer document was served already');
+    const dialled = this.record.carrierCallId;
+    // The carrier may fetch the answer before its answer to the dial reached us: then the webhook's id is the one.
+    if (dialled !== undefined && ids.dialled !== dialled) throw refuse('the webhook names another carrier call than the dial returned');
+    if (dialled === undefined && ids.dialled) this.record.carrierCallId = ids.dialled;
+    if (ids.live && ids.live !== this.record.carrierCallId) this.record.liveCarrierCallId = ids.live;
+    this.answerServed = true;
+    this.markAnswered();
+    this.advance('answered');
+    this.mark('answer document served');
+    this.persist();
+  }
+
+  /** A status or machine-detection webhook, signature-checked and parsed by the carrier. */
+  applyStatus(update: CarrierStatusUpdate): void {
+    this.mark('carrier status', [update.state, update.answeredBy && `answered by ${update.answeredBy}`].filter(Boolean).join(', '));
+    if (update.durationSeconds !== undefined) this.record.durationSeconds = update.durationSeconds;
+    if (update.state) this.record.carrierStatus = update.detail ? `${update.state} (${maskNumbersIn(update.detail)})` : update.state;
+    if (reached(this.phaseNow, 'ending')) return;
+    if (update.state === 'ringing' && this.advance('ringing')) this.persist();
+    if (update.state === 'answered') {
+      this.markAnswered();
+      if (this.advance('answered')) this.persist();
+    }
+    if (update.answeredBy === 'machine' && this.leavesMessages()) {
+      // The message goes after the machine's greeting; a machine detected any other way is hung up on.
+      if (update.machineGreetingEnded && !this.voicemail && this.conversation && this.stream?.streaming) return this.leaveVoicemail();
+      if (this.voicemail) return;
+    }
+    const outcome = outcomeFromCarrier(update);
+    // A machine is still on the line; busy, no-answer and failures are not.
+    if (outcome) return void this.end(outcome, { lineAlreadyDown: outcome.status !== 'voicemail' });
+    if (update.state === 'completed') {
+      // The line is down; a conversation ends from its stream's end and gives the outcome.
+      if (this.conversation) this.stream?.close(1000, 'the carrier ended the call');
+      else void this.end({ status: 'failed', reason: 'the call ended before the media stream connected' }, { lineAlreadyDown: true });
+    }
+  }
+
+  /**
+   * A `start` with this call's valid token: the stream is taken once, by the carrier call the dial
+   * (or answer webhook) named, and only while the call can still talk.
+   */
+  attachStream(connection: MediaStreamConnection, carrierCallId: string): StreamBinding {
+    if (reached(this.phaseNow, 'ending')) return { refused: 'call already ended' };
+    if (this.streamTokenUsed || this.stream) return { refused: 'stream token already used' };
+    // Twilio's stream names the CallSid the dial returned; Plivo's the CallUUID its answer webhook named.
+    const expected = this.record.liveCarrierCallId ?? this.record.carrierCallId;
+    if (expected !== undefined && carrierCallId !== expected) return { refused: 'the stream names another carrier call' };
+    if (expected === undefined && carrierCallId) this.record.liveCarrierCallId = carrierCallId;
+    this.streamTokenUsed = true;
+    this.stream = connection;
+    this.markAnswered();
+    this.advance('streaming');
+    this.mark('media stream started');
+    this.persist();
+    return { call: this };
+  }
+
+  streamOpened(connection: MediaStreamConnection): void {
+    if (connection === this.stream && !this.conversation) this.startConversation(connection);
+  }
+
+  handleStreamEvent(event: StreamEvent): void {
+    if (!this.conversation) return;
+    switch (event.type) {
+      case 'audio':
+        this.recording?.addInbound(event.payload);
+        this.conversation.handleAudio(event.payload);
+        break;
+      case 'mark':
+        this.conversation.handleMark(event.name);
+        break;
+      case 'dtmf':
+        this.mark('dtmf', event.digit);
+        this.conversation.handleDtmf(event.digit);
+        break;
+      case 'stop':
+        this.stream?.close(1000, 'stream stopped');
+        break;
+    }
+  }
+
+  streamEnded(connection: MediaStreamConnection): void {
+    if (connection !== this.stream) return;
+    this.mark('media stream ended');
+    this.conversation?.handleStreamEnd();
+  }
+
+  /** Asks the carrier to hang up, once; the call ends by its outcome, not by this. */
+  async hangUp(reason: string): Promise<void> {
+    const id = this.record.liveCarrierCallId ?? this.record.carrierCallId;
+    if (this.hangupRequested || !id) return;
+    this.hangupRequested = true;
+    try {
+      await this.deps.carrier.hangup(id);
+      this.mark('hangup requested', reason);
+    } catch (error) {
+      this.deps.logger.warn({ err: maskNumbersIn(describe(error)) }, 'carrier hangup failed');
+    }
+  }
+
+  /** The one way a call ends: settles once (the first outcome wins), hangs up, persists. */
+  end(outcome: CallOutcome, options: EndOptions = {}): Promise<void> {
+    this.ending ??= this.settle(stripUndefined(outcome), options);
+    return this.ending;
+  }
+
+  private async settle(outcome: CallOutcome, options: EndOptions): Promise<void> {
+    this.advance('ending');
+    if (this.watchdog) clearTimeout(this.watchdog);
+    this.mark('outcome', outcome.status);
+    // A conversation still running stops now; its result (transcript, tools) still lands in the record.
+    this.conversation?.handleStreamEnd();
+    if (!options.lineAlreadyDown) await this.hangUp(outcome.status);
+    this.stream?.close(1000, 'call ended');
+    this.record.outcome = outcome;
+    this.record.endedAt = new Date(this.deps.now()).toISOString();
+    try {
+      if (this.recording) this.record.recordingPath = await this.deps.archive.saveRecording(this.callId, this.recording);
+      await this.deps.archive.saveRecord(recordForArchive({ ...this.record, state: 'completed' }, this.deps.keepFullNumbers));
+    } catch (error) {
+      this.deps.logger.error({ err: error }, 'could not archive the call');
+    }
+    this.advance('settled');
+    this.persist();
+    this.deps.logger.info({ to: this.record.to, status: outcome.status, reason: outcome.reason }, 'call settled');
+    this.resolveSettled();
+    this.deps.onSettled(this);
+  }
+
+  private startConversation(connection: MediaStreamConnection): void {
+    const log = this.deps.logger;
+    const recording = (this.recording = new CallRecording());
+    const sinceAnswer = () => this.deps.now() - (this.answeredAtMs ?? this.startedAtMs);
+    let spoke = false;
+    const output: CallAudioOutput = {
+      sendAudio: (mulaw) => {
+        if (!spoke) this.mark('first agent audio sent');
+        spoke = true;
+        recording.addOutbound(mulaw, sinceAnswer());
+        connection.sendAudio(mulaw);
+      },
+      sendMark: (name) => connection.sendMark(name),
+      clear: () => {
+        recording.clearOutbound(sinceAnswer());
+        this.mark('clear sent');
+        connection.clear();
+      },
+    };
+    const variables = this.record.context;
+    const { conversation, providers } = this.deps.conversations.create({
+      callId: this.callId,
+      agent: this.agent,
+      variables,
+      timezone: timezoneForCallee(this.record.to, variables['timezone'], this.agent.defaultTimezone),
+      output,
+      onHangup: (reason) => {
+        this.mark('agent hung up', reason);
+        void this.hangUp(reason);
+      },
+      logger: log,
+    });
+    this.conversation = conversation;
+    this.record.providers = providers;
+    conversation.result.then(
+      (result) => {
+        this.keepConversation(result);
+        void this.end(this.voicemail ?? outcomeFromConversation(result));
+      },
+      (error: unknown) => {
+        log.error({ err: error }, 'conversation crashed');
+        void this.end({ status: 'failed', reason: `conversation error: ${describe(error)}` });
+      },
+    );
+    conversation.start().catch((error: unknown) => {
+      log.error({ err: error }, 'conversation failed to start');
+      void this.end({ status: 'failed', reason: `could not start the conversation: ${describe(error)}` });
+    });
+  }
+
+  private keepConversation(result: ConversationResult): void {
+    this.record.transcript = result.transcript;
+    this.record.toolCalls = result.toolCalls;
+    this.record.turnLatenciesMs = result.turns.map((turn) => turn.latencyMs);
+  }
+
+  private leavesMessages(): boolean {
+    const { voicemail } = this.agent;
+    return voicemail.action === 'leave_message' && Boolean(voicemail.message);
+  }
+
+  /** Decided here and only here: whatever the conversation says next, this call ends as voicemail. */
+  private leaveVoicemail(): void {
+    this.voicemail = { status: 'voicemail', reason: 'message left after the beep' };
+    this.mark('leaving a voicemail message');
+    this.conversation?.leaveMessage(this.agent.voicemail.message ?? '');
+  }
+
+  private markAnswered(): void {
+    this.answeredAtMs ??= this.deps.now();
+    this.record.answeredAt ??= new Date(this.answeredAtMs).toISOString();
+  }
+
+  /** Moves the phase forward (never back); false when the call is there or past it already. */
+  private advance(phase: CallPhase): boolean {
+    if (!isForward(this.phaseNow, phase)) return false;
+    this.phaseNow = phase;
+    this.record.state = publicState(phase);
+    return true;
+  }
+
+  private persist(): void {
+    try {
+      this.deps.store.save(this.snapshot());
+    } catch (error) {
+      this.deps.logger.error({ err: error }, 'could not write the call to the call store');
+    }
+  }
+
+  private snapshot(): StoredCall {
+    const { record } = this;
+    return {
+      callId: record.callId,
+      agentId: record.agentId,
+      to: record.to,
+      carrier: record.carrier,
+      carrierCallId: record.carrierCallId,
+      liveCarrierCallId: record.liveCarrierCallId,
+      phase: this.phaseNow,
+      outcome: this.phaseNow === 'settled' ? record.outcome : undefined,
+      idempotencyKey: this.idempotencyKey,
+      createdAt: record.createdAt,
+      endedAt: record.endedAt,
+      answerServed: this.answerServed,
+      streamTokenUsed: this.streamTokenUsed,
+      view: this.view,
+    };
+  }
+
+  private mark(event: string, detail?: string): void {
+    this.record.timeline.push({ atMs: this.deps.now() - this.startedAtMs, event, ...(detail ? { detail } : {}) });
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

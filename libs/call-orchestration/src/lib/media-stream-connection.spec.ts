@@ -1,0 +1,150 @@
+import { silentLogger } from '@codcall/logging';
+import type { CallMediaEvent } from '@codcall/media';
+import type { MediaStreamCodec } from '@codcall/telephony-providers';
+import { MediaSocketAdmission, MediaStreamConnection, POLICY_VIOLATION, type MediaSocket, type StreamBinding, type StreamedCall, type StreamEvent } from './media-stream-connection';
+
+const codec: MediaStreamCodec = {
+  parse: (message) => [JSON.parse(message) as CallMediaEvent],
+  formatAudio: (mulaw) => JSON.stringify({ audio: mulaw.length }),
+  formatMark: (name) => JSON.stringify({ mark: name }),
+  formatClear: () => JSON.stringify({ clear: true }),
+};
+
+class FakeSocket implements MediaSocket {
+  private resolveClosed!: (value: { code: number; reason: string }) => void;
+  sent: string[] = [];
+  closed = new Promise<{ code: number; reason: string }>((resolve) => (this.resolveClosed = resolve));
+  closedWith?: { code: number; reason: string };
+  send(text: string) {
+    this.sent.push(text);
+  }
+  close(code: number, reason: string) {
+    this.closedWith = { code, reason };
+    this.resolveClosed({ code, reason });
+  }
+}
+
+class RecordingCall implements StreamedCall {
+  events: StreamEvent[] = [];
+  opened = 0;
+  ended = 0;
+  streamOpened() {
+    this.opened++;
+  }
+  handleStreamEvent(event: StreamEvent) {
+    this.events.push(event);
+  }
+  streamEnded() {
+    this.ended++;
+  }
+}
+
+function connect(options: { startTimeoutMs?: number; idleTimeoutMs?: number; bind?: () => StreamBinding } = {}) {
+  const socket = new FakeSocket();
+  const call = new RecordingCall();
+  const counts = { started: 0, closed: 0 };
+  const connection = new MediaStreamConnection({
+    codec,
+    socket,
+    limits: { startTimeoutMs: options.startTimeoutMs ?? 60_000, idleTimeoutMs: options.idleTimeoutMs ?? 60_000 },
+    logger: silentLogger(),
+    bind: options.bind ?? (() => ({ call })),
+    onStarted: () => counts.started++,
+    onClosed: () => counts.closed++,
+  });
+  return { socket, call, connection, counts };
+}
+
+const start = JSON.stringify({ type: 'start', streamId: 'MZ1', carrierCallId: 'CA1', parameters: {} });
+const audio = JSON.stringify({ type: 'audio', payload: 'AAAA' });
+
+describe('a media stream socket', () => {
+  it('that sends nothing is closed with 1008 once its wait for a start is over', async () => {
+    const { socket, counts } = connect({ startTimeoutMs: 10 });
+    expect(await socket.closed).toEqual({ code: POLICY_VIOLATION, reason: 'no valid start within 10 ms' });
+    expect(counts.closed).toBe(1);
+  });
+
+  it('that sends only what is not a start is closed all the same', async () => {
+    const { socket, call, connection } = connect({ startTimeoutMs: 10 });
+    connection.onMessage(audio);
+    connection.onMessage(JSON.stringify({ type: 'mark', name: 'm' }));
+    expect((await socket.closed).code).toBe(POLICY_VIOLATION);
+    expect(call.events).toEqual([]);
+  });
+
+  it('that started, then goes quiet, is closed and its call told the stream is over', async () => {
+    const { socket, call, connection, counts } = connect({ startTimeoutMs: 5, idleTimeoutMs: 20 });
+    connection.onMessage(start);
+    connection.onMessage(audio);
+    expect(call.events).toHaveLength(1);
+    expect(counts.started).toBe(1);
+    expect(await socket.closed).toEqual({ code: POLICY_VIOLATION, reason: 'no media for 20 ms' });
+    expect(call.ended).toBe(1);
+    expect(counts.closed).toBe(1);
+  });
+
+  it('is refused with 1008 for a malformed message, and hears nothing after', () => {
+    const { socket, call, connection } = connect();
+    connection.onMessage(start);
+    connection.onMessage('{not json');
+    expect(socket.closedWith?.code).toBe(POLICY_VIOLATION);
+    expect(socket.closedWith?.reason).toMatch(/^malformed media message/);
+    connection.onMessage(audio);
+    expect(call.events).toEqual([]);
+    expect(call.ended).toBe(1);
+  });
+
+  it('is refused when its start binds to no call, with the reason', () => {
+    const { socket, counts, connection } = connect({ bind: () => ({ refused: 'invalid stream token' }) });
+    connection.onMessage(start);
+    expect(socket.closedWith).toEqual({ code: POLICY_VIOLATION, reason: 'invalid stream token' });
+    expect(counts.started).toBe(0);
+  });
+
+  it('takes one start; audio before it reaches no call', () => {
+    const { call, connection } = connect();
+    connection.onMessage(audio);
+    connection.onMessage(start);
+    connection.onMessage(start);
+    connection.onMessage(audio);
+    expect(call.opened).toBe(1);
+    expect(call.events).toEqual([{ type: 'audio', payload: 'AAAA' }]);
+  });
+
+  it('frames the agent\'s audio in 20 ms messages, and sends nothing once closed', () => {
+    const { socket, connection } = connect();
+    connection.sendAudio(Buffer.alloc(320));
+    expect(socket.sent).toEqual([]); // not streaming yet
+    connection.onMessage(start);
+    connection.sendAudio(Buffer.alloc(400));
+    connection.sendMark('m1');
+    expect(socket.sent).toEqual([JSON.stringify({ audio: 160 }), JSON.stringify({ audio: 160 }), JSON.stringify({ audio: 80 }), JSON.stringify({ mark: 'm1' })]);
+    connection.onClose();
+    connection.clear();
+    expect(socket.sent).toHaveLength(4);
+  });
+});
+
+describe('media socket admission', () => {
+  it('caps the sockets from one address that have not started, and all sockets', () => {
+    const admission = new MediaSocketAdmission({ maxAwaitingStartPerAddress: 2, maxSockets: 3 });
+    const a1 = admission.admit('10.0.0.1');
+    const a2 = admission.admit('10.0.0.1');
+    expect(admission.admit('10.0.0.1')).toEqual({ refused: expect.stringMatching(/from one address awaiting their start \(2\)/) });
+    // Another address is not held back by the first one's.
+    const b1 = admission.admit('10.0.0.2');
+    expect(admission.admit('10.0.0.3')).toEqual({ refused: 'too many media sockets (3)' });
+    if ('refused' in a1 || 'refused' in a2 || 'refused' in b1) throw new Error('admitted sockets were refused');
+
+    // A socket that started no longer counts against its address; one that closed frees its place.
+    a1.started();
+    a1.started();
+    b1.closed();
+    b1.closed();
+    expect(admission.openSockets).toBe(2);
+    const a3 = admission.admit('10.0.0.1');
+    expect('refused' in a3).toBe(false);
+    expect(admission.admit('10.0.0.1')).toEqual({ refused: expect.stringMatching(/too many/) });
+  });
+});
