@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import { freePort, MAINS, runCli, startService, WORKSPACE, type RunningService } from './support/processes';
+import { freePort, MAINS, runCli, startService, withApiKey, WORKSPACE, type RunningService } from './support/processes';
 
 /**
  * The whole product, as a user runs it: the real agent-api and telephony-gateway processes on
@@ -33,7 +33,7 @@ describe('an offline COD campaign, end to end', () => {
     );
     const response = await fetch(`${agentApi.url}/agent`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: withApiKey({ 'content-type': 'application/json' }),
       body: readFileSync(join(WORKSPACE, 'agent_data/cod_confirmation_agent.json')),
     });
     const created = (await response.json()) as { agent_id: string; state: string };

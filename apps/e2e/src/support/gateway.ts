@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -18,19 +18,37 @@ export interface RunningGateway {
   app: INestApplication;
   url: string;
   recordsDir: string;
+  /** The gateway's own state (GATEWAY_DATA_DIR), a temporary folder. */
+  dataDir: string;
 }
 
 /**
  * The telephony gateway in this process, configured from `env` as it would be from the
- * environment (the simulator off, records in a temporary folder), listening on a free port.
- * Agents are the shipped one unless `overrides.agents` says otherwise.
+ * environment (the simulator off, no API key so it answers only on loopback, records and state
+ * in temporary folders), listening on a free port. Agents are the shipped one unless
+ * `overrides.agents` says otherwise.
  */
 export async function startGateway(env: Record<string, string>, overrides: GatewayOverrides = {}): Promise<RunningGateway> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const recordsDir = mkdtempSync(join(tmpdir(), 'gateway-records-'));
-  const config = loadGatewayConfig({ GATEWAY_PORT: String(port), PUBLIC_BASE_URL: url, RECORDS_DIR: recordsDir, SIMULATOR_ENABLED: 'false', ...env });
+  const dataDir = mkdtempSync(join(tmpdir(), 'gateway-data-'));
+  const config = loadGatewayConfig({
+    GATEWAY_PORT: String(port),
+    GATEWAY_HOST: '127.0.0.1',
+    PUBLIC_BASE_URL: url,
+    RECORDS_DIR: recordsDir,
+    GATEWAY_DATA_DIR: dataDir,
+    SIMULATOR_ENABLED: 'false',
+    ...env,
+  });
   const app = await createGatewayApp(config, { logger: silentLogger(), agents: { getRuntimeConfig: async () => shippedAgent }, ...overrides });
   await app.listen(port, '127.0.0.1');
-  return { app, url, recordsDir };
+  // The temporary folders go with the gateway, once it has closed everything it kept in them.
+  const close = app.close.bind(app);
+  app.close = async () => {
+    await close();
+    for (const dir of [recordsDir, dataDir]) rmSync(dir, { recursive: true, force: true });
+  };
+  return { app, url, recordsDir, dataDir };
 }

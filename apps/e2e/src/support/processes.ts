@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const WORKSPACE = join(__dirname, '..', '..', '..', '..');
@@ -8,6 +11,17 @@ export const MAINS = {
   gateway: join(WORKSPACE, 'dist/apps/telephony-gateway/apps/telephony-gateway/src/main.js'),
   cli: join(WORKSPACE, 'dist/apps/outbound-cli/apps/outbound-cli/src/main.js'),
 };
+
+/**
+ * The API key of this test run: every service `startService` starts requires it, and `runCli`
+ * sends it, as a deployment would. Pass `CODCALL_API_KEYS: ''` to start a service without one.
+ */
+export const E2E_API_KEY = `e2e-${randomBytes(16).toString('hex')}`;
+
+/** `headers` plus this run's key, for a test that calls a service's API itself. */
+export function withApiKey(headers: Record<string, string> = {}): Record<string, string> {
+  return { ...headers, authorization: `Bearer ${E2E_API_KEY}` };
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -26,16 +40,32 @@ export interface RunningService {
   stop: () => Promise<void>;
 }
 
-/** Starts a built app as its own process and waits until its /health answers. */
+/**
+ * Starts a built app as its own process and waits until its /health answers. By default it
+ * requires this run's key, listens on 127.0.0.1, runs the carrier simulator (the e2e campaigns
+ * dial it) and keeps the gateway's state in a temporary folder removed by `stop()`; `env` wins.
+ */
 export async function startService(main: string, env: Record<string, string>, port: number): Promise<RunningService> {
-  const child = spawn(process.execPath, [main], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const dataDir = mkdtempSync(join(tmpdir(), 'codcall-service-'));
+  const defaults = {
+    CODCALL_API_KEYS: E2E_API_KEY,
+    CODCALL_API_KEY: E2E_API_KEY,
+    AGENT_API_HOST: '127.0.0.1',
+    GATEWAY_HOST: '127.0.0.1',
+    SIMULATOR_ENABLED: 'true',
+    GATEWAY_DATA_DIR: dataDir,
+  };
+  const child = spawn(process.execPath, [main], { env: { ...process.env, ...defaults, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${main} exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw new Error(`${main} exited with ${child.exitCode}:\n${output}`);
+    }
     try {
       const response = await fetch(`${url}/health`);
       if (response.ok) break;
@@ -49,12 +79,15 @@ export async function startService(main: string, env: Record<string, string>, po
     url,
     process: child,
     output: () => output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: async () => {
+      if (child.exitCode === null) {
+        await new Promise<void>((resolve) => {
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        });
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -64,9 +97,10 @@ export interface CliResult {
   stderr: string;
 }
 
+/** Runs the built CLI; it sends this run's key unless `env` gives another CODCALL_API_KEY. */
 export function runCli(args: string[], env: Record<string, string>, timeoutMs = 150_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAINS.cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAINS.cli, ...args], { env: { ...process.env, CODCALL_API_KEY: E2E_API_KEY, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
