@@ -6,10 +6,17 @@ import type { GatewayConfig } from './config';
 import { CallsController } from './calls/calls.controller';
 import { PlivoMediaStreamGateway, SimulatorMediaStreamGateway, TwilioMediaStreamGateway } from './media/media-stream.gateway';
 import { buildOrchestrator, type GatewayOverrides } from './orchestrator.factory';
+import { SqliteCallStore } from './persistence/sqlite-call-store';
+
+/** Settled calls older than this leave the call store at start-up; their records stay in RECORDS_DIR. */
+const CALL_STORE_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
 @Module({})
 export class GatewayModule implements OnApplicationShutdown {
-  constructor(@Inject(CallOrchestrator) private readonly calls: CallOrchestrator) {}
+  constructor(
+    @Inject(CallOrchestrator) private readonly calls: CallOrchestrator,
+    @Inject(SqliteCallStore) private readonly store: SqliteCallStore,
+  ) {}
 
   static register(config: GatewayConfig, overrides: GatewayOverrides = {}): DynamicModule {
     return {
@@ -17,7 +24,15 @@ export class GatewayModule implements OnApplicationShutdown {
       controllers: [CallsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
-        { provide: CallOrchestrator, useFactory: () => buildOrchestrator(config, overrides) },
+        {
+          provide: SqliteCallStore,
+          useFactory: () => {
+            const store = SqliteCallStore.openIn(config.dataDir);
+            store.pruneSettledBefore(new Date(Date.now() - CALL_STORE_RETENTION_MS));
+            return store;
+          },
+        },
+        { provide: CallOrchestrator, useFactory: (store: SqliteCallStore) => buildOrchestrator(config, overrides, store), inject: [SqliteCallStore] },
         TwilioMediaStreamGateway,
         SimulatorMediaStreamGateway,
         PlivoMediaStreamGateway,
@@ -27,6 +42,7 @@ export class GatewayModule implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.calls.shutdown();
+    this.store.close();
     // The offline voice runs in a worker thread that would otherwise outlive the app.
     await closeOfflineSynthesizer();
   }

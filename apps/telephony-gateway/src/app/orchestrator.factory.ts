@@ -1,10 +1,11 @@
-import { CallOrchestrator, StreamTokenSigner, type AgentSource, type ConversationFactory, type ConversationInput } from '@codcall/call-orchestration';
+import { CallOrchestrator, StreamTokenSigner, type AgentSource, type CallOrchestratorOptions, type CallStore, type ConversationFactory, type ConversationInput } from '@codcall/call-orchestration';
 import { ConversationSession, createOfflineSynthesizer, describeProviderAvailability, PreparedSpeech, selectProviders, welcomeSpeechRequests, type Synthesizer } from '@codcall/conversation-engine';
 import { createLogger, type Logger } from '@codcall/logging';
 import { SpeechSideChannel } from '@codcall/media';
 import { loadCalleeBook, PlivoCarrier, SimulatorCarrier, TwilioCarrier, type Carrier, type CarrierName } from '@codcall/telephony-providers';
 import type { GatewayConfig } from './config';
 import { HttpAgentSource } from './http-agent-source';
+import { FileCallArchive } from './persistence/file-call-archive';
 
 /** Seams for tests: anything not given is built from the configuration. */
 export interface GatewayOverrides {
@@ -15,12 +16,19 @@ export interface GatewayOverrides {
   env?: NodeJS.ProcessEnv;
   /** Shared with an in-process fake carrier in tests, so the offline transcriber hears its callees. */
   sideChannel?: SpeechSideChannel;
+  /** Media-stream socket limits (tests shorten the wait for a start). */
+  media?: CallOrchestratorOptions['media'];
 }
+
+/** Greeting pre-synthesis: a few at once, a bounded queue, a bounded cache (see PreparedSpeech). */
+const GREETING_LIMITS = { maxConcurrent: 4, maxQueued: 64, maxEntries: 500, maxBytes: 32 * 1024 * 1024 };
+/** How long start-up waits for the carriers to confirm that calls left by the last run are down; the rest go on in the background. */
+const RECOVERY_WAIT_MS = 10_000;
 
 /** The simulated callees speak with a different espeak voice from the agent's, so a recording is easy to follow. */
 const CALLEE_VOICE = 'en-us+m3';
 
-export async function buildOrchestrator(config: GatewayConfig, overrides: GatewayOverrides): Promise<CallOrchestrator> {
+export async function buildOrchestrator(config: GatewayConfig, overrides: GatewayOverrides, store: CallStore): Promise<CallOrchestrator> {
   const logger = overrides.logger ?? createLogger({ name: 'telephony-gateway' });
   const env = overrides.env ?? config.providerEnv;
   const sideChannel = overrides.sideChannel ?? new SpeechSideChannel();
@@ -67,7 +75,7 @@ export async function buildOrchestrator(config: GatewayConfig, overrides: Gatewa
   const prepared = new Map<string, PreparedSpeech>();
   const withGreetingCache = (synthesizer: Synthesizer) => {
     let cached = prepared.get(synthesizer.name);
-    if (!cached) prepared.set(synthesizer.name, (cached = new PreparedSpeech(synthesizer)));
+    if (!cached) prepared.set(synthesizer.name, (cached = new PreparedSpeech(synthesizer, GREETING_LIMITS)));
     return cached;
   };
   const providersFor = (input: { agent: ConversationInput['agent']; variables: Record<string, string>; logger: Logger }) => {
@@ -102,14 +110,29 @@ export async function buildOrchestrator(config: GatewayConfig, overrides: Gatewa
     },
   };
 
-  return new CallOrchestrator({
+  const orchestrator = new CallOrchestrator({
     carriers,
-    agents: overrides.agents ?? new HttpAgentSource(config.agentApiUrl, { apiKey: config.apiKey }),
+    agents: overrides.agents ?? new HttpAgentSource(config.agentApiUrl, { apiKey: config.apiKey, providerUrls: { allowInsecure: config.allowInsecureProviderUrls } }),
     conversations,
     publicBaseUrl: config.publicBaseUrl,
     tokens: new StreamTokenSigner(config.streamTokenSecret),
-    recordsDir: config.recordsDir,
+    archive: new FileCallArchive(config.recordsDir),
+    store,
+    maxCalls: config.maxCalls,
+    keepFullNumbers: config.keepFullNumbers,
     ringTimeoutSeconds: config.ringTimeoutSeconds,
+    media: overrides.media,
     logger,
   });
+  // Calls a killed gateway left in flight end now, before the first request; their carriers are asked in turn.
+  const recovery = orchestrator.recoverInterruptedCalls().then(
+    (done) => {
+      if (done.calls) logger.warn(done, 'calls left by the last run: checked with their carriers');
+    },
+    (error: unknown) => logger.error({ err: error }, 'could not recover the calls left by the last run'),
+  );
+  let waited: NodeJS.Timeout | undefined;
+  await Promise.race([recovery, new Promise((resolve) => (waited = setTimeout(resolve, RECOVERY_WAIT_MS)))]);
+  clearTimeout(waited);
+  return orchestrator;
 }
