@@ -10,6 +10,8 @@ export type OutputStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: 
 /** The call list as the CLI uses it: the campaign's view plus its path and closing. */
 export interface OpenCallList extends CampaignCallList {
   readonly path: string;
+  /** The file itself, symlinks resolved: what names the campaign in the store. */
+  readonly targetPath?: string;
   close(): Promise<void>;
 }
 

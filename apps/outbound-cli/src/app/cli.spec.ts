@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { CampaignLock, CampaignStore } from '@codcall/campaign-store';
 import { tmpdir } from 'node:os';
@@ -199,10 +199,10 @@ describe('outbound-cli', () => {
       writeFileSync(callees, JSON.stringify({ '+15551234567': { answer: 'human', says: 'Yes' } }));
       const run = await cli([`--agentId=${AGENT}`, '--simulate', callees]);
       expect(run.code).toBe(2);
-      expect(run.stderr).toBe(`outbound-cli: ${callees}: +15551234567: says must be an array of non-empty strings, got "Yes"\n`);
+      expect(run.stderr).toBe(`outbound-cli: ${callees}: +15*******67: says must be an array of non-empty strings, got "Yes"\n`);
 
       writeFileSync(callees, JSON.stringify({ '+15551234567': { answer: 'maybe' } }));
-      expect((await cli([`--agentId=${AGENT}`, '--simulate', callees])).stderr).toContain('+15551234567: answer must be one of human, voicemail, no_answer, busy, failed (got "maybe")');
+      expect((await cli([`--agentId=${AGENT}`, '--simulate', callees])).stderr).toContain('+15*******67: answer must be one of human, voicemail, no_answer, busy, failed (got "maybe")');
     });
 
     it('passes the CSV error on', async () => {
@@ -470,6 +470,104 @@ describe('outbound-cli', () => {
     ])('refuses %j with exit 2 and one clear line', async (args, message) => {
       await startGateway();
       expect(await start(args)).toEqual({ code: 2, stdout: '', stderr: `outbound-cli: ${message}\n` });
+    });
+  });
+
+  describe("the user's data and the gateway's answers", () => {
+    const KEY = 'cli-api-key-0123456789';
+    const ANY_TIME = ['--provider', 'sim', '--no-progress', '--window', '00:00-24:00', '--cps', '1000', '--max-attempts', '1'];
+
+    it('sends CODCALL_API_KEY to the gateway and agent-api, and never prints it', async () => {
+      await startGateway({ apiKey: KEY });
+      await agentApi.stop();
+      agentApi = await new FakeAgentApi([AGENT], {}, { apiKey: KEY }).start();
+      const run = await cli([`--agentId=${AGENT}`, ...ANY_TIME], { env: { GATEWAY_URL: gateway.url, AGENT_API_URL: agentApi.url, CODCALL_API_KEY: KEY } });
+      expect(run.code).toBe(0);
+      expect(gateway.unauthorized).toBe(0);
+      expect(`${run.stdout}${run.stderr}`).not.toContain(KEY);
+    });
+
+    it('a refused API key stops the campaign before a second dial and exits 2, saying what to set', async () => {
+      await startGateway({ apiKey: KEY });
+      const run = await cli([`--agentId=${AGENT}`, ...ANY_TIME, '--concurrency', '1'], { env: { GATEWAY_URL: gateway.url, AGENT_API_URL: agentApi.url, CODCALL_API_KEY: 'not-the-key-0123456' } });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`outbound-cli: the gateway at ${gateway.url} refused the API key: set CODCALL_API_KEY to one of the gateway's CODCALL_API_KEYS\n`);
+      expect(run.stderr).not.toContain('not-the-key-0123456');
+      expect(gateway.unauthorized).toBe(1);
+      expect(readFileSync(csv, 'utf8')).toBe(CSV.replace('ORD005,,,', 'ORD005,invalid_number,,'));
+    });
+
+    it('lists rows with unknown statuses and duplicates before dialling, leaves the unknown ones alone, and calls a duplicate once', async () => {
+      await startGateway();
+      const header = 'name,recipient_phone_number,order_id,status,reschedule_date,reschedule_time';
+      const rows = [header, 'A,+15551234567,O1,,,', 'B,+15559876543,O2,called twice - ask Raj,,', 'C,+15550001111,O3,Do Not Call,,', 'D,+15550002222,O4,Confirmed.,,', 'A again,+15551234567,O1,,,', ''];
+      writeFileSync(csv, rows.join('\n'));
+      const run = await cli([`--agentId=${AGENT}`, ...ANY_TIME]);
+
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain('1 row has a status codcall does not know, so it is left as it is, not dialled (--dial-unknown-statuses dials them):\n  line 3  +15*******43  "called twice - ask Raj"\n');
+      expect(run.stderr).toContain('1 order appears in more than one row (same order id, same number); each is called once and every row gets the outcome:\n  lines 2, 6  order O1  +15*******67\n');
+      expect(run.stderr).toMatch(/O1 {2}\+15\*+67 {2}confirmed {2}\(the same order as line 2: one call for both\)/);
+      expect(gateway.placedCalls().map((call) => call.context['order_id'])).toEqual(['O1']);
+      expect(readFileSync(csv, 'utf8')).toBe(rows.join('\n').replace('A,+15551234567,O1,,,', 'A,+15551234567,O1,confirmed,,').replace('A again,+15551234567,O1,,,', 'A again,+15551234567,O1,confirmed,,'));
+      expect(run.stdout).toContain('1 with a status codcall does not know, left as they are');
+
+      const dialled = await cli([`--agentId=${AGENT}`, ...ANY_TIME, '--dial-unknown-statuses']);
+      expect(dialled.code).toBe(0);
+      expect(readFileSync(csv, 'utf8')).toContain('B,+15559876543,O2,cancelled,,'); // that callee cancels
+    });
+
+    it('refuses before dialling, exit 2, when a row does not fit what the gateway accepts; --skip-oversized-rows dials the others', async () => {
+      await startGateway({ limits: { max_body_bytes: 65536, max_context_value_chars: 100, max_context_columns: 100 } });
+      const long = 'x'.repeat(101);
+      writeFileSync(csv, CSV.replace('ORD002,,,,Boston', `ORD002,,,,${long}`));
+      const refused = await cli([`--agentId=${AGENT}`, ...ANY_TIME]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toBe(
+        'outbound-cli: 1 row does not fit what the gateway accepts, so nothing was dialled: line 3 (+15*******43): column city has 101 characters (the gateway takes at most 100); shorten it, or run with --skip-oversized-rows to dial the others\n',
+      );
+      expect(gateway.received).toEqual([]);
+      expect(readFileSync(csv, 'utf8')).toBe(CSV.replace('ORD002,,,,Boston', `ORD002,,,,${long}`));
+
+      const skipped = await cli([`--agentId=${AGENT}`, ...ANY_TIME, '--skip-oversized-rows']);
+      expect(skipped.code).toBe(0);
+      expect(skipped.stderr).toContain("1 row does not fit what the gateway accepts; --skip-oversized-rows: it is skipped and left as it is:\n  line 3  +15*******43  column city has 101 characters");
+      expect(readFileSync(csv, 'utf8')).toContain(`Jane Smith,+15559876543,ORD002,,,,${long}`);
+      expect(gateway.received.map((call) => call.context['order_id'])).not.toContain('ORD002');
+      expect(skipped.stdout).toContain("1 over the gateway's limits, skipped");
+    });
+
+    it("says when the gateway is at capacity, waits, and dials each row once", async () => {
+      await startGateway({ atCapacity: { dials: 1, retryAfterSeconds: 1 } });
+      const run = await cli([`--agentId=${AGENT}`, ...ANY_TIME, '--concurrency', '1']);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain('Gateway at capacity (gateway at capacity: 0 calls in progress): waiting 1 s; no new call starts meanwhile');
+      expect(gateway.placedCalls()).toHaveLength(4);
+      expect(run.stdout).toContain('1 dial refused while the gateway was at capacity, sent again');
+    });
+
+    it('refuses a UTF-16 CSV by name, exit 2', async () => {
+      await startGateway();
+      writeFileSync(csv, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(CSV, 'utf16le')]));
+      const run = await cli([`--agentId=${AGENT}`, ...ANY_TIME]);
+      expect(run).toMatchObject({ code: 2, stderr: `outbound-cli: ${csv} is UTF-16LE; save it as UTF-8 (CSV UTF-8 in Excel) and run again\n` });
+    });
+
+    it('writes a symlinked CSV through to its target, keeping the link and locking the target', async () => {
+      await startGateway();
+      const target = join(dir, 'orders.csv');
+      writeFileSync(target, CSV);
+      const link = join(dir, 'today.csv');
+      symlinkSync(target, link);
+      const lock = CampaignLock.acquire(`${target}.lock`);
+      expect((await cli([`--agentId=${AGENT}`, ...ANY_TIME, '--csv', link])).code).toBe(4); // the target's lock holds, whatever the name
+      lock.release();
+
+      const run = await cli([`--agentId=${AGENT}`, ...ANY_TIME, '--csv', link]);
+      expect(run.code).toBe(0);
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(readFileSync(target, 'utf8')).toContain('ORD001,confirmed,,');
+      expect(existsSync(`${target}.lock`)).toBe(false);
     });
   });
 

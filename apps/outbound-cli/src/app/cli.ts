@@ -37,6 +37,7 @@ export async function runCli(argv: readonly string[], cliDeps: CliDeps): Promise
 export function buildProgram(deps: CliDeps, setExitCode: (code: number) => void): Command {
   const program = new Command('outbound-cli')
     .description('Phones every pending row of a cash-on-delivery call list through the telephony gateway and writes each outcome back.')
+    .addHelpText('after', '\nEnvironment: CODCALL_API_KEY (sent to the gateway and agent-api as a bearer token), GATEWAY_URL, AGENT_API_URL, CAMPAIGN_STORE, LOG_LEVEL.')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => deps.stdout.write(text),
@@ -70,6 +71,8 @@ export function buildProgram(deps: CliDeps, setExitCode: (code: number) => void)
     .option('--gateway-url <url>', `telephony gateway (default: GATEWAY_URL or ${DEFAULT_GATEWAY_URL})`)
     .option('--agent-api-url <url>', `agent API (default: AGENT_API_URL or ${DEFAULT_AGENT_API_URL})`)
     .option('--strict-numbers', 'treat numbers in unassigned ranges as invalid too')
+    .option('--dial-unknown-statuses', 'also dial rows whose status codcall does not know (by default they are listed and left as they are)')
+    .option('--skip-oversized-rows', "skip rows that do not fit what the gateway accepts (by default the run is refused before dialling, naming them)")
     .option('--no-progress', 'plain lines instead of the progress bar')
     .action(async (options: RawStartOptions) => setExitCode(await runStartCommand(options, deps)));
 

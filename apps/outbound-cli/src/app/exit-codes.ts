@@ -1,12 +1,14 @@
-import { CallListError } from '@codcall/call-list';
+import { CallListError, maskNumbersInText } from '@codcall/call-list';
 import { CampaignStoreError } from '@codcall/campaign-store';
 import {
   AgentApiRequestError,
   AgentNotFoundError,
+  ApiKeyRefusedError,
   CampaignOptionsError,
   CampaignStoppedError,
   CarrierNotConfiguredError,
   GatewayRequestError,
+  RowsOverGatewayLimitsError,
   ServiceUnreachableError,
   SimulatedCalleesError,
 } from '@codcall/campaign';
@@ -15,7 +17,7 @@ export const ExitCode = {
   ok: 0,
   /** Something unexpected: a bug, or a service answering nonsense. */
   failure: 1,
-  /** Bad input: options, CSV, callee file, unknown agent, carrier not configured. */
+  /** Bad input or configuration: options, CSV, callee file, rows over the gateway's limits, unknown agent, carrier not configured, API key refused. */
   badInput: 2,
   /** A service is unreachable. */
   unreachable: 3,
@@ -50,7 +52,14 @@ const CARRIER_SETUP: Record<string, string> = {
 export function describeFailure(error: unknown): Failure {
   if (error instanceof CampaignStoppedError) return describeFailure(error.cause);
   if (error instanceof CampaignStoreError) return { exitCode: error.code === 'LOCKED' ? ExitCode.locked : ExitCode.badInput, message: error.message };
-  if (error instanceof UsageError || error instanceof SimulatedCalleesError || error instanceof CallListError || error instanceof CampaignOptionsError) {
+  if (
+    error instanceof UsageError ||
+    error instanceof SimulatedCalleesError ||
+    error instanceof CallListError ||
+    error instanceof CampaignOptionsError ||
+    error instanceof RowsOverGatewayLimitsError ||
+    error instanceof ApiKeyRefusedError
+  ) {
     return { exitCode: ExitCode.badInput, message: error.message };
   }
   if (error instanceof AgentNotFoundError) {
@@ -69,5 +78,6 @@ export function describeFailure(error: unknown): Failure {
     return { exitCode: ExitCode.failure, message: error.message };
   }
   if (error instanceof AgentApiRequestError) return { exitCode: ExitCode.failure, message: error.message };
-  return { exitCode: ExitCode.failure, message: `unexpected error: ${error instanceof Error ? error.message : String(error)}` };
+  // Our own errors name numbers masked; an unexpected one may come from anywhere.
+  return { exitCode: ExitCode.failure, message: `unexpected error: ${maskNumbersInText(error instanceof Error ? error.message : String(error))}` };
 }

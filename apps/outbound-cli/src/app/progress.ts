@@ -1,9 +1,10 @@
 import { MultiBar, type SingleBar } from 'cli-progress';
 import type { CallOutcome, CampaignEvent } from '@codcall/campaign';
-import type { CallListRow } from '@codcall/call-list';
+import { maskNumbersInText, type CallListRow } from '@codcall/call-list';
 import { maskPhone } from '@codcall/logging';
 import type { OutputStream } from './cli-deps';
 import { formatDue } from './due-time';
+import { reviewLines } from './review-lines';
 import { renderTally } from './status-table';
 
 /** Shows a campaign's progress on stderr. */
@@ -26,6 +27,9 @@ abstract class CampaignProgress implements ProgressDisplay {
 
   handle(event: CampaignEvent): void {
     switch (event.type) {
+      case 'call-list-reviewed':
+        for (const line of reviewLines(event.review)) this.note(line);
+        break;
       case 'campaign-started':
         this.total = event.pending;
         this.note(startLine(event));
@@ -34,7 +38,10 @@ abstract class CampaignProgress implements ProgressDisplay {
       case 'row-finished':
         this.finished++;
         this.tally[event.outcome.status] = (this.tally[event.outcome.status] ?? 0) + 1;
-        this.rowFinished(event.row, event.outcome);
+        this.rowFinished(event.row, event.outcome, event.sameCallAs);
+        break;
+      case 'gateway-at-capacity':
+        this.note(`Gateway at capacity (${maskNumbersInText(event.message)}): waiting ${Math.round(event.waitMs / 1000)} s; no new call starts meanwhile, and the refused dials are sent again without using an attempt.`);
         break;
       case 'retry-scheduled':
         this.note(`${rowLabel(event.row)}  ${describeOutcome(event.outcome)} on attempt ${event.attempt}; next attempt due at ${formatDue(event.nextDueAt)}`);
@@ -49,13 +56,13 @@ abstract class CampaignProgress implements ProgressDisplay {
         break;
       case 'row-error':
         // A row marked failed is reported by its row-finished line, reason included.
-        if (!event.recordedAs) this.note(`${rowLabel(event.row)}  left as it was: ${event.error.message}`);
+        if (!event.recordedAs) this.note(`${rowLabel(event.row)}  left as it was: ${maskNumbersInText(event.error.message)}`);
         break;
       case 'stopping':
         this.note(
           event.reason === 'interrupted'
             ? `Stopping: no new calls will be dialled; waiting for ${calls(event.inFlight)} in flight to finish. Press Ctrl-C again to quit at once (outcomes already received are kept).`
-            : `Stopping: ${event.error?.message ?? 'error'}; waiting for ${calls(event.inFlight)} in flight to finish.`,
+            : `Stopping: ${maskNumbersInText(event.error?.message ?? 'error')}; waiting for ${calls(event.inFlight)} in flight to finish.`,
         );
         break;
       default:
@@ -66,7 +73,7 @@ abstract class CampaignProgress implements ProgressDisplay {
   abstract note(text: string): void;
   abstract stop(): void;
   protected abstract started(): void;
-  protected abstract rowFinished(row: CallListRow, outcome: CallOutcome): void;
+  protected abstract rowFinished(row: CallListRow, outcome: CallOutcome, sameCallAs?: CallListRow): void;
 }
 
 class LineProgress extends CampaignProgress {
@@ -82,9 +89,10 @@ class LineProgress extends CampaignProgress {
 
   protected started(): void {}
 
-  protected rowFinished(row: CallListRow, outcome: CallOutcome): void {
+  protected rowFinished(row: CallListRow, outcome: CallOutcome, sameCallAs?: CallListRow): void {
     const counter = `[${String(this.finished).padStart(String(this.total).length)}/${this.total}]`;
-    this.note(`${counter} ${rowLabel(row)}  ${describeOutcome(outcome)}`);
+    const duplicate = sameCallAs ? `  (the same order as line ${sameCallAs.line}: one call for both)` : '';
+    this.note(`${counter} ${rowLabel(row)}  ${describeOutcome(outcome)}${duplicate}`);
   }
 }
 
@@ -132,6 +140,7 @@ class BarProgress extends CampaignProgress {
 function startLine(event: Extract<CampaignEvent, { type: 'campaign-started' }>): string {
   const details = [
     event.skippedFinal ? `${event.skippedFinal} already final, skipped` : '',
+    event.skippedUnknownStatus ? `${event.skippedUnknownStatus} with a status codcall does not know, left as they are` : '',
     event.invalidNumbers ? `${event.invalidNumbers} with an invalid number, not dialled` : '',
     event.resumed ? `${event.resumed} ${event.resumed === 1 ? 'call' : 'calls'} in flight when the last run stopped, asked after` : '',
   ].filter(Boolean);
@@ -144,7 +153,9 @@ function rowLabel(row: CallListRow): string {
 
 function describeOutcome(outcome: CallOutcome): string {
   if (outcome.status === 'rescheduled') return `rescheduled to ${[outcome.reschedule_date, outcome.reschedule_time].filter(Boolean).join(' ') || 'an unspecified time'}`;
-  return outcome.reason ? `${outcome.status} (${outcome.reason})` : outcome.status;
+  if (!outcome.reason) return outcome.status;
+  // invalid_number reasons are our own (the number already masked, an example number kept); others may echo a number.
+  return `${outcome.status} (${outcome.status === 'invalid_number' ? outcome.reason : maskNumbersInText(outcome.reason)})`;
 }
 
 function calls(count: number): string {

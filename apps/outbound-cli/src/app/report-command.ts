@@ -26,7 +26,7 @@ export async function runReportCommand(options: ReportOptions, deps: CliDeps): P
   const callList = await (deps.openCallList ?? openCsv)(path, { logger: deps.logger ?? silentLogger(), readOnly: true });
   try {
     const rows = callList.rows();
-    const store = CampaignStore.openForReading(storePath, { key: options.campaign ?? campaignKey(path, rows) });
+    const store = CampaignStore.openForReading(storePath, { key: options.campaign ?? campaignKey(callList.targetPath ?? path, rows) });
     let report: CampaignReport;
     try {
       report = buildCampaignReport({ statuses: rows.map((row) => row.status), attempts: store?.attempts() ?? [], callRecords: store?.callRecords() ?? [] });

@@ -1,3 +1,4 @@
+import { realpath } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { CampaignLock, CampaignStore } from '@codcall/campaign-store';
 import {
@@ -59,6 +60,8 @@ export interface RawStartOptions {
   exitWhenWaiting?: boolean;
   drainTimeout?: string;
   costPerMinute?: string;
+  dialUnknownStatuses?: boolean;
+  skipOversizedRows?: boolean;
 }
 
 /** The file holding every campaign's attempts and the shared do-not-call list, beside the CSV unless told otherwise. */
@@ -86,6 +89,10 @@ export interface StartOptions {
   exitWhenWaiting: boolean;
   drainTimeoutMs: number;
   costPerMinute?: number;
+  /** CODCALL_API_KEY: sent to the gateway and agent-api as a bearer token; never printed. */
+  apiKey?: string;
+  dialUnknownStatuses: boolean;
+  skipOversizedRows: boolean;
 }
 
 export const RETRY_OPTION_NAMES = { statuses: '--retry-statuses', maxAttempts: '--max-attempts', spacing: '--retry-after', backoff: '--retry-backoff' };
@@ -144,6 +151,9 @@ export function resolveStartOptions(raw: RawStartOptions, deps: Pick<CliDeps, 'e
     agentApiUrl: serviceUrl('--agent-api-url', 'AGENT_API_URL', raw.agentApiUrl, deps.env, DEFAULT_AGENT_API_URL),
     strictNumbers: raw.strictNumbers === true,
     progress: raw.progress !== false,
+    apiKey: deps.env['CODCALL_API_KEY']?.trim() || undefined,
+    dialUnknownStatuses: raw.dialUnknownStatuses === true,
+    skipOversizedRows: raw.skipOversizedRows === true,
   };
 }
 
@@ -185,13 +195,16 @@ export async function runStartCommand(raw: RawStartOptions, deps: CliDeps): Prom
   const doNotCall = options.dnc ? await loadDoNotCallList(options.dnc) : undefined;
   const logger = deps.logger ?? silentLogger();
   // Taken before the CSV is opened, so a second CLI never replays the journal or writes the file.
-  const lock = CampaignLock.acquire(`${options.csv}.lock`);
+  // Beside the file itself (a symlink resolved), like its journal: two links to one file share it.
+  const target = await realpath(options.csv).catch(() => options.csv);
+  const lock = CampaignLock.acquire(`${target}.lock`);
   try {
     const callList = await openCallList(options, deps, logger);
     let store: CampaignStore | undefined;
     let exitCode: number;
     try {
-      store = CampaignStore.open(options.store, { key: options.campaign ?? campaignKey(options.csv, callList.rows()), csvPath: options.csv });
+      const key = options.campaign ?? campaignKey(callList.targetPath ?? options.csv, callList.rows());
+      store = CampaignStore.open(options.store, { key, csvPath: options.csv });
       if (doNotCall) store.addDoNotCallList(doNotCall, Date.now());
       exitCode = await dial(options, callList, store, simulation, deps, logger);
     } catch (error) {
@@ -220,8 +233,8 @@ async function dial(
   deps: CliDeps,
   logger: Logger,
 ): Promise<number> {
-  const gateway = new HttpGatewayClient(options.gatewayUrl, { fetch: deps.fetch, ...deps.gatewayClientOptions });
-  const agents = new AgentApiClient(options.agentApiUrl, { fetch: deps.fetch });
+  const gateway = new HttpGatewayClient(options.gatewayUrl, { fetch: deps.fetch, apiKey: options.apiKey, ...deps.gatewayClientOptions });
+  const agents = new AgentApiClient(options.agentApiUrl, { fetch: deps.fetch, apiKey: options.apiKey });
   const health = await preflightCampaign({ gateway, agents, agentId: options.agentId, carrier: options.carrier });
   const agentConfig = await agents.fetchAgentConfig(options.agentId);
   const retryPolicy = resolveRetryPolicy([
@@ -241,6 +254,9 @@ async function dial(
       carrier: options.carrier,
       store,
       idempotentDials: health.idempotencyKeys,
+      gatewayLimits: health.limits,
+      dialUnknownStatuses: options.dialUnknownStatuses,
+      skipRowsOverLimits: options.skipOversizedRows,
       simulation,
       concurrency: options.concurrency,
       callsPerSecond: options.callsPerSecond,
@@ -284,6 +300,10 @@ function writeSummary(deps: CliDeps, callList: OpenCallList, summary: CampaignSu
     `${summary.dialled} ${summary.dialled === 1 ? 'call' : 'calls'} placed`,
     summary.invalidNumbers ? `${summary.invalidNumbers} invalid ${summary.invalidNumbers === 1 ? 'number' : 'numbers'}` : '',
     summary.skippedFinal ? `${summary.skippedFinal} already final, skipped` : '',
+    summary.skippedUnknownStatus ? `${summary.skippedUnknownStatus} with a status codcall does not know, left as they are` : '',
+    summary.skippedOverLimits ? `${summary.skippedOverLimits} over the gateway's limits, skipped` : '',
+    summary.duplicateRows ? `${summary.duplicateRows} duplicate ${summary.duplicateRows === 1 ? 'row' : 'rows'} given the outcome of the same order's call` : '',
+    summary.capacityRefusals ? `${summary.capacityRefusals} ${summary.capacityRefusals === 1 ? 'dial' : 'dials'} refused while the gateway was at capacity, sent again` : '',
     summary.resumed ? `${summary.resumed} ${summary.resumed === 1 ? 'call' : 'calls'} from an earlier run asked after` : '',
     summary.retriesScheduled ? `${summary.retriesScheduled} ${summary.retriesScheduled === 1 ? 'retry' : 'retries'} scheduled` : '',
     summary.abandonedInFlight ? `${summary.abandonedInFlight} still in flight, resumed by the next run` : '',
