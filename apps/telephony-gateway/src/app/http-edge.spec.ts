@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
+import { toRuntimeConfig, validateAgentJson } from '@codcall/agent-config';
 import { silentLogger } from '@codcall/logging';
 import { createGatewayApp } from './bootstrap';
 import { loadGatewayConfig } from './config';
@@ -16,10 +17,15 @@ const API_KEY = 'edge-spec-key-0123456789abcdef';
 const CALL_ID = '5b0c6d7e-8f90-4a1b-9c2d-3e4f5a6b7c8d';
 const DIAL = { agent_id: 'missing-agent', recipient_phone_number: '+15551234567', carrier: 'sim' };
 
-async function startGateway(env: NodeJS.ProcessEnv): Promise<{ app: INestApplication; base: string; recordsDir: string }> {
+const seed = validateAgentJson(JSON.parse(readFileSync(join(__dirname, '../../../../agent_data/cod_confirmation_agent.json'), 'utf8')));
+const shippedAgent = seed.ok ? toRuntimeConfig(seed.agent) : undefined;
+
+/** A gateway on a free loopback port; its only agent is the shipped one, as "cod", when `withAgent`. */
+async function startGateway(env: NodeJS.ProcessEnv, withAgent = false): Promise<{ app: INestApplication; base: string; recordsDir: string }> {
   const recordsDir = mkdtempSync(join(tmpdir(), 'gateway-edge-'));
   const config = loadGatewayConfig({ RECORDS_DIR: recordsDir, GATEWAY_DATA_DIR: join(recordsDir, 'gateway'), SIMULATOR_ENABLED: 'true', ...env });
-  const app = await createGatewayApp(config, { logger: silentLogger(), agents: { getRuntimeConfig: async (id) => Promise.reject(new AgentNotFoundError(id)) } });
+  const getRuntimeConfig = async (id: string) => (withAgent && id === 'cod' && shippedAgent ? shippedAgent : Promise.reject(new AgentNotFoundError(id)));
+  const app = await createGatewayApp(config, { logger: silentLogger(), agents: { getRuntimeConfig } });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   return { app, base: `http://127.0.0.1:${port}`, recordsDir };
@@ -197,4 +203,26 @@ describe('the gateway without a key (a developer machine)', () => {
   it('refuses to start on every interface, saying how to set a key', () => {
     expect(() => loadGatewayConfig({ GATEWAY_HOST: '0.0.0.0' })).toThrow(/set CODCALL_API_KEYS/);
   });
+});
+
+describe('the gateway at its call limit', () => {
+  it('answers one dial too many with 503 and Retry-After, so a campaign sends it again later', async () => {
+    const { app, base, recordsDir } = await startGateway({ CODCALL_API_KEYS: API_KEY, GATEWAY_MAX_CALLS: '1' }, true);
+    const dial = () =>
+      send(`${base}/call`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+        body: JSON.stringify({ agent_id: 'cod', recipient_phone_number: '+15551234567', carrier: 'sim', simulation: { answer: 'busy', ringSeconds: 30 } }),
+      });
+    try {
+      expect((await dial()).status).toBe(201);
+      const refused = await dial();
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(refused.body).toEqual({ statusCode: 503, message: 'gateway at capacity: 1 calls in progress', retry_after_seconds: Number(refused.headers.get('retry-after')) });
+    } finally {
+      await app.close();
+      rmSync(recordsDir, { recursive: true, force: true });
+    }
+  }, 20_000);
 });
