@@ -166,7 +166,7 @@ class CampaignRun {
       dialUnknownStatuses: dialUnknown,
       skipRowsOverLimits: this.options.skipRowsOverLimits === true,
       limits: this.options.gatewayLimits,
-      requestFor: (row, e164) => this.requestFor(row, e164, randomUUID()),
+      requestFor: (row, e164) => this.requestFor(row, e164, ''), // the key is a header: not in the body measured
     });
     this.emit({ type: 'call-list-reviewed', review });
     assertRowsFit(review, 'the call list'); // before anything is written or dialled
