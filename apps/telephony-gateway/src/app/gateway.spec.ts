@@ -44,6 +44,7 @@ describe('telephony gateway edges', () => {
       GATEWAY_PORT: String(port),
       PUBLIC_BASE_URL: base,
       RECORDS_DIR: mkdtempSync(join(tmpdir(), 'gateway-')),
+      GATEWAY_DATA_DIR: mkdtempSync(join(tmpdir(), 'gateway-data-')),
       CODCALL_API_KEYS: API_KEY,
       SIMULATOR_ENABLED: 'true',
       SIMULATOR_WEBHOOK_SECRET: 'sim-secret-for-the-tests',
@@ -102,7 +103,9 @@ describe('telephony gateway edges', () => {
     expect(unsigned.status).toBe(403);
     expect((await json(fetch(`${base}/call/${call_id}`, { headers: withKey }))).state).not.toBe('completed');
 
-    const answer = await fetch(`${base}/call/${call_id}/answer`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signTwilioRequest('sim-secret-for-the-tests', `${base}/call/${call_id}/answer`, {}) } });
+    // Signed, and for the call the dial returned: the answer document is served (once).
+    const { carrier_call_id: CallSid } = await json(fetch(`${base}/call/${call_id}`, { headers: withKey }));
+    const answer = await fetch(`${base}/call/${call_id}/answer`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signTwilioRequest('sim-secret-for-the-tests', `${base}/call/${call_id}/answer`, { CallSid }) }, body: new URLSearchParams({ CallSid }) });
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toContain('xml');
     const twiml = await answer.text();

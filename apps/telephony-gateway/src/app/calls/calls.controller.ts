@@ -53,7 +53,7 @@ export class CallsController {
   @Post('call/:id/answer')
   answer(@Param('id', new ParseUUIDPipe({ version: '4' })) id: string, @Req() req: Request, @Res() res: Response): void {
     this.verify(id, req);
-    const document = this.calls.answerDocument(id);
+    const document = this.calls.answerDocument(id, stringParams(req.body));
     res.status(200).type(document.contentType).send(document.body);
   }
 
