@@ -43,6 +43,7 @@ class ScriptedCarrier implements Carrier {
     state: params['state'] as CarrierStatusUpdate['state'],
     answeredBy: params['answeredBy'] as CarrierStatusUpdate['answeredBy'],
     machineGreetingEnded: params['greetingEnded'] === 'yes',
+    ...(params['detail'] ? { detail: params['detail'] } : {}),
   });
   webhookCallIds = (params: Record<string, string>) => ({ dialled: params['id'], live: params['id'] });
   verifyWebhook = () => true;
@@ -281,6 +282,15 @@ describe('a call\'s lifecycle', () => {
     expect(view).toMatchObject({ state: 'completed', outcome: { status: 'failed' } });
     expect(view.outcome?.reason).toContain('carrier refused the call');
     expect(view.outcome?.reason).not.toContain('9876543210');
+  });
+
+  it('masks a number the carrier quotes in its reason for failing the call', async () => {
+    const { orchestrator } = setup();
+    const { call_id } = await orchestrator.placeCall(dial);
+    await orchestrator.handleStatusCallback(call_id, { id: 'CA1', state: 'failed', detail: 'unreachable: +919876543210 (SIP 404)' });
+    const view = await orchestrator.waitForCompletion(call_id, 1000);
+    expect(view.outcome).toEqual({ status: 'failed', reason: 'unreachable: +91********10 (SIP 404)' });
+    expect(view.carrier_status).toBe('failed (unreachable: +91********10 (SIP 404))');
   });
 
   it('keeps answering for a settled call from the store once it has left memory', async () => {

@@ -232,6 +232,8 @@ export class CallOrchestrator {
    * Ends, as `failed: gateway restarted`, every call a previous run of the gateway left unsettled,
    * then asks each call's carrier about it and hangs up a line still up. The store is settled
    * before this returns its promise, so GET /call/:id answers at once; the carrier checks follow.
+   * A dial whose carrier id never came back has nothing to ask about: if the carrier placed it
+   * anyway, its answer webhook finds an ended call and gets no stream.
    */
   recoverInterruptedCalls(): Promise<{ calls: number; hungUp: number }> {
     const left = this.store.unsettled().filter((stored) => !this.calls.has(stored.callId));

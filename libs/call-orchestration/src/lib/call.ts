@@ -163,8 +163,8 @@ export class Call implements StreamedCall {
       if (this.voicemail) return;
     }
     const outcome = outcomeFromCarrier(update);
-    // A machine is still on the line; busy, no-answer and failures are not.
-    if (outcome) return void this.end(outcome, { lineAlreadyDown: outcome.status !== 'voicemail' });
+    // A machine is still on the line; busy, no-answer and failures are not. The carrier's words may quote the number.
+    if (outcome) return void this.end({ ...outcome, reason: outcome.reason && maskNumbersIn(outcome.reason) }, { lineAlreadyDown: outcome.status !== 'voicemail' });
     if (update.state === 'completed') {
       // The line is down; a conversation ends from its stream's end and gives the outcome.
       if (this.conversation) this.stream?.close(1000, 'the carrier ended the call');

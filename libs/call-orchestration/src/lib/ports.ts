@@ -49,7 +49,7 @@ export interface CallStore {
   unsettled(): StoredCall[];
 }
 
-/** A store that forgets everything at exit: the default for tests and tools that need no restart. */
+/** A store that keeps every call until exit and forgets them then: for tests and short-lived tools, never a gateway. */
 export class InMemoryCallStore implements CallStore {
   private readonly calls = new Map<string, StoredCall>();
 
