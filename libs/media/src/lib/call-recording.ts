@@ -1,4 +1,3 @@
-import { rename, writeFile } from 'node:fs/promises';
 import { mulawToPcm16, SAMPLE_RATE } from './mulaw';
 
 /**
@@ -50,12 +49,6 @@ export class CallRecording {
       for (let i = 0; i < pcm.length; i++) wav.writeInt16LE(pcm[i], 44 + (chunk.startSample + i) * 4 + 2);
     }
     return wav;
-  }
-
-  async writeWav(path: string): Promise<void> {
-    const temp = `${path}.${process.pid}.tmp`;
-    await writeFile(temp, this.toWav());
-    await rename(temp, path);
   }
 }
 
