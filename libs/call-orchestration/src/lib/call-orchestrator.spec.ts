@@ -328,7 +328,7 @@ describe('replayed webhooks and streams', () => {
     const { orchestrator, inputs } = setup();
     const { call_id } = await orchestrator.placeCall(dial);
     expect(() => orchestrator.answerDocument(call_id, { id: 'CA-someone-else' })).toThrow(/another carrier call/);
-    expect(() => orchestrator.answerDocument(call_id, {})).toThrow(/another carrier call/);
+    expect(() => orchestrator.answerDocument(call_id, {})).toThrow(/names no carrier call/);
     const token = answer(orchestrator, call_id);
     const elsewhere = startStream(orchestrator, call_id, token, 'CA-someone-else');
     expect(elsewhere.socket.closed?.code).toBe(POLICY_VIOLATION);

@@ -135,8 +135,10 @@ export class Call implements StreamedCall {
     if (reached(this.phaseNow, 'ending')) throw refuse('the call has ended');
     if (this.answerServed || reached(this.phaseNow, 'streaming')) throw refuse('its answer document was served already');
     const dialled = this.record.carrierCallId;
+    if (!ids.dialled && !ids.live) throw refuse('the webhook names no carrier call');
     // The carrier may fetch the answer before its answer to the dial reached us: then the webhook's id is the one.
-    if (dialled !== undefined && ids.dialled !== dialled) throw refuse('the webhook names another carrier call than the dial returned');
+    // A webhook naming only the live call (Plivo without RequestUUID) cannot be compared, and is the first fetch still.
+    if (dialled !== undefined && ids.dialled && ids.dialled !== dialled) throw refuse('the webhook names another carrier call than the dial returned');
     if (dialled === undefined && ids.dialled) this.record.carrierCallId = ids.dialled;
     if (ids.live && ids.live !== this.record.carrierCallId) this.record.liveCarrierCallId = ids.live;
     this.answerServed = true;
