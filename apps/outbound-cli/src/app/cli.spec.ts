@@ -487,6 +487,15 @@ describe('outbound-cli', () => {
       expect(`${run.stdout}${run.stderr}`).not.toContain(KEY);
     });
 
+    it('sends the first of CODCALL_API_KEYS when CODCALL_API_KEY is not set, as on the services’ own machine', async () => {
+      await startGateway({ apiKey: KEY });
+      await agentApi.stop();
+      agentApi = await new FakeAgentApi([AGENT], {}, { apiKey: KEY }).start();
+      const run = await cli([`--agentId=${AGENT}`, ...ANY_TIME], { env: { GATEWAY_URL: gateway.url, AGENT_API_URL: agentApi.url, CODCALL_API_KEYS: `${KEY},another-key-0123456789` } });
+      expect(run.code).toBe(0);
+      expect(gateway.unauthorized).toBe(0);
+    });
+
     it('a refused API key stops the campaign before a second dial and exits 2, saying what to set', async () => {
       await startGateway({ apiKey: KEY });
       const run = await cli([`--agentId=${AGENT}`, ...ANY_TIME, '--concurrency', '1'], { env: { GATEWAY_URL: gateway.url, AGENT_API_URL: agentApi.url, CODCALL_API_KEY: 'not-the-key-0123456' } });

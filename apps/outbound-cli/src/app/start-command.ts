@@ -151,7 +151,8 @@ export function resolveStartOptions(raw: RawStartOptions, deps: Pick<CliDeps, 'e
     agentApiUrl: serviceUrl('--agent-api-url', 'AGENT_API_URL', raw.agentApiUrl, deps.env, DEFAULT_AGENT_API_URL),
     strictNumbers: raw.strictNumbers === true,
     progress: raw.progress !== false,
-    apiKey: deps.env['CODCALL_API_KEY']?.trim() || undefined,
+    // On a machine that runs the services too, their own first key serves.
+    apiKey: deps.env['CODCALL_API_KEY']?.trim() || deps.env['CODCALL_API_KEYS']?.split(',')[0]?.trim() || undefined,
     dialUnknownStatuses: raw.dialUnknownStatuses === true,
     skipOversizedRows: raw.skipOversizedRows === true,
   };
