@@ -259,6 +259,10 @@ export class Call implements StreamedCall {
     } catch (error) {
       this.deps.logger.error({ err: error }, 'could not archive the call');
     }
+    // A settled call stays queryable for a while: it keeps its record, not its audio or conversation.
+    this.recording = undefined;
+    this.conversation = undefined;
+    this.stream = undefined;
     this.advance('settled');
     this.persist();
     this.deps.logger.info({ to: this.record.to, status: outcome.status, reason: outcome.reason }, 'call settled');
