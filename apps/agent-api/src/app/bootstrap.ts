@@ -1,12 +1,12 @@
 import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
-import { NestFactory, Reflector } from '@nestjs/core';
+import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from '@codcall/logging';
-import { AccessPolicy, answerBodyErrors, DEFAULT_MAX_JSON_DEPTH, refuseDeepBodies, requireJsonBodies, type JsonBodyLimits } from '@codcall/service-edge';
+import { HttpEdge } from '@codcall/nest-edge';
+import { DEFAULT_MAX_JSON_DEPTH, type JsonBodyLimits } from '@codcall/service-edge';
 import { SqliteAgentRepository } from './agents/agent.repository';
 import { AgentsController } from './agents/agents.controller';
 import { AGENT_REPOSITORY, AGENT_VALIDATION, AgentsService } from './agents/agents.service';
-import { ApiKeyGuard } from './api-key.guard';
 import type { AgentApiConfig } from './config';
 
 /**
@@ -32,16 +32,18 @@ class AgentApiModule {
 
 /** Builds the agent API without listening, so main.ts and tests start it the same way. */
 export async function createAgentApiApp(config: AgentApiConfig, options: { logger?: Logger } = {}): Promise<INestApplication> {
-  const access = AccessPolicy.forService({ service: 'agent-api', host: config.host, hostVariable: 'AGENT_API_HOST', keys: config.apiKeys });
-  if (access.warning) options.logger?.warn(access.warning);
+  const edge = HttpEdge.prepare({
+    service: 'agent-api',
+    host: config.host,
+    hostVariable: 'AGENT_API_HOST',
+    apiKeys: config.apiKeys,
+    corsOrigins: config.corsOrigins,
+    corsHeaders: ['authorization', 'content-type'],
+    limits: BODY_LIMITS,
+    logger: options.logger,
+  });
   const app = await NestFactory.create<NestExpressApplication>(AgentApiModule.register(config), { logger: ['error', 'warn'], bodyParser: false });
-  // Without CORS_ORIGINS no Access-Control-* header is ever sent, so no web page can read an answer.
-  if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, allowedHeaders: ['authorization', 'content-type'] });
-  app.use(requireJsonBodies());
-  app.useBodyParser('json', { limit: BODY_LIMITS.maxBodyBytes, inflate: false });
-  app.use(answerBodyErrors(BODY_LIMITS));
-  app.use(refuseDeepBodies(BODY_LIMITS.maxDepth));
-  app.useGlobalGuards(new ApiKeyGuard(access, app.get(Reflector)));
+  edge.apply(app);
   app.enableShutdownHooks();
   return app;
 }

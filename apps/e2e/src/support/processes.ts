@@ -80,7 +80,8 @@ export async function startService(main: string, env: Record<string, string>, po
     process: child,
     output: () => output,
     stop: async () => {
-      if (child.exitCode === null) {
+      // A process ended by a signal has a null exitCode but a signalCode: it will never emit 'exit' again.
+      if (child.exitCode === null && child.signalCode === null) {
         await new Promise<void>((resolve) => {
           child.once('exit', () => resolve());
           child.kill('SIGTERM');

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { AGENT_TEXT_LIMITS, AgentJson } from './agent-config.dto';
+import { nestsDeeperThan } from '@codcall/service-edge';
 import { providerUrlProblem, type ProviderUrlPolicy } from './provider-url';
 
 export interface AgentFieldError {
@@ -95,17 +96,6 @@ function promptAndToolErrors(raw: object): AgentFieldError[] {
     });
   });
   return errors;
-}
-
-function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
-  const pending: [unknown, number][] = [[value, 0]];
-  while (pending.length) {
-    const [node, depth] = pending.pop() as [unknown, number];
-    if (typeof node !== 'object' || node === null) continue;
-    if (depth + 1 > maxDepth) return true;
-    for (const child of Object.values(node)) if (typeof child === 'object' && child !== null) pending.push([child, depth + 1]);
-  }
-  return false;
 }
 
 /** The conversation task is the one we run; its prompt lives under task_<n> (1-based). */

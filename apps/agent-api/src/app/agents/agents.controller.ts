@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Inject, Param, ParseUUIDPipe, Post, Put, HttpCode } from '@nestjs/common';
-import { Public } from '../api-key.guard';
+import { Public } from '@codcall/nest-edge';
 import { AgentsService } from './agents.service';
 
 const AgentId = () => Param('id', new ParseUUIDPipe({ version: '4' }));

@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, ForbiddenException, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CallOrchestrator, type CallView } from '@codcall/call-orchestration';
-import { Public } from '../api-key.guard';
+import { Public } from '@codcall/nest-edge';
 import { GATEWAY_CONFIG } from '../tokens';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_LIMITS, PlaceCallDto } from './place-call.dto';

@@ -5,10 +5,10 @@ import type { AccessPolicy } from '@codcall/service-edge';
 
 const PUBLIC_ROUTE = 'codcall:public-route';
 
-/** A route anyone may call: /health. */
+/** A route anyone may call: /health, and carrier webhooks, which check the carrier's signature instead. */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
-/** Every route not marked `@Public()` needs the API key. */
+/** Every HTTP route not marked `@Public()` needs the API key; WebSockets check their own tokens. */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
