@@ -216,5 +216,5 @@ describe('a service with no key configured', () => {
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
-  });
+  }, 40_000); // starting a service takes seconds on a loaded two-core machine
 });

@@ -70,6 +70,14 @@ function setup(model: ScriptedModel, overrides: Partial<ConversationSessionOptio
 
 const tick = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits, a tick at a time, until `condition` holds: a busy machine may take longer than a fixed pause. */
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !condition(); waited += 5) {
+    if (waited > 5000) throw new Error(`still waiting for ${what}`);
+    await tick(5);
+  }
+}
+
 describe('ConversationSession', () => {
   it('greets first with the row filled in, confirms, and hangs up only after the goodbye was played', async () => {
     const model = new ScriptedModel([{ text: 'Thank you! Your order is confirmed. ', tool: ['confirm_order', {}] }]);
@@ -191,7 +199,7 @@ describe('ConversationSession', () => {
     await session.start();
     playAll();
     transcriber.say('What are the delivery windows?');
-    await tick(40); // the agent is mid-answer: some audio sent, marks not yet played
+    await until(() => output.marks.length > 0, 'the agent to be mid-answer'); // some audio sent, marks not yet played
     transcriber.events.push({ type: 'interim', text: 'no stop please' });
     await tick();
     expect(output.clears).toBe(1);
