@@ -14,10 +14,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { plot } from 'asciichart';
+// Straight from its file: the test-support index would also load every vendor fake into this process.
+import { freePort } from '../libs/test-support/src/lib/free-port';
 import { summarise, table } from './stats';
 
 const WORKSPACE = join(__dirname, '..');
@@ -45,15 +46,6 @@ interface Service {
   url: string;
   child: ChildProcess;
   log: string;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** Every process this benchmark starts, ended with it however it ends (Ctrl-C included). */

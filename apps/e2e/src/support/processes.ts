@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@codcall/test-support';
+
+export { freePort };
 
 export const WORKSPACE = join(__dirname, '..', '..', '..', '..');
 export const MAINS = {
@@ -23,15 +25,6 @@ export function withApiKey(headers: Record<string, string> = {}): Record<string,
   return { ...headers, authorization: `Bearer ${E2E_API_KEY}` };
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 export interface RunningService {
   url: string;

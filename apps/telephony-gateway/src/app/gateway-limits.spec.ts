@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -7,7 +6,7 @@ import WebSocket from 'ws';
 import type { ConversationFactory } from '@codcall/call-orchestration';
 import type { ConversationResult } from '@codcall/conversation-engine';
 import { silentLogger } from '@codcall/logging';
-import { sampleRuntimeAgent } from '@codcall/test-support';
+import { freePort, sampleRuntimeAgent } from '@codcall/test-support';
 import { signTwilioRequest } from '@codcall/telephony-providers';
 import { createGatewayApp } from './bootstrap';
 import { loadGatewayConfig } from './config';
@@ -15,15 +14,6 @@ import { loadGatewayConfig } from './config';
 /** Test responses are whatever JSON the API sent; the assertions check their shape. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = async (response: Response | Promise<Response>): Promise<any> => (await response).json();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const API_KEY = 'gateway-limits-spec-key-0123456789';
 const SIM_SECRET = 'sim-secret-for-the-limits-spec';

@@ -7,7 +7,7 @@ import { toRuntimeConfig, validateAgentJson } from '@codcall/agent-config';
 import { silentLogger } from '@codcall/logging';
 import { signTwilioRequest } from '@codcall/telephony-providers';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '@codcall/test-support';
 import { createGatewayApp } from './bootstrap';
 import { loadGatewayConfig, type GatewayConfig } from './config';
 import { AgentNotFoundError } from './http-agent-source';
@@ -15,15 +15,6 @@ import { AgentNotFoundError } from './http-agent-source';
 /** Test responses are whatever JSON the API sent; the assertions check their shape. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = async (response: Response | Promise<Response>): Promise<any> => (await response).json();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const API_KEY = 'gateway-spec-api-key-0123456789';
 const withKey = { authorization: `Bearer ${API_KEY}` };
