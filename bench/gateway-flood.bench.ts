@@ -14,7 +14,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { plot } from 'asciichart';
 // Straight from its file: the test-support index would also load every vendor fake into this process.
@@ -323,7 +323,7 @@ async function main(): Promise<void> {
     }
     const chartPoints = downsample(rss.samples.map((s) => s.mb), 100);
     process.stdout.write(
-      `\nGateway under a flood (GATEWAY_MAX_CALLS ${MAX_CALLS ?? `default: ${JSON.stringify((health as { limits?: unknown }).limits ?? 'see /health')}`}), one gateway process on this machine\n\n` +
+      `\nGateway under a flood (GATEWAY_MAX_CALLS ${MAX_CALLS ?? `default: 50 per core, ${50 * availableParallelism()} here`}), one gateway process on this machine\n\n` +
         table(['phase', 'requests', 'accepted', '503', 'other answers', 'calls completed (by outcome)', 'seconds', 'peak RSS MB', 'gateway up'], rows) +
         `\n\nPOST /call answer time: p50 ${dial.p50.toFixed(1)} ms, p95 ${dial.p95.toFixed(1)} ms, p99 ${dial.p99.toFixed(1)} ms, max ${dial.max.toFixed(1)} ms` +
         `\nGateway peak RSS ${Math.round(peak)} MB (kernel high-water mark) against a limit of ${RSS_LIMIT_MB} MB: ${peak < RSS_LIMIT_MB ? 'within' : 'OVER'}\n` +
