@@ -1,4 +1,5 @@
-import { CallListError, maskNumbersInText } from '@codcall/call-list';
+import { CallListError } from '@codcall/call-list';
+import { maskNumbersInText } from '@codcall/logging';
 import { CampaignStoreError } from '@codcall/campaign-store';
 import {
   AgentApiRequestError,

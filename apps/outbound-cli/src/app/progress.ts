@@ -1,7 +1,7 @@
 import { MultiBar, type SingleBar } from 'cli-progress';
 import type { CallOutcome, CampaignEvent } from '@codcall/campaign';
-import { maskNumbersInText, type CallListRow } from '@codcall/call-list';
-import { maskPhone } from '@codcall/logging';
+import type { CallListRow } from '@codcall/call-list';
+import { maskNumbersInText, maskPhone } from '@codcall/logging';
 import type { OutputStream } from './cli-deps';
 import { formatDue } from './due-time';
 import { reviewLines } from './review-lines';

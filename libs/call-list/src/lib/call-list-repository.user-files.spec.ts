@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CallListRepository } from './call-list-repository';
 import { findDuplicateRows } from './duplicates';
-import { checkPhone, maskNumbersInText } from './phone';
+import { checkPhone } from './phone';
 import { normaliseStatusText, recogniseStatus } from './status';
 
 const HEADER = 'name,recipient_phone_number,order_id,status,reschedule_date,reschedule_time';
@@ -213,14 +213,6 @@ describe('CallListRepository: the files users really have', () => {
       const check = checkPhone('98765 43210');
       expect(check).toEqual({ ok: false, reason: '"98******10" has no leading + and country code (E.164, e.g. +919876543210)' });
       expect(checkPhone('n/a')).toEqual({ ok: false, reason: '"n/a" has no leading + and country code (E.164, e.g. +919876543210)' });
-    });
-
-    it('masks the numbers inside a message from elsewhere, and leaves dates, times, ports and ids alone', () => {
-      expect(maskNumbersInText('recipient_phone_number +91 98765 43210 is not allowed; 919876543210 neither')).toBe(
-        'recipient_phone_number +91********10 is not allowed; 91********10 neither',
-      );
-      const plain = 'rescheduled to 2031-05-06 15:00 at http://127.0.0.1:5002 for call-12345678 (pid 4194311)';
-      expect(maskNumbersInText(plain)).toBe(plain);
     });
   });
 });

@@ -29,14 +29,3 @@ export function checkPhone(raw: string, strict = false): PhoneCheck {
 export function numberForMessages(raw: string): string {
   return raw.replace(/\D/g, '').length >= 6 ? maskPhone(raw) : raw;
 }
-
-/** A + and 6 or more digits (spaces, dots, dashes, brackets between), or 8 or more digits in a row. */
-const NUMBER_IN_TEXT = /\+\d[\d\s().-]{4,}\d|(?<![\w-])\d{8,}(?![\w-])/g;
-
-/**
- * Masks every phone-number-like run in a message that came from elsewhere (a gateway's error, a
- * library's reason), so no error line or log shows a whole number.
- */
-export function maskNumbersInText(text: string): string {
-  return text.replace(NUMBER_IN_TEXT, (match) => maskPhone(match));
-}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Logger } from '@codcall/logging';
+import { maskNumbersInText, type Logger } from '@codcall/logging';
 import type { AnswerDocument, Carrier, CarrierName } from '@codcall/telephony-providers';
 import { Call } from './call';
 import type { CallOutcome, CallView } from './call-record';
@@ -16,7 +16,6 @@ import {
   type StartEvent,
   type StreamBinding,
 } from './media-stream-connection';
-import { maskNumbersIn } from './phone-masking';
 import { InMemoryCallStore, type CallArchive, type CallStore, type StoredCall } from './ports';
 import type { StreamTokenSigner } from './stream-token';
 
@@ -309,7 +308,7 @@ export class CallOrchestrator {
       call.dialled(placed.carrierCallId);
       log.info({ to: call.record.to, carrier: carrier.name }, 'call placed');
     } catch (error) {
-      const reason = maskNumbersIn(describe(error));
+      const reason = maskNumbersInText(describe(error));
       log.error({ err: reason }, 'carrier refused the call');
       await call.end({ status: 'failed', reason: `carrier refused the call: ${reason}` }, { lineAlreadyDown: true });
       return call.view;
@@ -359,7 +358,7 @@ export class CallOrchestrator {
           hungUp++;
           log.warn({ carrierStatus: state.status }, 'a call left by the last run was still up: hung up');
         } catch (error) {
-          log.error({ err: maskNumbersIn(describe(error)) }, 'could not check a call left by the last run with its carrier');
+          log.error({ err: maskNumbersInText(describe(error)) }, 'could not check a call left by the last run with its carrier');
         }
       }
     };

@@ -1,6 +1,6 @@
 import type { AgentRuntimeConfig } from '@codcall/agent-config';
 import type { ConversationResult } from '@codcall/conversation-engine';
-import type { Logger } from '@codcall/logging';
+import { maskNumbersInText, type Logger } from '@codcall/logging';
 import { CallRecording, type CallAudioOutput } from '@codcall/media';
 import type { Carrier, CarrierStatusUpdate, WebhookCallIds } from '@codcall/telephony-providers';
 import { isForward, publicState, reached, type CallPhase } from './call-lifecycle';
@@ -9,7 +9,7 @@ import type { Conversation, ConversationFactory } from './conversation';
 import { AnswerRefusedError } from './errors';
 import type { MediaStreamConnection, StreamBinding, StreamEvent, StreamedCall } from './media-stream-connection';
 import { outcomeFromCarrier, outcomeFromConversation } from './outcome-mapping';
-import { maskNumbersIn, recordForArchive } from './phone-masking';
+import { recordForArchive } from './phone-masking';
 import type { CallArchive, CallStore, StoredCall } from './ports';
 import { timezoneForCallee } from './timezone';
 
@@ -152,7 +152,7 @@ export class Call implements StreamedCall {
   applyStatus(update: CarrierStatusUpdate): void {
     this.mark('carrier status', [update.state, update.answeredBy && `answered by ${update.answeredBy}`].filter(Boolean).join(', '));
     if (update.durationSeconds !== undefined) this.record.durationSeconds = update.durationSeconds;
-    if (update.state) this.record.carrierStatus = update.detail ? `${update.state} (${maskNumbersIn(update.detail)})` : update.state;
+    if (update.state) this.record.carrierStatus = update.detail ? `${update.state} (${maskNumbersInText(update.detail)})` : update.state;
     if (reached(this.phaseNow, 'ending')) return;
     if (update.state === 'ringing' && this.advance('ringing')) this.persist();
     if (update.state === 'answered') {
@@ -166,7 +166,7 @@ export class Call implements StreamedCall {
     }
     const outcome = outcomeFromCarrier(update);
     // A machine is still on the line; busy, no-answer and failures are not. The carrier's words may quote the number.
-    if (outcome) return void this.end({ ...outcome, reason: outcome.reason && maskNumbersIn(outcome.reason) }, { lineAlreadyDown: outcome.status !== 'voicemail' });
+    if (outcome) return void this.end({ ...outcome, reason: outcome.reason && maskNumbersInText(outcome.reason) }, { lineAlreadyDown: outcome.status !== 'voicemail' });
     if (update.state === 'completed') {
       // The line is down; a conversation ends from its stream's end and gives the outcome.
       if (this.conversation) this.stream?.close(1000, 'the carrier ended the call');
@@ -233,7 +233,7 @@ export class Call implements StreamedCall {
       await this.deps.carrier.hangup(id);
       this.mark('hangup requested', reason);
     } catch (error) {
-      this.deps.logger.warn({ err: maskNumbersIn(describe(error)) }, 'carrier hangup failed');
+      this.deps.logger.warn({ err: maskNumbersInText(describe(error)) }, 'carrier hangup failed');
     }
   }
 

@@ -5,8 +5,6 @@ import type { CallRecord } from './call-record';
 const PHONE_COLUMN = /(phone|mobile|msisdn|whatsapp|cell|^tel|_tel)/i;
 /** A value that is a phone number on its own: E.164, spaces, dashes, dots and brackets allowed. */
 const PHONE_VALUE = /^\+[1-9][\d\s().-]{6,20}$/;
-/** A number written inside a longer text (an error message): 7 to 15 digits, an optional '+', not part of an id. */
-const NUMBER_IN_TEXT = /(?<![\w-])\+?\d(?:[\s-]?\d){6,14}(?![\w-])/g;
 
 function digitCount(value: string): number {
   return value.replace(/\D/g, '').length;
@@ -21,11 +19,6 @@ export function isPhoneField(column: string, value: string): boolean {
 /** The row's columns with every phone number masked, for records kept on disk. */
 export function maskPhoneFields(context: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(context).map(([column, value]) => [column, isPhoneField(column, value) ? maskPhone(value) : value]));
-}
-
-/** Masks every phone-number-like run of digits in free text (carrier errors quote the number they refused). */
-export function maskNumbersIn(text: string): string {
-  return text.replace(NUMBER_IN_TEXT, (match) => maskPhone(match));
 }
 
 /** The call record as it is archived: numbers masked unless the operator keeps them whole. */

@@ -1,4 +1,4 @@
-import { maskNumbersInText } from '@codcall/call-list';
+import { maskNumbersInText } from '@codcall/logging';
 
 /** The services a campaign talks to, named the way an operator knows them. */
 export type ServiceName = 'telephony gateway' | 'agent-api';

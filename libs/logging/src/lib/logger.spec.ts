@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger, maskPhone } from './logger';
+import { createLogger, maskNumbersInText, maskPhone } from './logger';
 
 function capture() {
   const lines: string[] = [];
@@ -28,5 +28,14 @@ describe('logging', () => {
     expect(out).not.toContain('tok"');
     expect(out).not.toContain('+15551234567');
     expect(out).toContain('+15*******67');
+  });
+
+  it('masks the numbers inside a message from elsewhere, and leaves dates, times, ports and ids alone', () => {
+    expect(maskNumbersInText('recipient_phone_number +91 98765 43210 is not allowed; 919876543210 neither')).toBe(
+      'recipient_phone_number +91********10 is not allowed; 91********10 neither',
+    );
+    expect(maskNumbersInText('unreachable: +919876543210 (SIP 404)')).toBe('unreachable: +91********10 (SIP 404)');
+    const plain = 'rescheduled to 2031-05-06 15:00 at http://127.0.0.1:5002 for call-12345678 (pid 4194311)';
+    expect(maskNumbersInText(plain)).toBe(plain);
   });
 });

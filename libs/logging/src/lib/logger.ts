@@ -14,6 +14,17 @@ export function maskPhone(phone: string | undefined | null): string {
   return head + '*'.repeat(digits.length - head.length - 2) + digits.slice(-2);
 }
 
+/** A + and 6 or more digits (spaces, dots, dashes, brackets between), or 8 or more digits in a row. */
+const NUMBER_IN_TEXT = /\+\d[\d\s().-]{4,}\d|(?<![\w-])\d{8,}(?![\w-])/g;
+
+/**
+ * Masks every phone-number-like run in a message that came from elsewhere (a gateway's or a
+ * carrier's error, a library's reason), so no error line, record or log shows a whole number.
+ */
+export function maskNumbersInText(text: string): string {
+  return text.replace(NUMBER_IN_TEXT, (match) => maskPhone(match));
+}
+
 /** Field names whose values never reach a log line. */
 const SECRET_PATHS = [
   'apiKey', '*.apiKey', 'authToken', '*.authToken', 'token', '*.token', 'password', '*.password',
