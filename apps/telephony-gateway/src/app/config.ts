@@ -1,23 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { checkProviderEnvironment } from '@codcall/conversation-engine';
-import { API_KEY_VARIABLE, API_KEYS_VARIABLE, ApiKeyConfigError, checkListenAddress, defaultListenHost, parseApiKeys } from '@codcall/service-edge';
+import { API_KEY_VARIABLE, ApiKeyConfigError, edgeSettingsFromEnv, EdgeSettingsError, parseApiKeys, type EdgeSettings } from '@codcall/service-edge';
 
 /** The gateway's whole configuration, read from the environment once at start-up. */
-export interface GatewayConfig {
-  host: string;
+export interface GatewayConfig extends EdgeSettings {
   port: number;
   /** Every URL handed to a carrier is built from this; never from a request's Host header. */
   publicBaseUrl: string;
   agentApiUrl: string;
-  /** Keys a caller of the gateway's API may send (CODCALL_API_KEYS); empty means loopback-only dev mode. */
-  apiKeys: string[];
   /** The key the gateway sends to agent-api (CODCALL_API_KEY, else the first of apiKeys). */
   apiKey?: string;
-  /** Origins allowed to call the API from a browser (CORS_ORIGINS); empty: no CORS headers at all. */
-  corsOrigins: string[];
-  /** ALLOW_INSECURE_PROVIDER_URLS=true: an agent's model may be reached over plain http on another host. */
-  allowInsecureProviderUrls: boolean;
   /** Live calls beyond which `POST /call` answers 503 with Retry-After (GATEWAY_MAX_CALLS). */
   maxCalls: number;
   /** Where the gateway keeps its own state, the call store among it (GATEWAY_DATA_DIR). */
@@ -49,20 +42,15 @@ const MAX_CALLS_LIMIT = 2000;
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const port = integer(env, 'GATEWAY_PORT', 5002, 0, 65535);
   const publicBaseUrl = url(env, 'PUBLIC_BASE_URL', `http://127.0.0.1:${port}`);
-  const apiKeys = keys(env, API_KEYS_VARIABLE);
-  const outgoingKey = keys(env, API_KEY_VARIABLE);
+  const edge = authConfig(() => edgeSettingsFromEnv(env, { name: 'telephony-gateway', hostVariable: 'GATEWAY_HOST' }));
+  const outgoingKey = authConfig(() => parseApiKeys(env[API_KEY_VARIABLE], API_KEY_VARIABLE));
   if (outgoingKey.length > 1) throw new ConfigError(`${API_KEY_VARIABLE} is the one key the gateway sends to agent-api: give one key, not a list`);
-  const host = env['GATEWAY_HOST'] || defaultListenHost(apiKeys);
-  authConfig(() => checkListenAddress({ service: 'telephony-gateway', host, hostVariable: 'GATEWAY_HOST', keys: apiKeys }));
   return {
-    host,
+    ...edge,
     port,
     publicBaseUrl,
     agentApiUrl: url(env, 'AGENT_API_URL', 'http://127.0.0.1:5001'),
-    apiKeys,
-    apiKey: outgoingKey[0] ?? apiKeys[0],
-    corsOrigins: list(env, 'CORS_ORIGINS'),
-    allowInsecureProviderUrls: boolean(env, 'ALLOW_INSECURE_PROVIDER_URLS', false),
+    apiKey: outgoingKey[0] ?? edge.apiKeys[0],
     maxCalls: integer(env, 'GATEWAY_MAX_CALLS', Math.min(MAX_CALLS_LIMIT, CALLS_PER_CORE * availableParallelism()), 1, MAX_CALLS_LIMIT),
     dataDir: env['GATEWAY_DATA_DIR'] || 'data/gateway',
     recordsDir: env['RECORDS_DIR'] || 'data/calls',
@@ -153,24 +141,13 @@ function url(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
   return raw.replace(/\/$/, '');
 }
 
-function keys(env: NodeJS.ProcessEnv, name: string): string[] {
-  return authConfig(() => parseApiKeys(env[name], name));
-}
-
 function authConfig<T>(read: () => T): T {
   try {
     return read();
   } catch (error) {
-    if (error instanceof ApiKeyConfigError) throw new ConfigError(error.message);
+    if (error instanceof ApiKeyConfigError || error instanceof EdgeSettingsError) throw new ConfigError(error.message);
     throw error;
   }
-}
-
-function list(env: NodeJS.ProcessEnv, name: string): string[] {
-  return (env[name] ?? '')
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
 }
 
 function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
