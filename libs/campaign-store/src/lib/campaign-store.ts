@@ -236,7 +236,10 @@ export class CampaignStore {
       // Two campaigns on different CSVs may share one store file: wait for the other's commit.
       // First, so that even switching a new file to WAL waits rather than fails.
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      db.pragma('journal_mode = WAL');
+      // Switching a new file to WAL needs an exclusive lock; when two processes both hold a shared
+      // one, SQLite refuses one of them at once (deadlock avoidance, no busy handler): try again.
+      const opened = db;
+      retryWhileBusy(() => opened.pragma('journal_mode = WAL'), BUSY_TIMEOUT_MS);
       db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
       db.pragma('foreign_keys = ON');
       db.transaction(() => migrate(db, path)).immediate();
@@ -400,6 +403,22 @@ export class CampaignStore {
 
   private rowRecord(rowKey: string): RowRecord | undefined {
     return this.statements.rowByKey.get(this.campaignId, rowKey) as RowRecord | undefined;
+  }
+}
+
+/** Runs `step`, again after a short pause while SQLite answers SQLITE_BUSY, for at most `budgetMs`. */
+function retryWhileBusy<T>(step: () => T, budgetMs: number): T {
+  const deadline = Date.now() + budgetMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return step();
+    } catch (error) {
+      const busy = String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY');
+      if (!busy || Date.now() >= deadline) throw error;
+      // Synchronous like the rest of better-sqlite3; opening a store happens once per campaign.
+      Atomics.wait(pause, 0, 0, Math.min(5 * (attempt + 1), 50));
+    }
   }
 }
 
