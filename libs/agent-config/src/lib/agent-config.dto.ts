@@ -12,6 +12,8 @@ export const TRANSCRIBER_PROVIDERS = ['deepgram', 'offline'] as const;
 export const LLM_PROVIDERS = ['openai', 'azure-openai', 'azure', 'groq', 'ollama', 'vllm', 'openrouter', 'offline'] as const;
 export const SYNTHESIZER_PROVIDERS = ['elevenlabs', 'offline'] as const;
 export const CARRIERS = ['twilio', 'plivo', 'sim'] as const;
+export const INTERRUPTION_MODES = ['pause', 'words'] as const;
+export const GREETING_PREFETCH = ['dial', 'answer'] as const;
 export const TASK_TYPES = ['conversation', 'extraction', 'summarization', 'webhook'] as const;
 
 /**
@@ -96,12 +98,36 @@ export class Toolchain {
   @IsOptional() @IsArray() pipelines?: string[][];
 }
 
+export class GoodbyeMessages {
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(SPOKEN) confirmed?: string;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(SPOKEN) cancelled?: string;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(SPOKEN) rescheduled?: string;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(SPOKEN) wrong_person?: string;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(SPOKEN) do_not_call?: string;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(SPOKEN) no_response?: string;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(SPOKEN) ended_without_outcome?: string;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(SPOKEN) max_duration?: string;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(SPOKEN) failed?: string;
+}
+
 export class TaskConfig {
   @IsOptional() @IsNumber() @Min(3) @Max(600) hangup_after_silence?: number;
   @IsOptional() @IsInt() @Min(0) @Max(5000) incremental_delay?: number;
   @IsOptional() @IsInt() @Min(0) @Max(20) number_of_words_for_interruption?: number;
   /** Ours, not Bolna's: the recogniser's speech-started event alone interrupts the agent (faster; also fires on noise). */
   @IsOptional() @IsBoolean() interrupt_on_speech_started?: boolean;
+  /**
+   * Ours: how the agent yields to a callee who starts talking over it. `pause` (default): it stops
+   * at the recogniser's speech start and resumes the unplayed rest if no words (or only a
+   * backchannel) follow within `false_interruption_timeout_ms`; `words`: it keeps talking until
+   * `number_of_words_for_interruption` words were heard, as before.
+   */
+  @IsOptional() @IsIn(INTERRUPTION_MODES) interruption_mode?: string;
+  @IsOptional() @IsInt() @Min(100) @Max(5000) false_interruption_timeout_ms?: number;
+  /** Ours: when the greeting is synthesised: at the dial (`dial`) or at the carrier's answer (`answer`, default: no TTS for calls nobody answers). */
+  @IsOptional() @IsIn(GREETING_PREFETCH) greeting_prefetch?: string;
+  /** Ours: what the agent says after each outcome when the model said nothing with the tool call ({column} variables allowed). */
+  @IsOptional() @ValidateNested() @Type(() => GoodbyeMessages) goodbye_messages?: GoodbyeMessages;
   @IsOptional() @IsBoolean() hangup_after_LLMCall?: boolean;
   @IsOptional() @IsString() @MaxLength(AGENT_TEXT_LIMITS.callCancellationPromptChars) call_cancellation_prompt?: string | null;
   @IsOptional() @IsBoolean() check_if_user_online?: boolean;

@@ -16,7 +16,9 @@ describe('the agent JSON', () => {
     expect(config.transcriber).toEqual({ provider: 'deepgram', model: 'nova-3', language: 'en', endpointingMs: 300 });
     expect(config.llm).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', temperature: 0.2, maxTokens: 150 });
     expect(config.synthesizer).toMatchObject({ provider: 'elevenlabs', model: 'eleven_flash_v2_5', voiceId: '21m00Tcm4TlvDq8ikWAM' });
-    expect(config.timing).toEqual({ repromptAfterSeconds: 6, hangupAfterSilenceSeconds: 15, maxCallSeconds: 180, replyDelayMs: 0, interruptionWords: 2, interruptOnSpeechStarted: false });
+    expect(config.timing).toEqual({ repromptAfterSeconds: 6, hangupAfterSilenceSeconds: 15, maxCallSeconds: 180, replyDelayMs: 0, interruptionWords: 2, interruptOnSpeechStarted: false, interruptionMode: 'pause', falseInterruptionTimeoutMs: 600 });
+    expect(config.greetingPrefetch).toBe('answer');
+    expect(config.goodbyeMessages.confirmed).toBe(AGENT_DEFAULTS.goodbyeMessages.confirmed);
     expect(config.systemPrompt).toContain('{order_id}');
   });
 
@@ -79,6 +81,38 @@ describe('the agent JSON', () => {
     const refused = validateAgentJson(agent);
     expect(refused.ok).toBe(false);
     expect(JSON.stringify(refused)).toContain('interrupt_on_speech_started');
+  });
+});
+
+describe('turn-taking, greeting and goodbye options', () => {
+  it('takes the barge-in mode, its false-interruption window and the greeting prefetch policy, and refuses values it does not know', () => {
+    const agent = seed();
+    Object.assign(agent.agent_config.tasks[0].task_config, { interruption_mode: 'words', false_interruption_timeout_ms: 900, greeting_prefetch: 'dial' });
+    const result = validateAgentJson(agent);
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    const config = toRuntimeConfig(result.agent);
+    expect(config.timing).toMatchObject({ interruptionMode: 'words', falseInterruptionTimeoutMs: 900 });
+    expect(config.greetingPrefetch).toBe('dial');
+
+    Object.assign(agent.agent_config.tasks[0].task_config, { interruption_mode: 'cough', false_interruption_timeout_ms: 10, greeting_prefetch: 'never' });
+    const refused = validateAgentJson(agent);
+    const paths = refused.ok ? [] : refused.errors.map((error) => error.path);
+    expect(paths).toEqual(expect.arrayContaining([expect.stringContaining('interruption_mode'), expect.stringContaining('false_interruption_timeout_ms'), expect.stringContaining('greeting_prefetch')]));
+  });
+
+  it('uses the goodbye an agent gives for an outcome and the default for the others; an over-long one is refused', () => {
+    const agent = seed();
+    agent.agent_config.tasks[0].task_config.goodbye_messages = { confirmed: 'Dhanyavaad {name}, aapka order confirm ho gaya.' };
+    const result = validateAgentJson(agent);
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    const { goodbyeMessages } = toRuntimeConfig(result.agent);
+    expect(goodbyeMessages.confirmed).toBe('Dhanyavaad {name}, aapka order confirm ho gaya.');
+    expect(goodbyeMessages.cancelled).toBe(AGENT_DEFAULTS.goodbyeMessages.cancelled);
+
+    agent.agent_config.tasks[0].task_config.goodbye_messages = { cancelled: 'x'.repeat(5000) };
+    const refused = validateAgentJson(agent);
+    expect(refused.ok).toBe(false);
+    expect(JSON.stringify(refused)).toContain('goodbye_messages.cancelled');
   });
 });
 

@@ -3,6 +3,9 @@
  * Bolna-compatible agent JSON (see agent-config.dto.ts) by `toRuntimeConfig`. Defaults are
  * applied there, once, so nothing downstream guesses.
  */
+/** The outcomes after which the agent says goodbye (a callee who hung up hears nothing). */
+export type GoodbyeOutcome = 'confirmed' | 'cancelled' | 'rescheduled' | 'wrong_person' | 'do_not_call' | 'no_response' | 'ended_without_outcome' | 'max_duration' | 'failed';
+
 export interface AgentRuntimeConfig {
   agentName: string;
   /** Spoken first; `{column}` placeholders are filled from the CSV row. */
@@ -32,7 +35,21 @@ export interface AgentRuntimeConfig {
      * a few hundred ms sooner than waiting for words, but noise and echo trigger it too. Default false.
      */
     interruptOnSpeechStarted?: boolean;
+    /**
+     * `pause`: the recogniser's speech start pauses the agent at once; words make it an
+     * interruption, silence or a backchannel for `falseInterruptionTimeoutMs` resumes what was
+     * not yet heard. `words`: only `interruptionWords` words stop the agent.
+     */
+    interruptionMode: 'pause' | 'words';
+    falseInterruptionTimeoutMs: number;
   };
+  /** When the welcome is synthesised: at the dial, or at the carrier's answer (no TTS for unanswered calls). */
+  greetingPrefetch: 'dial' | 'answer';
+  /**
+   * What the agent says after each outcome when the model wrote no words with the tool call;
+   * `{column}` placeholders (and `{reschedule_date}` / `{reschedule_time}`) are filled in.
+   */
+  goodbyeMessages: Record<GoodbyeOutcome, string>;
   /** What the agent says when checking the callee is still there. */
   repromptMessage: string;
   dtmfEnabled: boolean;

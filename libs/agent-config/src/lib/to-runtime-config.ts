@@ -1,5 +1,5 @@
 import type { AgentJson } from './agent-config.dto';
-import type { AgentRuntimeConfig } from './runtime-config';
+import type { AgentRuntimeConfig, GoodbyeOutcome } from './runtime-config';
 import { conversationTaskIndex } from './validate-agent';
 
 /** Every default in one place: what an agent gets for a field it leaves out. */
@@ -14,6 +14,21 @@ export const AGENT_DEFAULTS = {
   maxCallSeconds: 180,
   replyDelayMs: 0,
   interruptionWords: 2,
+  interruptionMode: 'pause',
+  /** LiveKit Agents' false-interruption window is of this order: long enough for a cough, short enough not to feel like a stall. */
+  falseInterruptionTimeoutMs: 600,
+  greetingPrefetch: 'answer',
+  goodbyeMessages: {
+    confirmed: 'Thank you! Your order is confirmed. Goodbye.',
+    cancelled: 'Your order has been cancelled. Thank you for letting us know. Goodbye.',
+    rescheduled: 'Your delivery has been rescheduled. Thank you. Goodbye.',
+    wrong_person: 'Sorry for the trouble. Goodbye.',
+    do_not_call: "Understood. We won't call you again. Goodbye.",
+    no_response: "We couldn't hear you, so we'll try again later. Goodbye.",
+    ended_without_outcome: 'Thank you for your time. Goodbye.',
+    max_duration: "We'll have to end the call here; we'll contact you again. Goodbye.",
+    failed: "Sorry, we're having technical trouble. We'll call you back. Goodbye.",
+  } satisfies Record<GoodbyeOutcome, string>,
   repromptMessage: 'Hello? Are you still there?',
   voicemailMessage: 'Hello, this is a call about your cash-on-delivery order. We will try again later. Thank you.',
   timezone: 'UTC',
@@ -59,7 +74,11 @@ export function toRuntimeConfig(agent: AgentJson): AgentRuntimeConfig {
       replyDelayMs: timing.incremental_delay ?? AGENT_DEFAULTS.replyDelayMs,
       interruptionWords: timing.number_of_words_for_interruption ?? AGENT_DEFAULTS.interruptionWords,
       interruptOnSpeechStarted: timing.interrupt_on_speech_started ?? false,
+      interruptionMode: (timing.interruption_mode as 'pause' | 'words' | undefined) ?? AGENT_DEFAULTS.interruptionMode,
+      falseInterruptionTimeoutMs: timing.false_interruption_timeout_ms ?? AGENT_DEFAULTS.falseInterruptionTimeoutMs,
     },
+    greetingPrefetch: (timing.greeting_prefetch as 'dial' | 'answer' | undefined) ?? AGENT_DEFAULTS.greetingPrefetch,
+    goodbyeMessages: { ...AGENT_DEFAULTS.goodbyeMessages, ...definedOnly(timing.goodbye_messages ?? {}) },
     repromptMessage: timing.user_online_message ?? AGENT_DEFAULTS.repromptMessage,
     dtmfEnabled: timing.dtmf_enabled ?? false,
     voicemail: timing.voicemail
@@ -67,4 +86,8 @@ export function toRuntimeConfig(agent: AgentJson): AgentRuntimeConfig {
       : { action: 'hangup' },
     defaultTimezone: timing.timezone ?? AGENT_DEFAULTS.timezone,
   };
+}
+
+function definedOnly(messages: object): Partial<Record<GoodbyeOutcome, string>> {
+  return Object.fromEntries(Object.entries(messages).filter(([, text]) => typeof text === 'string' && text.trim() !== '')) as Partial<Record<GoodbyeOutcome, string>>;
 }
