@@ -3,6 +3,7 @@ export * from './lib/tools';
 export * from './lib/delivery-slot';
 export * from './lib/clause-splitter';
 export * from './lib/session/conversation-session';
+export * from './lib/session/turn-timing';
 export * from './lib/offline/side-channel-transcriber';
 export * from './lib/offline/rule-based-policy';
 export * from './lib/offline/espeak-synthesizer';

@@ -202,7 +202,7 @@ describe('CallOrchestrator', () => {
       rescheduleTime: '15:00',
       transcript: [{ speaker: 'callee', text: 'tomorrow at 3', atMs: 10 }],
       toolCalls: [],
-      turns: [{ calleeEndedAtMs: 10, agentFirstAudioAtMs: 30, latencyMs: 20 }],
+      turns: [{ kind: 'text', calleeSpeechEndedAtMs: 10, firstFrameSentAtMs: 30, latencyMs: 20 }],
     });
     const view = await orchestrator.waitForCompletion(call_id, 1000);
     expect(view.outcome).toEqual({ status: 'rescheduled', reschedule_date: '2026-11-25', reschedule_time: '15:00' });

@@ -323,7 +323,7 @@ export class Call implements StreamedCall {
   private keepConversation(result: ConversationResult): void {
     this.record.transcript = result.transcript;
     this.record.toolCalls = result.toolCalls;
-    this.record.turnLatenciesMs = result.turns.map((turn) => turn.latencyMs);
+    this.record.turnLatenciesMs = result.turns.filter((turn) => turn.kind !== 'barge_in').map((turn) => turn.latencyMs);
   }
 
   private leavesMessages(): boolean {

@@ -7,6 +7,7 @@ import { resolveDeliverySlot } from '../delivery-slot';
 import type { ChatMessage, LanguageModel, SynthesisRequest, Synthesizer, ToolCall, Transcriber, TranscriberStream, TranscriptEvent } from '../providers';
 import { COD_TOOLS } from '../tools';
 import { AsyncQueue } from './async-queue';
+import type { TurnTiming } from './turn-timing';
 
 export interface ConversationSessionOptions {
   callId: string;
@@ -52,7 +53,8 @@ export interface ConversationResult {
   reason?: string;
   transcript: TranscriptEntry[];
   toolCalls: { name: string; arguments: Record<string, unknown>; atMs: number; result: string }[];
-  turns: { calleeEndedAtMs: number; agentFirstAudioAtMs: number; latencyMs: number }[];
+  /** Every turn the callee lived through, the outcome turn and barge-ins included. */
+  turns: TurnTiming[];
 }
 
 type Decision = Pick<ConversationResult, 'outcome' | 'rescheduleDate' | 'rescheduleTime' | 'cancelReason' | 'reason'>;
@@ -451,7 +453,7 @@ export class ConversationSession {
           if (signal.aborted || this.finished) return;
           if (firstAudio && calleeEndedAtMs !== undefined) {
             const at = this.elapsed();
-            this.turns.push({ calleeEndedAtMs, agentFirstAudioAtMs: at, latencyMs: at - calleeEndedAtMs });
+            this.turns.push({ kind: 'text', calleeSpeechEndedAtMs: calleeEndedAtMs, firstFrameSentAtMs: at, latencyMs: at - calleeEndedAtMs });
           }
           firstAudio = false;
           this.options.output.sendAudio(chunk);
