@@ -1,8 +1,9 @@
-import { CallOrchestrator, StreamTokenSigner, type AgentSource, type CallOrchestratorOptions, type CallStore, type ConversationFactory, type ConversationInput } from '@codcall/call-orchestration';
+import { CallOrchestrator, StreamTokenSigner, type AgentSource, type CallOrchestratorOptions, type CallStore, type ConversationFactory, type ConversationInput, type SynthesisUsage } from '@codcall/call-orchestration';
 import { ConversationSession, createOfflineSynthesizer, describeProviderAvailability, PreparedSpeech, selectProviders, welcomeSpeechRequests, type Synthesizer } from '@codcall/conversation-engine';
 import { createLogger, type Logger } from '@codcall/logging';
 import { SpeechSideChannel } from '@codcall/media';
 import { loadCalleeBook, PlivoCarrier, SimulatorCarrier, TwilioCarrier, type Carrier, type CarrierName } from '@codcall/telephony-providers';
+import { BilledSpeech, CountedSynthesizer } from './billed-synthesis';
 import type { GatewayConfig } from './config';
 import { HttpAgentSource } from './http-agent-source';
 import { FileCallArchive } from './persistence/file-call-archive';
@@ -71,20 +72,21 @@ export async function buildOrchestrator(config: GatewayConfig, overrides: Gatewa
 
   for (const line of describeProviderAvailability(env)) logger.warn(line);
   const announced = new Set<string>();
-  // One greeting cache per voice engine, shared by every call of the process.
+  // One greeting cache per voice engine, shared by every call of the process; the vendor under it
+  // counts what each call sends it (its TTS bill), whichever call's turn the cache serves.
   const prepared = new Map<string, PreparedSpeech>();
-  const withGreetingCache = (synthesizer: Synthesizer) => {
+  const withGreetingCache = (synthesizer: Synthesizer, usage: SynthesisUsage) => {
     let cached = prepared.get(synthesizer.name);
-    if (!cached) prepared.set(synthesizer.name, (cached = new PreparedSpeech(synthesizer, GREETING_LIMITS)));
-    return cached;
+    if (!cached) prepared.set(synthesizer.name, (cached = new PreparedSpeech(new CountedSynthesizer(synthesizer), GREETING_LIMITS)));
+    return new BilledSpeech(cached, usage);
   };
-  const providersFor = (input: { agent: ConversationInput['agent']; variables: Record<string, string>; logger: Logger }) => {
+  const providersFor = (input: { agent: ConversationInput['agent']; variables: Record<string, string>; logger: Logger; usage: SynthesisUsage }) => {
     const providers = selectProviders({ agent: input.agent, variables: input.variables, env, sideChannel, logger: input.logger });
     for (const note of providers.notes) {
       if (!announced.has(note)) logger.warn(note);
       announced.add(note);
     }
-    return { ...providers, synthesizer: withGreetingCache(providers.synthesizer) };
+    return { ...providers, synthesizer: withGreetingCache(providers.synthesizer, input.usage) };
   };
   const conversations: ConversationFactory = overrides.conversations ?? {
     prepare: (input) => {

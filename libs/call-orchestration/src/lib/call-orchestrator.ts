@@ -287,11 +287,8 @@ export class CallOrchestrator {
   private async dial(call: Call, carrier: Carrier): Promise<CallView> {
     const { callId, agent } = call;
     const log = this.log(callId);
-    try {
-      this.options.conversations.prepare?.({ callId, agent, variables: call.record.context, logger: log });
-    } catch (error) {
-      log.warn({ err: error }, 'could not prepare the greeting; it will be synthesised on answer');
-    }
+    // `greeting_prefetch: dial` synthesises now; `answer` waits for the carrier's answer (see Call).
+    call.prepareGreetingAt('dial');
     const base = this.options.publicBaseUrl.replace(/\/$/, '');
     try {
       const placed = await carrier.placeCall({

@@ -1,4 +1,5 @@
 import type { OutcomeStatus } from '@codcall/call-list';
+import type { TurnTiming } from '@codcall/conversation-engine';
 import type { CarrierName } from '@codcall/telephony-providers';
 
 /** A call's state as clients see it (GET /call/:id); the lifecycle's phases map onto it. */
@@ -48,7 +49,12 @@ export interface CallRecord {
   timeline: TimelineEntry[];
   transcript: TranscriptLine[];
   toolCalls: { name: string; arguments: Record<string, unknown>; atMs: number; result: string }[];
+  /** Kept for clients that read only the answered turns' latencies; `turns` has every leg. */
   turnLatenciesMs: number[];
+  /** Every turn the callee lived through, leg by leg (times in ms since the conversation started). */
+  turns: TurnTiming[];
+  /** Characters sent to the speech synthesizer for this call: what its TTS cost. */
+  ttsCharacters: number;
   providers?: { transcriber: string; languageModel: string; synthesizer: string };
   recordingPath?: string;
   durationSeconds?: number;
@@ -69,6 +75,43 @@ export interface CallView {
   /** The agent's tool calls (the outcome's arguments among them) and each turn's latency: the campaign keeps them. */
   tool_calls: CallRecord['toolCalls'];
   turn_latencies_ms: number[];
+  /** Absent from views a gateway before them stored. */
+  turns?: TurnTimingView[];
+  tts_characters?: number;
+}
+
+/** A turn's timing as the view shows it: the engine's TurnTiming with snake_case names. */
+export type TurnTimingView =
+  | {
+      kind: 'text' | 'outcome';
+      callee_speech_ended_at_ms: number;
+      stt_final_at_ms?: number;
+      llm_request_at_ms?: number;
+      llm_first_token_at_ms?: number;
+      tts_request_at_ms?: number;
+      tts_first_byte_at_ms?: number;
+      first_frame_sent_at_ms: number;
+      latency_ms: number;
+    }
+  | { kind: 'barge_in'; speech_started_at_ms: number; cleared_at_ms: number; latency_ms: number; resolution: 'interrupted' | 'resumed' };
+
+export function toTurnTimingView(turn: TurnTiming): TurnTimingView {
+  if (turn.kind === 'barge_in') {
+    return { kind: turn.kind, speech_started_at_ms: turn.speechStartedAtMs, cleared_at_ms: turn.clearedAtMs, latency_ms: turn.latencyMs, resolution: turn.resolution };
+  }
+  const view: TurnTimingView = {
+    kind: turn.kind,
+    callee_speech_ended_at_ms: turn.calleeSpeechEndedAtMs,
+    stt_final_at_ms: turn.sttFinalAtMs,
+    llm_request_at_ms: turn.llmRequestAtMs,
+    llm_first_token_at_ms: turn.llmFirstTokenAtMs,
+    tts_request_at_ms: turn.ttsRequestAtMs,
+    tts_first_byte_at_ms: turn.ttsFirstByteAtMs,
+    first_frame_sent_at_ms: turn.firstFrameSentAtMs,
+    latency_ms: turn.latencyMs,
+  };
+  // A leg the turn did not have is left out, not sent as null.
+  return Object.fromEntries(Object.entries(view).filter(([, value]) => value !== undefined)) as TurnTimingView;
 }
 
 export function toCallView(record: CallRecord): CallView {
@@ -85,5 +128,7 @@ export function toCallView(record: CallRecord): CallView {
     timeline: record.timeline,
     tool_calls: record.toolCalls,
     turn_latencies_ms: record.turnLatenciesMs,
+    turns: record.turns.map(toTurnTimingView),
+    tts_characters: record.ttsCharacters,
   };
 }

@@ -5,7 +5,7 @@ import { CallRecording, type CallAudioOutput } from '@codcall/media';
 import type { Carrier, CarrierStatusUpdate, WebhookCallIds } from '@codcall/telephony-providers';
 import { isForward, publicState, reached, type CallPhase } from './call-lifecycle';
 import { toCallView, type CallOutcome, type CallRecord, type CallView } from './call-record';
-import type { Conversation, ConversationFactory } from './conversation';
+import { SynthesisUsage, type Conversation, type ConversationFactory } from './conversation';
 import { AnswerRefusedError } from './errors';
 import type { MediaStreamConnection, StreamBinding, StreamEvent, StreamedCall } from './media-stream-connection';
 import { outcomeFromCarrier, outcomeFromConversation } from './outcome-mapping';
@@ -59,6 +59,9 @@ export class Call implements StreamedCall {
   private stream?: MediaStreamConnection;
   private conversation?: Conversation;
   private recording?: CallRecording;
+  /** The characters this call sent to its synthesizer, from the greeting's preparation on. */
+  private readonly synthesis = new SynthesisUsage();
+  private greetingPrepared = false;
   /** Set once, when a machine answered and the agent leaves a message: the call then ends as voicemail. */
   private voicemail?: CallOutcome;
   private ending?: Promise<void>;
@@ -85,6 +88,8 @@ export class Call implements StreamedCall {
       transcript: [],
       toolCalls: [],
       turnLatenciesMs: [],
+      turns: [],
+      ttsCharacters: 0,
     };
   }
 
@@ -109,6 +114,23 @@ export class Call implements StreamedCall {
   dialRequested(): void {
     this.mark('dial requested');
     this.persist();
+  }
+
+  /**
+   * The agent's greeting prefetch policy, in one place: `dial` synthesises the greeting while the
+   * phone rings (the first words are instant, but a busy or unanswered call has paid for them);
+   * `answer` waits for the carrier's answer (its answer webhook or `answered` status, whichever
+   * comes first), a few hundred ms before the stream opens, so a call nobody picks up costs nothing.
+   */
+  prepareGreetingAt(moment: 'dial' | 'answer'): void {
+    if (moment !== this.agent.greetingPrefetch || this.greetingPrepared || reached(this.phaseNow, 'streaming')) return;
+    this.greetingPrepared = true;
+    try {
+      this.deps.conversations.prepare?.({ callId: this.callId, agent: this.agent, variables: this.record.context, logger: this.deps.logger, usage: this.synthesis });
+      this.mark('greeting prepared', moment);
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'could not prepare the greeting; it will be synthesised when the stream starts');
+    }
   }
 
   dialled(carrierCallId: string): void {
@@ -145,6 +167,7 @@ export class Call implements StreamedCall {
     this.markAnswered();
     this.advance('answered');
     this.mark('answer document served');
+    this.prepareGreetingAt('answer');
     this.persist();
   }
 
@@ -157,6 +180,8 @@ export class Call implements StreamedCall {
     if (update.state === 'ringing' && this.advance('ringing')) this.persist();
     if (update.state === 'answered') {
       this.markAnswered();
+      // A machine hung up on below is not greeted; one the agent leaves a message for hears its own text.
+      if (update.answeredBy !== 'machine') this.prepareGreetingAt('answer');
       if (this.advance('answered')) this.persist();
     }
     if (update.answeredBy === 'machine' && this.leavesMessages()) {
@@ -253,6 +278,7 @@ export class Call implements StreamedCall {
     this.stream?.close(1000, 'call ended');
     this.record.outcome = outcome;
     this.record.endedAt = new Date(this.deps.now()).toISOString();
+    this.record.ttsCharacters = this.synthesis.characters;
     try {
       if (this.recording) this.record.recordingPath = await this.deps.archive.saveRecording(this.callId, this.recording);
       await this.deps.archive.saveRecord(recordForArchive({ ...this.record, state: 'completed' }, this.deps.keepFullNumbers));
@@ -301,6 +327,7 @@ export class Call implements StreamedCall {
         void this.hangUp(reason);
       },
       logger: log,
+      usage: this.synthesis,
     });
     this.conversation = conversation;
     this.record.providers = providers;
@@ -323,7 +350,9 @@ export class Call implements StreamedCall {
   private keepConversation(result: ConversationResult): void {
     this.record.transcript = result.transcript;
     this.record.toolCalls = result.toolCalls;
+    this.record.turns = result.turns;
     this.record.turnLatenciesMs = result.turns.filter((turn) => turn.kind !== 'barge_in').map((turn) => turn.latencyMs);
+    this.record.ttsCharacters = this.synthesis.characters;
   }
 
   private leavesMessages(): boolean {

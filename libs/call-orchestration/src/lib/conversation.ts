@@ -21,6 +21,33 @@ export interface Conversation {
   readonly result: Promise<ConversationResult>;
 }
 
+/**
+ * What one call cost in speech synthesis: the characters sent to the synthesizer on its behalf
+ * (its greeting when it was prepared, every clause spoken, goodbyes). A phrase another call
+ * already synthesised and this one replays from the cache costs this call nothing. The factory
+ * counts into it; the call's record shows it.
+ */
+export class SynthesisUsage {
+  private counted = 0;
+
+  get characters(): number {
+    return this.counted;
+  }
+
+  add(text: string): void {
+    this.counted += text.length;
+  }
+}
+
+/** What preparing a call's greeting needs; `usage` is where its synthesis is counted. */
+export interface GreetingPreparation {
+  callId: string;
+  agent: AgentRuntimeConfig;
+  variables: Record<string, string>;
+  logger: Logger;
+  usage: SynthesisUsage;
+}
+
 export interface ConversationInput {
   callId: string;
   agent: AgentRuntimeConfig;
@@ -29,10 +56,15 @@ export interface ConversationInput {
   output: CallAudioOutput;
   onHangup: (reason: string) => void;
   logger: Logger;
+  /** The call's synthesis count, the same one its greeting's preparation counted into. */
+  usage: SynthesisUsage;
 }
 
 export interface ConversationFactory {
-  /** Called while the phone rings: a chance to synthesise the greeting before anyone answers. */
-  prepare?(input: { callId: string; agent: AgentRuntimeConfig; variables: Record<string, string>; logger: Logger }): void;
+  /**
+   * A chance to synthesise the greeting before the stream opens: at the dial or at the answer,
+   * as the agent's `greetingPrefetch` says (Call decides when).
+   */
+  prepare?(input: GreetingPreparation): void;
   create(input: ConversationInput): { conversation: Conversation; providers: CallRecord['providers'] };
 }
