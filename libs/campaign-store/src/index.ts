@@ -3,3 +3,4 @@
 export * from './lib/campaign-store';
 export * from './lib/campaign-store-error';
 export * from './lib/campaign-lock';
+export * from './lib/turn-timing-entry';

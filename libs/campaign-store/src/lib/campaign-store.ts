@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { CampaignStoreError } from './campaign-store-error';
-import { SCHEMA, SCHEMA_VERSION } from './schema';
+import { MIGRATIONS, OLDEST_READABLE_SCHEMA, SCHEMA, SCHEMA_VERSION } from './schema';
+import type { TurnTimingEntry } from './turn-timing-entry';
 
 /** Where a row of a campaign stands: waiting to be dialled (first time or a retry), or done for this campaign. */
 export type StoredRowState = 'waiting' | 'done';
@@ -61,6 +62,10 @@ export interface CallRecordEntry {
   transcript?: unknown[];
   toolCalls?: unknown[];
   turnLatenciesMs?: number[];
+  /** Every turn leg by leg; absent from records kept before schema 2. */
+  turns?: TurnTimingEntry[];
+  /** Characters sent to speech synthesis for the call; absent from records kept before schema 2. */
+  ttsCharacters?: number;
   timeline?: unknown[];
   recording?: string;
 }
@@ -153,6 +158,8 @@ export class CampaignStore {
   readonly campaignId: number;
   private readonly statements;
   private readonly transactions;
+  /** Prepared on first use: a report reading a store of an older schema never writes, and its table lacks the newer columns. */
+  private insertCallRecord?: Database.Statement;
 
   private constructor(
     readonly path: string,
@@ -174,8 +181,6 @@ export class CampaignStore {
       openAttempts: s(`SELECT * FROM attempts WHERE campaign_id = ? AND state != 'finished' ORDER BY id`),
       attempts: s('SELECT * FROM attempts WHERE campaign_id = ? ORDER BY id'),
       attemptById: s('SELECT * FROM attempts WHERE id = ?'),
-      insertCallRecord: s(`INSERT OR REPLACE INTO call_records (attempt_id, call_id, duration_seconds, cost_estimate, transcript, tool_calls, turn_latencies_ms, timeline, recording)
-        VALUES (@attemptId, @callId, @durationSeconds, @costEstimate, @transcript, @toolCalls, @turnLatenciesMs, @timeline, @recording)`),
       callRecords: s(`SELECT c.* FROM call_records c JOIN attempts a ON a.id = c.attempt_id WHERE a.campaign_id = ? ORDER BY c.attempt_id`),
       addDnc: s(`INSERT INTO do_not_call (phone, source, reason, added_at) VALUES (@phone, @source, @reason, @addedAt)
         ON CONFLICT (phone) DO UPDATE SET source = CASE WHEN do_not_call.source = 'callee' THEN 'callee' ELSE excluded.source END`),
@@ -265,7 +270,10 @@ export class CampaignStore {
     try {
       db = new Database(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
       const version = db.pragma('user_version', { simple: true }) as number;
-      if (version !== SCHEMA_VERSION) throw new CampaignStoreError('NOT_A_STORE', `${path}: not a codcall campaign store this version can read (schema ${version})`);
+      // A store of an older schema is read as it is (read-only: its next campaign upgrades it).
+      if (version < OLDEST_READABLE_SCHEMA || version > SCHEMA_VERSION) {
+        throw new CampaignStoreError('NOT_A_STORE', `${path}: not a codcall campaign store this version can read (schema ${version})`);
+      }
     } catch (error) {
       if (error instanceof CampaignStoreError) throw error;
       throw new CampaignStoreError('UNREADABLE', `${path}: cannot open the campaign store (${(error as Error).message})`);
@@ -332,6 +340,9 @@ export class CampaignStore {
       turnLatenciesMs: parseJson(r['turn_latencies_ms']),
       timeline: parseJson(r['timeline']),
       recording: (r['recording'] as string | null) ?? undefined,
+      // Columns a store of schema 1, read as it is, does not have.
+      turns: parseJson(r['turns']),
+      ttsCharacters: (r['tts_characters'] as number | null) ?? undefined,
     }));
   }
 
@@ -388,7 +399,10 @@ export class CampaignStore {
 
   private saveCallRecord(attemptId: number, record: CallRecordEntry): void {
     const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
-    this.statements.insertCallRecord.run({
+    this.insertCallRecord ??= this.db.prepare(`INSERT OR REPLACE INTO call_records
+        (attempt_id, call_id, duration_seconds, cost_estimate, transcript, tool_calls, turn_latencies_ms, timeline, recording, turns, tts_characters)
+      VALUES (@attemptId, @callId, @durationSeconds, @costEstimate, @transcript, @toolCalls, @turnLatenciesMs, @timeline, @recording, @turns, @ttsCharacters)`);
+    this.insertCallRecord.run({
       attemptId,
       callId: record.callId,
       durationSeconds: record.durationSeconds ?? null,
@@ -398,6 +412,8 @@ export class CampaignStore {
       turnLatenciesMs: json(record.turnLatenciesMs),
       timeline: json(record.timeline),
       recording: record.recording ?? null,
+      turns: json(record.turns),
+      ttsCharacters: record.ttsCharacters ?? null,
     });
   }
 
@@ -430,7 +446,9 @@ function migrate(db: Database.Database, path: string): void {
   if (version === SCHEMA_VERSION) return;
   const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
   if (version === 0 && tables.n > 0) throw new CampaignStoreError('NOT_A_STORE', `${path}: this SQLite file is not a codcall campaign store`);
-  db.exec(SCHEMA);
+  if (version === 0) db.exec(SCHEMA);
+  // An older store is upgraded in place, step by step, in the caller's transaction: all steps or none.
+  else for (let next = version + 1; next <= SCHEMA_VERSION; next++) db.exec(MIGRATIONS[next]);
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
 }
 

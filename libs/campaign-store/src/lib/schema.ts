@@ -1,5 +1,18 @@
-/** Bumped with every change to SCHEMA; a store written by a newer codcall is refused, not misread. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Bumped with every change to SCHEMA, with a step in MIGRATIONS that brings a store of the version
+ * before up to it in place; a store written by a newer codcall is refused, not misread.
+ */
+export const SCHEMA_VERSION = 2;
+
+/** The oldest schema this codcall still reads (a report) and upgrades (a campaign). */
+export const OLDEST_READABLE_SCHEMA = 1;
+
+/** SQL that takes a store from version `n - 1` to `n`, by `n`. */
+export const MIGRATIONS: Record<number, string> = {
+  // Each turn's timing leg by leg, and the characters sent to speech synthesis for the call.
+  2: `ALTER TABLE call_records ADD COLUMN turns TEXT;
+      ALTER TABLE call_records ADD COLUMN tts_characters INTEGER;`,
+};
 
 /** Times are epoch milliseconds; outcomes are JSON ({status, reschedule_date?, reschedule_time?, reason?}). */
 export const SCHEMA = `
@@ -49,7 +62,9 @@ CREATE TABLE IF NOT EXISTS call_records (
   tool_calls TEXT,
   turn_latencies_ms TEXT,
   timeline TEXT,
-  recording TEXT
+  recording TEXT,
+  turns TEXT,
+  tts_characters INTEGER
 );
 CREATE TABLE IF NOT EXISTS do_not_call (
   phone TEXT PRIMARY KEY,
