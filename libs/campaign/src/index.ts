@@ -15,3 +15,4 @@ export * from './lib/clock';
 export * from './lib/campaign-identity';
 export * from './lib/do-not-call-list';
 export * from './lib/campaign-report';
+export * from './lib/turn-report';

@@ -1,8 +1,24 @@
-import type { Attempt } from '@codcall/campaign-store';
-import { buildCampaignReport, percentile } from './campaign-report';
+import type { Attempt, TurnTimingEntry } from '@codcall/campaign-store';
+import { buildCampaignReport } from './campaign-report';
+import { percentile, TOTAL_LEG } from './turn-report';
 
-function attempt(rowKey: string, attemptNo: number, status: string): Attempt {
-  return { id: 0, rowKey, phone: '+919876543210', attemptNo, state: 'finished', carrier: 'sim', outcome: { status }, createdAt: 0, ref: `${rowKey}-${attemptNo}` };
+function attempt(rowKey: string, attemptNo: number, status: string, callId?: string): Attempt {
+  return { id: 0, rowKey, phone: '+919876543210', attemptNo, state: 'finished', carrier: 'sim', outcome: { status }, createdAt: 0, ref: `${rowKey}-${attemptNo}`, callId };
+}
+
+/** A text turn whose legs are the providers' delays of the issue's fakes, plus `overhead` ms of ours before the first frame. */
+function textTurn(at: number, overhead: number): TurnTimingEntry {
+  return {
+    kind: 'text',
+    calleeSpeechEndedAtMs: at,
+    sttFinalAtMs: at + 100,
+    llmRequestAtMs: at + 101,
+    llmFirstTokenAtMs: at + 351,
+    ttsRequestAtMs: at + 352,
+    ttsFirstByteAtMs: at + 502,
+    firstFrameSentAtMs: at + 502 + overhead,
+    latencyMs: 502 + overhead,
+  };
 }
 
 describe('campaign report', () => {
@@ -25,8 +41,66 @@ describe('campaign report', () => {
       confirmationRate: 2 / 3,
       callSeconds: { count: 3, average: 60, p95: 90 },
       turnLatencyMs: { count: 6, p50: 700, p95: 1500 },
+      turnLegs: expect.objectContaining({ text: expect.objectContaining({ turns: 0 }) }),
+      ttsCharacters: { calls: 0, total: 0, perAnsweredCall: null, perConfirmedOrder: null },
       costEstimate: 0.03,
     });
+  });
+
+  it('given calls with turn timings, reports each leg per kind, the barge-ins, and keeps older records in the latency line', () => {
+    const report = buildCampaignReport({
+      statuses: ['confirmed', 'cancelled'],
+      attempts: [attempt('a', 1, 'confirmed', 'c1'), attempt('b', 1, 'cancelled', 'c2')],
+      callRecords: [
+        {
+          callId: 'c1',
+          turnLatenciesMs: [504, 360],
+          turns: [
+            textTurn(1000, 2),
+            { kind: 'barge_in', speechStartedAtMs: 2000, clearedAtMs: 2003, latencyMs: 3, resolution: 'resumed' },
+            // The goodbye was prepared during the call: the outcome turn has no TTS legs.
+            { kind: 'outcome', calleeSpeechEndedAtMs: 3000, sttFinalAtMs: 3100, llmRequestAtMs: 3101, llmFirstTokenAtMs: 3351, firstFrameSentAtMs: 3360, latencyMs: 360 },
+          ],
+        },
+        { callId: 'c2', turnLatenciesMs: [510], turns: [textTurn(500, 8), { kind: 'barge_in', speechStartedAtMs: 900, clearedAtMs: 905, latencyMs: 5, resolution: 'interrupted' }] },
+        // Kept before turn timings existed: its latency still counts in the latency line.
+        { callId: 'c0', turnLatenciesMs: [800] },
+      ],
+    });
+    const legs = (kind: 'text' | 'outcome') => Object.fromEntries(report.turnLegs[kind].legs.map(({ name, spread }) => [name, spread]));
+
+    expect(report.turnLatencyMs).toEqual({ count: 4, p50: 504, p95: 800 });
+    expect(report.turnLegs.text.turns).toBe(2);
+    expect(legs('text')).toEqual({
+      'speech end -> STT final': { n: 2, p50: 100, p95: 100 },
+      'STT final -> LLM request': { n: 2, p50: 1, p95: 1 },
+      'LLM request -> first token': { n: 2, p50: 250, p95: 250 },
+      'first token -> TTS request': { n: 2, p50: 1, p95: 1 },
+      'TTS request -> first byte': { n: 2, p50: 150, p95: 150 },
+      'first byte -> first frame sent': { n: 2, p50: 2, p95: 8 },
+      [TOTAL_LEG]: { n: 2, p50: 504, p95: 510 },
+    });
+    expect(legs('outcome')).toMatchObject({
+      'LLM request -> first token': { n: 1, p50: 250, p95: 250 },
+      'TTS request -> first byte': { n: 0, p50: null, p95: null },
+      [TOTAL_LEG]: { n: 1, p50: 360, p95: 360 },
+    });
+    expect(report.turnLegs.bargeIn).toEqual({ turns: 2, speechStartToClear: { n: 2, p50: 3, p95: 5 }, resumed: 1, interrupted: 1 });
+  });
+
+  it('shows what speech synthesis cost per answered call and per confirmed order, a busy call\'s greeting included', () => {
+    const report = buildCampaignReport({
+      statuses: ['confirmed', 'cancelled', 'busy'],
+      attempts: [attempt('a', 1, 'confirmed', 'c1'), attempt('b', 1, 'cancelled', 'c2'), attempt('c', 1, 'busy', 'c3'), attempt('d', 1, 'no_answer', 'c4')],
+      callRecords: [
+        { callId: 'c1', ttsCharacters: 300 },
+        { callId: 'c2', ttsCharacters: 200 },
+        { callId: 'c3', ttsCharacters: 100 }, // a greeting prepared at the dial that nobody heard
+        { callId: 'c4', ttsCharacters: 0 },
+        { callId: 'c5' }, // kept before the count existed: not in it
+      ],
+    });
+    expect(report.ttsCharacters).toEqual({ calls: 4, total: 600, perAnsweredCall: 300, perConfirmedOrder: 600 });
   });
 
   it('says null, not zero, where there is nothing to measure', () => {
@@ -35,6 +109,8 @@ describe('campaign report', () => {
       confirmationRate: null,
       callSeconds: { count: 0, average: null, p95: null },
       turnLatencyMs: { count: 0, p50: null, p95: null },
+      turnLegs: { text: expect.objectContaining({ turns: 0 }), outcome: expect.objectContaining({ turns: 0 }), bargeIn: expect.objectContaining({ turns: 0 }) },
+      ttsCharacters: { calls: 0, total: 0, perAnsweredCall: null, perConfirmedOrder: null },
       costEstimate: null,
     });
   });

@@ -1,4 +1,5 @@
 import type { Attempt, CallRecordEntry } from '@codcall/campaign-store';
+import { buildTurnLegReport, percentile, type TurnLegReport } from './turn-report';
 
 /** Outcomes that mean a person picked up and the agent spoke with them. */
 export const ANSWERED_STATUSES: ReadonlySet<string> = new Set(['confirmed', 'cancelled', 'rescheduled', 'wrong_person', 'no_response', 'do_not_call']);
@@ -16,7 +17,16 @@ export interface CampaignReport {
   /** Confirmed rows ÷ rows whose final status says a person answered; null when nobody did. */
   confirmationRate: number | null;
   callSeconds: { count: number; average: number | null; p95: number | null };
+  /** Every answered turn's latency, older records' (without turns) included. */
   turnLatencyMs: { count: number; p50: number | null; p95: number | null };
+  /** Per turn kind, leg by leg, from the records that have turns. */
+  turnLegs: TurnLegReport;
+  /**
+   * Characters sent to speech synthesis, from the records that count them: in all (calls nobody
+   * answered included, which is what a greeting prepared at the dial costs), and per answered
+   * call and per confirmed order; null where there are none.
+   */
+  ttsCharacters: { calls: number; total: number; perAnsweredCall: number | null; perConfirmedOrder: number | null };
   /** Sum of the calls' cost estimates; null when no rate was given. */
   costEstimate: number | null;
 }
@@ -36,6 +46,11 @@ export function buildCampaignReport(input: { statuses: readonly string[]; attemp
   const durations = input.callRecords.map((record) => record.durationSeconds).filter((s): s is number => typeof s === 'number');
   const latencies = input.callRecords.flatMap((record) => record.turnLatenciesMs ?? []);
   const costs = input.callRecords.map((record) => record.costEstimate).filter((c): c is number => typeof c === 'number');
+  const statusOfCall = new Map(finished.filter((attempt) => attempt.callId).map((attempt) => [attempt.callId!, attempt.outcome!.status]));
+  const counted = input.callRecords.filter((record) => typeof record.ttsCharacters === 'number');
+  const ttsTotal = counted.reduce((sum, record) => sum + record.ttsCharacters!, 0);
+  const countedWith = (statuses: (status: string) => boolean) => counted.filter((record) => statuses(statusOfCall.get(record.callId) ?? '')).length;
+  const per = (calls: number) => (calls ? Math.round(ttsTotal / calls) : null);
   return {
     rows: input.statuses.length,
     byStatus,
@@ -45,13 +60,13 @@ export function buildCampaignReport(input: { statuses: readonly string[]; attemp
     confirmationRate: reachedRows ? (byStatus['confirmed'] ?? 0) / reachedRows : null,
     callSeconds: { count: durations.length, average: durations.length ? durations.reduce((a, b) => a + b, 0) / durations.length : null, p95: percentile(durations, 95) },
     turnLatencyMs: { count: latencies.length, p50: percentile(latencies, 50), p95: percentile(latencies, 95) },
+    turnLegs: buildTurnLegReport(input.callRecords.flatMap((record) => record.turns ?? [])),
+    ttsCharacters: {
+      calls: counted.length,
+      total: ttsTotal,
+      perAnsweredCall: per(countedWith((status) => ANSWERED_STATUSES.has(status))),
+      perConfirmedOrder: per(countedWith((status) => status === 'confirmed')),
+    },
     costEstimate: costs.length ? Math.round(costs.reduce((a, b) => a + b, 0) * 10_000) / 10_000 : null,
   };
-}
-
-/** Nearest-rank percentile: the smallest value with at least p% of the values at or below it. */
-export function percentile(values: readonly number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
 }

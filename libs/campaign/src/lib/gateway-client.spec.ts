@@ -193,6 +193,45 @@ describe('HttpGatewayClient', () => {
     });
   });
 
+  it("keeps each turn's legs and the call's TTS characters, dropping turns it cannot trust instead of failing the outcome", async () => {
+    const text = { kind: 'text', callee_speech_ended_at_ms: 1000, stt_final_at_ms: 1100, llm_request_at_ms: 1101, llm_first_token_at_ms: 1350, tts_request_at_ms: 1352, tts_first_byte_at_ms: 1500, first_frame_sent_at_ms: 1502, latency_ms: 502 };
+    const url = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          call_id: 'c-1', state: 'completed', carrier: 'sim', outcome: { status: 'confirmed' }, turn_latencies_ms: [502, 352], tts_characters: 212,
+          turns: [
+            text,
+            { kind: 'barge_in', speech_started_at_ms: 2000, cleared_at_ms: 2002, latency_ms: 2, resolution: 'resumed' },
+            // The outcome turn's goodbye was prepared: no TTS legs; a leg that is not a time is left out.
+            { kind: 'outcome', callee_speech_ended_at_ms: 3000, stt_final_at_ms: 'soon', first_frame_sent_at_ms: 3352, latency_ms: 352 },
+            { kind: 'text', callee_speech_ended_at_ms: 4000, latency_ms: 10 }, // no first frame: dropped
+            { kind: 'barge_in', speech_started_at_ms: 5000, cleared_at_ms: 5001, latency_ms: 1, resolution: 'ignored' },
+            { kind: 'greeting', latency_ms: 3 },
+            'not a turn',
+            null,
+          ],
+        }),
+      );
+    });
+    const view = await new HttpGatewayClient(url).waitForCall('c-1', 0);
+    expect(view.outcome).toEqual({ status: 'confirmed' });
+    expect(view.ttsCharacters).toBe(212);
+    expect(view.turnLatenciesMs).toEqual([502, 352]);
+    expect(view.turns).toEqual([
+      { kind: 'text', calleeSpeechEndedAtMs: 1000, sttFinalAtMs: 1100, llmRequestAtMs: 1101, llmFirstTokenAtMs: 1350, ttsRequestAtMs: 1352, ttsFirstByteAtMs: 1500, firstFrameSentAtMs: 1502, latencyMs: 502 },
+      { kind: 'barge_in', speechStartedAtMs: 2000, clearedAtMs: 2002, latencyMs: 2, resolution: 'resumed' },
+      { kind: 'outcome', calleeSpeechEndedAtMs: 3000, firstFrameSentAtMs: 3352, latencyMs: 352 },
+    ]);
+  });
+
+  it('reads a view from a gateway older than turn timings and TTS counts: neither is there, nothing fails', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ call_id: 'c-1', state: 'completed', outcome: { status: 'busy' }, turn_latencies_ms: [], turns: { not: 'a list' }, tts_characters: -4 }));
+    });
+    const view = await new HttpGatewayClient(url).waitForCall('c-1', 0);
+    expect(view).toEqual({ callId: 'c-1', state: 'completed', outcome: { status: 'busy' }, turnLatenciesMs: [] });
+  });
+
   it.each([
     [{ call_id: 'c-1', state: 'completed' }, 'the call completed without an outcome'],
     [{ call_id: 'c-1', state: 'completed', outcome: { status: 'maybe' } }, 'unknown outcome status "maybe"'],

@@ -1,6 +1,8 @@
 import { OUTCOME_STATUSES, type OutcomeStatus } from '@codcall/call-list';
+import type { TurnTimingEntry } from '@codcall/campaign-store';
 import { ApiKeyRefusedError, GatewayCapacityError, GatewayRequestError, ServiceUnreachableError } from './errors';
 import { isObject, messageOf, retryAfterSeconds, sendJson, trimSlash, type FetchLike, type HttpAnswer } from './http';
+import { parseTurnTimings } from './turn-timings';
 
 /** Carriers the gateway knows by name; the campaign only passes the name through. */
 export const CARRIER_NAMES = ['twilio', 'plivo', 'sim'] as const;
@@ -80,6 +82,10 @@ export interface CallView {
   timeline?: unknown[];
   toolCalls?: unknown[];
   turnLatenciesMs?: number[];
+  /** Every turn leg by leg, malformed entries dropped; absent from an older gateway's views. */
+  turns?: TurnTimingEntry[];
+  /** Characters the gateway sent to speech synthesis for the call. */
+  ttsCharacters?: number;
 }
 
 /** The gateway's HTTP API as the campaign uses it. */
@@ -175,6 +181,10 @@ export class HttpGatewayClient implements GatewayClient {
     if (Array.isArray(body['tool_calls'])) view.toolCalls = body['tool_calls'];
     const latencies = body['turn_latencies_ms'];
     if (Array.isArray(latencies) && latencies.every((ms) => typeof ms === 'number')) view.turnLatenciesMs = latencies;
+    const turns = parseTurnTimings(body['turns']);
+    if (turns) view.turns = turns;
+    const characters = body['tts_characters'];
+    if (typeof characters === 'number' && Number.isSafeInteger(characters) && characters >= 0) view.ttsCharacters = characters;
     if (state === 'completed') {
       const outcome = body['outcome'];
       if (!isObject(outcome)) throw invalid('the call completed without an outcome');

@@ -24,6 +24,16 @@ describe('runCampaign and the rows it is handed', () => {
     return { list, events, summary, gateway };
   }
 
+  it("keeps the gateway's turn timings and TTS characters with the call record", async () => {
+    const turns = [
+      { kind: 'outcome' as const, calleeSpeechEndedAtMs: 3000, sttFinalAtMs: 3100, firstFrameSentAtMs: 3352, latencyMs: 352 },
+      { kind: 'barge_in' as const, speechStartedAtMs: 2000, clearedAtMs: 2002, latencyMs: 2, resolution: 'resumed' as const },
+    ];
+    const gateway = new InProcessGateway(() => ({ outcome: { status: 'confirmed' }, turnLatenciesMs: [352], turns, ttsCharacters: 187 }), () => clock.now());
+    await campaign([{ phone: '+919876543210', order_id: 'O1' }], {}, gateway);
+    expect(store.callRecords()).toEqual([expect.objectContaining({ turnLatenciesMs: [352], turns, ttsCharacters: 187 })]);
+  });
+
   describe('duplicate rows (same order, same number)', () => {
     const rows: FakeRow[] = [
       { phone: '+919876543210', order_id: 'O1', name: 'Priya' },

@@ -524,6 +524,8 @@ class CampaignRun {
       transcript: view.transcript,
       toolCalls: view.toolCalls,
       turnLatenciesMs: view.turnLatenciesMs,
+      turns: view.turns,
+      ttsCharacters: view.ttsCharacters,
       timeline: view.timeline,
       recording: view.recording,
     };
