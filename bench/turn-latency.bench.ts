@@ -145,6 +145,8 @@ async function main(): Promise<void> {
   const ownShare: number[] = [];
   const answerToAudio: number[] = [];
   const bargeIn: number[] = [];
+  const cpuBefore = process.cpuUsage();
+  const wallBefore = performance.now();
 
   await Promise.all(
     Array.from({ length: CALLS }, async (_, c) => {
@@ -251,6 +253,10 @@ async function main(): Promise<void> {
       ) +
       '\n\nDeepgram, OpenAI and ElevenLabs run through their official SDKs against local fakes on loopback; the vendor legs\ninclude the work of the SDKs and the 20 ms frame clock of the endpointing; the fakes keep their delays to within 0.1 ms.\nTimers on a shared 2-core machine add jitter: compare medians across runs, not single values.\n',
   );
+  // Everything in this process (the fakes and the callee simulation too), per second of call held.
+  const cpu = process.cpuUsage(cpuBefore);
+  const callSeconds = (CALLS * (performance.now() - wallBefore - ((CALLS - 1) * START_SPACING_MS) / 2)) / 1000;
+  process.stdout.write(`CPU ms per call-second (whole process, fakes included): ${((cpu.user + cpu.system) / 1000 / callSeconds).toFixed(2)}\n`);
   await orchestrator.shutdown();
   await Promise.all([deepgram.close(), openai.close(), elevenlabs.close()]);
 }

@@ -2,3 +2,4 @@ export * from './lib/mulaw';
 export * from './lib/call-media';
 export * from './lib/speech-side-channel';
 export * from './lib/call-recording';
+export * from './lib/media-message-scan';

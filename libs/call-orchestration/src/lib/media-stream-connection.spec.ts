@@ -1,7 +1,7 @@
 import { silentLogger } from '@codcall/logging';
 import type { CallMediaEvent } from '@codcall/media';
 import type { MediaStreamCodec } from '@codcall/telephony-providers';
-import { MediaSocketAdmission, MediaStreamConnection, POLICY_VIOLATION, type MediaSocket, type StreamBinding, type StreamedCall, type StreamEvent } from './media-stream-connection';
+import { MAX_AUDIO_MESSAGE_BYTES, MediaSocketAdmission, MediaStreamConnection, POLICY_VIOLATION, type MediaSocket, type StreamBinding, type StreamedCall, type StreamEvent } from './media-stream-connection';
 
 const codec: MediaStreamCodec = {
   parse: (message) => [JSON.parse(message) as CallMediaEvent],
@@ -112,17 +112,50 @@ describe('a media stream socket', () => {
     expect(call.events).toEqual([{ type: 'audio', payload: 'AAAA' }]);
   });
 
-  it('frames the agent\'s audio in 20 ms messages, and sends nothing once closed', () => {
+  it('sends each chunk of the agent\'s audio as it comes, in one message up to a second of audio, and nothing once closed', () => {
     const { socket, connection } = connect();
     connection.sendAudio(Buffer.alloc(320));
     expect(socket.sent).toEqual([]); // not streaming yet
     connection.onMessage(start);
-    connection.sendAudio(Buffer.alloc(400));
+    connection.sendAudio(Buffer.alloc(8000)); // a 1 s chunk from the synthesiser
+    connection.sendAudio(Buffer.alloc(400)); // 50 ms
     connection.sendMark('m1');
-    expect(socket.sent).toEqual([JSON.stringify({ audio: 160 }), JSON.stringify({ audio: 160 }), JSON.stringify({ audio: 80 }), JSON.stringify({ mark: 'm1' })]);
-    connection.onClose();
+    connection.sendAudio(Buffer.alloc(12000)); // 1.5 s: more than a message carries
+    connection.sendAudio(Buffer.alloc(0));
     connection.clear();
-    expect(socket.sent).toHaveLength(4);
+    expect(socket.sent).toEqual([
+      JSON.stringify({ audio: 8000 }),
+      JSON.stringify({ audio: 400 }),
+      JSON.stringify({ mark: 'm1' }),
+      JSON.stringify({ audio: MAX_AUDIO_MESSAGE_BYTES }),
+      JSON.stringify({ audio: 12000 - MAX_AUDIO_MESSAGE_BYTES }),
+      JSON.stringify({ clear: true }),
+    ]);
+    connection.onClose();
+    connection.sendAudio(Buffer.alloc(160));
+    connection.clear();
+    expect(socket.sent).toHaveLength(6);
+  });
+
+  it('that keeps talking is never taken for idle, and is once it stops', () => {
+    jest.useFakeTimers();
+    try {
+      const { socket, connection } = connect({ idleTimeoutMs: 40 });
+      connection.onMessage(start);
+      // A frame every 20 ms for three idle timeouts.
+      for (let i = 0; i < 6; i++) {
+        connection.onMessage(audio);
+        jest.advanceTimersByTime(20);
+      }
+      // The last frame came at 100 ms: not idle before 140, closed by 150 (a quarter late at most).
+      expect(socket.closedWith).toBeUndefined();
+      jest.advanceTimersByTime(19);
+      expect(socket.closedWith).toBeUndefined();
+      jest.advanceTimersByTime(11);
+      expect(socket.closedWith).toEqual({ code: POLICY_VIOLATION, reason: 'no media for 40 ms' });
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
 

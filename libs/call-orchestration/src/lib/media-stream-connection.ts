@@ -1,5 +1,5 @@
 import type { Logger } from '@codcall/logging';
-import { FRAME_BYTES, type CallMediaEvent } from '@codcall/media';
+import { SAMPLE_RATE, type CallMediaEvent } from '@codcall/media';
 import type { MediaStreamCodec } from '@codcall/telephony-providers';
 
 /** What the gateway's WebSocket edge hands us for one media-stream connection. */
@@ -24,6 +24,16 @@ export interface MediaStreamLimits {
 }
 
 export const DEFAULT_MEDIA_STREAM_LIMITS: MediaStreamLimits = { startTimeoutMs: 5_000, idleTimeoutMs: 15_000 };
+
+/**
+ * The most agent audio one message carries. Neither Twilio nor Plivo documents a limit (call-gpt
+ * sends whole synthesiser chunks); one second of mu-law (8,000 bytes, ~11 kB of base64) is a
+ * conservative cap, and a longer chunk goes out as several messages.
+ */
+export const MAX_AUDIO_MESSAGE_BYTES = SAMPLE_RATE;
+
+/** The idle watch wakes this many times per idle timeout to look whether anything came. */
+const IDLE_CHECKS_PER_TIMEOUT = 4;
 
 export type StartEvent = Extract<CallMediaEvent, { type: 'start' }>;
 export type StreamEvent = Exclude<CallMediaEvent, { type: 'start' }>;
@@ -63,6 +73,9 @@ export class MediaStreamConnection implements MediaStreamHandler {
   private call?: StreamedCall;
   private readonly startTimer: NodeJS.Timeout;
   private idleTimer?: NodeJS.Timeout;
+  /** Set by every message; the idle watch reads and resets it (cheaper than re-arming a timer 50 times a second). */
+  private heardSinceCheck = false;
+  private quietChecks = 0;
 
   constructor(private readonly options: MediaStreamConnectionOptions) {
     const { startTimeoutMs } = options.limits;
@@ -81,15 +94,16 @@ export class MediaStreamConnection implements MediaStreamHandler {
 
   onMessage(text: string): void {
     if (this.state === 'closed') return;
-    this.idleTimer?.refresh();
+    this.heardSinceCheck = true;
     let events: CallMediaEvent[];
     try {
       events = this.options.codec.parse(text);
     } catch (error) {
       return this.refuse(`malformed media message: ${error instanceof Error ? error.message : String(error)}`);
     }
-    for (const event of events) {
+    for (let i = 0; i < events.length; i++) {
       if (this.closed) return;
+      const event = events[i];
       if (event.type === 'start') this.start(event);
       else if (this.call) this.call.handleStreamEvent(event);
     }
@@ -99,11 +113,11 @@ export class MediaStreamConnection implements MediaStreamHandler {
     this.finish();
   }
 
-  /** mu-law of any length, framed in 20 ms messages as the carriers expect. */
+  /** mu-law of any length, sent as it comes: one message a chunk, cut only above MAX_AUDIO_MESSAGE_BYTES. */
   sendAudio(mulaw: Buffer): void {
-    if (this.state !== 'streaming') return;
+    if (this.state !== 'streaming' || mulaw.length === 0) return;
     const { codec, socket } = this.options;
-    for (let offset = 0; offset < mulaw.length; offset += FRAME_BYTES) socket.send(codec.formatAudio(mulaw.subarray(offset, offset + FRAME_BYTES)));
+    for (let offset = 0; offset < mulaw.length; offset += MAX_AUDIO_MESSAGE_BYTES) socket.send(codec.formatAudio(mulaw.subarray(offset, offset + MAX_AUDIO_MESSAGE_BYTES)));
   }
 
   sendMark(name: string): void {
@@ -129,14 +143,26 @@ export class MediaStreamConnection implements MediaStreamHandler {
     this.call = binding.call;
     this.state = 'streaming';
     clearTimeout(this.startTimer);
-    const { idleTimeoutMs } = this.options.limits;
-    this.idleTimer = setTimeout(() => {
-      this.options.logger.warn({ idleTimeoutMs }, 'media stream idle: closing it');
-      this.close(POLICY_VIOLATION, `no media for ${idleTimeoutMs} ms`);
-    }, idleTimeoutMs);
-    this.idleTimer.unref();
+    this.watchIdle();
     this.options.onStarted?.();
     this.call.streamOpened(this);
+  }
+
+  /** Closes the stream once nothing came for the idle timeout (or up to a quarter of it longer). */
+  private watchIdle(): void {
+    const { idleTimeoutMs } = this.options.limits;
+    this.heardSinceCheck = false;
+    this.idleTimer = setInterval(() => {
+      if (this.heardSinceCheck) {
+        this.heardSinceCheck = false;
+        this.quietChecks = 0;
+        return;
+      }
+      if (++this.quietChecks < IDLE_CHECKS_PER_TIMEOUT) return;
+      this.options.logger.warn({ idleTimeoutMs }, 'media stream idle: closing it');
+      this.close(POLICY_VIOLATION, `no media for ${idleTimeoutMs} ms`);
+    }, idleTimeoutMs / IDLE_CHECKS_PER_TIMEOUT);
+    this.idleTimer.unref();
   }
 
   private refuse(reason: string): void {
@@ -149,7 +175,7 @@ export class MediaStreamConnection implements MediaStreamHandler {
     if (this.state === 'closed') return;
     this.state = 'closed';
     clearTimeout(this.startTimer);
-    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.idleTimer) clearInterval(this.idleTimer);
     this.options.onClosed?.();
     this.call?.streamEnded(this);
   }

@@ -1,4 +1,4 @@
-import type { CallMediaEvent } from '@codcall/media';
+import { mediaMessageFields, scanMediaMessage, type CallMediaEvent } from '@codcall/media';
 import type { MediaStreamCodec } from '../carrier';
 
 export class MediaStreamProtocolError extends Error {}
@@ -18,8 +18,23 @@ interface TwilioMessage {
  */
 export class TwilioMediaStreamCodec implements MediaStreamCodec {
   private streamSid?: string;
+  /** `{"event":"media","streamSid":"MZ..","media":{"payload":"`: every outgoing audio message starts so. */
+  private audioPrefix?: string;
+  private readonly scanned = mediaMessageFields();
 
   parse(message: string): CallMediaEvent[] {
+    // 50 media messages a second a call: read in place; everything else (and anything odd) is parsed in full.
+    if (scanMediaMessage(message, this.scanned)) {
+      const { track, payload, timestamp } = this.scanned;
+      if (track === 'other') return NOTHING;
+      const audio: CallMediaEvent = { type: 'audio', payload };
+      if (Number.isFinite(timestamp)) audio.timestampMs = timestamp;
+      return [audio];
+    }
+    return this.parseInFull(message);
+  }
+
+  private parseInFull(message: string): CallMediaEvent[] {
     let data: TwilioMessage;
     try {
       data = JSON.parse(message) as TwilioMessage;
@@ -33,6 +48,7 @@ export class TwilioMediaStreamCodec implements MediaStreamCodec {
         const streamSid = data.start?.streamSid ?? data.streamSid;
         if (!streamSid || !data.start?.callSid) throw new MediaStreamProtocolError('start message without streamSid or callSid');
         this.streamSid = streamSid;
+        this.audioPrefix = `{"event":"media","streamSid":${JSON.stringify(streamSid)},"media":{"payload":"`;
         return [{ type: 'start', streamId: streamSid, carrierCallId: data.start.callSid, parameters: { ...(data.start.customParameters ?? {}) } }];
       }
       case 'media': {
@@ -53,8 +69,10 @@ export class TwilioMediaStreamCodec implements MediaStreamCodec {
     }
   }
 
+  /** What JSON.stringify would write, without building the object: base64 needs no escaping. */
   formatAudio(mulaw: Buffer): string {
-    return JSON.stringify({ event: 'media', streamSid: this.sid(), media: { payload: mulaw.toString('base64') } });
+    this.sid();
+    return `${this.audioPrefix}${mulaw.toString('base64')}"}}`;
   }
 
   formatMark(name: string): string {
@@ -70,3 +88,6 @@ export class TwilioMediaStreamCodec implements MediaStreamCodec {
     return this.streamSid;
   }
 }
+
+/** One shared answer for a message that carries nothing for the call. */
+const NOTHING = Object.freeze([]) as unknown as CallMediaEvent[];
