@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { checkProviderEnvironment } from '@codcall/conversation-engine';
 import { API_KEY_VARIABLE, ApiKeyConfigError, edgeSettingsFromEnv, EdgeSettingsError, parseApiKeys, type EdgeSettings } from '@codcall/service-edge';
 
@@ -31,6 +32,10 @@ export interface GatewayConfig extends EdgeSettings {
   twilio?: { accountSid: string; authToken: string; phoneNumber: string; apiBaseUrl?: string };
   /** Present when Plivo credentials are set: `--provider plivo` then dials through Plivo. */
   plivo?: { authId: string; authToken: string; phoneNumber: string; apiBaseUrl?: string };
+  /** Gateway processes, one per core by default (GATEWAY_WORKERS); 1 is a single process with no primary. */
+  workers: number;
+  /** Set in a worker the primary started: which one it is (1-based, GATEWAY_WORKER_INDEX, set by the primary). */
+  worker?: { index: number; count: number };
 }
 
 export class ConfigError extends Error {}
@@ -45,13 +50,15 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   const edge = authConfig(() => edgeSettingsFromEnv(env, { name: 'telephony-gateway', hostVariable: 'GATEWAY_HOST' }));
   const outgoingKey = authConfig(() => parseApiKeys(env[API_KEY_VARIABLE], API_KEY_VARIABLE));
   if (outgoingKey.length > 1) throw new ConfigError(`${API_KEY_VARIABLE} is the one key the gateway sends to agent-api: give one key, not a list`);
+  const maxCalls = integer(env, 'GATEWAY_MAX_CALLS', Math.min(MAX_CALLS_LIMIT, CALLS_PER_CORE * availableParallelism()), 1, MAX_CALLS_LIMIT);
   return {
     ...edge,
+    ...workersConfig(env, maxCalls),
     port,
     publicBaseUrl,
     agentApiUrl: url(env, 'AGENT_API_URL', 'http://127.0.0.1:5001'),
     apiKey: outgoingKey[0] ?? edge.apiKeys[0],
-    maxCalls: integer(env, 'GATEWAY_MAX_CALLS', Math.min(MAX_CALLS_LIMIT, CALLS_PER_CORE * availableParallelism()), 1, MAX_CALLS_LIMIT),
+    maxCalls,
     dataDir: env['GATEWAY_DATA_DIR'] || 'data/gateway',
     recordsDir: env['RECORDS_DIR'] || 'data/calls',
     keepFullNumbers: boolean(env, 'RECORDS_KEEP_FULL_NUMBERS', false),
@@ -68,6 +75,28 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     twilio: twilioConfig(env),
     plivo: plivoConfig(env),
   };
+}
+
+/** Worker indexes live in one byte of the call id (see call-ownership.ts). */
+const MAX_WORKERS = 64;
+
+function workersConfig(env: NodeJS.ProcessEnv, maxCalls: number): Pick<GatewayConfig, 'workers' | 'worker'> {
+  // By default one per core, but never more workers than calls to share among them.
+  const workers = integer(env, 'GATEWAY_WORKERS', Math.min(MAX_WORKERS, availableParallelism(), maxCalls), 1, MAX_WORKERS);
+  if (maxCalls < workers) throw new ConfigError(`GATEWAY_MAX_CALLS (${maxCalls}) is split across GATEWAY_WORKERS (${workers}): give at least one call per worker`);
+  if (!env['GATEWAY_WORKER_INDEX']) return { workers };
+  return { workers, worker: { index: integer(env, 'GATEWAY_WORKER_INDEX', 1, 1, workers), count: workers } };
+}
+
+/**
+ * What one worker of a multi-process gateway runs with: its share of GATEWAY_MAX_CALLS (split
+ * evenly, the first ones taking the remainder) and its own folder for the call store, so each
+ * worker remembers its own calls and idempotency keys across restarts.
+ */
+export function workerShare(config: GatewayConfig, index: number): GatewayConfig {
+  const base = Math.floor(config.maxCalls / config.workers);
+  const maxCalls = base + (index <= config.maxCalls % config.workers ? 1 : 0);
+  return { ...config, maxCalls, dataDir: join(config.dataDir, `worker-${index}`), worker: { index, count: config.workers } };
 }
 
 function providerEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {

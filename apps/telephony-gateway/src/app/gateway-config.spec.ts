@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { ConfigError, loadGatewayConfig } from './config';
+import { ConfigError, loadGatewayConfig, workerShare } from './config';
 
 describe('gateway configuration', () => {
   const key = 'k'.repeat(24);
@@ -51,5 +51,19 @@ describe('gateway configuration', () => {
     expect(config).toMatchObject({ allowInsecureProviderUrls: true, maxCalls: 7, dataDir: '/var/lib/codcall', keepFullNumbers: true, simulator: { enabled: true } });
     expect(config.corsOrigins).toEqual(['https://ops.example.com', 'https://b.example.com']);
     expect(() => loadGatewayConfig({ GATEWAY_MAX_CALLS: '0' })).toThrow(/GATEWAY_MAX_CALLS must be an integer between 1 and 2000, got "0"/);
+  });
+
+  it('runs one process per core by default, and splits the call limit evenly over the workers, each with its own store folder', () => {
+    expect(loadGatewayConfig({}).workers).toBe(Math.min(64, availableParallelism()));
+    const single = loadGatewayConfig({ GATEWAY_WORKERS: '1' });
+    expect([single.workers, single.worker]).toEqual([1, undefined]);
+    const config = loadGatewayConfig({ GATEWAY_WORKERS: '3', GATEWAY_MAX_CALLS: '10', GATEWAY_DATA_DIR: '/var/lib/codcall' });
+    expect([1, 2, 3].map((index) => workerShare(config, index).maxCalls)).toEqual([4, 3, 3]);
+    expect(workerShare(config, 2)).toMatchObject({ dataDir: '/var/lib/codcall/worker-2', worker: { index: 2, count: 3 } });
+    expect(loadGatewayConfig({ GATEWAY_WORKERS: '3', GATEWAY_WORKER_INDEX: '2' }).worker).toEqual({ index: 2, count: 3 });
+    // Never more workers than calls by default; asked for explicitly, it is a mistake to report.
+    expect(loadGatewayConfig({ GATEWAY_MAX_CALLS: '1' }).workers).toBe(1);
+    expect(() => loadGatewayConfig({ GATEWAY_WORKERS: '4', GATEWAY_MAX_CALLS: '3' })).toThrow(/GATEWAY_MAX_CALLS \(3\) is split across GATEWAY_WORKERS \(4\)/);
+    expect(() => loadGatewayConfig({ GATEWAY_WORKERS: '0' })).toThrow(/GATEWAY_WORKERS must be an integer between 1 and 64/);
   });
 });

@@ -4,9 +4,11 @@ import { closeOfflineSynthesizer } from '@codcall/conversation-engine';
 import { GATEWAY_CONFIG } from './tokens';
 import type { GatewayConfig } from './config';
 import { CallsController } from './calls/calls.controller';
-import { PlivoMediaStreamGateway, SimulatorMediaStreamGateway, TwilioMediaStreamGateway } from './media/media-stream.gateway';
+import { MediaStreamServer } from './media/media-stream.server';
 import { buildOrchestrator, type GatewayOverrides } from './orchestrator.factory';
 import { SqliteCallStore } from './persistence/sqlite-call-store';
+import { ProcessLoadMeter } from './stats/process-load';
+import { StatsController } from './stats/stats.controller';
 
 /** Settled calls older than this leave the call store at start-up; their records stay in RECORDS_DIR. */
 const CALL_STORE_RETENTION_MS = 7 * 24 * 3600 * 1000;
@@ -16,12 +18,13 @@ export class GatewayModule implements OnApplicationShutdown {
   constructor(
     @Inject(CallOrchestrator) private readonly calls: CallOrchestrator,
     @Inject(SqliteCallStore) private readonly store: SqliteCallStore,
+    @Inject(ProcessLoadMeter) private readonly meter: ProcessLoadMeter,
   ) {}
 
   static register(config: GatewayConfig, overrides: GatewayOverrides = {}): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [CallsController],
+      controllers: [CallsController, StatsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         {
@@ -33,9 +36,8 @@ export class GatewayModule implements OnApplicationShutdown {
           },
         },
         { provide: CallOrchestrator, useFactory: (store: SqliteCallStore) => buildOrchestrator(config, overrides, store), inject: [SqliteCallStore] },
-        TwilioMediaStreamGateway,
-        SimulatorMediaStreamGateway,
-        PlivoMediaStreamGateway,
+        { provide: ProcessLoadMeter, useFactory: () => new ProcessLoadMeter() },
+        MediaStreamServer,
       ],
     };
   }
@@ -43,6 +45,7 @@ export class GatewayModule implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.calls.shutdown();
     this.store.close();
+    this.meter.stop();
     // The offline voice runs in a worker thread that would otherwise outlive the app.
     await closeOfflineSynthesizer();
   }

@@ -19,6 +19,8 @@ export interface GatewayOverrides {
   sideChannel?: SpeechSideChannel;
   /** Media-stream socket limits (tests shorten the wait for a start). */
   media?: CallOrchestratorOptions['media'];
+  /** Call ids that name the worker owning the call (a multi-process gateway's worker sets it). */
+  newCallId?: CallOrchestratorOptions['newCallId'];
 }
 
 /** Greeting pre-synthesis: a few at once, a bounded queue, a bounded cache (see PreparedSpeech). */
@@ -124,6 +126,7 @@ export async function buildOrchestrator(config: GatewayConfig, overrides: Gatewa
     keepFullNumbers: config.keepFullNumbers,
     ringTimeoutSeconds: config.ringTimeoutSeconds,
     media: overrides.media,
+    newCallId: overrides.newCallId,
     logger,
   });
   // Calls a killed gateway left in flight end now, before the first request; their carriers are asked in turn.

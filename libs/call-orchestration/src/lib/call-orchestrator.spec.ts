@@ -149,7 +149,7 @@ describe('CallOrchestrator', () => {
     expect(carrier.placed[0].answerUrl).toBe(`https://gw.example.com/call/${view.call_id}/answer`);
     expect(carrier.placed[0].statusCallbackUrl).toBe(`https://gw.example.com/call/${view.call_id}/status`);
     const document = JSON.parse(orchestrator.answerDocument(view.call_id, { id: 'CA1' }).body);
-    expect(document.streamUrl).toBe('wss://gw.example.com/media-stream/sim');
+    expect(document.streamUrl).toBe(`wss://gw.example.com/media-stream/sim/${view.call_id}`); // the path names the call, for routing to its worker
     expect(document.parameters.call_id).toBe(view.call_id);
     expect(document.parameters.token).toMatch(/^\d+\.[\w-]+$/);
   });

@@ -60,6 +60,11 @@ export interface CallOrchestratorOptions {
   capacityRetryAfterSeconds?: number;
   /** Records keep phone numbers whole instead of masked. */
   keepFullNumbers?: boolean;
+  /**
+   * Draws the id of a new call (a UUID v4); a gateway running one process per core encodes the
+   * owning worker in it, so whichever connection a carrier opens can be routed to that worker.
+   */
+  newCallId?: () => string;
   media?: Partial<MediaStreamLimits> & {
     /** Sockets from one address that have not sent a valid start yet (default 16). */
     maxAwaitingStartPerAddress?: number;
@@ -175,7 +180,8 @@ export class CallOrchestrator {
     call.acceptAnswerFetch(carrier.webhookCallIds(params));
     const wsBase = this.options.publicBaseUrl.replace(/^http/, 'ws').replace(/\/$/, '');
     return carrier.answerDocument({
-      streamUrl: `${wsBase}/media-stream/${call.record.carrier}`,
+      // The call id in the path (carriers keep paths, drop queries) routes the socket to the call's worker before any message.
+      streamUrl: `${wsBase}/media-stream/${call.record.carrier}/${callId}`,
       parameters: { call_id: callId, token: this.options.tokens.issue(callId) },
     });
   }
@@ -260,7 +266,7 @@ export class CallOrchestrator {
     let call: Call;
     try {
       const agent = await this.options.agents.getRuntimeConfig(input.agentId);
-      const callId = randomUUID();
+      const callId = (this.options.newCallId ?? randomUUID)();
       call = new Call(
         {
           carrier,
