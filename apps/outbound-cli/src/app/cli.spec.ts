@@ -347,6 +347,9 @@ describe('outbound-cli', () => {
         confirmationRate: 3 / 4,
         callSeconds: { count: 4, average: 30, p95: 60 },
         turnLatencyMs: { count: 4, p50: 700, p95: 1000 },
+        // This gateway's views carry neither turns nor TTS counts (see report-command.spec for those).
+        turnLegs: expect.objectContaining({ text: expect.objectContaining({ turns: 0 }) }),
+        ttsCharacters: { calls: 0, total: 0, perAnsweredCall: null, perConfirmedOrder: null },
         costEstimate: 0.12,
       });
       const table = await cli(['report']);

@@ -4,6 +4,7 @@ import { CampaignStore } from '@codcall/campaign-store';
 import { silentLogger } from '@codcall/logging';
 import { openCsv, type CliDeps } from './cli-deps';
 import { ExitCode } from './exit-codes';
+import { renderTurnLegTables } from './latency-table';
 import { DEFAULT_STORE_NAME } from './start-command';
 import { renderStatusTable } from './status-table';
 
@@ -15,8 +16,9 @@ export interface ReportOptions {
 }
 
 /**
- * `report`: counts per status from the CSV; rates, call lengths and turn latencies from the
- * campaign store when there is one. Reading never changes the CSV or the store.
+ * `report`: counts per status from the CSV; rates, call lengths, turn latencies (leg by leg for
+ * calls that kept their turns) and TTS characters from the campaign store when there is one.
+ * Reading never changes the CSV or the store.
  */
 export async function runReportCommand(options: ReportOptions, deps: CliDeps): Promise<number> {
   const path = resolve(deps.cwd, options.csv ?? 'call_list.csv');
@@ -58,7 +60,13 @@ function renderMeasures(report: CampaignReport, storePath: string | undefined): 
     ['call length', `average ${seconds(report.callSeconds.average)}, p95 ${seconds(report.callSeconds.p95)} (${report.callSeconds.count} calls)`],
     ['turn latency', `p50 ${ms(report.turnLatencyMs.p50)}, p95 ${ms(report.turnLatencyMs.p95)} (${report.turnLatencyMs.count} turns)`],
   ];
+  const tts = report.ttsCharacters;
+  const characters = (value: number | null) => (value === null ? 'n/a' : value.toLocaleString('en-US'));
+  if (tts.calls) {
+    lines.push(['TTS characters', `${characters(tts.perAnsweredCall)} per answered call, ${characters(tts.perConfirmedOrder)} per confirmed order (${characters(tts.total)} over ${tts.calls} calls)`]);
+  }
   if (report.costEstimate !== null) lines.push(['cost estimate', report.costEstimate.toFixed(4)]);
   const width = Math.max(...lines.map(([label]) => label.length));
-  return [...lines.map(([label, value]) => `${label.padEnd(width)}  ${value}`), `store: ${storePath}`].join('\n');
+  const legs = renderTurnLegTables(report.turnLegs);
+  return [...lines.map(([label, value]) => `${label.padEnd(width)}  ${value}`), ...(legs ? ['', legs, ''] : []), `store: ${storePath}`].join('\n');
 }

@@ -78,11 +78,13 @@ describe('campaign report', () => {
       'first token -> TTS request': { n: 2, p50: 1, p95: 1 },
       'TTS request -> first byte': { n: 2, p50: 150, p95: 150 },
       'first byte -> first frame sent': { n: 2, p50: 2, p95: 8 },
+      'first token -> first frame sent (prepared audio)': { n: 0, p50: null, p95: null },
       [TOTAL_LEG]: { n: 2, p50: 504, p95: 510 },
     });
     expect(legs('outcome')).toMatchObject({
       'LLM request -> first token': { n: 1, p50: 250, p95: 250 },
       'TTS request -> first byte': { n: 0, p50: null, p95: null },
+      'first token -> first frame sent (prepared audio)': { n: 1, p50: 9, p95: 9 },
       [TOTAL_LEG]: { n: 1, p50: 360, p95: 360 },
     });
     expect(report.turnLegs.bargeIn).toEqual({ turns: 2, speechStartToClear: { n: 2, p50: 3, p95: 5 }, resumed: 1, interrupted: 1 });

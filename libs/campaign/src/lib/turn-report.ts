@@ -10,13 +10,15 @@ export interface Spread {
 type Time = keyof Omit<AnsweredTurnEntry, 'kind' | 'latencyMs'>;
 
 /** The legs of an answered turn, in the order the callee lives them; the total is the turn's latency. */
-export const TURN_LEGS: readonly { name: string; from: Time; to: Time }[] = [
+export const TURN_LEGS: readonly { name: string; from: Time; to: Time; onlyWithoutTts?: boolean }[] = [
   { name: 'speech end -> STT final', from: 'calleeSpeechEndedAtMs', to: 'sttFinalAtMs' },
   { name: 'STT final -> LLM request', from: 'sttFinalAtMs', to: 'llmRequestAtMs' },
   { name: 'LLM request -> first token', from: 'llmRequestAtMs', to: 'llmFirstTokenAtMs' },
   { name: 'first token -> TTS request', from: 'llmFirstTokenAtMs', to: 'ttsRequestAtMs' },
   { name: 'TTS request -> first byte', from: 'ttsRequestAtMs', to: 'ttsFirstByteAtMs' },
   { name: 'first byte -> first frame sent', from: 'ttsFirstByteAtMs', to: 'firstFrameSentAtMs' },
+  // A goodbye synthesised during the call has no TTS legs: this is the turn's own wait after the model.
+  { name: 'first token -> first frame sent (prepared audio)', from: 'llmFirstTokenAtMs', to: 'firstFrameSentAtMs', onlyWithoutTts: true },
 ];
 export const TOTAL_LEG = 'total: speech end -> first frame';
 
@@ -48,8 +50,9 @@ export function buildTurnLegReport(turns: readonly TurnTimingEntry[]): TurnLegRe
 }
 
 function answeredTurns(turns: readonly AnsweredTurnEntry[]): AnsweredTurnsReport {
-  const legs = TURN_LEGS.map(({ name, from, to }) => {
+  const legs = TURN_LEGS.map(({ name, from, to, onlyWithoutTts }) => {
     const durations = turns.flatMap((turn) => {
+      if (onlyWithoutTts && turn.ttsRequestAtMs !== undefined) return [];
       const start = turn[from];
       const end = turn[to];
       return start !== undefined && end !== undefined ? [end - start] : [];
