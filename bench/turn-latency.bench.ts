@@ -257,6 +257,8 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpuBefore);
   const callSeconds = (CALLS * (performance.now() - wallBefore - ((CALLS - 1) * START_SPACING_MS) / 2)) / 1000;
   process.stdout.write(`CPU ms per call-second (whole process, fakes included): ${((cpu.user + cpu.system) / 1000 / callSeconds).toFixed(2)}\n`);
+  const toDeepgram = deepgram.connections.reduce((sum, connection) => sum + deepgram.audioMessageSizesOf(connection.index).length, 0);
+  process.stdout.write(`Deepgram audio messages per call-second: ${(toDeepgram / callSeconds).toFixed(1)} (one per 20 ms frame would be 50)\n`);
   await orchestrator.shutdown();
   await Promise.all([deepgram.close(), openai.close(), elevenlabs.close()]);
 }

@@ -22,6 +22,9 @@ for (let i = 0; i < 256; i++) {
   decodeTable[i] = sample;
 }
 
+/** |sample| for each mu-law byte: an energy measure by lookup. */
+export const magnitudeOf = Uint16Array.from(decodeTable, (sample) => Math.abs(sample));
+
 function encodeSample(pcm: number): number {
   let sample = pcm;
   const sign = sample < 0 ? 0x80 : 0;
@@ -70,7 +73,7 @@ export function resamplePcm16(input: Int16Array, fromRate: number, toRate: numbe
 export function mulawEnergy(frame: Uint8Array): number {
   if (frame.length === 0) return 0;
   let sum = 0;
-  for (let i = 0; i < frame.length; i++) sum += Math.abs(decodeTable[frame[i]]);
+  for (let i = 0; i < frame.length; i++) sum += magnitudeOf[frame[i]];
   return sum / frame.length;
 }
 

@@ -1,6 +1,6 @@
 import { DeepgramClient } from '@deepgram/sdk';
 import { silentLogger, type Logger } from '@codcall/logging';
-import { SAMPLE_RATE } from '@codcall/media';
+import { SAMPLE_RATE, SpeechAwareBatcher, type SpeechAwareBatchingOptions } from '@codcall/media';
 import type { Transcriber, TranscriberOptions, TranscriberStream, TranscriptEvent } from '../providers';
 import { describeCauses, redactKey } from '../vendor-errors';
 
@@ -43,6 +43,12 @@ export interface DeepgramTranscriberOptions {
   model?: string;
   /** Silence after the last word before Deepgram sends UtteranceEnd. Default 1000 ms. */
   utteranceEndMs?: number;
+  /**
+   * Caller audio goes to Deepgram in messages of this much during continuous speech and long
+   * silence (Deepgram suggests 20-250 ms); speech onsets and the endpointing window after speech
+   * go out frame by frame. Default 100 ms; 0 sends every frame as it comes.
+   */
+  audioBatchMs?: number;
   /** Send a KeepAlive once no audio has gone out for this long (Deepgram closes after 10 s). Default 4000 ms. */
   keepAliveMs?: number;
   /** Wait before the first reconnection attempt; the n-th waits n times as long. Default 250 ms. */
@@ -93,6 +99,8 @@ export class DeepgramTranscriber implements Transcriber {
 
   async open(options: TranscriberOptions): Promise<TranscriberStream> {
     const model = options.model ?? this.model;
+    const endpointingMs = options.endpointingMs ?? 300;
+    const utteranceEndMs = this.options.utteranceEndMs ?? 1000;
     const stream = new DeepgramStream({
       // One client per call: its session id (sent to Deepgram) then names one call.
       client: new DeepgramClient({ apiKey: this.options.apiKey, ...(this.options.baseUrl ? { baseUrl: this.options.baseUrl } : {}) }),
@@ -106,12 +114,14 @@ export class DeepgramTranscriber implements Transcriber {
         sample_rate: String(SAMPLE_RATE),
         channels: '1',
         interim_results: 'true',
-        endpointing: String(options.endpointingMs ?? 300),
-        utterance_end_ms: String(this.options.utteranceEndMs ?? 1000),
+        endpointing: String(endpointingMs),
+        utterance_end_ms: String(utteranceEndMs),
         vad_events: 'true',
         smart_format: 'true',
         punctuate: 'true',
       },
+      // Both of Deepgram's silence verdicts (speech_final, UtteranceEnd) fall inside the frame-by-frame tail, with room for its own processing.
+      batching: { batchMs: this.options.audioBatchMs ?? 100, tailMs: Math.max(endpointingMs, utteranceEndMs) + 200 },
       keepAliveMs: this.options.keepAliveMs ?? 4000,
       reconnectDelayMs: this.options.reconnectDelayMs ?? 250,
       maxReconnectAttempts: this.options.maxReconnectAttempts ?? 3,
@@ -131,6 +141,7 @@ interface StreamSettings {
   where: string;
   model: string;
   query: PhoneCallQuery;
+  batching: SpeechAwareBatchingOptions;
   keepAliveMs: number;
   reconnectDelayMs: number;
   maxReconnectAttempts: number;
@@ -183,8 +194,12 @@ class DeepgramStream implements TranscriberStream {
   /** Audio from `tailStart` on, kept until finalised (at most REPLAY_LIMIT_BYTES). */
   private tail: Buffer[] = [];
   private tailStart = 0;
+  /** Holds caller frames back to send them in batches, except where a turn's timing lives. */
+  private readonly batcher: SpeechAwareBatcher;
 
-  constructor(private readonly settings: StreamSettings) {}
+  constructor(private readonly settings: StreamSettings) {
+    this.batcher = new SpeechAwareBatcher(settings.batching, (audio) => this.relay(audio));
+  }
 
   async start(): Promise<void> {
     try {
@@ -198,8 +213,13 @@ class DeepgramStream implements TranscriberStream {
   sendAudio(mulaw: Buffer): void {
     // An empty binary frame used to mean "end of stream" to Deepgram: never send one.
     if (this.stopped || this.state === 'ended' || mulaw.length === 0) return;
-    // Our own copy: it may be replayed long after the carrier reused its buffer.
-    const chunk = Buffer.from(mulaw);
+    if (this.settings.batching.batchMs === 0) return this.relay(Buffer.from(mulaw));
+    this.batcher.push(mulaw);
+  }
+
+  /** One message of caller audio, a buffer of our own: it may be replayed long after the carrier reused its frames. */
+  private relay(chunk: Buffer): void {
+    if (this.stopped || this.state === 'ended') return;
     this.tail.push(chunk);
     this.received += chunk.length;
     this.trimTail();
@@ -215,6 +235,8 @@ class DeepgramStream implements TranscriberStream {
   close(): Promise<void> {
     if (this.closed) return this.closed;
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+    // What the batcher holds is the last of the caller's words: it goes before CloseStream.
+    this.batcher.flush();
     this.stopped = true;
     if (this.state === 'ended') this.resolveClosed?.();
     else if (this.state === 'open' && this.socket) {

@@ -158,6 +158,11 @@ export class FakeDeepgramServer {
     return Buffer.concat(this.audio.get(index) ?? []);
   }
 
+  /** The size of each binary message connection `index` received, in order: how the client batched its audio. */
+  audioMessageSizesOf(index: number): number[] {
+    return (this.audio.get(index) ?? []).map((message) => message.length);
+  }
+
   /** Audio bytes heard over all connections. */
   get totalAudioBytes(): number {
     return this.connections.reduce((sum, connection) => sum + connection.audioBytes, 0);

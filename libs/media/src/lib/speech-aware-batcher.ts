@@ -1,0 +1,88 @@
+import { magnitudeOf, SAMPLE_RATE } from './mulaw';
+
+export interface SpeechAwareBatchingOptions {
+  /** How much audio goes in one message during continuous speech and long silence. Default 100 ms. */
+  batchMs?: number;
+  /** The first stretch of speech after silence goes out frame by frame (the recogniser's speech start). Default 300 ms. */
+  onsetMs?: number;
+  /**
+   * After the last voiced frame, frames go out one by one for this long: the recogniser's
+   * endpointing (and utterance-end) window, so its verdict on the end of a turn is never late.
+   */
+  tailMs: number;
+  /** Mean magnitude (16-bit PCM units) above which a frame counts as voiced. Default 100 (about -50 dBFS). */
+  voicedThreshold?: number;
+}
+
+/**
+ * Relays a caller's 20 ms frames to a recogniser in fewer, larger messages (Deepgram suggests
+ * 20-250 ms of audio a message) without moving a turn's timing: the first voiced frame after
+ * silence and the speech onset go out at once, the frame that follows speech flushes whatever
+ * was held, and the endpointing window after speech goes out frame by frame. Only continuous
+ * speech (its interim words, up to `batchMs` later) and long silence (which the recogniser
+ * answers with nothing) wait to fill a batch.
+ */
+export class SpeechAwareBatcher {
+  private readonly batchBytes: number;
+  private readonly onsetBytes: number;
+  private readonly tailBytes: number;
+  private readonly threshold: number;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** Audio since the last voiced frame; starts past the tail, as after a long silence. */
+  private sinceVoice: number;
+  private onsetLeft = 0;
+
+  constructor(
+    options: SpeechAwareBatchingOptions,
+    /** Gets a buffer of its own (never one the caller passed in). */
+    private readonly send: (audio: Buffer) => void,
+  ) {
+    const bytes = (ms: number) => Math.round((ms * SAMPLE_RATE) / 1000);
+    this.batchBytes = bytes(options.batchMs ?? 100);
+    this.onsetBytes = bytes(options.onsetMs ?? 300);
+    this.tailBytes = bytes(options.tailMs);
+    this.threshold = options.voicedThreshold ?? 100;
+    this.sinceVoice = this.tailBytes + 1;
+  }
+
+  push(frame: Buffer): void {
+    if (frame.length === 0) return;
+    this.pending.push(frame);
+    this.pendingBytes += frame.length;
+    if (this.isVoiced(frame)) {
+      if (this.sinceVoice > this.tailBytes) this.onsetLeft = this.onsetBytes;
+      this.sinceVoice = 0;
+      if (this.onsetLeft > 0) {
+        this.onsetLeft -= frame.length;
+        return this.flush();
+      }
+    } else {
+      const wasSpeaking = this.sinceVoice === 0;
+      this.sinceVoice += frame.length;
+      // The end of speech and the endpointing window after it: at once.
+      if (wasSpeaking || this.sinceVoice <= this.tailBytes) return this.flush();
+    }
+    if (this.pendingBytes >= this.batchBytes) this.flush();
+  }
+
+  /** Sends what is held (before a close, or a Finalize). */
+  flush(): void {
+    if (this.pendingBytes === 0) return;
+    const audio = this.pending.length === 1 ? Buffer.from(this.pending[0]) : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.send(audio);
+  }
+
+  private isVoiced(frame: Buffer): boolean {
+    // Stops reading as soon as the frame is loud enough: speech frames cost a few samples.
+    const limit = this.threshold * frame.length;
+    let sum = 0;
+    for (let i = 0; i < frame.length; i++) {
+      sum += magnitudeOf[frame[i]];
+      if (sum > limit) return true;
+    }
+    return false;
+  }
+}
