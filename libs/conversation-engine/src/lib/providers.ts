@@ -15,7 +15,17 @@ export type TranscriptEvent =
    * A finalised stretch of speech. `endOfTurn` is true when the recogniser's endpointing judged
    * the speaker finished (Deepgram speech_final).
    */
-  | { type: 'final'; text: string; endOfTurn: boolean }
+  | {
+      type: 'final';
+      text: string;
+      endOfTurn: boolean;
+      /**
+       * Where the last word ended, in ms of the audio given to `sendAudio` since `open()`, when the
+       * recogniser gives word timings (Deepgram's words[].end). The session turns it into the
+       * moment the callee stopped speaking.
+       */
+      speechEndedAtAudioMs?: number;
+    }
   /** The recogniser saw a gap after the last word (Deepgram UtteranceEnd). */
   | { type: 'utterance_end' };
 

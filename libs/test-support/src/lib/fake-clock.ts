@@ -35,6 +35,20 @@ export class FakeClock {
     });
   }
 
+  /** A one-shot timer that fires when `advance` passes its time (the shape of @codcall/conversation-engine's SessionClock). */
+  setTimeout(fn: () => void, ms: number): unknown {
+    const timer = { at: this.current + Math.max(0, ms), resolve: () => {
+      this.sleepers = this.sleepers.filter((s) => s !== timer);
+      fn();
+    } };
+    this.sleepers.push(timer);
+    return timer;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.sleepers = this.sleepers.filter((s) => s !== handle);
+  }
+
   /** Moves time forward by `ms`, waking sleepers in time order, letting each one's continuation run. */
   async advance(ms: number): Promise<void> {
     const target = this.current + ms;

@@ -86,7 +86,7 @@ describe('DeepgramTranscriber, through the official SDK against a local Deepgram
     // Deepgram finishes what it heard after CloseStream: the pending words come back as a final.
     expect(await heard).toEqual([
       { type: 'interim', text: 'Hello, who is' },
-      { type: 'final', text: 'Hello, who is', endOfTurn: false },
+      { type: 'final', text: 'Hello, who is', endOfTurn: false, speechEndedAtAudioMs: 800 },
     ]);
     expect(fake.connections[0].controlMessages.map((message) => message.type)).toEqual(['CloseStream']);
     await waitFor(() => fake.connections[0].closed !== undefined, 'the fake to see the socket close');
@@ -115,9 +115,10 @@ describe('DeepgramTranscriber, through the official SDK against a local Deepgram
     expect(await heard).toEqual([
       { type: 'speech_started' },
       { type: 'interim', text: 'Yes' },
-      { type: 'final', text: 'Yes,', endOfTurn: false },
+      // The last word's end from Deepgram's word timings, in ms of the caller's audio.
+      { type: 'final', text: 'Yes,', endOfTurn: false, speechEndedAtAudioMs: 700 },
       { type: 'interim', text: 'tomorrow is' },
-      { type: 'final', text: 'tomorrow is fine.', endOfTurn: true },
+      { type: 'final', text: 'tomorrow is fine.', endOfTurn: true, speechEndedAtAudioMs: 1300 },
       { type: 'utterance_end' },
     ]);
   });
@@ -140,7 +141,10 @@ describe('DeepgramTranscriber, through the official SDK against a local Deepgram
       expect(said.startsWith(text)).toBe(true);
       if (i > 0) expect(text.length).toBeGreaterThanOrEqual(interims[i - 1].length);
     }
-    expect(events.slice(-2)).toEqual([{ type: 'final', text: said, endOfTurn: true }, { type: 'utterance_end' }]);
+    expect(events.slice(-2)).toEqual([{ type: 'final', text: said, endOfTurn: true, speechEndedAtAudioMs: expect.any(Number) }, { type: 'utterance_end' }]);
+    // The words end where the embedded speech ends: 200 ms of silence, then the speech.
+    const last = events.at(-2);
+    expect(last?.type === 'final' ? last.speechEndedAtAudioMs : undefined).toBeCloseTo(200 + embeddedSpeech(said).length / 8, -1);
     // The final came once 300 ms (the call's endpointing) of silence had followed the words.
     const final = fake.connections[0].sent.find((message) => message['is_final'] === true) as { start: number; duration: number };
     expect(final.start + final.duration).toBeCloseTo(0.2 + embeddedSpeech(said).length / 8000, 2);
@@ -198,10 +202,11 @@ describe('DeepgramTranscriber, through the official SDK against a local Deepgram
     expect(fake.totalAudioBytes).toBeGreaterThanOrEqual(caller.length);
     expect(await heard).toEqual([
       { type: 'speech_started' },
-      { type: 'final', text: 'Yes,', endOfTurn: false },
+      { type: 'final', text: 'Yes,', endOfTurn: false, speechEndedAtAudioMs: 400 },
       { type: 'interim', text: 'Yes, tomorrow' },
       { type: 'interim', text: 'tomorrow after' },
-      { type: 'final', text: 'tomorrow after five.', endOfTurn: true },
+      // 900 ms into the second socket's audio, which began at the caller's 400 ms.
+      { type: 'final', text: 'tomorrow after five.', endOfTurn: true, speechEndedAtAudioMs: 1300 },
       { type: 'utterance_end' },
     ]);
   });

@@ -442,7 +442,16 @@ class DeepgramStream implements TranscriberStream {
     this.finalisedUntil = Math.min(this.received, Math.max(this.finalisedUntil, end));
     this.trimTail();
     // An empty final is silence, except that an empty speech_final still ends the turn.
-    if (text || results.speech_final) this.events.push({ type: 'final', text, endOfTurn: results.speech_final === true });
+    if (!text && !results.speech_final) return;
+    const speechEndedAtAudioMs = this.lastWordEndMs(results);
+    this.events.push({ type: 'final', text, endOfTurn: results.speech_final === true, ...(speechEndedAtAudioMs !== undefined ? { speechEndedAtAudioMs } : {}) });
+  }
+
+  /** The last word's end, in ms of all the audio given to this stream (Deepgram counts seconds of the current socket's audio). */
+  private lastWordEndMs(results: DeepgramResults): number | undefined {
+    const end = results.channel?.alternatives?.[0]?.words?.at(-1)?.end;
+    if (typeof end !== 'number' || !Number.isFinite(end)) return undefined;
+    return Math.round((this.socketStart * 1000) / SAMPLE_RATE + end * 1000);
   }
 
   private scheduleKeepAlive(): void {
@@ -543,7 +552,8 @@ interface DeepgramResults {
   duration?: number;
   is_final?: boolean;
   speech_final?: boolean;
-  channel?: { alternatives?: { transcript?: string }[] };
+  /** Word timings in seconds of the socket's audio. */
+  channel?: { alternatives?: { transcript?: string; words?: { end?: number }[] }[] };
 }
 
 /** A single-consumer queue of transcript events that can end normally or with an error. */

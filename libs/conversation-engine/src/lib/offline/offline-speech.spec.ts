@@ -26,7 +26,8 @@ describe('SideChannelTranscriber', () => {
     await stream.close();
     await reading;
     expect(events.filter((e) => e.type === 'interim').length).toBeGreaterThan(0);
-    expect(events.slice(-2)).toEqual([{ type: 'final', text: 'Yes please deliver it', endOfTurn: true }, { type: 'utterance_end' }]);
+    // The last voiced frame ends 19 frames (380 ms) into the audio.
+    expect(events.slice(-2)).toEqual([{ type: 'final', text: 'Yes please deliver it', endOfTurn: true, speechEndedAtAudioMs: 380 }, { type: 'utterance_end' }]);
   });
 });
 

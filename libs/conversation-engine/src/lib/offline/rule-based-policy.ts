@@ -41,6 +41,7 @@ export class RuleBasedDialoguePolicy implements LanguageModel {
     }
   }
 
+  /** An outcome's words are the call's last: the session plays them as the goodbye and asks nothing more. */
   private reply(messages: ChatMessage[], toolsOffered: boolean): { text: string; tool?: { name: string; args: Record<string, unknown> } } {
     const last = messages[messages.length - 1];
     const order = this.variables['order_id'] ? `order ${this.variables['order_id']}` : 'your order';
@@ -55,18 +56,18 @@ export class RuleBasedDialoguePolicy implements LanguageModel {
     const intent = this.understand(said, messages);
     switch (intent.kind) {
       case 'wrong_person':
-        return { text: 'I am sorry for the trouble. Have a good day.', tool: { name: 'wrong_person', args: {} } };
+        return { text: 'I am sorry for the trouble. Have a good day. Goodbye.', tool: { name: 'wrong_person', args: {} } };
       case 'do_not_call':
-        return { text: 'Understood. We will not call you again.', tool: { name: 'do_not_call', args: {} } };
+        return { text: 'Understood. We will not call you again. Goodbye.', tool: { name: 'do_not_call', args: {} } };
       case 'cancel':
-        return { text: `Okay, I have cancelled ${order}. Thank you for letting us know.`, tool: { name: 'cancel_order', args: intent.reason ? { reason: intent.reason } : {} } };
+        return { text: `Okay, I have cancelled ${order}. Thank you for letting us know. Goodbye.`, tool: { name: 'cancel_order', args: intent.reason ? { reason: intent.reason } : {} } };
       case 'reschedule':
         if (!intent.date || !intent.time) {
           return { text: intent.date ? 'Sure. At what time on that day?' : 'Sure. Which day and time would suit you for the delivery?' };
         }
-        return { text: `Alright, I will move the delivery to ${intent.date} at ${intent.time}.`, tool: { name: 'reschedule_delivery', args: { date: intent.date, time: intent.time } } };
+        return { text: `Alright, I will move the delivery to ${intent.date} at ${intent.time}. Goodbye.`, tool: { name: 'reschedule_delivery', args: { date: intent.date, time: intent.time } } };
       case 'confirm':
-        return { text: `Thank you! ${capitalise(order)} is confirmed and will be delivered as planned.`, tool: { name: 'confirm_order', args: {} } };
+        return { text: `Thank you! ${capitalise(order)} is confirmed and will be delivered as planned. Goodbye.`, tool: { name: 'confirm_order', args: {} } };
       case 'who':
         return { text: `I am calling from the delivery team about ${order}, which is cash on delivery. Shall I confirm it for delivery?` };
       case 'no':

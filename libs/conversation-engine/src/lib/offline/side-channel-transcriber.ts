@@ -23,7 +23,9 @@ export class SideChannelTranscriber implements Transcriber {
 class SideChannelStream implements TranscriberStream {
   private readonly events = new AsyncQueue<TranscriptEvent>();
   private readonly pending: SimulatedUtterance[] = [];
-  private current?: { utterance: SimulatedUtterance; framesHeard: number; wordsSent: number };
+  private current?: { utterance: SimulatedUtterance; framesHeard: number; wordsSent: number; voicedUntilMs: number };
+  /** ms of audio received since open(): the utterance's last voiced frame ends at this position. */
+  private receivedMs = 0;
   private trailingFrames = 0;
   private endTimer?: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
@@ -35,17 +37,19 @@ class SideChannelStream implements TranscriberStream {
   }
 
   sendAudio(mulaw: Buffer): void {
+    this.receivedMs += mulaw.length / 8;
     if (!this.current) {
       const next = this.pending[0];
       if (!next || mulawEnergy(mulaw) < SPEECH_ENERGY) return;
       this.pending.shift();
-      this.current = { utterance: next, framesHeard: 0, wordsSent: 0 };
+      this.current = { utterance: next, framesHeard: 0, wordsSent: 0, voicedUntilMs: this.receivedMs };
       this.trailingFrames = 0;
       this.events.push({ type: 'speech_started' });
     }
     const current = this.current;
     if (current.framesHeard < current.utterance.frames) {
       current.framesHeard++;
+      current.voicedUntilMs = this.receivedMs;
       this.emitInterim(current);
       // Frames normally keep coming (silence included); the timer covers a stream that stops.
       clearTimeout(this.endTimer);
@@ -79,7 +83,7 @@ class SideChannelStream implements TranscriberStream {
     const current = this.current;
     if (!current) return;
     this.current = undefined;
-    this.events.push({ type: 'final', text: current.utterance.text, endOfTurn: true });
+    this.events.push({ type: 'final', text: current.utterance.text, endOfTurn: true, speechEndedAtAudioMs: current.voicedUntilMs });
     this.events.push({ type: 'utterance_end' });
   }
 }

@@ -1,5 +1,5 @@
 import { silentLogger } from '@codcall/logging';
-import { RecordingAudioOutput, sampleRuntimeAgent } from '@codcall/test-support';
+import { FakeClock, RecordingAudioOutput, sampleRuntimeAgent, type SampleAgentOverrides } from '@codcall/test-support';
 import type { LanguageModel, LanguageModelDelta, LanguageModelRequest, Synthesizer, Transcriber, TranscriberStream, TranscriptEvent } from '../providers';
 import { AsyncQueue } from './async-queue';
 import { ConversationSession, MAX_SPOKEN_MESSAGE_CHARS, welcomeSpeechRequests, welcomeText, type ConversationSessionOptions } from './conversation-session';
@@ -13,23 +13,26 @@ class ScriptedTranscriber implements Transcriber {
     const events = this.events;
     return { sendAudio: () => undefined, close: async () => events.close(), [Symbol.asyncIterator]: () => events[Symbol.asyncIterator]() };
   }
-  say(text: string) {
+  say(text: string, speechEndedAtAudioMs?: number) {
     this.events.push({ type: 'speech_started' });
-    this.events.push({ type: 'final', text, endOfTurn: true });
+    this.events.push({ type: 'final', text, endOfTurn: true, ...(speechEndedAtAudioMs !== undefined ? { speechEndedAtAudioMs } : {}) });
   }
 }
 
-/** Answers each model request with the next scripted reply (text, then an optional tool call). */
+type ScriptedReply = { text?: string; tool?: [string, Record<string, unknown>]; fail?: boolean; stallMs?: number };
+
+/** Answers each model request with the next scripted reply (text word by word, then an optional tool call); waits on the test's clock. */
 class ScriptedModel implements LanguageModel {
   readonly name = 'test:scripted';
   readonly requests: LanguageModelRequest[] = [];
-  constructor(private readonly replies: ({ text?: string; tool?: [string, Record<string, unknown>]; fail?: boolean; stallMs?: number } | undefined)[]) {}
+  clock?: FakeClock;
+  constructor(private readonly replies: (ScriptedReply | undefined)[]) {}
   async *stream(request: LanguageModelRequest): AsyncIterable<LanguageModelDelta> {
     this.requests.push({ ...request, messages: [...request.messages] });
     const reply = this.replies.shift() ?? { text: 'Goodbye.' };
     if (reply.fail) throw new Error('model unavailable');
     for (const word of (reply.text ?? '').split(/(?<= )/)) {
-      if (reply.stallMs) await new Promise((resolve) => setTimeout(resolve, reply.stallMs));
+      if (reply.stallMs) await this.clock?.sleep(reply.stallMs, request.signal);
       if (request.signal.aborted) return;
       if (word) yield { type: 'text', text: word };
     }
@@ -37,51 +40,81 @@ class ScriptedModel implements LanguageModel {
   }
 }
 
+/** Two chunks a clause, 10 bytes a character: marks then tell the playback position within a clause. */
 const synthesizer: Synthesizer = {
   name: 'test:bytes',
   async *synthesize(request) {
-    yield Buffer.alloc(request.text.length * 10, 0x55);
+    const bytes = request.text.length * 10;
+    yield Buffer.alloc(Math.ceil(bytes / 2), 0x55);
+    yield Buffer.alloc(Math.floor(bytes / 2), 0x55);
   },
 };
 
+/** The carrier as the session sees it, keeping the order of what was sent. */
+class CarrierLog extends RecordingAudioOutput {
+  readonly sent: ('audio' | 'mark' | 'clear')[] = [];
+  onAudio?: () => void;
+  override sendAudio(mulaw: Buffer): void {
+    super.sendAudio(mulaw);
+    this.sent.push('audio');
+    this.onAudio?.();
+  }
+  override sendMark(name: string): void {
+    super.sendMark(name);
+    this.sent.push('mark');
+  }
+  override clear(): void {
+    super.clear();
+    this.sent.push('clear');
+  }
+}
 
-function setup(model: ScriptedModel, overrides: Partial<ConversationSessionOptions> = {}) {
+function setup(model: ScriptedModel, overrides: Partial<ConversationSessionOptions> & { agentOverrides?: SampleAgentOverrides } = {}) {
+  const { agentOverrides, ...options } = overrides;
+  const clock = new FakeClock('2026-12-01T09:00:00Z');
+  model.clock = clock;
   const transcriber = new ScriptedTranscriber();
-  const output = new RecordingAudioOutput();
+  const output = new CarrierLog();
   const hangups: string[] = [];
   const session = new ConversationSession({
     callId: 'c1',
-    agent,
+    agent: agentOverrides ? sampleRuntimeAgent(agentOverrides) : agent,
     variables: { name: 'Priya', order_id: 'ORD3', city: 'Pune' },
     timezone: 'Asia/Kolkata',
-    now: () => new Date(),
+    clock,
     transcriber,
     languageModel: model,
     synthesizer,
     output,
     onHangup: (reason) => hangups.push(reason),
     logger: silentLogger(),
-    ...overrides,
+    ...options,
   });
   /** The carrier reports everything sent so far as played. */
   const playAll = () => output.marks.splice(0).forEach((mark) => session.handleMark(mark));
-  return { session, transcriber, output, hangups, playAll };
-}
-
-const tick = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Waits, a tick at a time, until `condition` holds: a busy machine may take longer than a fixed pause. */
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let waited = 0; !condition(); waited += 5) {
-    if (waited > 5000) throw new Error(`still waiting for ${what}`);
-    await tick(5);
-  }
+  /** Time passes (the session's timers and the model's pauses run on it). */
+  const tick = (ms = 20) => clock.advance(ms);
+  /** Waits, 5 ms of fake time at a time, until `condition` holds. */
+  const until = async (condition: () => boolean, what: string) => {
+    for (let waited = 0; !condition(); waited += 5) {
+      if (waited > 5000) throw new Error(`still waiting for ${what}`);
+      await tick(5);
+    }
+  };
+  /** Plays marks until the session ends. */
+  const ended = async () => {
+    let done = false;
+    void session.result.then(() => (done = true));
+    await until(() => (playAll(), done), 'the end of the call');
+    return session.result;
+  };
+  return { session, transcriber, output, hangups, playAll, tick, until, ended, clock };
 }
 
 describe('ConversationSession', () => {
   it('greets first with the row filled in, confirms, and hangs up only after the goodbye was played', async () => {
     const model = new ScriptedModel([{ text: 'Thank you! Your order is confirmed. ', tool: ['confirm_order', {}] }]);
-    const { session, transcriber, output, hangups, playAll } = setup(model);
+    const { session, transcriber, output, hangups, playAll, tick } = setup(model);
     await session.start();
     expect(output.audioBytes).toBeGreaterThan(0);
     playAll();
@@ -97,44 +130,49 @@ describe('ConversationSession', () => {
       ['callee', 'Yes, please deliver it.'],
       ['agent', 'Thank you! Your order is confirmed.'],
     ]);
+    expect(model.requests).toHaveLength(1);
     expect(model.requests[0].messages[0].content).toContain('You call Priya about ORD3.');
     expect(model.requests[0].messages[0].content).toContain('city: Pune');
     expect(model.requests[0].tools.map((tool) => tool.name)).toEqual(['confirm_order', 'cancel_order', 'reschedule_delivery', 'wrong_person', 'do_not_call', 'end_call']);
-    expect(result.turns).toHaveLength(1);
+    expect(result.turns.map((turn) => turn.kind)).toEqual(['outcome']);
   });
 
-  it('after a tool-only answer, says the model\'s own goodbye before hanging up, even while the model is slow to write it', async () => {
-    // A real model often answers with the tool call alone; its goodbye comes from a second request.
-    const model = new ScriptedModel([{ tool: ['cancel_order', { reason: 'ordered twice' }] }, { text: 'Okay, I have cancelled it. Goodbye. ', stallMs: 30 }]);
-    const { session, transcriber, output, hangups, playAll } = setup(model);
+  it("after a tool-only answer, says the agent's goodbye for that outcome at once, without asking the model again", async () => {
+    const model = new ScriptedModel([{ tool: ['cancel_order', { reason: 'ordered twice' }] }]);
+    const { session, transcriber, output, hangups, playAll, tick } = setup(model);
     await session.start();
     playAll();
     transcriber.say('Please cancel it, I ordered it twice.');
-    await tick(10);
-    expect(hangups).toEqual([]); // the goodbye is still being written
-    await tick(200);
-    expect(output.marks.length).toBeGreaterThan(0);
-    expect(hangups).toEqual([]); // and now it is playing
+    await tick(0);
+    expect(output.marks.length).toBeGreaterThan(0); // the goodbye is playing
+    expect(hangups).toEqual([]);
     playAll();
     const result = await session.result;
     expect(hangups).toEqual(['cancelled']);
     expect(result).toMatchObject({ outcome: 'cancelled', cancelReason: 'ordered twice' });
-    expect(model.requests[1].tools).toEqual([]);
-    expect(result.transcript.at(-1)).toMatchObject({ speaker: 'agent', text: 'Okay, I have cancelled it. Goodbye.' });
+    expect(model.requests).toHaveLength(1);
+    expect(result.transcript.at(-1)).toMatchObject({ speaker: 'agent', text: 'Your order has been cancelled. Thank you for letting us know. Goodbye.' });
   });
 
-  it('records a callee who asks never to be called again as do_not_call, with their words', async () => {
-    const model = new ScriptedModel([{ tool: ['do_not_call', { reason: 'gets too many calls' }] }, { text: 'Understood, we will not call again. Goodbye.' }]);
-    const { session, transcriber, playAll } = setup(model);
-    await session.start();
-    playAll();
-    transcriber.say('Please stop calling me, I get too many calls.');
-    const result = await new Promise<Awaited<typeof session.result>>((resolve) => {
-      const timer = setInterval(playAll, 10);
-      void session.result.then((value) => (clearInterval(timer), resolve(value)));
-    });
-    expect(result).toMatchObject({ outcome: 'do_not_call', reason: 'gets too many calls' });
-    expect(result.transcript.at(-1)?.text).toBe('Understood, we will not call again. Goodbye.');
+  it("fills the agent's goodbye with the row and, for a new delivery day, with the date the callee chose", async () => {
+    const goodbyeMessages = {
+      ...agent.goodbyeMessages,
+      do_not_call: 'Understood, {name}. We will not call again. Goodbye.',
+      rescheduled: 'We will bring order {order_id} on {reschedule_date} at {reschedule_time}. Goodbye.',
+    };
+    for (const [tool, expected] of [
+      [['do_not_call', { reason: 'gets too many calls' }], 'Understood, Priya. We will not call again. Goodbye.'],
+      [['reschedule_delivery', { date: '2099-01-15', time: '10:30' }], 'We will bring order ORD3 on 2099-01-15 at 10:30. Goodbye.'],
+    ] as const) {
+      const model = new ScriptedModel([{ tool: [tool[0], tool[1]] }]);
+      const { session, transcriber, playAll, ended } = setup(model, { agentOverrides: { goodbyeMessages } });
+      await session.start();
+      playAll();
+      transcriber.say('Never mind what I say.');
+      const result = await ended();
+      expect(result.transcript.at(-1)?.text).toBe(expected);
+      expect(model.requests).toHaveLength(1);
+    }
   });
 
   it('refuses a delivery day in the past, asks again, and records the corrected one', async () => {
@@ -143,12 +181,13 @@ describe('ConversationSession', () => {
       { text: 'That day has passed. Which day suits you? ' },
       { text: 'Done. ', tool: ['reschedule_delivery', { date: '2099-01-15', time: '10:30' }] },
     ]);
-    const { session, transcriber, playAll } = setup(model);
+    const { session, transcriber, playAll, tick } = setup(model);
     await session.start();
     playAll();
     transcriber.say('Deliver it yesterday at 5');
     await tick();
     playAll();
+    // The refusal is not an outcome: the model answers again, within the same turn.
     expect(model.requests[1].messages.at(-1)).toMatchObject({ role: 'tool', content: expect.stringMatching(/in the past/) });
     transcriber.say('January 15th 2099 at 10:30');
     await tick();
@@ -156,20 +195,21 @@ describe('ConversationSession', () => {
     const result = await session.result;
     expect(result).toMatchObject({ outcome: 'rescheduled', rescheduleDate: '2099-01-15', rescheduleTime: '10:30' });
     expect(result.toolCalls.map((call) => call.name)).toEqual(['reschedule_delivery', 'reschedule_delivery']);
+    expect(result.turns.map((turn) => turn.kind)).toEqual(['text', 'outcome']);
   });
 
-  it('checks on a silent callee once, then ends the call as no_response', async () => {
-    const { session, output, hangups, playAll } = setup(new ScriptedModel([]));
+  it('checks on a silent callee once, then ends the call as no_response with its goodbye', async () => {
+    const { session, output, hangups, playAll, tick } = setup(new ScriptedModel([]));
     await session.start();
     playAll();
-    await tick(200);
+    await tick(150);
     expect(output.marks.length).toBeGreaterThan(0); // "Are you there?" was spoken
     playAll();
-    await tick(400);
+    await tick(250);
     playAll();
     const result = await session.result;
     expect(result.outcome).toBe('no_response');
-    expect(result.transcript.some((line) => line.text === 'Are you there?')).toBe(true);
+    expect(result.transcript.map((line) => line.text)).toEqual(['Hello Priya, about order ORD3 to Pune.', 'Are you there?', agent.goodbyeMessages.no_response]);
     expect(hangups).toEqual(['no_response']);
   });
 
@@ -182,7 +222,7 @@ describe('ConversationSession', () => {
   });
 
   it('apologises and ends as failed when the language model breaks', async () => {
-    const { session, transcriber, playAll } = setup(new ScriptedModel([{ fail: true }]));
+    const { session, transcriber, playAll, tick } = setup(new ScriptedModel([{ fail: true }]));
     await session.start();
     playAll();
     transcriber.say('Yes');
@@ -191,11 +231,12 @@ describe('ConversationSession', () => {
     const result = await session.result;
     expect(result.outcome).toBe('failed');
     expect(result.reason).toMatch(/model unavailable/);
+    expect(result.transcript.at(-1)?.text).toBe(agent.goodbyeMessages.failed);
   });
 
   it('stops talking when the callee interrupts, and keeps only what was heard', async () => {
     const model = new ScriptedModel([{ text: 'Let me tell you about delivery windows. They are long. Very long indeed. ', stallMs: 5 }, { text: 'Sure. ', tool: ['cancel_order', { reason: 'changed mind' }] }]);
-    const { session, transcriber, output, playAll } = setup(model);
+    const { session, transcriber, output, playAll, tick, until } = setup(model);
     await session.start();
     playAll();
     transcriber.say('What are the delivery windows?');
@@ -209,13 +250,13 @@ describe('ConversationSession', () => {
     const result = await session.result;
     expect(result).toMatchObject({ outcome: 'cancelled', cancelReason: 'changed mind' });
     expect(result.transcript.find((line) => line.interrupted)?.speaker).toBe('agent');
+    expect(result.turns.map((turn) => turn.kind)).toEqual(['text', 'barge_in', 'outcome']);
   });
 
-  it('takes the recogniser\'s speech-started alone as a barge-in only when the agent asks for it', async () => {
+  it("takes the recogniser's speech-started alone as a barge-in only when the agent asks for it", async () => {
     for (const interruptOnSpeechStarted of [false, true]) {
-      const timing = { ...agent.timing, interruptOnSpeechStarted };
       const model = new ScriptedModel([{ text: 'Let me tell you about delivery windows. They are long. ' }]);
-      const { session, transcriber, output, playAll } = setup(model, { agent: sampleRuntimeAgent({ timing }) });
+      const { session, transcriber, output, playAll, tick } = setup(model, { agentOverrides: { timing: { interruptOnSpeechStarted } } });
       await session.start();
       playAll();
       transcriber.say('What are the delivery windows?');
@@ -230,7 +271,7 @@ describe('ConversationSession', () => {
 
   it('announces the keypad and takes presses when the agent enables them', async () => {
     const model = new ScriptedModel([{ text: 'Confirmed. ', tool: ['confirm_order', {}] }]);
-    const { session, playAll } = setup(model, { agent: sampleRuntimeAgent({ dtmfEnabled: true }) });
+    const { session, playAll, tick } = setup(model, { agentOverrides: { dtmfEnabled: true } });
     await session.start();
     playAll();
     session.handleDtmf('1');
@@ -243,7 +284,7 @@ describe('ConversationSession', () => {
 
   it('ignores keypad presses when the agent does not offer them', async () => {
     const model = new ScriptedModel([]);
-    const { session, playAll } = setup(model);
+    const { session, playAll, tick } = setup(model);
     await session.start();
     playAll();
     session.handleDtmf('1');
@@ -255,7 +296,7 @@ describe('ConversationSession', () => {
 
   it('does not cut off a callee who pauses mid-sentence', async () => {
     const model = new ScriptedModel([{ text: 'Okay. ', tool: ['reschedule_delivery', { date: '2099-03-05', time: '10 am' }] }]);
-    const { session, transcriber, playAll } = setup(model);
+    const { session, transcriber, playAll, tick } = setup(model);
     await session.start();
     playAll();
     transcriber.events.push({ type: 'final', text: 'Could you deliver it on', endOfTurn: true });
@@ -271,7 +312,7 @@ describe('ConversationSession', () => {
   });
 
   it('leaves a voicemail message for an answering machine and hangs up once it was played', async () => {
-    const { session, output, hangups, playAll } = setup(new ScriptedModel([]));
+    const { session, output, hangups, playAll, tick } = setup(new ScriptedModel([]));
     await session.start();
     session.leaveMessage('Please call us back about order {order_id}.');
     await tick();
@@ -282,6 +323,145 @@ describe('ConversationSession', () => {
     expect(result.transcript.at(-1)?.text).toBe('Please call us back about order ORD3.');
     expect(result.reason).toBe('voicemail message left');
     expect(hangups).toHaveLength(1);
+  });
+});
+
+describe('pause-and-resume barge-in (interruptionMode pause)', () => {
+  const pauseAgent: SampleAgentOverrides = { timing: { interruptionMode: 'pause', falseInterruptionTimeoutMs: 600 } };
+  const answer = 'Your order is one blue kettle. It costs nine hundred rupees. Shall I confirm it?';
+
+  /** The callee asked a question; the agent's whole answer is at the carrier, its first chunk played. */
+  async function midAnswer(replies: ScriptedReply[] = []) {
+    const model = new ScriptedModel([{ text: `${answer} ` }, ...replies]);
+    const harness = setup(model, { agentOverrides: pauseAgent });
+    const { session, transcriber, output, playAll, until } = harness;
+    await session.start();
+    playAll();
+    transcriber.say('What is in my order?');
+    await until(() => output.marks.length >= 6, 'the whole answer at the carrier');
+    session.handleMark(output.marks.shift()!);
+    return { ...harness, model };
+  }
+
+  it('given a callee who coughs while the agent talks, the agent pauses at once and resumes the same sentence', async () => {
+    const { session, transcriber, output, model, playAll, tick, ended } = await midAnswer([{ text: 'Okay. ', tool: ['confirm_order', {}] }]);
+    const bytesBefore = output.audioBytes;
+    const unplayed = output.marks.splice(0); // at the carrier when the callee coughs
+    transcriber.events.push({ type: 'speech_started' });
+    await tick(0);
+    expect(output.clears).toBe(1);
+    expect(session.currentState).toBe('paused');
+    // Twilio returns every outstanding mark right after a clear: none of that audio was heard.
+    unplayed.forEach((mark) => session.handleMark(mark));
+    await tick(599);
+    expect(output.audioBytes).toBe(bytesBefore); // still paused: no words, window not over
+    await tick(1);
+    expect(session.currentState).toBe('speaking');
+    const resent = output.audioBytes - bytesBefore;
+    // From the first chunk not played on: the second half of the first clause, and both clauses after it.
+    expect(resent).toBe(150 + ('It costs nine hundred rupees.'.length + 'Shall I confirm it?'.length) * 10);
+    expect(output.marks).toHaveLength(unplayed.length);
+    playAll();
+    transcriber.say('Yes please');
+    const result = await ended();
+    // The model is told the whole answer was said, as if never cut.
+    expect(model.requests[1].messages.slice(-2)).toEqual([
+      { role: 'assistant', content: answer },
+      { role: 'user', content: 'Yes please' },
+    ]);
+    expect(result.transcript.find((line) => line.text === answer)?.interrupted).toBeUndefined();
+    expect(result.turns.find((turn) => turn.kind === 'barge_in')).toMatchObject({ kind: 'barge_in', latencyMs: 0, resolution: 'resumed' });
+  });
+
+  it('given a callee who says "mm-hm" during the pause, the agent resumes at once and takes no turn of it', async () => {
+    const { session, transcriber, output, model, tick } = await midAnswer();
+    output.marks.splice(0);
+    transcriber.events.push({ type: 'speech_started' });
+    await tick(100);
+    expect(session.currentState).toBe('paused');
+    const bytesPaused = output.audioBytes;
+    transcriber.events.push({ type: 'interim', text: 'mm-hm' });
+    transcriber.events.push({ type: 'final', text: 'Mm-hm.', endOfTurn: true });
+    await tick(0);
+    expect(session.currentState).toBe('speaking');
+    expect(output.audioBytes).toBeGreaterThan(bytesPaused);
+    await tick(1000);
+    expect(model.requests).toHaveLength(1); // "mm-hm" was not answered
+    session.handleStreamEnd();
+    expect((await session.result).turns.filter((turn) => turn.kind === 'barge_in')).toEqual([expect.objectContaining({ resolution: 'resumed' })]);
+  });
+
+  it('given two words during the pause, the agent yields as today: the rest is dropped and the model is told only the heard clause', async () => {
+    const { session, transcriber, output, model, tick, ended } = await midAnswer([{ tool: ['cancel_order', {}] }]);
+    session.handleMark(output.marks.shift()!); // the first clause was heard to its end
+    const unplayed = output.marks.splice(0);
+    transcriber.events.push({ type: 'speech_started' });
+    await tick(0);
+    unplayed.forEach((mark) => session.handleMark(mark)); // returned by the clear: not heard
+    transcriber.events.push({ type: 'interim', text: 'no wait' });
+    await tick(0);
+    const bytesAfter = output.audioBytes;
+    transcriber.say('No wait, cancel it.');
+    const result = await ended();
+    expect(output.clears).toBe(1);
+    expect(model.requests[1].messages.slice(-2)).toEqual([
+      { role: 'assistant', content: 'Your order is one blue kettle.' },
+      { role: 'user', content: 'No wait, cancel it.' },
+    ]);
+    expect(result.transcript.find((line) => line.interrupted)).toMatchObject({ speaker: 'agent', text: answer });
+    expect(output.audioBytes).toBeGreaterThan(bytesAfter); // only the goodbye came after
+  });
+
+  it('holds an answer still being written while paused, and plays it on resume', async () => {
+    const model = new ScriptedModel([{ text: `${answer} `, stallMs: 50 }]);
+    const { session, transcriber, output, until, tick } = setup(model, { agentOverrides: pauseAgent });
+    await session.start();
+    output.marks.splice(0).forEach((mark) => session.handleMark(mark));
+    transcriber.say('What is in my order?');
+    await until(() => output.marks.length > 0, 'the first clause at the carrier');
+    transcriber.events.push({ type: 'speech_started' });
+    await tick(0);
+    const held = output.audioBytes;
+    await tick(400); // the model writes on while the agent is paused
+    expect(output.audioBytes).toBe(held);
+    await tick(200);
+    expect(session.currentState).toBe('speaking');
+    await tick(2000);
+    // Nothing was heard before the pause: all three clauses went out after it, once each.
+    expect(output.audioBytes - held).toBe(('Your order is one blue kettle.'.length + 'It costs nine hundred rupees.'.length + 'Shall I confirm it?'.length) * 10);
+    session.handleStreamEnd();
+    expect((await session.result).transcript.at(-1)).toMatchObject({ text: answer });
+  });
+});
+
+describe('turn timings', () => {
+  it("records the outcome turn, with the callee's speech end from the recogniser's word timings", async () => {
+    const model = new ScriptedModel([{ text: 'Lovely, confirmed. ', tool: ['confirm_order', {}] }]);
+    const { session, transcriber, clock, playAll, ended } = setup(model);
+    await session.start();
+    playAll();
+    // 1 s of the callee's audio, one 20 ms frame every 20 ms; their last word ends 640 ms in.
+    for (let frame = 0; frame < 50; frame++) {
+      session.handleAudio(Buffer.alloc(160, 0xff));
+      await clock.advance(20);
+    }
+    transcriber.say('Yes, deliver it.', 640);
+    const result = await ended();
+    // The frame holding audio 620-640 ms (its 32nd) arrived 620 ms into the session; the final came at 1000 ms.
+    expect(result.turns).toEqual([
+      { kind: 'outcome', calleeSpeechEndedAtMs: 620, sttFinalAtMs: 1000, llmRequestAtMs: 1000, llmFirstTokenAtMs: 1000, ttsRequestAtMs: 1000, ttsFirstByteAtMs: 1000, firstFrameSentAtMs: 1000, latencyMs: 380 },
+    ]);
+  });
+
+  it('falls back to the arrival of the final without word timings, and leaves out TTS legs for a prepared goodbye', async () => {
+    const model = new ScriptedModel([{ tool: ['confirm_order', {}] }]);
+    const { session, transcriber, playAll, tick, ended } = setup(model);
+    await session.start();
+    playAll();
+    await tick(500);
+    transcriber.say('Yes, deliver it.');
+    const result = await ended();
+    expect(result.turns).toEqual([{ kind: 'outcome', calleeSpeechEndedAtMs: 500, sttFinalAtMs: 500, llmRequestAtMs: 500, llmFirstTokenAtMs: 500, firstFrameSentAtMs: 500, latencyMs: 0 }]);
   });
 });
 

@@ -3,11 +3,22 @@ import { renderTemplate, type AgentRuntimeConfig } from '@codcall/agent-config';
 import type { Logger } from '@codcall/logging';
 import type { CallAudioOutput } from '@codcall/media';
 import { ClauseSplitter } from '../clause-splitter';
-import { resolveDeliverySlot } from '../delivery-slot';
-import type { ChatMessage, LanguageModel, SynthesisRequest, Synthesizer, ToolCall, Transcriber, TranscriberStream, TranscriptEvent } from '../providers';
+import type { ChatMessage, LanguageModel, Synthesizer, ToolCall, Transcriber, TranscriberStream, TranscriptEvent } from '../providers';
 import { COD_TOOLS } from '../tools';
+import { AnsweredTurn } from './answered-turn';
 import { AsyncQueue } from './async-queue';
-import type { TurnTiming } from './turn-timing';
+import { AudioTimeline } from './audio-timeline';
+import { SessionTimers, systemClock, type SessionClock } from './clock';
+import type { ConversationResult, Decision, TranscriptEntry } from './conversation-result';
+import { GoodbyeSpeech } from './goodbye-speech';
+import { PlayoutTracker, type SpeechHandle } from './playout-tracker';
+import { SilenceWatch } from './silence-watch';
+import { capSpokenText, speechRequest, splitIntoClauses, welcomeText } from './spoken-text';
+import { applyTool, parseArguments } from './tool-decisions';
+import { TurnDetector } from './turn-detector';
+
+export type { ConversationOutcome, ConversationResult, TranscriptEntry } from './conversation-result';
+export { capSpokenText, MAX_SPOKEN_MESSAGE_CHARS, splitIntoClauses, welcomeSpeechRequests, welcomeText } from './spoken-text';
 
 export interface ConversationSessionOptions {
   callId: string;
@@ -16,7 +27,10 @@ export interface ConversationSessionOptions {
   variables: Record<string, string>;
   /** The callee's IANA zone, for "tomorrow at 3". */
   timezone: string;
+  /** Today's date for the prompt and for "tomorrow"; the clock's time by default. */
   now?: () => Date;
+  /** Timers and the time in ms; the system clock unless a test moves time by hand. */
+  clock?: SessionClock;
   transcriber: Transcriber;
   languageModel: LanguageModel;
   synthesizer: Synthesizer;
@@ -26,114 +40,98 @@ export interface ConversationSessionOptions {
   logger: Logger;
 }
 
-export type ConversationOutcome =
-  | 'confirmed'
-  | 'cancelled'
-  | 'rescheduled'
-  | 'wrong_person'
-  | 'do_not_call'
-  | 'no_response'
-  | 'callee_hung_up'
-  | 'ended_without_outcome'
-  | 'max_duration'
-  | 'failed';
+/**
+ * Where the conversation is. `paused`: the callee began speaking over the agent, whose audio is
+ * held until their words say whether they meant to interrupt. `saying_goodbye`: the outcome is
+ * settled and the call ends once the last words have been played.
+ */
+export type SessionState = 'listening' | 'thinking' | 'speaking' | 'paused' | 'saying_goodbye' | 'finished';
 
-export interface TranscriptEntry {
-  speaker: 'agent' | 'callee';
-  text: string;
-  atMs: number;
-  interrupted?: boolean;
-}
-
-export interface ConversationResult {
-  outcome: ConversationOutcome;
-  rescheduleDate?: string;
-  rescheduleTime?: string;
-  cancelReason?: string;
-  reason?: string;
-  transcript: TranscriptEntry[];
-  toolCalls: { name: string; arguments: Record<string, unknown>; atMs: number; result: string }[];
-  /** Every turn the callee lived through, the outcome turn and barge-ins included. */
-  turns: TurnTiming[];
-}
-
-type Decision = Pick<ConversationResult, 'outcome' | 'rescheduleDate' | 'rescheduleTime' | 'cancelReason' | 'reason'>;
-
-const GOODBYES: Record<ConversationOutcome, string> = {
-  confirmed: 'Thank you! Your order is confirmed. Goodbye.',
-  cancelled: 'Your order has been cancelled. Thank you for letting us know. Goodbye.',
-  rescheduled: 'Your delivery has been rescheduled. Thank you. Goodbye.',
-  wrong_person: 'Sorry for the trouble. Goodbye.',
-  do_not_call: "Understood. We won't call you again. Goodbye.",
-  no_response: "We couldn't hear you, so we'll try again later. Goodbye.",
-  callee_hung_up: '',
-  ended_without_outcome: 'Thank you for your time. Goodbye.',
-  max_duration: "We'll have to end the call here; we'll contact you again. Goodbye.",
-  failed: "Sorry, we're having technical trouble. We'll call you back. Goodbye.",
-};
-
-/** How long a callee who paused mid-sentence gets to go on before the agent answers. */
-const UNFINISHED_GRACE_MS = 1200;
-
-const DTMF_ANNOUNCEMENT = 'You can also press 1 to confirm, 2 to cancel, or 3 to choose another day.';
-
-/** Words a listener says to show they are following, not to take the turn. */
-const BACKCHANNEL = /^(mm+|m-?hm+|uh-?huh|okay|ok|yeah|yes|right|sure|hmm+|ah+|oh)[.!]?$/i;
-
+/** An utterance the callee may cut off, and what to correct when they do. */
 interface Utterance {
-  text: string;
-  clauses: { text: string; mark: string; played: boolean }[];
-  interrupted: boolean;
+  speech: SpeechHandle;
+  /** The first clause of the model's current round (a refused date makes the model answer again). */
+  firstClause: number;
+  /** The history entry of the current round, to shorten to what was heard. */
+  message?: { content: string };
+  line?: TranscriptEntry;
+}
+
+/** The model's answer being written, and the turn it answers. */
+interface Reply {
+  controller: AbortController;
+  speech: SpeechHandle;
+  turn: AnsweredTurn;
+}
+
+/** The agent paused on the callee's speech start. */
+interface Pause {
+  speechStartedAtMs: number;
+  clearedAtMs: number;
 }
 
 /**
  * One call's conversation: the welcome message, then turns. The callee's audio streams into the
  * transcriber; at the end of each of their turns the model streams an answer, which is cut into
  * clauses and spoken as each clause completes. Tool calls decide the outcome; the first outcome
- * tool ends the call politely. Marks tell how far playback got, so the session knows when the
- * agent has finished speaking and what the callee actually heard.
+ * tool ends the call with the model's words beside it, or the agent's prepared goodbye. The parts:
+ * a PlayoutTracker (marks: what the callee heard), a TurnDetector (what the callee's words mean),
+ * a SilenceWatch, and GoodbyeSpeech.
  */
 export class ConversationSession {
   readonly result: Promise<ConversationResult>;
   private resolveResult!: (result: ConversationResult) => void;
-  private readonly now: () => Date;
+  private readonly clock: SessionClock;
+  private readonly today: () => Date;
   private readonly startedAt: number;
   private readonly log: Logger;
   private readonly history: ChatMessage[] = [];
   private readonly transcript: TranscriptEntry[] = [];
   private readonly toolCalls: ConversationResult['toolCalls'] = [];
   private readonly turns: ConversationResult['turns'] = [];
+  private readonly timers: SessionTimers;
+  private readonly playout: PlayoutTracker;
+  private readonly detector: TurnDetector;
+  private readonly silence: SilenceWatch;
+  private readonly goodbyes: GoodbyeSpeech;
+  private readonly audio = new AudioTimeline();
+  private state: SessionState = 'speaking';
   private stream?: TranscriberStream;
-  private response?: AbortController;
+  private reply?: Reply;
   private current?: Utterance;
-  private pendingMarks = new Set<string>();
-  private markCounter = 0;
-  private calleeText = '';
-  private calleeSpeaking = false;
+  private pause?: Pause;
   private decision?: Decision;
-  private hangupAfterPlayback = false;
-  /** The goodbye is being written or synthesised: no played mark may end the call before it is said. */
-  private preparingGoodbye = false;
-  private finished = false;
-  private timers = new Map<string, NodeJS.Timeout>();
-  private silentSince?: number;
-  private reprompted = false;
 
   constructor(private readonly options: ConversationSessionOptions) {
     this.result = new Promise((resolve) => (this.resolveResult = resolve));
-    this.now = options.now ?? (() => new Date());
-    this.startedAt = this.now().getTime();
+    this.clock = options.clock ?? systemClock;
+    this.today = options.now ?? (() => new Date(this.clock.now()));
+    this.startedAt = this.clock.now();
     this.log = options.logger;
+    this.timers = new SessionTimers(this.clock);
+    this.playout = new PlayoutTracker(options.output, () => this.elapsed(), () => this.onPlayedOut());
+    this.detector = new TurnDetector(options.agent.timing);
+    this.silence = new SilenceWatch(this.clock, {
+      repromptAfterSeconds: options.agent.timing.repromptAfterSeconds,
+      hangupAfterSilenceSeconds: options.agent.timing.hangupAfterSilenceSeconds,
+      onReprompt: () => this.reprompt(),
+      onGiveUp: () => this.decide({ outcome: 'no_response', reason: `no answer for ${options.agent.timing.hangupAfterSilenceSeconds} s` }, 'configured'),
+    });
+    this.goodbyes = new GoodbyeSpeech(options.agent, options.variables, options.synthesizer);
     this.history.push({ role: 'system', content: this.systemPrompt() });
+  }
+
+  /** Where the conversation is now (for logs and tests). */
+  get currentState(): SessionState {
+    return this.state;
   }
 
   async start(): Promise<void> {
     const { agent } = this.options;
-    this.setTimer('max-duration', agent.timing.maxCallSeconds * 1000, () => this.decide({ outcome: 'max_duration' }, true));
-    const welcome = welcomeText(agent, this.options.variables);
+    this.timers.set('max-duration', agent.timing.maxCallSeconds * 1000, () => this.decide({ outcome: 'max_duration' }, 'configured'));
     // Speak first: the seed system waited in silence for the callee.
-    const opening = this.speakText(welcome);
-    this.history.push({ role: 'assistant', content: welcome });
+    const welcome = welcomeText(agent, this.options.variables);
+    const opening = this.say(welcome, { interruptible: true });
     try {
       this.stream = await this.options.transcriber.open({
         callId: this.options.callId,
@@ -147,31 +145,28 @@ export class ConversationSession {
     }
     void this.listen(this.stream);
     await opening;
+    // The greeting is synthesised: now the goodbyes, so an outcome needs no synthesis of its own.
+    if (this.state !== 'finished') this.goodbyes.prepareAll();
   }
 
   handleAudio(mulaw: Buffer): void {
+    this.audio.received(mulaw.length, this.elapsed());
     this.stream?.sendAudio(mulaw);
   }
 
   handleMark(name: string): void {
-    if (!this.pendingMarks.delete(name)) return;
-    const clause = this.current?.clauses.find((c) => c.mark === name);
-    if (clause) clause.played = true;
-    if (this.pendingMarks.size > 0 || this.response || this.preparingGoodbye) return;
-    // Everything the agent said has been heard.
-    if (this.hangupAfterPlayback) return this.finish();
-    this.startSilenceWatch();
+    this.playout.handleMark(name);
   }
 
   handleDtmf(digit: string): void {
-    if (!this.options.agent.dtmfEnabled || this.finished) return;
+    if (!this.options.agent.dtmfEnabled || this.state === 'finished') return;
     const meaning: Record<string, string> = {
       '1': 'confirm the order',
       '2': 'cancel the order',
       '3': 'deliver on another day',
     };
     if (!meaning[digit]) return;
-    this.takeTurn(`[The customer pressed ${digit} on the keypad, meaning: ${meaning[digit]}.]`);
+    this.takeTurn({ text: `[The customer pressed ${digit} on the keypad, meaning: ${meaning[digit]}.]`, speechEndedAtMs: this.elapsed() });
   }
 
   /**
@@ -179,25 +174,24 @@ export class ConversationSession {
    * hang up once it has been played.
    */
   leaveMessage(text: string): void {
-    if (this.finished || this.decision) return;
-    this.abortResponse();
-    this.closeUtterance();
-    if (this.pendingMarks.size > 0) this.options.output.clear();
-    this.pendingMarks.clear();
-    this.stopSilenceWatch();
-    this.clearTimer('reply');
+    if (this.state === 'finished' || this.decision) return;
+    this.abortReply();
+    this.cutOff();
+    this.playout.stopAll();
+    this.endPause();
+    this.silence.stop();
+    this.timers.clear('reply');
     this.decision = { outcome: 'ended_without_outcome', reason: 'voicemail message left' };
-    this.hangupAfterPlayback = true;
-    void this.speakText(capSpokenText(renderTemplate(text, this.options.variables))).then(() => {
-      if (this.pendingMarks.size === 0) this.finish();
-    });
+    this.state = 'saying_goodbye';
+    const message = capSpokenText(renderTemplate(text, this.options.variables));
+    if (!message.trim()) return this.finish();
+    void this.say(message);
   }
 
   handleStreamEnd(): void {
-    if (this.finished) return;
-    this.abortResponse();
-    if (this.decision) return this.finish();
-    this.decision = { outcome: 'callee_hung_up' };
+    if (this.state === 'finished') return;
+    this.abortReply();
+    this.decision ??= { outcome: 'callee_hung_up' };
     this.finish();
   }
 
@@ -207,30 +201,36 @@ export class ConversationSession {
     try {
       for await (const event of stream) this.onTranscript(event);
     } catch (error) {
-      if (!this.finished) this.fail(`the transcriber failed: ${describe(error)}`);
+      if (this.state !== 'finished') this.fail(`the transcriber failed: ${describe(error)}`);
     }
   }
 
   private onTranscript(event: TranscriptEvent): void {
-    if (this.finished) return;
+    if (this.state === 'finished') return;
     switch (event.type) {
       case 'speech_started':
-        this.calleeSpeaking = true;
+        this.detector.speechStarted(this.elapsed());
         // They went on talking: what they said so far waits for the rest.
-        this.clearTimer('reply');
-        this.stopSilenceWatch();
-        if (this.options.agent.timing.interruptOnSpeechStarted && this.canBeInterrupted()) this.bargeIn('speech started');
+        this.timers.clear('reply');
+        this.silence.stop();
+        this.onCalleeSpeechStart();
         break;
       case 'interim':
-        this.stopSilenceWatch();
-        this.maybeBargeIn(event.text);
+        this.silence.stop();
+        this.onCalleeWords(event.text);
         break;
-      case 'final':
-        this.stopSilenceWatch();
-        this.maybeBargeIn(event.text);
-        if (event.text.trim()) this.calleeText = `${this.calleeText} ${event.text.trim()}`.trim();
+      case 'final': {
+        this.silence.stop();
+        this.onCalleeWords(event.text);
+        // "Mm-hm" over the agent only says they are following: not a turn to answer.
+        const overAgent = this.state === 'speaking' || this.state === 'paused';
+        if (!(this.pauseMode && overAgent && this.detector.isBackchannel(event.text))) {
+          const ended = event.speechEndedAtAudioMs === undefined ? undefined : this.audio.arrivalOf(event.speechEndedAtAudioMs);
+          this.detector.addWords(event.text, { atMs: this.elapsed(), speechEndedAtMs: ended });
+        }
         if (event.endOfTurn) this.endOfCalleeTurn('endpoint');
         break;
+      }
       case 'utterance_end':
         this.endOfCalleeTurn('utterance_end');
         break;
@@ -238,303 +238,335 @@ export class ConversationSession {
   }
 
   private endOfCalleeTurn(source: 'endpoint' | 'utterance_end'): void {
-    this.calleeSpeaking = false;
-    if (!this.calleeText) return;
+    this.detector.speechEnded();
+    if (!this.detector.hasWords) return;
     // The recogniser's utterance end is a long gap: the turn is over whatever the words were.
     if (source === 'utterance_end') return this.commitCalleeTurn();
     // A pause after "and", "but", "because"... is a breath, not the end of a turn.
-    const grace = looksUnfinished(this.calleeText) ? UNFINISHED_GRACE_MS : 0;
-    const delay = Math.max(this.options.agent.timing.replyDelayMs, grace);
-    if (delay > 0) this.setTimer('reply', delay, () => this.commitCalleeTurn());
+    const delay = this.detector.replyDelayMs();
+    if (delay > 0) this.timers.set('reply', delay, () => this.commitCalleeTurn());
     else this.commitCalleeTurn();
   }
 
   private commitCalleeTurn(): void {
-    this.clearTimer('reply');
-    const text = this.calleeText;
-    this.calleeText = '';
-    if (text) this.takeTurn(text);
+    this.timers.clear('reply');
+    const words = this.detector.takeWords();
+    if (words.text) this.takeTurn({ text: words.text, sttFinalAtMs: words.sttFinalAtMs, speechEndedAtMs: words.speechEndedAtMs ?? words.sttFinalAtMs ?? this.elapsed() });
   }
 
-  private maybeBargeIn(text: string): void {
-    if (!this.canBeInterrupted()) return;
-    const said = text.trim();
-    if (said.split(/\s+/).filter(Boolean).length < this.options.agent.timing.interruptionWords || BACKCHANNEL.test(said)) return;
-    this.bargeIn('words');
+  // ---- barge-in ----
+
+  private get pauseMode(): boolean {
+    return this.options.agent.timing.interruptionMode === 'pause';
   }
 
-  /** The agent is talking, may be cut off (interruptionWords 0 says never), and is not saying goodbye. */
+  /** The agent is answering or talking, may be cut off (interruptionWords 0 says never), and is not saying goodbye. */
   private canBeInterrupted(): boolean {
-    return this.options.agent.timing.interruptionWords !== 0 && this.isAgentSpeaking() && !this.hangupAfterPlayback;
+    if (this.detector.neverInterrupted || (this.state !== 'speaking' && this.state !== 'thinking')) return false;
+    return this.playout.busy || this.reply !== undefined;
   }
 
-  private bargeIn(trigger: 'words' | 'speech started'): void {
-    this.log.info({ trigger }, 'callee interrupted the agent');
-    this.options.output.clear();
-    this.abortResponse();
-    if (this.current) this.current.interrupted = true;
-    this.closeUtterance();
+  private onCalleeSpeechStart(): void {
+    if (!this.canBeInterrupted()) return;
+    if (this.pauseMode) return this.pauseForCallee();
+    if (this.options.agent.timing.interruptOnSpeechStarted) this.bargeIn();
   }
 
-  private isAgentSpeaking(): boolean {
-    return this.pendingMarks.size > 0 || this.response !== undefined;
+  private onCalleeWords(text: string): void {
+    if (this.state === 'paused') {
+      const meaning = this.detector.judgeDuringPause(text);
+      if (meaning === 'interruption') this.bargeIn();
+      else if (meaning === 'backchannel') this.resumeAfterPause();
+      return;
+    }
+    if (!this.canBeInterrupted()) return;
+    const interrupts = this.pauseMode ? this.detector.judgeDuringPause(text) === 'interruption' : this.detector.interruptsByWords(text);
+    if (interrupts) this.bargeIn();
+  }
+
+  /** Pause mode: silence the agent at once, keep what was not heard, and wait for the callee's words. */
+  private pauseForCallee(): void {
+    this.playout.pause();
+    const at = this.elapsed();
+    this.pause = { speechStartedAtMs: this.detector.speechStartedAtMs ?? at, clearedAtMs: at };
+    this.state = 'paused';
+    this.log.debug('callee began speaking over the agent; paused');
+    this.timers.set('false-interruption', this.options.agent.timing.falseInterruptionTimeoutMs, () => this.resumeAfterPause());
+  }
+
+  /** A cough or a backchannel: the agent goes on with what the callee has not heard yet. */
+  private resumeAfterPause(): void {
+    if (!this.endPause('resumed')) return;
+    this.state = this.playout.playing || !this.reply ? 'speaking' : 'thinking';
+    this.playout.resume();
+    if (!this.playout.busy) this.onPlayedOut();
+  }
+
+  /** Ends a pause, recording it; false when there was none. */
+  private endPause(resolution?: 'interrupted' | 'resumed'): boolean {
+    const pause = this.pause;
+    if (!pause) return false;
+    this.pause = undefined;
+    this.timers.clear('false-interruption');
+    if (resolution) this.recordBargeIn(pause, resolution);
+    return true;
+  }
+
+  /** The callee takes the floor: the agent stops, and remembers saying only what was heard. */
+  private bargeIn(): void {
+    const at = this.elapsed();
+    const pause = this.pause ?? { speechStartedAtMs: this.detector.speechStartedAtMs ?? at, clearedAtMs: at };
+    const wasPaused = this.endPause();
+    this.log.info({ paused: wasPaused }, 'callee interrupted the agent');
+    this.abortReply();
+    this.cutOff();
+    // Words mode clears at once, as always; a pause already cleared and holds nothing at the carrier.
+    this.playout.stopAll(!wasPaused);
+    this.recordBargeIn(pause, 'interrupted');
+    this.state = 'listening';
+  }
+
+  private recordBargeIn(pause: Pause, resolution: 'interrupted' | 'resumed'): void {
+    this.turns.push({ kind: 'barge_in', speechStartedAtMs: pause.speechStartedAtMs, clearedAtMs: pause.clearedAtMs, latencyMs: pause.clearedAtMs - pause.speechStartedAtMs, resolution });
+  }
+
+  /** The current utterance was cut off: the model is told only what was heard; the transcript marks it. */
+  private cutOff(): void {
+    const utterance = this.current;
+    this.current = undefined;
+    if (!utterance || !utterance.speech.text) return;
+    const heard = utterance.speech.heardText(utterance.firstClause);
+    if (utterance.message) utterance.message.content = heard;
+    else this.history.push({ role: 'assistant', content: heard });
+    if (utterance.line) utterance.line.interrupted = true;
+    else this.transcript.push({ speaker: 'agent', text: utterance.speech.text, atMs: this.elapsed(), interrupted: true });
   }
 
   // ---- answering ----
 
-  private takeTurn(text: string): void {
-    if (this.finished || this.decision) return;
-    this.clearTimer('reply');
-    this.stopSilenceWatch();
-    this.reprompted = false;
-    this.transcript.push({ speaker: 'callee', text, atMs: this.elapsed() });
-    this.history.push({ role: 'user', content: text });
-    if (this.response) {
+  private takeTurn(words: { text: string; speechEndedAtMs: number; sttFinalAtMs?: number }): void {
+    if (this.state === 'finished' || this.decision) return;
+    this.timers.clear('reply');
+    this.silence.calleeTookTurn();
+    this.transcript.push({ speaker: 'callee', text: words.text, atMs: this.elapsed() });
+    this.history.push({ role: 'user', content: words.text });
+    if (this.reply) {
       // They added to what they said before we answered: answer all of it.
-      this.abortResponse();
-      this.closeUtterance();
+      const speech = this.reply.speech;
+      this.abortReply();
+      this.cutOff();
+      speech.stop();
     }
-    void this.respond(this.elapsed());
+    this.endPause();
+    const turn = new AnsweredTurn(words.speechEndedAtMs, words.sttFinalAtMs, (timing) => this.turns.push(timing));
+    void this.respond(turn);
   }
 
-  private async respond(calleeEndedAtMs: number, tools = COD_TOOLS): Promise<void> {
+  private async respond(turn: AnsweredTurn): Promise<void> {
     const controller = new AbortController();
-    this.response = controller;
+    const speech = this.playout.speak();
+    const utterance: Utterance = { speech, firstClause: 0 };
+    this.current = utterance;
+    speech.onFirstSent = (atMs) => {
+      turn.firstFrameSent(atMs);
+      if (this.state === 'thinking') this.state = 'speaking';
+    };
+    this.reply = { controller, speech, turn };
+    this.state = 'thinking';
     const clauses = new AsyncQueue<string>();
-    const speaking = this.speakClauses(clauses, controller.signal, calleeEndedAtMs);
-    const splitter = new ClauseSplitter();
-    const calls: ToolCall[] = [];
-    let text = '';
+    const speaking = this.speakClauses(clauses, utterance, { turn });
+    let queued = 0;
     try {
-      for await (const delta of this.options.languageModel.stream({ messages: [...this.history], tools, signal: controller.signal })) {
-        if (controller.signal.aborted) break;
-        if (delta.type === 'text') {
-          text += delta.text;
-          for (const clause of splitter.push(delta.text)) clauses.push(clause);
-        } else calls.push(delta.call);
+      // More than one round only when a tool asks the model to answer again (a refused date).
+      for (let round = 0; round < 3; round++) {
+        utterance.firstClause = queued;
+        utterance.message = undefined;
+        const splitter = new ClauseSplitter();
+        const calls: ToolCall[] = [];
+        let text = '';
+        turn.leg('llmRequestAtMs', this.elapsed());
+        for await (const delta of this.options.languageModel.stream({ messages: [...this.history], tools: COD_TOOLS, signal: controller.signal })) {
+          if (controller.signal.aborted) break;
+          turn.leg('llmFirstTokenAtMs', this.elapsed());
+          if (delta.type === 'text') {
+            text += delta.text;
+            queued += pushAll(clauses, splitter.push(delta.text));
+          } else calls.push(delta.call);
+        }
+        if (controller.signal.aborted) return;
+        queued += pushAll(clauses, splitter.flush());
+        const message: ChatMessage = { role: 'assistant', content: text.trim(), ...(calls.length ? { toolCalls: calls } : {}) };
+        this.history.push(message);
+        utterance.message = message;
+        const effect = this.runTools(calls);
+        if (effect === 'retry') continue;
+        this.reply = undefined;
+        if (effect) {
+          turn.known('outcome');
+          // The model's words beside the tool call are the goodbye, already streaming; else the agent's own.
+          this.decide(effect, text.trim() ? 'said' : 'configured', turn);
+        } else turn.known('text');
+        break;
       }
-      for (const clause of splitter.flush()) clauses.push(clause);
     } catch (error) {
-      clauses.close();
       if (controller.signal.aborted) return;
-      this.response = undefined;
+      this.reply = undefined;
       return this.fail(`the language model failed: ${describe(error)}`, true);
+    } finally {
+      if (this.reply?.controller === controller) this.reply = undefined;
+      turn.known('text'); // a no-op when the kind is known; else three refused dates in a row
+      clauses.close();
     }
-    clauses.close();
     await speaking;
-    if (controller.signal.aborted || this.finished) return;
-    this.response = undefined;
-    this.history.push({ role: 'assistant', content: text.trim(), ...(calls.length ? { toolCalls: calls } : {}) });
-    this.closeUtterance();
-
-    const decided = await this.runTools(calls, text.trim() !== '');
-    if (decided === 'retry') return this.respond(calleeEndedAtMs);
-    if (this.pendingMarks.size === 0 && !this.response && !this.preparingGoodbye) {
-      // Nothing is left to play (e.g. a tool-only answer): act as if the last mark came back.
-      if (this.hangupAfterPlayback) this.finish();
-      else this.startSilenceWatch();
-    }
   }
 
-  /** Runs the model's tool calls; 'retry' when the model must answer again (a refused date). */
-  private async runTools(calls: ToolCall[], saidSomething: boolean): Promise<'done' | 'retry'> {
+  /** Runs the model's tool calls: the first outcome settles the call; 'retry' when the model must answer again. */
+  private runTools(calls: ToolCall[]): Decision | 'retry' | undefined {
     let retry = false;
     for (const call of calls) {
       const args = parseArguments(call.arguments);
-      const result = this.applyTool(call.name, args);
-      this.toolCalls.push({ name: call.name, arguments: args, atMs: this.elapsed(), result: result.message });
-      this.history.push({ role: 'tool', toolCallId: call.id, content: result.message });
-      if (result.decision) {
-        this.decide(result.decision, !saidSomething);
-        return 'done';
-      }
+      const effect = applyTool(call.name, args, { now: this.today(), timezone: this.options.timezone });
+      this.toolCalls.push({ name: call.name, arguments: args, atMs: this.elapsed(), result: effect.message });
+      this.history.push({ role: 'tool', toolCallId: call.id, content: effect.message });
+      if (effect.decision) return effect.decision;
       retry = true;
     }
-    return retry ? 'retry' : 'done';
+    return retry ? 'retry' : undefined;
   }
 
-  private applyTool(name: string, args: Record<string, unknown>): { message: string; decision?: Decision } {
-    switch (name) {
-      case 'confirm_order':
-        return { message: 'Order confirmed. Say a short goodbye.', decision: { outcome: 'confirmed' } };
-      case 'cancel_order': {
-        const reason = typeof args['reason'] === 'string' && args['reason'].trim() ? args['reason'].trim() : undefined;
-        return { message: 'Order cancelled. Say a short goodbye.', decision: { outcome: 'cancelled', ...(reason ? { cancelReason: reason } : {}) } };
-      }
-      case 'wrong_person':
-        return { message: 'Noted as a wrong number. Apologise briefly and say goodbye; reveal nothing about the order.', decision: { outcome: 'wrong_person' } };
-      case 'do_not_call': {
-        const reason = typeof args['reason'] === 'string' && args['reason'].trim() ? args['reason'].trim() : undefined;
-        return { message: 'Noted: this number will not be called again. Say a short goodbye.', decision: { outcome: 'do_not_call', ...(reason ? { reason } : {}) } };
-      }
-      case 'end_call':
-        return { message: 'Ending the call.', decision: { outcome: 'ended_without_outcome', reason: typeof args['reason'] === 'string' ? args['reason'] : undefined } };
-      case 'reschedule_delivery': {
-        const slot = resolveDeliverySlot(String(args['date'] ?? ''), args['time'] === undefined ? undefined : String(args['time']), {
-          now: this.now(),
-          timezone: this.options.timezone,
-        });
-        if (!slot.ok) return { message: `Not rescheduled: ${slot.message}.` };
-        return {
-          message: `Delivery rescheduled to ${slot.date} at ${slot.time}. Say a short goodbye.`,
-          decision: { outcome: 'rescheduled', rescheduleDate: slot.date, rescheduleTime: slot.time },
-        };
-      }
-      default:
-        return { message: `Unknown tool ${name}; use only the tools offered.` };
-    }
-  }
-
-  /** Settles the outcome once; the call ends after a goodbye has been played. */
-  private decide(decision: Decision, needsGoodbye: boolean): void {
-    if (this.decision || this.finished) return;
+  /**
+   * Settles the outcome once; the call ends after the goodbye has been played. `said`: the
+   * model's words are the goodbye; `configured`: the agent's goodbye for the outcome is spoken now.
+   */
+  private decide(decision: Decision, goodbye: 'said' | 'configured', turn?: AnsweredTurn): void {
+    if (this.decision || this.state === 'finished') return;
     this.decision = decision;
-    this.stopSilenceWatch();
-    this.clearTimer('max-duration');
-    this.hangupAfterPlayback = true;
-    if (needsGoodbye) {
-      this.abortResponse();
-      this.closeUtterance();
-      void this.speakGoodbye(decision.outcome);
-    } else if (this.pendingMarks.size === 0 && !this.response) this.finish();
-  }
-
-  private async speakGoodbye(outcome: ConversationOutcome): Promise<void> {
-    this.preparingGoodbye = true;
-    try {
-      await this.writeAndSpeakGoodbye(outcome);
-    } finally {
-      this.preparingGoodbye = false;
-    }
-    if (this.pendingMarks.size === 0) this.finish();
-  }
-
-  private async writeAndSpeakGoodbye(outcome: ConversationOutcome): Promise<void> {
-    const fallback = GOODBYES[outcome];
-    let text = '';
-    if (['confirmed', 'cancelled', 'rescheduled', 'wrong_person', 'do_not_call'].includes(outcome)) {
-      // The model's own goodbye, in its voice and language; no tools, so it cannot reopen the call.
-      try {
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), 4000);
-        for await (const delta of this.options.languageModel.stream({ messages: [...this.history], tools: [], signal: controller.signal })) {
-          if (delta.type === 'text') text += delta.text;
-        }
-        clearTimeout(timer);
-      } catch (error) {
-        this.log.warn({ err: error }, 'no goodbye from the language model; using the fixed one');
-        text = '';
+    this.silence.stop();
+    this.timers.clear('max-duration');
+    this.timers.clear('reply');
+    // A goodbye is not interrupted: a paused one goes on at once.
+    if (this.state === 'paused') this.resumeAfterPause();
+    this.state = 'saying_goodbye';
+    if (goodbye === 'configured') {
+      if (this.reply) {
+        // A timer ended the call mid-answer (max duration): the answer stops for the goodbye.
+        const speech = this.reply.speech;
+        this.abortReply();
+        this.cutOff();
+        speech.stop();
       }
+      void this.sayGoodbye(decision, turn);
+    } else if (!this.playout.busy) this.finish();
+  }
+
+  private async sayGoodbye(decision: Decision, turn?: AnsweredTurn): Promise<void> {
+    const text = this.goodbyes.textFor(decision);
+    if (!text) {
+      if (!this.playout.busy) this.finish();
+      return;
     }
-    text = text.trim() || fallback;
-    if (!text) return;
     this.history.push({ role: 'assistant', content: text });
-    await this.speakText(text);
+    // A prepared goodbye has no synthesis request of its own: its turn records no TTS legs.
+    const prepared = this.goodbyes.isPrepared(text);
+    await this.say(text, { turn, timeTts: !prepared, synthesizer: this.goodbyes.synthesizer });
   }
 
   // ---- speaking ----
 
-  private async speakText(text: string): Promise<void> {
-    const queue = new AsyncQueue<string>();
-    const controller = new AbortController();
-    for (const clause of splitIntoClauses(text)) queue.push(clause);
-    queue.close();
-    await this.speakClauses(queue, controller.signal);
-    this.closeUtterance();
+  /** Speaks a whole text (greeting, reprompt, goodbye, voicemail message). */
+  private say(text: string, options: { interruptible?: boolean; turn?: AnsweredTurn; timeTts?: boolean; synthesizer?: Synthesizer } = {}): Promise<void> {
+    const speech = this.playout.speak();
+    const utterance: Utterance = { speech, firstClause: 0 };
+    if (options.interruptible) {
+      const message = { role: 'assistant' as const, content: text };
+      this.history.push(message);
+      utterance.message = message;
+      this.current = utterance;
+    }
+    const turn = options.turn;
+    if (turn) speech.onFirstSent = (atMs) => turn.firstFrameSent(atMs);
+    const clauses = new AsyncQueue<string>();
+    for (const clause of splitIntoClauses(text)) clauses.push(clause);
+    clauses.close();
+    return this.speakClauses(clauses, utterance, { turn: options.timeTts === false ? undefined : turn, synthesizer: options.synthesizer });
   }
 
-  private async speakClauses(clauses: AsyncIterable<string>, signal: AbortSignal, calleeEndedAtMs?: number): Promise<void> {
-    let firstAudio = true;
-    for await (const clause of clauses) {
-      if (signal.aborted || this.finished) return;
-      const utterance = (this.current ??= { text: '', clauses: [], interrupted: false });
-      try {
-        for await (const chunk of this.options.synthesizer.synthesize({ ...speechRequest(this.options.agent, clause), signal })) {
-          if (signal.aborted || this.finished) return;
-          if (firstAudio && calleeEndedAtMs !== undefined) {
-            const at = this.elapsed();
-            this.turns.push({ kind: 'text', calleeSpeechEndedAtMs: calleeEndedAtMs, firstFrameSentAtMs: at, latencyMs: at - calleeEndedAtMs });
-          }
-          firstAudio = false;
-          this.options.output.sendAudio(chunk);
+  /** Synthesises each clause as it comes and sends its audio chunk by chunk; closes the speech after the last. */
+  private async speakClauses(clauses: AsyncIterable<string>, utterance: Utterance, options: { turn?: AnsweredTurn; synthesizer?: Synthesizer }): Promise<void> {
+    const { speech } = utterance;
+    const synthesizer = options.synthesizer ?? this.options.synthesizer;
+    const over = () => speech.stopped || this.state === 'finished';
+    try {
+      for await (const clause of clauses) {
+        if (over()) return;
+        speech.beginClause(clause);
+        options.turn?.leg('ttsRequestAtMs', this.elapsed());
+        for await (const chunk of synthesizer.synthesize({ ...speechRequest(this.options.agent, clause), signal: speech.signal })) {
+          if (over()) return;
+          options.turn?.leg('ttsFirstByteAtMs', this.elapsed());
+          speech.sendAudio(chunk);
         }
-      } catch (error) {
-        if (signal.aborted) return;
-        this.fail(`speech synthesis failed: ${describe(error)}`);
-        return;
+        speech.endClause();
       }
-      const mark = `m${++this.markCounter}`;
-      utterance.clauses.push({ text: clause, mark, played: false });
-      utterance.text = `${utterance.text} ${clause}`.trim();
-      this.pendingMarks.add(mark);
-      this.options.output.sendMark(mark);
+    } catch (error) {
+      if (over()) return;
+      return this.fail(`speech synthesis failed: ${describe(error)}`);
+    } finally {
+      if (!speech.stopped && speech.text && !utterance.line) {
+        utterance.line = { speaker: 'agent', text: speech.text, atMs: this.elapsed() };
+        this.transcript.push(utterance.line);
+      }
+      speech.close();
     }
   }
 
-  /** Writes the agent's utterance to the transcript; an interrupted one keeps only what was played. */
-  private closeUtterance(): void {
-    const utterance = this.current;
-    this.current = undefined;
-    if (!utterance || !utterance.text) return;
-    if (utterance.interrupted) {
-      const heard = utterance.clauses.filter((c) => c.played).map((c) => c.text).join(' ');
-      const last = this.history[this.history.length - 1];
-      if (last?.role === 'assistant' && !last.toolCalls) last.content = heard;
-      else this.history.push({ role: 'assistant', content: heard });
-      this.pendingMarks.clear();
-    }
-    this.transcript.push({ speaker: 'agent', text: utterance.text, atMs: this.elapsed(), ...(utterance.interrupted ? { interrupted: true } : {}) });
+  /** Everything the agent said has been played and nothing more is being written. */
+  private onPlayedOut(): void {
+    if (this.state === 'finished' || this.state === 'paused') return;
+    if (this.current?.speech.isSettled) this.current = undefined;
+    if (this.state === 'saying_goodbye') return this.finish();
+    if (this.reply) return;
+    this.state = 'listening';
+    if (!this.detector.calleeSpeaking) this.silence.start();
   }
 
-  private abortResponse(): void {
-    this.response?.abort();
-    this.response = undefined;
+  private reprompt(): void {
+    if (this.state !== 'listening') return;
+    this.state = 'speaking';
+    void this.say(capSpokenText(renderTemplate(this.options.agent.repromptMessage, this.options.variables)), { interruptible: true });
   }
 
-  // ---- silence ----
-
-  private startSilenceWatch(): void {
-    if (this.finished || this.decision || this.calleeSpeaking) return;
-    const { repromptAfterSeconds, hangupAfterSilenceSeconds } = this.options.agent.timing;
-    this.silentSince ??= this.now().getTime();
-    const silentFor = this.now().getTime() - this.silentSince;
-    this.setTimer('silence-hangup', Math.max(0, hangupAfterSilenceSeconds * 1000 - silentFor), () => this.decide({ outcome: 'no_response', reason: `no answer for ${hangupAfterSilenceSeconds} s` }, true));
-    if (!this.reprompted) {
-      this.setTimer('reprompt', Math.max(0, repromptAfterSeconds * 1000 - silentFor), () => {
-        this.reprompted = true;
-        this.clearTimer('silence-hangup');
-        const text = capSpokenText(renderTemplate(this.options.agent.repromptMessage, this.options.variables));
-        this.history.push({ role: 'assistant', content: text });
-        void this.speakText(text);
-      });
-    }
-  }
-
-  private stopSilenceWatch(): void {
-    this.silentSince = undefined;
-    this.clearTimer('reprompt');
-    this.clearTimer('silence-hangup');
+  private abortReply(): void {
+    const reply = this.reply;
+    this.reply = undefined;
+    if (!reply) return;
+    reply.controller.abort();
+    reply.turn.abandon();
   }
 
   // ---- ending ----
 
   private fail(reason: string, apologise = false): void {
-    if (this.finished) return;
+    if (this.state === 'finished') return;
     this.log.error({ reason }, 'conversation failed');
     if (this.decision) return this.finish();
+    if (apologise) return this.decide({ outcome: 'failed', reason }, 'configured');
     this.decision = { outcome: 'failed', reason };
-    this.hangupAfterPlayback = true;
-    if (apologise) void this.speakText(GOODBYES.failed).then(() => this.pendingMarks.size === 0 && this.finish(), () => this.finish());
-    else this.finish();
+    this.finish();
   }
 
   private finish(): void {
-    if (this.finished) return;
-    this.finished = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
-    this.abortResponse();
-    this.closeUtterance();
+    if (this.state === 'finished') return;
+    this.state = 'finished';
+    this.timers.clearAll();
+    this.silence.stop();
+    this.abortReply();
+    this.pause = undefined;
+    // Whatever is still being written is never heard: it is in the transcript as it stood.
+    const current = this.current;
+    if (current && !current.line && current.speech.text) this.transcript.push({ speaker: 'agent', text: current.speech.text, atMs: this.elapsed() });
+    this.current = undefined;
+    this.playout.release();
     void this.stream?.close().catch(() => undefined);
     const decision = this.decision ?? { outcome: 'ended_without_outcome' as const };
     if (decision.outcome !== 'callee_hung_up') this.options.onHangup(decision.outcome);
@@ -544,7 +576,7 @@ export class ConversationSession {
   // ---- helpers ----
 
   private systemPrompt(): string {
-    const now = DateTime.fromJSDate(this.now()).setZone(this.options.timezone);
+    const now = DateTime.fromJSDate(this.today()).setZone(this.options.timezone);
     const rendered = renderTemplate(this.options.agent.systemPrompt, this.options.variables);
     const row = Object.entries(this.options.variables)
       .map(([key, value]) => `${key}: ${value}`)
@@ -553,74 +585,14 @@ export class ConversationSession {
   }
 
   private elapsed(): number {
-    return this.now().getTime() - this.startedAt;
-  }
-
-  private setTimer(name: string, ms: number, fn: () => void): void {
-    this.clearTimer(name);
-    const timer = setTimeout(() => {
-      this.timers.delete(name);
-      if (!this.finished) fn();
-    }, ms);
-    this.timers.set(name, timer);
-  }
-
-  private clearTimer(name: string): void {
-    const timer = this.timers.get(name);
-    if (timer) clearTimeout(timer);
-    this.timers.delete(name);
+    return this.clock.now() - this.startedAt;
   }
 }
 
-/** How the agent's words are cut for synthesis; the greeting cache must cut them the same way. */
-export function splitIntoClauses(text: string): string[] {
-  const splitter = new ClauseSplitter();
-  return [...splitter.push(text), ...splitter.flush()];
-}
-
-function speechRequest(agent: AgentRuntimeConfig, text: string): Omit<SynthesisRequest, 'signal'> {
-  return { text, language: agent.language, voice: agent.synthesizer.voiceId ?? agent.synthesizer.voice, model: agent.synthesizer.model };
-}
-
-/**
- * The longest rendered message (welcome, reprompt, voicemail) the agent speaks: the agent's
- * templates are limited, but a row's cells fill them in, and each character becomes audio held in
- * memory. About a minute of speech.
- */
-export const MAX_SPOKEN_MESSAGE_CHARS = 1200;
-
-/** Cuts a rendered message to MAX_SPOKEN_MESSAGE_CHARS, at a word boundary when there is one. */
-export function capSpokenText(text: string): string {
-  if (text.length <= MAX_SPOKEN_MESSAGE_CHARS) return text;
-  const cut = text.slice(0, MAX_SPOKEN_MESSAGE_CHARS);
-  const space = cut.lastIndexOf(' ');
-  return (space > MAX_SPOKEN_MESSAGE_CHARS / 2 ? cut.slice(0, space) : cut).trimEnd();
-}
-
-/** What the agent says first: the welcome message for this row, and the keypad options when enabled. */
-export function welcomeText(agent: AgentRuntimeConfig, variables: Record<string, string>): string {
-  const welcome = capSpokenText(renderTemplate(agent.welcomeMessage, variables));
-  return agent.dtmfEnabled ? `${welcome} ${DTMF_ANNOUNCEMENT}` : welcome;
-}
-
-/** The synthesis requests of a call's welcome message, to prepare while the phone rings. */
-export function welcomeSpeechRequests(agent: AgentRuntimeConfig, variables: Record<string, string>): Omit<SynthesisRequest, 'signal'>[] {
-  return splitIntoClauses(welcomeText(agent, variables)).map((clause) => speechRequest(agent, clause));
-}
-
-/** Words after which a pause is a breath: "I want it delivered on... Friday". */
-function looksUnfinished(text: string): boolean {
-  return /(,|\.\.\.|…|\b(and|but|or|so|because|if|then|the|a|an|to|on|at|my|I|I'm|um|uh|er|like))\s*$/i.test(text.trim());
-}
-
-function parseArguments(raw: string): Record<string, unknown> {
-  if (!raw.trim()) return {};
-  try {
-    const value = JSON.parse(raw) as unknown;
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
+/** Queues the clauses; returns how many. */
+function pushAll(queue: AsyncQueue<string>, clauses: string[]): number {
+  for (const clause of clauses) queue.push(clause);
+  return clauses.length;
 }
 
 function describe(error: unknown): string {

@@ -15,7 +15,8 @@ import {
 import { DeepgramTranscriber } from '../deepgram/deepgram-transcriber';
 import { ElevenLabsSynthesizer } from '../elevenlabs/elevenlabs-synthesizer';
 import { OpenAILanguageModel } from '../openai/openai-language-model';
-import { ConversationSession, type ConversationResult } from './conversation-session';
+import type { AgentRuntimeConfig } from '@codcall/agent-config';
+import { ConversationSession, splitIntoClauses, welcomeSpeechRequests, type ConversationResult } from './conversation-session';
 
 jest.setTimeout(30_000);
 
@@ -38,9 +39,18 @@ function script(request: RecordedChatRequest): FakeChatReply {
   return 'Your order is one blue kettle. It costs nine hundred and ninety nine rupees. It comes tomorrow morning. Shall I confirm it?';
 }
 
+/** The carrier's side; `onAudio` sees each piece of agent audio as it is sent. */
+class WatchedOutput extends RecordingAudioOutput {
+  onAudio?: () => void;
+  override sendAudio(mulaw: Buffer): void {
+    super.sendAudio(mulaw);
+    this.onAudio?.();
+  }
+}
+
 interface Harness {
   session: ConversationSession;
-  output: RecordingAudioOutput;
+  output: WatchedOutput;
   deepgram: FakeDeepgramServer;
   openai: FakeOpenAIServer;
   elevenlabs: FakeElevenLabsServer;
@@ -56,16 +66,16 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((server) => server.close()));
 });
 
-async function call(options: { deepgram?: Partial<FakeDeepgramOptions>; openai?: Partial<FakeOpenAIOptions>; firstTokenTimeoutMs?: number } = {}): Promise<Harness> {
+async function call(options: { deepgram?: Partial<FakeDeepgramOptions>; openai?: Partial<FakeOpenAIOptions>; firstTokenTimeoutMs?: number; agent?: AgentRuntimeConfig } = {}): Promise<Harness> {
   const deepgram = await new FakeDeepgramServer({ apiKey: KEYS.deepgram, recognise: {}, ...options.deepgram }).start();
   const openai = await new FakeOpenAIServer({ apiKey: KEYS.openai, reply: script, ...options.openai }).start();
   const elevenlabs = await new FakeElevenLabsServer({ apiKey: KEYS.elevenlabs, msPerCharacter: 10 }).start();
   running.push(deepgram, openai, elevenlabs);
-  const output = new RecordingAudioOutput();
+  const output = new WatchedOutput();
   const hangups: string[] = [];
   const session = new ConversationSession({
     callId: 'call-1',
-    agent,
+    agent: options.agent ?? agent,
     variables: { name: 'Asha', order_id: 'K9', city: 'Pune' },
     timezone: 'Asia/Kolkata',
     transcriber: new DeepgramTranscriber({ apiKey: KEYS.deepgram, baseUrl: deepgram.url }),
@@ -95,6 +105,39 @@ async function ended(harness: Harness): Promise<ConversationResult> {
     clearInterval(player);
   }
 }
+
+describe('an outcome turn through the real adapters: one model request, then the goodbye', () => {
+  const goodbyeAgent: AgentRuntimeConfig = { ...agent, goodbyeMessages: { ...agent.goodbyeMessages, confirmed: 'Thank you, {name}! Order {order_id} is on its way. Goodbye.' } };
+
+  it.each([
+    ['writes its goodbye beside the tool call', { text: 'Wonderful, it is on its way to you. Goodbye!', toolCalls: [{ name: 'confirm_order', arguments: {} }] }, 'Wonderful, it is on its way to you. Goodbye!'],
+    ['calls the tool alone', { toolCalls: [{ name: 'confirm_order', arguments: {} }] }, 'Thank you, Asha! Order K9 is on its way. Goodbye.'],
+  ] as const)('given a callee who says yes and a model that %s, the goodbye is heard after one model request', async (_, reply, goodbye) => {
+    const harness = await call({ agent: goodbyeAgent, openai: { reply: () => ({ ...reply, toolCalls: [...reply.toolCalls] }) } });
+    const { session, output, openai, elevenlabs } = harness;
+    await session.start();
+    harness.playAll();
+    await waitFor(() => elevenlabs.requests.length >= preparedSpeechRequests(goodbyeAgent), 'the goodbyes prepared');
+    const synthesisedBefore = elevenlabs.requests.map((request) => String(request.body['text']));
+    let requestsWhenGoodbyeAudioWent: number | undefined;
+    output.onAudio = () => (requestsWhenGoodbyeAudioWent ??= openai.requests.length);
+
+    await harness.say('Yes, please deliver it.');
+    const result = await ended(harness);
+    expect(result.outcome).toBe('confirmed');
+    expect(requestsWhenGoodbyeAudioWent).toBe(1);
+    expect(openai.requests).toHaveLength(1);
+    expect(result.transcript.at(-1)).toMatchObject({ speaker: 'agent', text: goodbye });
+    if (!('text' in reply)) {
+      // The configured goodbye was synthesised during the call, before the callee said yes.
+      expect(splitIntoClauses(goodbye).every((clause) => synthesisedBefore.includes(clause))).toBe(true);
+    }
+    const turn = result.turns.at(-1)!;
+    expect(turn.kind).toBe('outcome');
+    // Deepgram's word timings put the end of the callee's speech before its final arrived.
+    if (turn.kind !== 'barge_in') expect(turn.calleeSpeechEndedAtMs).toBeLessThan(turn.sttFinalAtMs!);
+  });
+});
 
 describe('a conversation through the real Deepgram, OpenAI and ElevenLabs adapters', () => {
   it('stops talking when the callee interrupts: clear sent, model and voice aborted, only what was played kept', async () => {
@@ -158,6 +201,8 @@ describe('a conversation through the real Deepgram, OpenAI and ElevenLabs adapte
     const harness = await call();
     await harness.session.start();
     harness.playAll();
+    // The goodbyes are prepared after the greeting: the failure is for the answer's first clause.
+    await waitFor(() => harness.elevenlabs.requests.length >= preparedSpeechRequests(agent), 'the goodbyes prepared');
     harness.elevenlabs.failNext('http500');
     await harness.say('What is in my order?');
     const result = await ended(harness);
@@ -166,6 +211,14 @@ describe('a conversation through the real Deepgram, OpenAI and ElevenLabs adapte
     expect(result.reason).not.toContain(KEYS.elevenlabs);
   });
 });
+
+/** The synthesis requests the session makes before the callee speaks: the greeting's clauses, then the outcome tools' goodbyes (distinct clauses). */
+function preparedSpeechRequests(agentConfig: AgentRuntimeConfig): number {
+  const outcomes = ['confirmed', 'cancelled', 'wrong_person', 'do_not_call', 'ended_without_outcome', 'rescheduled'] as const;
+  const variables = { name: 'Asha', order_id: 'K9', city: 'Pune' };
+  const goodbyeClauses = new Set(outcomes.flatMap((outcome) => splitIntoClauses(agentConfig.goodbyeMessages[outcome].replace(/\{(\w+)\}/g, (_, key: string) => variables[key as keyof typeof variables] ?? ''))));
+  return welcomeSpeechRequests(agentConfig, variables).length + goodbyeClauses.size;
+}
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,41 @@
+import { renderTemplate, type AgentRuntimeConfig } from '@codcall/agent-config';
+import { ClauseSplitter } from '../clause-splitter';
+import type { SynthesisRequest } from '../providers';
+
+const DTMF_ANNOUNCEMENT = 'You can also press 1 to confirm, 2 to cancel, or 3 to choose another day.';
+
+/** How the agent's words are cut for synthesis; the greeting cache must cut them the same way. */
+export function splitIntoClauses(text: string): string[] {
+  const splitter = new ClauseSplitter();
+  return [...splitter.push(text), ...splitter.flush()];
+}
+
+export function speechRequest(agent: AgentRuntimeConfig, text: string): Omit<SynthesisRequest, 'signal'> {
+  return { text, language: agent.language, voice: agent.synthesizer.voiceId ?? agent.synthesizer.voice, model: agent.synthesizer.model };
+}
+
+/**
+ * The longest rendered message (welcome, reprompt, voicemail) the agent speaks: the agent's
+ * templates are limited, but a row's cells fill them in, and each character becomes audio held in
+ * memory. About a minute of speech.
+ */
+export const MAX_SPOKEN_MESSAGE_CHARS = 1200;
+
+/** Cuts a rendered message to MAX_SPOKEN_MESSAGE_CHARS, at a word boundary when there is one. */
+export function capSpokenText(text: string): string {
+  if (text.length <= MAX_SPOKEN_MESSAGE_CHARS) return text;
+  const cut = text.slice(0, MAX_SPOKEN_MESSAGE_CHARS);
+  const space = cut.lastIndexOf(' ');
+  return (space > MAX_SPOKEN_MESSAGE_CHARS / 2 ? cut.slice(0, space) : cut).trimEnd();
+}
+
+/** What the agent says first: the welcome message for this row, and the keypad options when enabled. */
+export function welcomeText(agent: AgentRuntimeConfig, variables: Record<string, string>): string {
+  const welcome = capSpokenText(renderTemplate(agent.welcomeMessage, variables));
+  return agent.dtmfEnabled ? `${welcome} ${DTMF_ANNOUNCEMENT}` : welcome;
+}
+
+/** The synthesis requests of a call's welcome message, to prepare while the phone rings. */
+export function welcomeSpeechRequests(agent: AgentRuntimeConfig, variables: Record<string, string>): Omit<SynthesisRequest, 'signal'>[] {
+  return splitIntoClauses(welcomeText(agent, variables)).map((clause) => speechRequest(agent, clause));
+}
