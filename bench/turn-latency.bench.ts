@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     publicBaseUrl: 'https://bench.invalid',
     tokens: new StreamTokenSigner('bench-secret-bench-secret'),
     // Records and recordings are not what this measures.
-    archive: { saveRecording: async (callId) => callId, saveRecord: async () => undefined },
+    archive: { openRecording: () => ({ write: () => undefined, finish: async () => 'not kept', abort: async () => undefined }), saveRecord: async () => undefined },
     logger: silentLogger(),
   });
 

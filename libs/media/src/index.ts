@@ -4,3 +4,4 @@ export * from './lib/speech-side-channel';
 export * from './lib/call-recording';
 export * from './lib/media-message-scan';
 export * from './lib/speech-aware-batcher';
+export * from './lib/recording-sink';

@@ -1,7 +1,7 @@
 import type { ConversationResult } from '@codcall/conversation-engine';
 import { silentLogger } from '@codcall/logging';
 import { sampleRuntimeAgent } from '@codcall/test-support';
-import type { CallMediaEvent, CallRecording } from '@codcall/media';
+import { MemoryRecordingSink, readWavPcm16, type CallMediaEvent } from '@codcall/media';
 import type { Carrier, CarrierCallLookup, CarrierStatusUpdate, MediaStreamCodec, PlaceCallRequest } from '@codcall/telephony-providers';
 import { CallOrchestrator, type CallOrchestratorOptions } from './call-orchestrator';
 import type { CallRecord } from './call-record';
@@ -72,10 +72,11 @@ class FakeSocket implements MediaSocket {
 /** Keeps what the gateway would write to RECORDS_DIR. */
 class MemoryArchive implements CallArchive {
   records: CallRecord[] = [];
-  recordings = new Map<string, CallRecording>();
-  async saveRecording(callId: string, recording: CallRecording) {
-    this.recordings.set(callId, recording);
-    return `/records/${callId}.wav`;
+  recordings = new Map<string, MemoryRecordingSink>();
+  openRecording(callId: string) {
+    const sink = new MemoryRecordingSink(`/records/${callId}.wav`);
+    this.recordings.set(callId, sink);
+    return sink;
   }
   async saveRecord(record: CallRecord) {
     this.records.push(structuredClone(record));
@@ -190,9 +191,9 @@ describe('CallOrchestrator', () => {
     expect(socket.closed).toBeUndefined();
     expect(inputs[0].variables).toEqual(row);
     expect(inputs[0].timezone).toBe('Asia/Kolkata');
-    // 480 bytes of agent speech leave as three 20 ms carrier frames.
+    // 480 bytes of agent speech leave as they came: one carrier message.
     await tick();
-    expect(socket.sent.filter((text) => text.includes('audio'))).toHaveLength(3);
+    expect(socket.sent.filter((text) => text.includes('audio'))).toEqual([JSON.stringify({ audio: 480 })]);
     handler.onMessage(JSON.stringify({ type: 'audio', payload: Buffer.alloc(160, 0xff).toString('base64') }));
     expect(heard).toHaveLength(1);
 
@@ -208,7 +209,7 @@ describe('CallOrchestrator', () => {
     expect(view.outcome).toEqual({ status: 'rescheduled', reschedule_date: '2026-11-25', reschedule_time: '15:00' });
     expect(carrier.hungUp).toEqual(['CA1']);
     expect(view.recording).toBe(`/records/${call_id}.wav`);
-    expect(archive.recordings.get(call_id)?.durationMs).toBeGreaterThan(0);
+    expect(readWavPcm16(archive.recordings.get(call_id)!.bytes!).pcm.length).toBeGreaterThan(0);
     const [record] = archive.records;
     expect(record.to).not.toContain('9876543210');
     expect(record.turnLatenciesMs).toEqual([20]);

@@ -280,7 +280,13 @@ export class Call implements StreamedCall {
     this.record.endedAt = new Date(this.deps.now()).toISOString();
     this.record.ttsCharacters = this.synthesis.characters;
     try {
-      if (this.recording) this.record.recordingPath = await this.deps.archive.saveRecording(this.callId, this.recording);
+      // Written while the call ran: only its end and its sizes are left to write.
+      if (this.recording) this.record.recordingPath = await this.recording.finish();
+    } catch (error) {
+      this.deps.logger.error({ err: error }, 'could not keep the call recording');
+      await this.recording?.abort().catch(() => undefined);
+    }
+    try {
       await this.deps.archive.saveRecord(recordForArchive({ ...this.record, state: 'completed' }, this.deps.keepFullNumbers));
     } catch (error) {
       this.deps.logger.error({ err: error }, 'could not archive the call');
@@ -298,19 +304,25 @@ export class Call implements StreamedCall {
 
   private startConversation(connection: MediaStreamConnection): void {
     const log = this.deps.logger;
-    const recording = (this.recording = new CallRecording());
     const sinceAnswer = () => this.deps.now() - (this.answeredAtMs ?? this.startedAtMs);
+    // Streamed to the archive as the call runs; a call whose recording cannot open still talks.
+    let recording: CallRecording | undefined;
+    try {
+      recording = this.recording = new CallRecording({ sink: this.deps.archive.openRecording(this.callId), now: sinceAnswer });
+    } catch (error) {
+      log.error({ err: error }, 'could not open the call recording');
+    }
     let spoke = false;
     const output: CallAudioOutput = {
       sendAudio: (mulaw) => {
         if (!spoke) this.mark('first agent audio sent');
         spoke = true;
-        recording.addOutbound(mulaw, sinceAnswer());
+        recording?.addOutbound(mulaw, sinceAnswer());
         connection.sendAudio(mulaw);
       },
       sendMark: (name) => connection.sendMark(name),
       clear: () => {
-        recording.clearOutbound(sinceAnswer());
+        recording?.clearOutbound(sinceAnswer());
         this.mark('clear sent');
         connection.clear();
       },

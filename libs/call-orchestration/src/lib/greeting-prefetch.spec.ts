@@ -1,7 +1,7 @@
 import type { AgentRuntimeConfig } from '@codcall/agent-config';
 import type { ConversationResult } from '@codcall/conversation-engine';
 import { silentLogger } from '@codcall/logging';
-import type { CallMediaEvent } from '@codcall/media';
+import { MemoryRecordingSink, type CallMediaEvent } from '@codcall/media';
 import type { Carrier, CarrierStatusUpdate, MediaStreamCodec, PlaceCallRequest } from '@codcall/telephony-providers';
 import { sampleRuntimeAgent } from '@codcall/test-support';
 import { CallOrchestrator } from './call-orchestrator';
@@ -43,8 +43,8 @@ class ScriptedCarrier implements Carrier {
 
 class MemoryArchive implements CallArchive {
   records: CallRecord[] = [];
-  async saveRecording() {
-    return '/records/call.wav';
+  openRecording() {
+    return new MemoryRecordingSink('/records/call.wav');
   }
   async saveRecord(record: CallRecord) {
     this.records.push(structuredClone(record));

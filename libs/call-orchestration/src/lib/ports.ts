@@ -1,15 +1,18 @@
-import type { CallRecording } from '@codcall/media';
+import type { RecordingSink } from '@codcall/media';
 import type { CarrierName } from '@codcall/telephony-providers';
 import type { CallPhase } from './call-lifecycle';
 import type { CallOutcome, CallRecord, CallView } from './call-record';
 
 /**
- * Where a finished call's JSON record and two-sided recording are kept. The gateway writes files;
- * the orchestrator only says what to keep.
+ * Where a call's two-sided recording (streamed while the call runs) and its finished JSON record
+ * are kept. The gateway writes files; the orchestrator only says what to keep.
  */
 export interface CallArchive {
-  /** Keeps the recording; answers where it is (the view's `recording`). */
-  saveRecording(callId: string, recording: CallRecording): Promise<string>;
+  /**
+   * Opens the call's recording as it starts; its sink's `finish` answers where it is (the view's
+   * `recording`). Nothing appears under that name before `finish`, and `abort` leaves nothing.
+   */
+  openRecording(callId: string): RecordingSink;
   /** Keeps the record, already masked as the gateway's settings ask. */
   saveRecord(record: CallRecord): Promise<void>;
 }

@@ -1,30 +1,66 @@
 import { mulawToPcm16, SAMPLE_RATE } from './mulaw';
+import type { RecordingSink } from './recording-sink';
+
+export interface CallRecordingOptions {
+  /** Where the WAV goes while the call runs. */
+  sink: RecordingSink;
+  /** Now, in ms on the timeline of `addOutbound`'s and `clearOutbound`'s `atMs`: no clear can reach back before it. */
+  now: () => number;
+  /** How much settled timeline is written at a time. Default 1000 ms (32 kB of stereo PCM). */
+  blockMs?: number;
+}
+
+const WAV_HEADER_BYTES = 44;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
- * Both sides of a call on one timeline, as the callee heard it: inbound audio arrives in real
- * time, so its position is its frame count; outbound audio is sent faster than real time, so each
- * chunk is placed where its playback begins (after whatever was still queued), and a barge-in's
- * clear drops what had not been played yet.
+ * Both sides of a call on one timeline, as the callee heard it, written to a sink as the call
+ * runs: inbound audio arrives in real time, so its position is its frame count; outbound audio
+ * is sent faster than real time, so each chunk is placed where its playback begins (after
+ * whatever was still queued), and a barge-in's clear drops what had not been played yet. A
+ * stretch of the timeline is written once it is settled: the callee's frames for it have come,
+ * and it lies before now, where no clear can reach. Only the unwritten frames and the agent
+ * audio still queued for the future are held in memory. Stereo 16-bit PCM at 8 kHz: left is the
+ * callee, right is the agent.
  */
 export class CallRecording {
+  private readonly blockSamples: number;
+  /** Samples of the timeline already handed to the sink. */
+  private written = 0;
+  /** Inbound frames not yet (wholly) written; the first one starts at sample `inboundFrom`. */
   private inbound: Buffer[] = [];
+  private inboundFrom = 0;
   private inboundBytes = 0;
-  private readonly outbound: { startSample: number; audio: Buffer }[] = [];
+  /** Agent audio not yet (wholly) written, in timeline order. */
+  private outbound: { startSample: number; audio: Buffer }[] = [];
   private outboundEndSample = 0;
+  private state: 'recording' | 'finished' | 'aborted' = 'recording';
+
+  constructor(private readonly options: CallRecordingOptions) {
+    this.blockSamples = msToSamples(options.blockMs ?? 1000);
+    // Sizes unknown yet: finish() writes them over this.
+    const header = Buffer.alloc(WAV_HEADER_BYTES);
+    writeWavHeader(header, { sampleRate: SAMPLE_RATE, channels: 2, samples: 0 });
+    options.sink.write(header);
+  }
 
   addInbound(frame: Buffer): void {
+    if (this.state !== 'recording') return;
     this.inbound.push(frame);
     this.inboundBytes += frame.length;
+    if (this.inboundBytes - this.written >= this.blockSamples) this.writeSettled();
   }
 
   addOutbound(mulaw: Buffer, atMs: number): void {
-    const startSample = Math.max(msToSamples(atMs), this.outboundEndSample);
+    if (this.state !== 'recording') return;
+    // Never before what is written: a clock that stepped back cannot rewrite the file.
+    const startSample = Math.max(msToSamples(atMs), this.outboundEndSample, this.written);
     this.outbound.push({ startSample, audio: Buffer.from(mulaw) });
     this.outboundEndSample = startSample + mulaw.length;
   }
 
   clearOutbound(atMs: number): void {
-    const cut = msToSamples(atMs);
+    const cut = Math.max(msToSamples(atMs), this.written);
     for (let i = this.outbound.length - 1; i >= 0; i--) {
       const chunk = this.outbound[i];
       if (chunk.startSample >= cut) this.outbound.splice(i, 1);
@@ -37,18 +73,69 @@ export class CallRecording {
     return (Math.max(this.inboundBytes, this.outboundEndSample) * 1000) / SAMPLE_RATE;
   }
 
-  /** Stereo 16-bit PCM at 8 kHz: left is the callee, right is the agent. */
-  toWav(): Buffer {
+  /** Writes the rest of the timeline and the header's sizes; answers where the sink kept it. */
+  async finish(): Promise<string> {
+    if (this.state !== 'recording') throw new Error(`the recording was ${this.state} already`);
     const samples = Math.max(this.inboundBytes, this.outboundEndSample);
-    const wav = Buffer.alloc(44 + samples * 4);
-    writeWavHeader(wav, { sampleRate: SAMPLE_RATE, channels: 2, samples });
-    const inbound = mulawToPcm16(Buffer.concat(this.inbound, this.inboundBytes));
-    for (let i = 0; i < inbound.length; i++) wav.writeInt16LE(inbound[i], 44 + i * 4);
-    for (const chunk of this.outbound) {
-      const pcm = mulawToPcm16(chunk.audio);
-      for (let i = 0; i < pcm.length; i++) wav.writeInt16LE(pcm[i], 44 + (chunk.startSample + i) * 4 + 2);
+    this.writeUpTo(samples);
+    this.state = 'finished';
+    const header = Buffer.alloc(WAV_HEADER_BYTES);
+    writeWavHeader(header, { sampleRate: SAMPLE_RATE, channels: 2, samples });
+    return this.options.sink.finish(header);
+  }
+
+  /** Drops the recording: nothing of it is kept. */
+  async abort(): Promise<void> {
+    if (this.state !== 'recording') return;
+    this.state = 'aborted';
+    this.inbound = [];
+    this.outbound = [];
+    await this.options.sink.abort();
+  }
+
+  private writeSettled(): void {
+    const settled = Math.min(this.inboundBytes, msToSamples(this.options.now()));
+    if (settled - this.written >= this.blockSamples) this.writeUpTo(settled);
+  }
+
+  /** Hands the sink the timeline from `written` to `end`, and forgets the audio wholly before `end`. */
+  private writeUpTo(end: number): void {
+    const from = this.written;
+    const samples = end - from;
+    if (samples <= 0) return;
+    const block = Buffer.alloc(samples * 4);
+    const pcm = LITTLE_ENDIAN ? new Int16Array(block.buffer, block.byteOffset, samples * 2) : undefined;
+    const put = (sample: number, channel: number, value: number) => {
+      if (pcm) pcm[(sample - from) * 2 + channel] = value;
+      else block.writeInt16LE(value, ((sample - from) * 2 + channel) * 2);
+    };
+
+    let position = this.inboundFrom;
+    let done = 0;
+    for (const frame of this.inbound) {
+      if (position >= end) break;
+      const frameEnd = position + frame.length;
+      const decoded = mulawToPcm16(frame.subarray(Math.max(0, from - position), Math.min(frame.length, end - position)));
+      for (let i = 0; i < decoded.length; i++) put(Math.max(position, from) + i, 0, decoded[i]);
+      if (frameEnd > end) break;
+      position = frameEnd;
+      done++;
     }
-    return wav;
+    this.inbound.splice(0, done);
+    this.inboundFrom = position;
+
+    for (const chunk of this.outbound) {
+      const chunkEnd = chunk.startSample + chunk.audio.length;
+      if (chunk.startSample >= end) break;
+      if (chunkEnd <= from) continue;
+      const first = Math.max(chunk.startSample, from);
+      const decoded = mulawToPcm16(chunk.audio.subarray(first - chunk.startSample, Math.min(chunkEnd, end) - chunk.startSample));
+      for (let i = 0; i < decoded.length; i++) put(first + i, 1, decoded[i]);
+    }
+    this.outbound = this.outbound.filter((chunk) => chunk.startSample + chunk.audio.length > end);
+
+    this.written = end;
+    this.options.sink.write(block);
   }
 }
 

@@ -1,4 +1,3 @@
-import { CallRecording, readWavPcm16 } from './call-recording';
 import { mulawEnergy, mulawToPcm16, pcm16ToMulaw, silenceFrame, splitFrames } from './mulaw';
 import { SpeechSideChannel } from './speech-side-channel';
 
@@ -21,34 +20,6 @@ describe('mu-law', () => {
     const frames = splitFrames(tone(400));
     expect(frames.map((f) => f.length)).toEqual([160, 160, 160]);
     expect(frames[2][100]).toBe(0xff);
-  });
-});
-
-describe('CallRecording', () => {
-  it('writes a stereo 8 kHz WAV with the callee left and the agent right, on one timeline', () => {
-    const recording = new CallRecording();
-    for (let i = 0; i < 50; i++) recording.addInbound(silenceFrame()); // 1 s of callee silence
-    recording.addOutbound(tone(800), 0); // agent speaks 100 ms at t=0
-    recording.addOutbound(tone(800), 0); // sent at once, but plays after the first chunk
-    const { sampleRate, channels, pcm } = readWavPcm16(recording.toWav());
-    expect(sampleRate).toBe(8000);
-    expect(channels).toBe(2);
-    expect(pcm.length / 2).toBe(8000);
-    const agentAt = (sample: number) => Math.abs(pcm[sample * 2 + 1]);
-    expect(Math.max(...[1500, 1510, 1520].map(agentAt))).toBeGreaterThan(1000); // second chunk at 100-200 ms
-    expect(agentAt(4000)).toBe(0);
-    expect(Math.abs(pcm[1500 * 2])).toBeLessThan(10); // callee side silent
-  });
-
-  it('drops agent audio that a barge-in cleared before it was played', () => {
-    const recording = new CallRecording();
-    recording.addOutbound(tone(8000), 0); // 1 s queued
-    recording.clearOutbound(250);
-    for (let i = 0; i < 50; i++) recording.addInbound(silenceFrame());
-    const { pcm } = readWavPcm16(recording.toWav());
-    const energyAfterCut = pcm.filter((_, i) => i % 2 === 1 && i / 2 > 2100).reduce((sum, v) => sum + Math.abs(v), 0);
-    expect(energyAfterCut).toBe(0);
-    expect(recording.durationMs).toBe(1000);
   });
 });
 
