@@ -24,6 +24,7 @@ export function mediaMessageFields(): MediaMessageFields {
 }
 
 const EMPTY = Buffer.alloc(0);
+const LITERALS = ['true', 'false', 'null'];
 /** Nesting deeper than this is no media message of ours. */
 const MAX_DEPTH = 4;
 
@@ -44,6 +45,7 @@ const SPACE = 32;
 const Scope = { Message: 0, Media: 1, Other: 2 } as const;
 type Scope = (typeof Scope)[keyof typeof Scope];
 
+// The scan's cursor, module-wide: a scan runs to its end synchronously, and no scan calls another.
 let text = '';
 let pos = 0;
 let out: MediaMessageFields = mediaMessageFields();
@@ -178,7 +180,7 @@ function value(depth: number): boolean {
   }
   if (first === OPEN_BRACE) return object(Scope.Other, depth + 1);
   if (first === MINUS || isDigit(first)) return number();
-  for (const literal of ['true', 'false', 'null']) {
+  for (const literal of LITERALS) {
     if (text.startsWith(literal, pos)) {
       pos += literal.length;
       return true;
