@@ -107,6 +107,17 @@ describe('PreparedSpeech under a flood of dials', () => {
     expect(inner.calls.at(-1)).toBe('Hello 9');
   });
 
+  it('says which phrases are prepared: one running counts, one still queued or never taken does not', async () => {
+    const inner = new GatedSynthesizer();
+    const speech = new PreparedSpeech(inner, { maxConcurrent: 1, maxQueued: 1 });
+    const phrase = (text: string) => ({ text, language: 'en', voice: 'v' });
+    for (const text of ['running', 'queued', 'refused']) speech.prepare(phrase(text));
+    expect(['running', 'queued', 'refused', 'never asked'].map((text) => speech.isPrepared(phrase(text)))).toEqual([true, false, false, false]);
+    inner.release();
+    await settle();
+    expect(speech.isPrepared(phrase('queued'))).toBe(true);
+  });
+
   it('synthesises a still-queued greeting at once when its callee answers, without waiting for the pool', async () => {
     const inner = new GatedSynthesizer();
     const speech = new PreparedSpeech(inner, { maxConcurrent: 1, maxQueued: 5 });

@@ -68,6 +68,12 @@ export class PreparedSpeech implements Synthesizer {
     else this.start(entry);
   }
 
+  /** The phrase is being synthesised or has been (not merely queued): `synthesize` replays it. */
+  isPrepared(request: Omit<SynthesisRequest, 'signal'>): boolean {
+    const entry = this.entries.get(keyOf(request));
+    return entry !== undefined && entry.started && !entry.failed;
+  }
+
   async *synthesize(request: SynthesisRequest): AsyncIterable<Buffer> {
     const entry = this.entries.get(keyOf(request));
     if (!entry || !entry.started) {

@@ -267,6 +267,8 @@ export class ConversationSession {
   }
 
   private onCalleeSpeechStart(): void {
+    // More sound while paused: the window starts again (LiveKit re-arms its timer the same way).
+    if (this.state === 'paused') return this.armFalseInterruptionTimer();
     if (!this.canBeInterrupted()) return;
     if (this.pauseMode) return this.pauseForCallee();
     if (this.options.agent.timing.interruptOnSpeechStarted) this.bargeIn();
@@ -291,14 +293,23 @@ export class ConversationSession {
     this.pause = { speechStartedAtMs: this.detector.speechStartedAtMs ?? at, clearedAtMs: at };
     this.state = 'paused';
     this.log.debug('callee began speaking over the agent; paused');
+    this.armFalseInterruptionTimer();
+  }
+
+  /**
+   * No words within the window: a cough, a door, the line. Counted from the recogniser's speech
+   * start, the only voice-activity event it gives (LiveKit counts from its VAD's end of speech).
+   */
+  private armFalseInterruptionTimer(): void {
     this.timers.set('false-interruption', this.options.agent.timing.falseInterruptionTimeoutMs, () => this.resumeAfterPause());
   }
 
   /** A cough or a backchannel: the agent goes on with what the callee has not heard yet. */
   private resumeAfterPause(): void {
     if (!this.endPause('resumed')) return;
-    this.state = this.playout.playing || !this.reply ? 'speaking' : 'thinking';
     this.playout.resume();
+    // Paused before the answer's first audio: it is still being thought of.
+    this.state = this.playout.playing || !this.reply ? 'speaking' : 'thinking';
     if (!this.playout.busy) this.onPlayedOut();
   }
 

@@ -7,6 +7,8 @@ import { speechRequest, splitIntoClauses } from './spoken-text';
 /** A synthesiser that can synthesise a phrase ahead of its use (PreparedSpeech). */
 interface PreparingSynthesizer extends Synthesizer {
   prepare(request: Omit<SynthesisRequest, 'signal'>): void;
+  /** Whether the phrase's audio is (being) prepared; without it, a prepare() call counts. */
+  isPrepared?(request: Omit<SynthesisRequest, 'signal'>): boolean;
 }
 
 /**
@@ -51,9 +53,14 @@ export class GoodbyeSpeech {
     }
   }
 
-  /** Whether this text's audio was prepared ahead (no synthesis request of its own when spoken). */
+  /**
+   * Whether this text's audio was prepared ahead (no synthesis request of its own when spoken). A
+   * busy cache may have queued or dropped a preparation: then it is synthesised now, and says so.
+   */
   isPrepared(text: string): boolean {
-    return this.prepared.has(text);
+    if (!this.prepared.has(text)) return false;
+    const { synthesizer } = this;
+    return !synthesizer.isPrepared || splitIntoClauses(text).every((clause) => synthesizer.isPrepared!(speechRequest(this.agent, clause)));
   }
 
   private prepare(text: string): void {

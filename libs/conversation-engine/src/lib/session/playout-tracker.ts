@@ -169,7 +169,7 @@ export class PlayoutTracker {
       if (done.mark) this.atCarrier.delete(done.mark);
       done.clause.unplayed--;
     }
-    for (const speech of new Set(played.map((p) => p.speech))) this.checkDone(speech);
+    for (const speech of new Set(played.map((p) => p.speech))) this.checkDone(speech, false);
     this.checkIdle();
   }
 
@@ -232,12 +232,12 @@ export class PlayoutTracker {
     if (!this.paused) this.send(piece);
   }
 
-  /** @internal A handle settles once it is closed and all of its audio was played. */
-  checkDone(speech: SpeechHandle): void {
+  /** @internal A handle settles once it is closed and all of its audio was played; `notify` tells an idle agent. */
+  checkDone(speech: SpeechHandle, notify = true): void {
     if (speech.isSettled || !speech.isClosed || this.pieces.some((p) => p.speech === speech)) return;
     speech.clauses.forEach((clause) => (clause.complete = true));
     this.settle(speech, false);
-    this.checkIdle();
+    if (notify) this.checkIdle();
   }
 
   private send(piece: Piece): void {
