@@ -47,6 +47,8 @@ export async function startService(main: string, env: Record<string, string>, po
     GATEWAY_HOST: '127.0.0.1',
     SIMULATOR_ENABLED: 'true',
     GATEWAY_DATA_DIR: dataDir,
+    // One gateway process unless a story asks for workers (cluster.e2e.spec.ts does).
+    GATEWAY_WORKERS: '1',
   };
   const child = spawn(process.execPath, [main], { env: { ...process.env, ...defaults, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

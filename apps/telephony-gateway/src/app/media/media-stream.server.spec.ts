@@ -8,7 +8,7 @@ import { silentLogger } from '@codcall/logging';
 import { freePort, sampleRuntimeAgent } from '@codcall/test-support';
 import { createGatewayApp } from '../bootstrap';
 import { loadGatewayConfig } from '../config';
-import { mediaStreamTarget } from './media-stream.server';
+import { mediaStreamTarget } from './media-stream-path';
 
 const CALL_ID = '6f1c2a3b-4d5e-4f60-8a71-9b8c7d6e5f01';
 

@@ -53,7 +53,9 @@ export class ProcessLoadMeter {
   private percentileMs(percentile: number): number {
     // The histogram is empty until its first sample; NaN would not survive JSON.
     if (this.delay.count === 0) return 0;
-    return Math.round(this.delay.percentile(percentile) / 1e4) / 100;
+    // Each sample is the time between two timer turns, so it includes the sampling interval itself.
+    const delayMs = this.delay.percentile(percentile) / 1e6 - RESOLUTION_MS;
+    return Math.max(0, Math.round(delayMs * 100) / 100);
   }
 }
 

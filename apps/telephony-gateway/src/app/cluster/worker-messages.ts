@@ -1,0 +1,25 @@
+/** What a worker tells the primary over the IPC channel. */
+export type WorkerReport =
+  /** Listening on 127.0.0.1:port; the primary routes to it from now on. */
+  | { type: 'gateway:ready'; port: number }
+  /** Its live calls changed: the primary sends new dials to workers with room. */
+  | { type: 'gateway:load'; callsLive: number };
+
+/**
+ * What the primary hands a worker with a socket: a media-stream connection whose request head it
+ * read (and the bytes after it), so the worker parses the handshake as if it had accepted it.
+ */
+export interface MediaSocketHandOff {
+  type: 'gateway:media-socket';
+  /** The request head and any bytes read after it, base64 (IPC messages are JSON). */
+  head: string;
+}
+
+export function isWorkerReport(message: unknown): message is WorkerReport {
+  const type = (message as { type?: unknown } | null)?.type;
+  return type === 'gateway:ready' || type === 'gateway:load';
+}
+
+export function isMediaSocketHandOff(message: unknown): message is MediaSocketHandOff {
+  return (message as { type?: unknown } | null)?.type === 'gateway:media-socket' && typeof (message as MediaSocketHandOff).head === 'string';
+}
