@@ -9,6 +9,9 @@ import { combineStats, ProcessLoadMeter, type GatewayStats } from '../stats/proc
 import { ownerOfCallId, workerForIdempotencyKey } from './call-ownership';
 import type { WorkerPool, WorkerSlot } from './worker-pool';
 
+/** What the primary needs of its workers (the pool of child processes; an in-process stand-in in specs). */
+export type GatewayWorkers = Pick<WorkerPool, 'slots' | 'ready' | 'readySlots' | 'handOff' | 'start' | 'stop'>;
+
 /** Bodies the primary holds while it picks a worker: the gateway's own limit, with room for the worker to give its own 413. */
 const MAX_PROXIED_BODY_BYTES = 2 * GATEWAY_LIMITS.max_body_bytes;
 const CALL_PATH = /^\/call\/([^/]+)(?:\/(?:answer|status))?\/?$/;
@@ -30,7 +33,7 @@ export class GatewayPrimary {
 
   constructor(
     private readonly config: GatewayConfig,
-    private readonly workers: WorkerPool,
+    private readonly workers: GatewayWorkers,
     private readonly logger: Logger,
   ) {
     this.server = createServer((request, response) => void this.route(request, response));
@@ -46,6 +49,12 @@ export class GatewayPrimary {
       this.server.once('error', reject);
       this.server.listen(this.config.port, this.config.host, () => resolve());
     });
+  }
+
+  /** The public port it listens on (GATEWAY_PORT, or the one the system gave for 0). */
+  get port(): number {
+    const address = this.server.address();
+    return address !== null && typeof address === 'object' ? address.port : this.config.port;
   }
 
   async stop(): Promise<void> {

@@ -3,7 +3,7 @@ import { Socket } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { CallOrchestrator } from '@codcall/call-orchestration';
 import type { Logger } from '@codcall/logging';
-import { isMediaSocketHandOff, type WorkerReport } from './worker-messages';
+import { isMediaSocketHandOff, type MediaSocketHandOff, type WorkerReport } from './worker-messages';
 
 /** How often a worker tells the primary its live calls (only when they changed). */
 const LOAD_REPORT_MS = 200;
@@ -18,11 +18,7 @@ export async function serveAsWorker(app: INestApplication, logger: Logger): Prom
   await app.init();
   const server = app.getHttpServer() as Server;
   process.on('message', (message, handle) => {
-    if (!isMediaSocketHandOff(message) || !(handle instanceof Socket)) return;
-    // The primary read the request head; replaying it here lets the worker's own HTTP parser and ws take the handshake.
-    server.emit('connection', handle);
-    handle.emit('data', Buffer.from(message.head, 'base64'));
-    handle.resume();
+    if (isMediaSocketHandOff(message) && handle instanceof Socket) acceptHandedSocket(server, message, handle);
   });
   // An exclusive handle: in a child of the primary a plain listen(0) would be shared with the other workers.
   await new Promise<void>((resolve, reject) => {
@@ -47,4 +43,14 @@ export async function serveAsWorker(app: INestApplication, logger: Logger): Prom
     void app.close().finally(() => process.exit(0));
   });
   send({ type: 'gateway:ready', port: address.port });
+}
+
+/**
+ * Takes a connection the primary accepted as if this server had: the primary read the request
+ * head, so it is replayed into this server's own HTTP parser, and the upgrade (ws) goes on here.
+ */
+export function acceptHandedSocket(server: Server, message: MediaSocketHandOff, socket: Socket): void {
+  server.emit('connection', socket);
+  socket.emit('data', Buffer.from(message.head, 'base64'));
+  socket.resume();
 }
