@@ -11,7 +11,7 @@
  * The agent-api, gateway and CLI are the built apps (dist/), each its own process, on loopback only.
  * The gateway's RSS is sampled from /proc every 250 ms.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -19,14 +19,8 @@ import { join } from 'node:path';
 import { plot } from 'asciichart';
 // Straight from its file: the test-support index would also load every vendor fake into this process.
 import { freePort } from '../libs/test-support/src/lib/free-port';
+import { children, MAINS, sleep, startService, WORKSPACE, type Service } from './services';
 import { summarise, table } from './stats';
-
-const WORKSPACE = join(__dirname, '..');
-const MAINS = {
-  agentApi: join(WORKSPACE, 'dist/apps/agent-api/apps/agent-api/src/main.js'),
-  gateway: join(WORKSPACE, 'dist/apps/telephony-gateway/apps/telephony-gateway/src/main.js'),
-  cli: join(WORKSPACE, 'dist/apps/outbound-cli/apps/outbound-cli/src/main.js'),
-};
 
 const DIALS = positive('FLOOD_DIALS', 1000);
 const RATE = positive('FLOOD_RATE', 50);
@@ -40,39 +34,6 @@ function positive(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
   return value;
-}
-
-interface Service {
-  url: string;
-  child: ChildProcess;
-  log: string;
-}
-
-/** Every process this benchmark starts, ended with it however it ends (Ctrl-C included). */
-const children = new Set<ChildProcess>();
-process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
-
-async function startService(name: string, main: string, env: Record<string, string>, port: number, dir: string): Promise<Service> {
-  const log = join(dir, `${name}.log`);
-  const out = createWriteStream(log);
-  const child = spawn(process.execPath, [main], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  child.stdout?.pipe(out);
-  child.stderr?.pipe(out);
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${readFileSync(log, 'utf8').slice(-2000)}`);
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
-    if (ok) return { url, child, log };
-    if (Date.now() > deadline) throw new Error(`${name} did not become healthy (log: ${log})`);
-    await sleep(100);
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Samples a process's resident memory from /proc, as the kernel counts it. */

@@ -3,7 +3,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { silentLogger, type Logger } from '@codcall/logging';
 import type { SpeechSideChannel } from '@codcall/media';
-import { DEFAULT_CALLEE, SimulatedCall, type CalleeBook, type CallProgress, type SimulatorTiming } from '@codcall/telephony-providers';
+import { DEFAULT_CALLEE, SimulatedCall, type CalleeBook, type CallProgress, type PlaceCallRequest, type SimulatorTiming } from '@codcall/telephony-providers';
+
+/** What the fake needs of one dialled call: the scripted SimulatedCall unless `callee` gives another. */
+export interface FakeTwilioCall {
+  begin(): void;
+  end(reason: string): Promise<void>;
+  readonly progress: CallProgress;
+}
 
 export interface FakeTwilioOptions {
   accountSid: string;
@@ -16,6 +23,11 @@ export interface FakeTwilioOptions {
   sideChannel: SpeechSideChannel;
   timing?: SimulatorTiming;
   logger?: Logger;
+  /**
+   * Plays each dialled call instead of the scripted SimulatedCall (a benchmark's own callee, timing
+   * every frame); it must call `ended` once the call is over.
+   */
+  callee?: (call: { sid: string; request: PlaceCallRequest; ended: () => void }) => FakeTwilioCall;
 }
 
 /**
@@ -26,7 +38,7 @@ export interface FakeTwilioOptions {
  */
 export class FakeTwilioServer {
   readonly requests: { method: string; path: string; params: Record<string, string | string[]> }[] = [];
-  private readonly calls = new Map<string, { call: SimulatedCall; to: string; from: string }>();
+  private readonly calls = new Map<string, { call: FakeTwilioCall; to: string; from: string }>();
   /** Calls that ended, with their last status: Twilio keeps answering for a call after it is over. */
   private readonly finished = new Map<string, { to: string; from: string; status: string }>();
   private server?: Server;
@@ -85,32 +97,36 @@ export class FakeTwilioServer {
     const url = one('Url');
     if (!to || !from || !url) return json(res, 400, { code: 21201, message: 'No called number, caller id or Url', status: 400 });
     const sid = 'CA' + randomBytes(16).toString('hex');
-    const call = new SimulatedCall(
-      sid,
-      {
-        callId: sid,
-        to,
-        from,
-        answerUrl: url,
-        statusCallbackUrl: one('StatusCallback') ?? url,
-        machineDetectionUrl: one('AsyncAmdStatusCallback'),
-        ringTimeoutSeconds: Number(one('Timeout') ?? 60),
-        machineDetection: one('MachineDetection') !== undefined,
-        machineDetectionMode: one('MachineDetection') === 'DetectMessageEnd' ? 'message_end' : 'start',
-      },
-      this.options.callees?.[to] ?? DEFAULT_CALLEE,
-      {
-        speak: this.options.speak,
-        sideChannel: this.options.sideChannel,
-        webhookSecret: this.options.authToken,
-        logger: this.options.logger ?? silentLogger(),
-        timing: this.options.timing,
-      },
-      () => {
-        this.calls.delete(sid);
-        this.finished.set(sid, { to, from, status: TWILIO_STATUS[call.progress] });
-      },
-    );
+    const request: PlaceCallRequest = {
+      callId: sid,
+      to,
+      from,
+      answerUrl: url,
+      statusCallbackUrl: one('StatusCallback') ?? url,
+      machineDetectionUrl: one('AsyncAmdStatusCallback'),
+      ringTimeoutSeconds: Number(one('Timeout') ?? 60),
+      machineDetection: one('MachineDetection') !== undefined,
+      machineDetectionMode: one('MachineDetection') === 'DetectMessageEnd' ? 'message_end' : 'start',
+    };
+    const ended = () => {
+      this.calls.delete(sid);
+      this.finished.set(sid, { to, from, status: TWILIO_STATUS[call.progress] });
+    };
+    const call: FakeTwilioCall = this.options.callee
+      ? this.options.callee({ sid, request, ended })
+      : new SimulatedCall(
+          sid,
+          request,
+          this.options.callees?.[to] ?? DEFAULT_CALLEE,
+          {
+            speak: this.options.speak,
+            sideChannel: this.options.sideChannel,
+            webhookSecret: this.options.authToken,
+            logger: this.options.logger ?? silentLogger(),
+            timing: this.options.timing,
+          },
+          ended,
+        );
     this.calls.set(sid, { call, to, from });
     call.begin();
     json(res, 201, { sid, account_sid: this.options.accountSid, to, from, status: 'queued', direction: 'outbound-api', api_version: '2010-04-01', answered_by: null, duration: null });
