@@ -88,6 +88,14 @@ describe('TTS characters of a simulated call, through the gateway', () => {
     // Everything the callee heard was synthesised for this call (prepared phrases may add to it).
     expect(first.tts_characters).toBeGreaterThanOrEqual(heard);
     expect(first.turns.length).toBeGreaterThan(0);
+    // The simulator reports `answered` before it fetches the answer document: the first of the two prepares, before the stream.
+    const events: string[] = first.timeline.map((entry: { event: string; detail?: string }) => `${entry.event}${entry.detail ? `: ${entry.detail}` : ''}`);
+    expect(events.slice(events.indexOf('carrier status: answered'), events.indexOf('media stream started') + 1)).toEqual([
+      'carrier status: answered',
+      'greeting prepared: answer',
+      'answer document served',
+      'media stream started',
+    ]);
 
     // The same row again: its greeting comes from the shared cache, paid for by the first call.
     const second = await call('at-answer', '+15551234567', { answer: 'human', says: ['Yes, please deliver it.'], ringSeconds: 0.1 });
@@ -107,5 +115,6 @@ describe('TTS characters of a simulated call, through the gateway', () => {
     const busy = await call('at-dial', '+15559876545', { answer: 'busy', ringSeconds: 0.5 });
     expect(busy.outcome).toEqual({ status: 'busy' });
     expect(busy.tts_characters).toBe(synthesised(welcomeText(agents['at-dial'], row)));
+    expect(busy.timeline.map((entry: { event: string }) => entry.event).slice(0, 3)).toEqual(['dial requested', 'greeting prepared', 'dialled']);
   }, 30_000);
 });
