@@ -326,7 +326,9 @@ export class ConversationSession {
   /** The callee takes the floor: the agent stops, and remembers saying only what was heard. */
   private bargeIn(): void {
     const at = this.elapsed();
-    const pause = this.pause ?? { speechStartedAtMs: this.detector.speechStartedAtMs ?? at, clearedAtMs: at };
+    // Words with no speech start of their own (the recogniser sent none) started now, as far as we know.
+    const startedAt = (this.detector.calleeSpeaking ? this.detector.speechStartedAtMs : undefined) ?? at;
+    const pause = this.pause ?? { speechStartedAtMs: startedAt, clearedAtMs: at };
     const wasPaused = this.endPause();
     this.log.info({ paused: wasPaused }, 'callee interrupted the agent');
     this.abortReply();
