@@ -412,6 +412,65 @@ describe('pause-and-resume barge-in (interruptionMode pause)', () => {
     expect(output.audioBytes).toBeGreaterThan(bytesAfter); // only the goodbye came after
   });
 
+  it('given a callee who makes a sound while the model is still thinking, nothing is cleared and the answer plays after the window', async () => {
+    const model = new ScriptedModel([{ text: 'Your order is one blue kettle. ', stallMs: 300 }]);
+    const { session, transcriber, output, tick } = setup(model, { agentOverrides: pauseAgent });
+    await session.start();
+    output.marks.splice(0).forEach((mark) => session.handleMark(mark));
+    transcriber.say('What is in my order?');
+    await tick(100);
+    expect(session.currentState).toBe('thinking');
+    transcriber.events.push({ type: 'speech_started' });
+    await tick(0);
+    expect(session.currentState).toBe('paused');
+    expect(output.clears).toBe(0); // nothing was at the carrier
+    const before = output.audioBytes;
+    await tick(600);
+    expect(session.currentState).toBe('thinking'); // resumed, the model still writing
+    await tick(2000);
+    expect(output.audioBytes - before).toBe('Your order is one blue kettle.'.length * 10);
+    session.handleStreamEnd();
+    await session.result;
+  });
+
+  it('given an outcome decided while paused, the goodbye goes on at once and the call ends once it is heard', async () => {
+    const model = new ScriptedModel([{ text: 'Thank you, it is confirmed. Goodbye. ', tool: ['confirm_order', {}], stallMs: 100 }]);
+    const { session, transcriber, output, hangups, until, tick, ended } = setup(model, { agentOverrides: pauseAgent });
+    await session.start();
+    output.marks.splice(0).forEach((mark) => session.handleMark(mark));
+    transcriber.say('Yes, deliver it.');
+    await until(() => output.marks.length > 0, 'the goodbye at the carrier');
+    transcriber.events.push({ type: 'speech_started' });
+    await tick(0);
+    expect(session.currentState).toBe('paused');
+    await until(() => session.currentState === 'saying_goodbye', 'the tool call');
+    expect(hangups).toEqual([]);
+    const result = await ended();
+    expect(hangups).toEqual(['confirmed']);
+    expect(result.transcript.at(-1)?.text).toBe('Thank you, it is confirmed. Goodbye.');
+    // Each is recorded once it is settled: the outcome with its tool call, the pause as the goodbye resumed.
+    expect(result.turns.map((turn) => turn.kind)).toEqual(['outcome', 'barge_in']);
+    expect(result.turns[1]).toMatchObject({ resolution: 'resumed' });
+  });
+
+  it('never pauses an agent the callee may not interrupt (interruptionWords 0)', async () => {
+    const { session, transcriber, output, tick } = await (async () => {
+      const harness = setup(new ScriptedModel([{ text: `${answer} ` }]), { agentOverrides: { timing: { interruptionMode: 'pause', interruptionWords: 0 } } });
+      await harness.session.start();
+      harness.playAll();
+      harness.transcriber.say('What is in my order?');
+      await harness.until(() => harness.output.marks.length > 0, 'the answer at the carrier');
+      return harness;
+    })();
+    transcriber.events.push({ type: 'speech_started' });
+    transcriber.events.push({ type: 'interim', text: 'no wait stop' });
+    await tick(0);
+    expect(output.clears).toBe(0);
+    expect(session.currentState).toBe('speaking');
+    session.handleStreamEnd();
+    await session.result;
+  });
+
   it('holds an answer still being written while paused, and plays it on resume', async () => {
     const model = new ScriptedModel([{ text: `${answer} `, stallMs: 50 }]);
     const { session, transcriber, output, until, tick } = setup(model, { agentOverrides: pauseAgent });
