@@ -51,6 +51,8 @@ describe("a call's TTS bill through the shared greeting cache", () => {
     expect(await play(second.speech, hello)).toBe('Hello Priya.');
     expect(vendor.requests).toEqual(['Hello Priya.']);
     expect([first.usage.characters, second.usage.characters]).toEqual([hello.text.length, 0]);
+    // Each call's view of the cache says what it holds, as the cache itself does.
+    expect([second.speech.isPrepared(hello), second.speech.isPrepared({ text: 'Goodbye.', language: 'en' })]).toEqual([true, false]);
   });
 
   it('counts what a call speaks that nobody prepared, and a greeting still queued when its call needed it, for that call', async () => {

@@ -44,6 +44,11 @@ export class BilledSpeech implements Synthesizer {
     this.shared.prepare(this.billed(request));
   }
 
+  /** Whether the cache has this phrase's audio (the session times a prepared goodbye without TTS legs). */
+  isPrepared(request: Omit<SynthesisRequest, 'signal'>): boolean {
+    return this.shared.isPrepared(request);
+  }
+
   synthesize(request: SynthesisRequest): AsyncIterable<Buffer> {
     return this.shared.synthesize(this.billed(request));
   }
