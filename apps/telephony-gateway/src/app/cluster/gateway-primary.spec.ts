@@ -27,6 +27,8 @@ interface Seen {
 class StandInWorker {
   readonly seen: Seen[] = [];
   full = false;
+  /** Requests whose client left before this worker answered. */
+  abandoned = 0;
   readonly server: Server;
   private readonly sockets = new WebSocketServer({ noServer: true });
 
@@ -51,6 +53,8 @@ class StandInWorker {
           if (this.full) return reply(503, { statusCode: 503, message: `worker ${index} at capacity` }, { 'retry-after': '5' });
           return reply(201, { call_id: newCallIdOwnedBy(index), state: 'queued', worker: index });
         }
+        // A long poll that never ends by itself: the story is about who lets go of it.
+        if (request.url?.includes('wait=60')) return void response.once('close', () => this.abandoned++);
         reply(200, { worker: index });
       });
     });
@@ -196,6 +200,18 @@ describe('the primary of a two-worker gateway', () => {
     expect(stats.totals).toMatchObject({ workers: 2, calls_live: 3, event_loop_delay_p99_ms: expect.any(Number) });
     expect(stats.totals.event_loop_delay_p99_ms).toBeGreaterThanOrEqual(6);
     expect(workers.workers.map((worker) => worker.seen.at(-1)?.url)).toEqual(['/stats?reset=1', '/stats?reset=1']);
+  });
+
+  it('lets go of the worker\'s side of a long poll when its client gives up', async () => {
+    const worker = workers.workers[0];
+    const before = worker.abandoned;
+    const client = new AbortController();
+    const polling = fetch(`${base}/call/${newCallIdOwnedBy(1)}?wait=60`, { headers: { authorization: `Bearer ${KEY}` }, signal: client.signal }).catch(() => 'aborted');
+    while (!worker.seen.some((seen) => seen.url?.includes('wait=60'))) await new Promise((resolve) => setImmediate(resolve));
+    client.abort();
+    expect(await polling).toBe('aborted');
+    while (worker.abandoned === before) await new Promise((resolve) => setImmediate(resolve));
+    expect(worker.abandoned).toBe(before + 1);
   });
 
   it('refuses a body over twice the gateway\'s limit without troubling a worker', async () => {

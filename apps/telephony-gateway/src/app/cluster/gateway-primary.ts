@@ -125,22 +125,24 @@ export class GatewayPrimary {
           if (request.method === 'POST' && answer.statusCode === 201) slot.callsLive++;
           response.writeHead(answer.statusCode ?? 502, withoutHopByHop(answer.headers));
           answer.pipe(response);
-          answer.on('end', () => resolve(true));
-          answer.on('error', () => {
-            response.destroy();
-            resolve(true);
-          });
+          // 'close' comes whether the worker's answer ended or broke off.
+          answer.on('close', () => resolve(true));
+          answer.on('error', () => response.destroy());
         },
       );
+      let clientGone = false;
       upstream.on('error', (error) => {
+        resolve(true);
+        if (clientGone) return;
         this.logger.warn({ worker: slot.index, err: error.message }, 'gateway worker did not answer a request');
         if (!response.headersSent) this.answer(response, 502, JSON.stringify({ statusCode: 502, message: `gateway worker ${slot.index} did not answer` }));
         else response.destroy();
-        resolve(true);
       });
       // A client that gives up (a long poll cut short) frees the worker's side too.
       response.on('close', () => {
-        if (!response.writableFinished) upstream.destroy();
+        if (response.writableFinished) return;
+        clientGone = true;
+        upstream.destroy();
       });
       upstream.end(body);
     });
