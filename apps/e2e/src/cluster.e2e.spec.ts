@@ -175,4 +175,18 @@ describe('a gateway with one worker per core', () => {
     expect(await view(victim.call_id)).toMatchObject({ state: 'completed', outcome: { status: 'failed', reason: 'gateway restarted' } });
     expect((await view(survivor.call_id)).state).not.toBe('completed');
   }, 40_000);
+
+  it('stops every worker when the primary is told to stop (SIGTERM)', async () => {
+    const pids = (await stats()).workers.map((worker) => worker.pid);
+    await gateway.stop();
+    const alive = pids.filter((pid) => {
+      try {
+        return process.kill(pid, 0);
+      } catch {
+        return false;
+      }
+    });
+    expect(alive).toEqual([]);
+    expect(gateway.process.exitCode).toBe(0);
+  }, 30_000);
 });
