@@ -1,4 +1,4 @@
-import { mulawToPcm16, SAMPLE_RATE } from './mulaw';
+import { pcm16OfMulaw, SAMPLE_RATE } from './mulaw';
 import type { RecordingSink } from './recording-sink';
 
 export interface CallRecordingOptions {
@@ -11,7 +11,6 @@ export interface CallRecordingOptions {
 }
 
 const WAV_HEADER_BYTES = 44;
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * Both sides of a call on one timeline, as the callee heard it, written to a sink as the call
@@ -104,35 +103,31 @@ export class CallRecording {
     const samples = end - from;
     if (samples <= 0) return;
     const block = Buffer.alloc(samples * 4);
-    const pcm = LITTLE_ENDIAN ? new Int16Array(block.buffer, block.byteOffset, samples * 2) : undefined;
-    const put = (sample: number, channel: number, value: number) => {
-      if (pcm) pcm[(sample - from) * 2 + channel] = value;
-      else block.writeInt16LE(value, ((sample - from) * 2 + channel) * 2);
-    };
+    const pcm = new DataView(block.buffer, block.byteOffset, block.length);
 
     let position = this.inboundFrom;
     let done = 0;
     for (const frame of this.inbound) {
       if (position >= end) break;
-      const frameEnd = position + frame.length;
-      const decoded = mulawToPcm16(frame.subarray(Math.max(0, from - position), Math.min(frame.length, end - position)));
-      for (let i = 0; i < decoded.length; i++) put(Math.max(position, from) + i, 0, decoded[i]);
-      if (frameEnd > end) break;
-      position = frameEnd;
+      const last = Math.min(position + frame.length, end);
+      for (let sample = Math.max(position, from); sample < last; sample++) pcm.setInt16((sample - from) * 4, pcm16OfMulaw[frame[sample - position]], true);
+      if (position + frame.length > end) break;
+      position += frame.length;
       done++;
     }
     this.inbound.splice(0, done);
     this.inboundFrom = position;
 
+    let kept = 0;
     for (const chunk of this.outbound) {
-      const chunkEnd = chunk.startSample + chunk.audio.length;
-      if (chunk.startSample >= end) break;
-      if (chunkEnd <= from) continue;
-      const first = Math.max(chunk.startSample, from);
-      const decoded = mulawToPcm16(chunk.audio.subarray(first - chunk.startSample, Math.min(chunkEnd, end) - chunk.startSample));
-      for (let i = 0; i < decoded.length; i++) put(first + i, 1, decoded[i]);
+      const { startSample, audio } = chunk;
+      if (startSample < end) {
+        const last = Math.min(startSample + audio.length, end);
+        for (let sample = Math.max(startSample, from); sample < last; sample++) pcm.setInt16((sample - from) * 4 + 2, pcm16OfMulaw[audio[sample - startSample]], true);
+      }
+      if (startSample + audio.length > end) this.outbound[kept++] = chunk;
     }
-    this.outbound = this.outbound.filter((chunk) => chunk.startSample + chunk.audio.length > end);
+    this.outbound.length = kept;
 
     this.written = end;
     this.options.sink.write(block);

@@ -22,6 +22,9 @@ for (let i = 0; i < 256; i++) {
   decodeTable[i] = sample;
 }
 
+/** The 16-bit PCM sample of each mu-law byte. */
+export const pcm16OfMulaw: Readonly<Int16Array> = decodeTable;
+
 /** |sample| for each mu-law byte: an energy measure by lookup. */
 export const magnitudeOf = Uint16Array.from(decodeTable, (sample) => Math.abs(sample));
 

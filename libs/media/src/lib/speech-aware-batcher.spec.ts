@@ -38,6 +38,12 @@ describe('SpeechAwareBatcher', () => {
     expect(relay(batcher, [voiced(), voiced(), voiced(), silenceFrame(), voiced(), voiced(), voiced(), voiced(), voiced()], sent)).toEqual([1, 0, 0, 3, 0, 0, 0, 0, 5]);
   });
 
+  it('after the frame-by-frame tail, sends a late tail in small batches before the long-silence ones', () => {
+    const sent: Buffer[] = [];
+    const batcher = new SpeechAwareBatcher({ tailMs: 40, lateTailMs: 160, lateTailBatchMs: 40, onsetMs: 20 }, (audio) => sent.push(audio));
+    expect(relay(batcher, [voiced(), ...Array.from({ length: 16 }, () => silenceFrame())], sent)).toEqual([1, 1, 1, 0, 2, 0, 2, 0, 2, 0, 0, 0, 0, 5, 0, 0, 0]);
+  });
+
   it('gives out what it holds on flush, in a buffer of its own', () => {
     const sent: Buffer[] = [];
     const batcher = new SpeechAwareBatcher({ tailMs: 0 }, (audio) => sent.push(audio));

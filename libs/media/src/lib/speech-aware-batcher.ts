@@ -10,6 +10,13 @@ export interface SpeechAwareBatchingOptions {
    * endpointing (and utterance-end) window, so its verdict on the end of a turn is never late.
    */
   tailMs: number;
+  /**
+   * After the tail, up to this long after the last voiced frame, frames go out in small batches of
+   * `lateTailBatchMs` (default 40 ms): a slower verdict's window (Deepgram's UtteranceEnd), late by
+   * at most that batch. Default: no late tail.
+   */
+  lateTailMs?: number;
+  lateTailBatchMs?: number;
   /** Mean magnitude (16-bit PCM units) above which a frame counts as voiced. Default 100 (about -50 dBFS). */
   voicedThreshold?: number;
 }
@@ -26,6 +33,8 @@ export class SpeechAwareBatcher {
   private readonly batchBytes: number;
   private readonly onsetBytes: number;
   private readonly tailBytes: number;
+  private readonly lateTailBytes: number;
+  private readonly lateTailBatchBytes: number;
   private readonly threshold: number;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
@@ -42,8 +51,10 @@ export class SpeechAwareBatcher {
     this.batchBytes = bytes(options.batchMs ?? 100);
     this.onsetBytes = bytes(options.onsetMs ?? 300);
     this.tailBytes = bytes(options.tailMs);
+    this.lateTailBytes = Math.max(this.tailBytes, bytes(options.lateTailMs ?? 0));
+    this.lateTailBatchBytes = bytes(options.lateTailBatchMs ?? 40);
     this.threshold = options.voicedThreshold ?? 100;
-    this.sinceVoice = this.tailBytes + 1;
+    this.sinceVoice = this.lateTailBytes + 1;
   }
 
   push(frame: Buffer): void {
@@ -51,7 +62,7 @@ export class SpeechAwareBatcher {
     this.pending.push(frame);
     this.pendingBytes += frame.length;
     if (this.isVoiced(frame)) {
-      if (this.sinceVoice > this.tailBytes) this.onsetLeft = this.onsetBytes;
+      if (this.sinceVoice > this.lateTailBytes) this.onsetLeft = this.onsetBytes;
       this.sinceVoice = 0;
       if (this.onsetLeft > 0) {
         this.onsetLeft -= frame.length;
@@ -62,6 +73,10 @@ export class SpeechAwareBatcher {
       this.sinceVoice += frame.length;
       // The end of speech and the endpointing window after it: at once.
       if (wasSpeaking || this.sinceVoice <= this.tailBytes) return this.flush();
+      if (this.sinceVoice <= this.lateTailBytes) {
+        if (this.pendingBytes >= this.lateTailBatchBytes) this.flush();
+        return;
+      }
     }
     if (this.pendingBytes >= this.batchBytes) this.flush();
   }

@@ -6,8 +6,10 @@ import { DeepgramTranscriber } from './deepgram-transcriber';
 const API_KEY = 'dg_test_0123456789abcdef0123456789abcdef';
 const ENDPOINTING_MS = 300;
 const UTTERANCE_END_MS = 1000;
-/** The frame-by-frame window after speech: both of Deepgram's silence verdicts and a margin. */
-const TAIL_FRAMES = (Math.max(ENDPOINTING_MS, UTTERANCE_END_MS) + 200) / 20;
+/** The frame-by-frame window after speech: Deepgram's endpointing and a margin. */
+const TAIL_FRAMES = (ENDPOINTING_MS + 200) / 20;
+/** Then, up to UtteranceEnd and a margin, two frames a message. */
+const LATE_TAIL_FRAMES = (UTTERANCE_END_MS + 200) / 20 - TAIL_FRAMES;
 
 jest.setTimeout(20_000);
 
@@ -58,7 +60,7 @@ describe('DeepgramTranscriber relaying a caller to Deepgram in batches, through 
     })();
     const before = 50; // 1 s of silence
     const speech = splitFrames(embeddedSpeech('yes, deliver it on Friday please'));
-    const after = TAIL_FRAMES + 50; // the window, then 1 s more
+    const after = TAIL_FRAMES + LATE_TAIL_FRAMES + 49; // the windows, then about 1 s more
     let sent = 0;
     const send = (frame: Buffer) => {
       stream.sendAudio(frame);
@@ -76,7 +78,13 @@ describe('DeepgramTranscriber relaying a caller to Deepgram in batches, through 
       send(silenceFrame());
       await heard(fake, sent);
     }
-    for (let i = TAIL_FRAMES; i < after; i++) send(silenceFrame());
+    // Up to UtteranceEnd: every second frame sends two.
+    for (let i = 0; i < LATE_TAIL_FRAMES - 1; i += 2) {
+      send(silenceFrame());
+      send(silenceFrame());
+      await heard(fake, sent);
+    }
+    for (let i = TAIL_FRAMES + LATE_TAIL_FRAMES - (LATE_TAIL_FRAMES % 2); i < after; i++) send(silenceFrame());
     await stream.close();
     await listening;
 
@@ -93,6 +101,7 @@ describe('DeepgramTranscriber relaying a caller to Deepgram in batches, through 
     expect(duringSpeech).toBeLessThanOrEqual(Math.ceil((speech.length - 15) / 5));
     // Its end goes with the first silent frame, and the window frame by frame.
     for (let f = 0; f < TAIL_FRAMES; f++) expect(ends.has(speechEnd + (f + 1) * FRAME_BYTES)).toBe(true);
+    for (let f = TAIL_FRAMES + 2; f < TAIL_FRAMES + LATE_TAIL_FRAMES; f += 2) expect(ends.has(speechEnd + f * FRAME_BYTES)).toBe(true);
     // Then batches again.
     expect(sizes.slice(-10)).toEqual(Array(10).fill(800));
     // Deepgram's endpointing saw its 300 ms of silence as it happened: the final came within a frame of it.

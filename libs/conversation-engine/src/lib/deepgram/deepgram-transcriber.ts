@@ -120,8 +120,8 @@ export class DeepgramTranscriber implements Transcriber {
         smart_format: 'true',
         punctuate: 'true',
       },
-      // Both of Deepgram's silence verdicts (speech_final, UtteranceEnd) fall inside the frame-by-frame tail, with room for its own processing.
-      batching: { batchMs: this.options.audioBatchMs ?? 100, tailMs: Math.max(endpointingMs, utteranceEndMs) + 200 },
+      // Deepgram's endpointing (speech_final) hears its silence frame by frame; the UtteranceEnd fallback, in 40 ms batches.
+      batching: { batchMs: this.options.audioBatchMs ?? 100, tailMs: endpointingMs + 200, lateTailMs: utteranceEndMs + 200, lateTailBatchMs: 40 },
       keepAliveMs: this.options.keepAliveMs ?? 4000,
       reconnectDelayMs: this.options.reconnectDelayMs ?? 250,
       maxReconnectAttempts: this.options.maxReconnectAttempts ?? 3,
