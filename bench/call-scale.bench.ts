@@ -11,7 +11,7 @@
  *
  * Env: BENCH_LEVELS (1,50,200), BENCH_SHAPES (spread,burst), BENCH_WORKERS (1 and the core
  * count, when the gateway runs several processes), BENCH_RAMP_S (spread: calls placed over this
- * many seconds, 5), BENCH_TEXT_TURNS (2), BENCH_STEP_TIMEOUT_MS (15000), BENCH_MS_PER_CHAR (agent speech length, 20), BENCH_KEEP=true keeps the logs.
+ * many seconds; calls/50, 5 to 15), BENCH_TEXT_TURNS (2), BENCH_STEP_TIMEOUT_MS (15000), BENCH_MS_PER_CHAR (agent speech length, 20), BENCH_KEEP=true keeps the logs.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -32,7 +32,8 @@ import { summarise, table } from './stats';
 const CORES = availableParallelism();
 const LEVELS = list('BENCH_LEVELS', '1,50,200').map(Number);
 const SHAPES = list('BENCH_SHAPES', 'spread,burst') as LoadShape[];
-const RAMP_S = Number(process.env['BENCH_RAMP_S'] ?? 5);
+/** Spread: the calls are placed over this many seconds, so that they are all up at once (a call lasts about 25 s). */
+const rampSeconds = (calls: number) => Number(process.env['BENCH_RAMP_S'] ?? Math.min(15, Math.max(5, calls / 50)));
 const TEXT_TURNS = Number(process.env['BENCH_TEXT_TURNS'] ?? 2);
 const TIMING: CalleeTiming = { ringMs: 300, streamOpenDelayMs: 200, stepTimeoutMs: Number(process.env['BENCH_STEP_TIMEOUT_MS'] ?? 15_000), bargeInAfterMs: 800 };
 const TWILIO = { accountSid: 'AC' + 'b'.repeat(32), authToken: randomBytes(16).toString('hex'), from: '+15005550006' };
@@ -81,10 +82,21 @@ function overhead(run: RunResult, kind: (typeof KINDS)[number]) {
 }
 
 /** The agent every call uses, through agent-api as in production; only endpointing is set to the issue's 100 ms. */
-function benchAgent(): string {
+const AGENT = (() => {
   const agent = JSON.parse(readFileSync(join(WORKSPACE, 'agent_data/cod_confirmation_agent.json'), 'utf8'));
   agent.agent_config.tasks[0].tools_config.transcriber.endpointing = PROVIDER_DELAYS.sttEndpointingMs;
-  return JSON.stringify(agent);
+  return agent as { agent_config: { agent_welcome_message: string } };
+})();
+
+/** Call `index`'s CSV row. */
+function contextFor(index: number): Record<string, string> {
+  return { name: `Customer ${index}`, order_id: `ORD${index}`, amount: '₹499', city: 'Pune' };
+}
+
+/** The welcome message as call `index`'s callee hears it. */
+function greetingFor(index: number): string {
+  const context = contextFor(index);
+  return AGENT.agent_config.agent_welcome_message.replace(/\{(\w+)\}/g, (whole, column: string) => context[column] ?? whole);
 }
 
 class GatewayStatsPoller {
@@ -218,7 +230,7 @@ async function runLevel(key: RunKey, shared: { agentApi: Service; agentId: strin
       const phone = `+9198${String(index + 1_000_000).padStart(8, '0')}`;
       const ended = new Promise<void>((resolve) => byNumber.set(phone, { measures, plan, done: resolve }));
       measures.placedAt = performance.now();
-      const body = { agent_id: shared.agentId, recipient_phone_number: phone, carrier: 'twilio', context: { name: `Customer ${index}`, order_id: `ORD${index}`, amount: '₹499', city: 'Pune' } };
+      const body = { agent_id: shared.agentId, recipient_phone_number: phone, carrier: 'twilio', context: contextFor(index) };
       try {
         const response = await fetch(`${gateway!.url}/call`, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(TIMING.stepTimeoutMs) });
         await response.arrayBuffer();
@@ -232,7 +244,7 @@ async function runLevel(key: RunKey, shared: { agentApi: Service; agentId: strin
 
     // One call first, unmeasured: a gateway that has served a call is the one campaigns meet.
     const warmUp: CallMeasures = { index: -1, placedAt: 0, textMs: [] };
-    await Promise.race([place(-1, { ...planCalls('burst', 1, 1, 0)[0], outcomeWithWords: false, bargeIn: false }, warmUp), deadline(TIMING.stepTimeoutMs * 4)]);
+    await Promise.race([place(-1, { ...planCalls('burst', 1, 1, 0, () => greetingFor(-1))[0], outcomeWithWords: false, bargeIn: false }, warmUp), deadline(TIMING.stepTimeoutMs * 4)]);
     if (warmUp.failure || !warmUp.outcome) throw new Error(`the warm-up call failed: ${warmUp.failure ?? 'it did not end'} (gateway log: ${gateway.log})`);
     await sleep(500);
 
@@ -247,8 +259,8 @@ async function runLevel(key: RunKey, shared: { agentApi: Service; agentId: strin
     fakesMeter.start();
     const started = performance.now();
 
-    const cps = key.shape === 'burst' ? key.calls : Math.max(1, key.calls / RAMP_S);
-    const plans = planCalls(key.shape, key.calls, cps, TEXT_TURNS);
+    const cps = key.shape === 'burst' ? key.calls : Math.max(1, key.calls / rampSeconds(key.calls));
+    const plans = planCalls(key.shape, key.calls, cps, TEXT_TURNS, greetingFor);
     result.measures = plans.map((_, index) => ({ index, placedAt: 0, textMs: [] }));
     const ticker = setInterval(() => {
       const held = result.measures.filter((m) => m.streamStartAt !== undefined && m.endedAt === undefined).length;
@@ -261,7 +273,7 @@ async function runLevel(key: RunKey, shared: { agentApi: Service; agentId: strin
       await place(index, plan, result.measures[index]);
     });
     // A level that goes wrong reports its failures instead of hanging: whatever is still up then is ended.
-    const deadlineMs = RAMP_S * 1000 + TIMING.stepTimeoutMs * 12;
+    const deadlineMs = rampSeconds(key.calls) * 1000 + TIMING.stepTimeoutMs * 12;
     const allDone = Promise.all(calls).then(() => 'done');
     if ((await Promise.race([allDone, deadline(deadlineMs).then(() => 'late')])) === 'late') {
       for (const callee of callees) {
@@ -450,7 +462,7 @@ async function main(): Promise<void> {
   try {
     const agentPort = await freePort();
     const agentApi = await startService('agent-api', MAINS.agentApi, { CODCALL_API_KEYS: apiKey, AGENT_API_HOST: '127.0.0.1', AGENT_API_PORT: String(agentPort), DATA_DIR: join(dir, 'agents') }, agentPort, dir);
-    const created = await fetch(`${agentApi.url}/agent`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` }, body: benchAgent() });
+    const created = await fetch(`${agentApi.url}/agent`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` }, body: JSON.stringify(AGENT) });
     const { agent_id: agentId } = (await created.json()) as { agent_id?: string };
     if (!agentId) throw new Error(`POST /agent answered ${created.status}`);
     const shared = { agentApi, agentId, apiKey, dir };
@@ -468,7 +480,8 @@ async function main(): Promise<void> {
           progress(`call-scale: ${calls} calls, ${shape}, ${workers} gateway worker(s)...`);
           const run = await runLevel({ workers, shape, calls }, shared, progress);
           results.push(run);
-          progress(run.aborted ? `  aborted: ${run.aborted}` : `  ${run.measures.filter((m) => m.failure).length} failed, peak ${run.peakHeld} held, ${Math.round(run.wallMs / 1000)} s`);
+          // The level's rows as it ends, so a ladder cut short still leaves its figures.
+          progress(run.aborted ? `  aborted: ${run.aborted}` : `  ${Math.round(run.wallMs / 1000)} s: ${latencyRows([run])[0].join(' | ')} || ${costRows([run])[0].join(' | ')}`);
         }
       }
     }
@@ -482,7 +495,7 @@ async function main(): Promise<void> {
       `Gateway: the built app (dist), GATEWAY_WORKERS as listed, agent from agent-api (product defaults; endpointing ${PROVIDER_DELAYS.sttEndpointingMs} ms).\n` +
       `Vendors (their official SDKs in the gateway, fakes in a separate process): STT final ${PROVIDER_DELAYS.sttEndpointingMs} ms after speech end, LLM first token ${PROVIDER_DELAYS.llmFirstTokenMs} ms, TTS first byte ${PROVIDER_DELAYS.ttsFirstByteMs} ms.\n` +
       `Each call: greeting, ${TEXT_TURNS} text turns, a long answer the callee talks over after ${TIMING.bargeInAfterMs} ms, the answer to that, the outcome turn, the hang-up.\n` +
-      `Spread: calls placed over ${RAMP_S} s, callees think 0.4-2.5 s; burst: all placed within 1 s, callees think 400 ms.\n\n`;
+      `Spread: calls placed over ${process.env['BENCH_RAMP_S'] ?? 'calls/50 (5 to 15)'} s, callees think 0.4-2.5 s; burst: all placed within 1 s, callees think 400 ms.\n\n`;
     const latency = table(
       ['workers', 'shape', 'calls', 'peak held', 'failed', 'greeting p99', `text p50/p95/p99 (-${TURN_FLOOR_MS})`, `outcome, model words (-${TURN_FLOOR_MS})`, `outcome, configured goodbye (-${CONFIGURED_GOODBYE_FLOOR_MS})`, 'barge-in p50/p99', 'target met'],
       latencyRows(results),

@@ -12,7 +12,7 @@ import { CarrierPlayout } from '../../libs/test-support/src/lib/fakes/carrier-pl
 import type { FakeTwilioCall } from '../../libs/test-support/src/lib/fakes/twilio-fake-server';
 import { FRAME_MS, silenceFrame, splitFrames } from '@codcall/media';
 import { parseStreamTwiml, TwilioCalleeWire, type CallProgress, type CarrierWebhook, type PlaceCallRequest } from '@codcall/telephony-providers';
-import { CALLEE_LINES, type CallPlan } from './call-script';
+import { AGENT_LINES, CALLEE_LINES, expectedSpeechMs, type CallPlan } from './call-script';
 
 /** What one call measured (milliseconds, performance.now() clock). */
 export interface CallMeasures {
@@ -59,7 +59,7 @@ export class BenchCallee implements FakeTwilioCall {
   private clockTimer?: NodeJS.Timeout;
   private ended = false;
   private lastAgentAudioAt = 0;
-  /** Agent audio played since the current answer's first frame. */
+  /** Agent audio played since the callee last spoke. */
   private playedMs = 0;
   // One waiter of each kind at a time: the script is sequential.
   private readonly agentAudio = new Waiter();
@@ -127,7 +127,8 @@ export class BenchCallee implements FakeTwilioCall {
   }
 
   private open(url: string, customParameters: Record<string, string>): Promise<void> {
-    const socket = new WebSocket(url);
+    // Twilio's media streams come from many media servers; the gateway caps sockets per address.
+    const socket = new WebSocket(url, { localAddress: mediaServerAddress(this.measures.index) });
     this.socket = socket;
     socket.on('message', (data) => this.onGatewayMessage(data.toString()));
     socket.on('close', () => void this.end('media stream closed'));
@@ -153,12 +154,17 @@ export class BenchCallee implements FakeTwilioCall {
   private async converse(): Promise<void> {
     const started = this.measures.streamStartAt!;
     this.measures.greetingMs = (await this.step('greeting', this.agentAudio)) - started;
+    let agentSaid = this.plan.greeting;
     for (let turn = 0; turn < this.plan.textTurns; turn++) {
-      this.measures.textMs.push(await this.turn(`text turn ${turn + 1}`, CALLEE_LINES.text[turn % CALLEE_LINES.text.length]));
+      this.measures.textMs.push(await this.turn(`text turn ${turn + 1}`, agentSaid, CALLEE_LINES.text[turn % CALLEE_LINES.text.length]));
+      agentSaid = AGENT_LINES.answer;
     }
-    if (this.plan.bargeIn) await this.talkOverTheLongAnswer();
+    if (this.plan.bargeIn) {
+      await this.talkOverTheLongAnswer(agentSaid);
+      agentSaid = AGENT_LINES.answer;
+    }
     const confirm = this.plan.outcomeWithWords ? CALLEE_LINES.confirmWithWords : CALLEE_LINES.confirm;
-    this.measures.outcome = { ms: await this.turn('outcome turn', confirm), withWords: this.plan.outcomeWithWords };
+    this.measures.outcome = { ms: await this.turn('outcome turn', agentSaid, confirm), withWords: this.plan.outcomeWithWords };
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), this.timing.stepTimeoutMs * 3)));
     const outcome = await Promise.race([this.hangUp, late]);
@@ -167,8 +173,8 @@ export class BenchCallee implements FakeTwilioCall {
   }
 
   /** A text turn whose long answer the callee talks over; then the answer to what it said. */
-  private async talkOverTheLongAnswer(): Promise<void> {
-    this.measures.textMs.push(await this.turn('the long answer', CALLEE_LINES.askMore));
+  private async talkOverTheLongAnswer(agentSaid: string): Promise<void> {
+    this.measures.textMs.push(await this.turn('the long answer', agentSaid, CALLEE_LINES.askMore));
     await this.condition('the long answer playing', () => this.playedMs >= this.timing.bargeInAfterMs);
     const speechStart = this.step('barge-in speech start', this.speechStarted);
     const clear = this.step('clear after barge-in', this.cleared);
@@ -179,18 +185,23 @@ export class BenchCallee implements FakeTwilioCall {
     this.measures.textMs.push((await this.step('answer after the barge-in', this.agentAudio)) - lastFrameAt);
   }
 
-  /** Waits for the agent to finish, thinks, says `line`: callee's last speech frame -> agent's first frame. */
-  private async turn(name: string, line: string): Promise<number> {
-    await this.condition(`${name}: agent finishing`, (at) => this.playout.idle && at - this.lastAgentAudioAt >= TURN_GAP_MS);
+  /**
+   * Waits for the agent to finish saying `agentSaid` (most of its speech played, nothing left to
+   * play, a short quiet), thinks, says `line`: callee's last speech frame -> agent's first frame.
+   */
+  private async turn(name: string, agentSaid: string, line: string): Promise<number> {
+    const heard = expectedSpeechMs(agentSaid);
+    await this.condition(`${name}: agent finishing`, (at) => this.playedMs >= heard && this.playout.idle && at - this.lastAgentAudioAt >= TURN_GAP_MS);
     await sleep(this.plan.thinkMs());
     const lastFrameAt = await this.say(line);
     const answerAt = await this.step(name, this.agentAudio);
     return answerAt - lastFrameAt;
   }
 
-  /** Queues the line's frames; resolves when its last speech frame has been sent. */
+  /** Queues the line's frames; resolves when its last speech frame has been sent. What the agent says next is counted afresh. */
   private say(line: string): Promise<number> {
     this.speaking.push(...splitFrames(embeddedSpeech(line)));
+    this.playedMs = 0;
     return this.step(`saying "${line}"`, this.lastSpeechFrameSent, this.timing.stepTimeoutMs + this.speaking.length * FRAME_MS);
   }
 
@@ -263,7 +274,6 @@ export class BenchCallee implements FakeTwilioCall {
       return;
     }
     if (message.event === 'media' && message.media?.payload) {
-      if (this.playout.idle && at - this.lastAgentAudioAt > TURN_GAP_MS) this.playedMs = 0;
       this.playout.audio(Buffer.from(message.media.payload, 'base64'));
       this.lastAgentAudioAt = at;
       this.agentAudio.fire(at);
@@ -304,6 +314,11 @@ export class BenchCallee implements FakeTwilioCall {
       signal: AbortSignal.timeout(this.timing.stepTimeoutMs),
     });
   }
+}
+
+/** Loopback stands in for Twilio's media servers: 64 source addresses (Linux routes all of 127/8 to lo). */
+function mediaServerAddress(callIndex: number): string {
+  return `127.0.1.${1 + (((callIndex % 64) + 64) % 64)}`;
 }
 
 /** A one-shot wait for an event the callee sees: armed by the script, fired (once) by the wire or the clock. */

@@ -11,7 +11,7 @@
 import { FakeDeepgramServer } from '../../libs/test-support/src/lib/fakes/deepgram-fake-server';
 import { FakeElevenLabsServer } from '../../libs/test-support/src/lib/fakes/elevenlabs-fake-server';
 import { FakeOpenAIServer, type FakeChatReply, type RecordedChatRequest } from '../../libs/test-support/src/lib/fakes/openai-fake-server';
-import { CALLEE_LINES, PROVIDER_DELAYS, VENDOR_KEY } from './call-script';
+import { AGENT_LINES, CALLEE_LINES, MS_PER_CHARACTER, PROVIDER_DELAYS, VENDOR_KEY } from './call-script';
 
 export interface VendorFakeUrls {
   deepgram: string;
@@ -25,23 +25,20 @@ export function scriptedReply(request: RecordedChatRequest): FakeChatReply {
   const messages = request.body['messages'] as { role: string; content?: string | null }[];
   const last = messages.at(-1);
   // Today's second round trip after an outcome tool: the goodbye the model writes.
-  if (last?.role === 'tool') return 'Thank you, your order is confirmed. Have a lovely day, goodbye!';
+  if (last?.role === 'tool') return AGENT_LINES.goodbyeAfterTool;
   const said = [...messages].reverse().find((message) => message.role === 'user')?.content ?? '';
   if (said.includes(CALLEE_LINES.confirmWithWords)) {
-    return { text: 'Wonderful, your order is confirmed for delivery. Thank you, goodbye!', toolCalls: [{ name: 'confirm_order', arguments: {} }] };
+    return { text: AGENT_LINES.goodbyeWithTool, toolCalls: [{ name: 'confirm_order', arguments: {} }] };
   }
   if (said.includes(CALLEE_LINES.confirm)) return { toolCalls: [{ name: 'confirm_order', arguments: {} }] };
-  if (said.includes(CALLEE_LINES.askMore)) {
-    return 'Of course. Your parcel left our warehouse this morning, it travels with our own courier, and it reaches your city by this evening. You pay the courier in cash when it arrives, and you can check the box before you pay. Shall I keep the delivery as planned?';
-  }
-  return 'Sure, I can help with that. Shall I confirm the delivery for tomorrow?';
+  if (said.includes(CALLEE_LINES.askMore)) return AGENT_LINES.longAnswer;
+  return AGENT_LINES.answer;
 }
 
 async function main(): Promise<void> {
-  const msPerCharacter = Number(process.env['BENCH_MS_PER_CHAR'] ?? 20);
   const deepgram = await new FakeDeepgramServer({ apiKey: VENDOR_KEY, recognise: { interimEveryMs: 100 } }).start();
   const openai = await new FakeOpenAIServer({ apiKey: VENDOR_KEY, firstTokenDelayMs: PROVIDER_DELAYS.llmFirstTokenMs, reply: scriptedReply }).start();
-  const elevenlabs = await new FakeElevenLabsServer({ apiKey: VENDOR_KEY, firstByteDelayMs: PROVIDER_DELAYS.ttsFirstByteMs, msPerCharacter }).start();
+  const elevenlabs = await new FakeElevenLabsServer({ apiKey: VENDOR_KEY, firstByteDelayMs: PROVIDER_DELAYS.ttsFirstByteMs, msPerCharacter: MS_PER_CHARACTER }).start();
   const urls: VendorFakeUrls = { deepgram: deepgram.url, openai: openai.url, elevenlabs: elevenlabs.baseUrl, pid: process.pid };
   process.stdout.write(`${JSON.stringify(urls)}\n`);
   const stop = () => {
