@@ -11,7 +11,7 @@ import { embeddedSpeech } from '../../libs/test-support/src/lib/fakes/embedded-s
 import { CarrierPlayout } from '../../libs/test-support/src/lib/fakes/carrier-playout';
 import type { FakeTwilioCall } from '../../libs/test-support/src/lib/fakes/twilio-fake-server';
 import { FRAME_MS, silenceFrame, splitFrames } from '@codcall/media';
-import { parseStreamTwiml, TwilioCalleeWire, type CallProgress, type CarrierWebhook, type PlaceCallRequest } from '@codcall/telephony-providers';
+import { parseStreamTwiml, TwilioCalleeWire, type CalleeCallWire, type CallProgress, type CarrierWebhook, type PlaceCallRequest } from '@codcall/telephony-providers';
 import { AGENT_LINES, CALLEE_LINES, expectedSpeechMs, type CallPlan } from './call-script';
 
 /** What one call measured (milliseconds, performance.now() clock). */
@@ -45,11 +45,12 @@ const ACCOUNT_SID = 'AC' + '5'.repeat(32);
 const TURN_GAP_MS = 300;
 const SILENCE_PAYLOAD = silenceFrame().toString('base64');
 
-class StepTimeout extends Error {}
+/** A step of the call that did not happen in time, or could not because the call ended. */
+class CallStepError extends Error {}
 
 export class BenchCallee implements FakeTwilioCall {
   progress: CallProgress = 'initiated';
-  private readonly wire;
+  private readonly wire: CalleeCallWire;
   private readonly streamSid = 'MZ' + randomBytes(16).toString('hex');
   private socket?: WebSocket;
   private readonly playout = new CarrierPlayout();
@@ -100,7 +101,7 @@ export class BenchCallee implements FakeTwilioCall {
     const held = this.measures.streamStartAt !== undefined ? Math.round((this.measures.endedAt - this.measures.streamStartAt) / 1000) : 0;
     await this.status('completed', held).catch(() => undefined);
     this.hungUp();
-    for (const reject of this.pending) reject(new StepTimeout(`the call ended (${reason})`));
+    for (const reject of this.pending) reject(new CallStepError(`the call ended (${reason})`));
     this.call.ended();
   }
 
@@ -169,7 +170,7 @@ export class BenchCallee implements FakeTwilioCall {
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), this.timing.stepTimeoutMs * 3)));
     const outcome = await Promise.race([this.hangUp, late]);
     clearTimeout(timer);
-    if (outcome === 'late') throw new StepTimeout('no hang-up after the goodbye');
+    if (outcome === 'late') throw new CallStepError('no hang-up after the goodbye');
   }
 
   /** A text turn whose long answer the callee talks over; then the answer to what it said. */
@@ -215,14 +216,14 @@ export class BenchCallee implements FakeTwilioCall {
 
   private wait(name: string, timeoutMs: number, arm: (resolve: (at: number) => void) => void): Promise<number> {
     return new Promise<number>((resolve, reject) => {
-      if (this.ended) return reject(new StepTimeout(`the call ended before ${name}`));
+      if (this.ended) return reject(new CallStepError(`the call ended before ${name}`));
       const settle = () => {
         clearTimeout(timer);
         this.pending.delete(reject);
       };
       const timer = setTimeout(() => {
         settle();
-        reject(new StepTimeout(`no ${name} within ${timeoutMs} ms`));
+        reject(new CallStepError(`no ${name} within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.add(reject);
       arm((at) => {
