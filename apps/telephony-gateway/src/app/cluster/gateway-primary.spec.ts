@@ -29,6 +29,8 @@ class StandInWorker {
   full = false;
   /** Requests whose client left before this worker answered. */
   abandoned = 0;
+  /** Answers /stats with something that is not JSON. */
+  garbled = false;
   readonly server: Server;
   private readonly sockets = new WebSocketServer({ noServer: true });
 
@@ -46,6 +48,7 @@ class StandInWorker {
         if (request.url === '/health') return reply(200, { status: 'ok', carriers: ['sim'] });
         if (request.url?.startsWith('/stats')) {
           if (request.headers.authorization !== `Bearer ${KEY}`) return reply(401, { statusCode: 401, message: 'an API key is required' });
+          if (this.garbled) return void response.end('{"workers": [');
           const load = { pid: 1000 + index, calls_live: index, event_loop_delay_p50_ms: 1, event_loop_delay_p99_ms: index * 3, cpu_user_ms: 10, cpu_system_ms: 1, rss_bytes: 100 };
           return reply(200, { workers: [load], totals: {} });
         }
@@ -119,6 +122,7 @@ describe('the primary of a two-worker gateway', () => {
     for (const worker of workers.workers) {
       worker.seen.length = 0;
       worker.full = false;
+      worker.garbled = false;
     }
     for (const slot of workers.slots) slot.callsLive = 0;
   });
@@ -212,6 +216,13 @@ describe('the primary of a two-worker gateway', () => {
     expect(await polling).toBe('aborted');
     while (worker.abandoned === before) await new Promise((resolve) => setImmediate(resolve));
     expect(worker.abandoned).toBe(before + 1);
+  });
+
+  it('answers 502 when a worker\'s report makes no sense, and goes on routing', async () => {
+    workers.workers[1].garbled = true;
+    expect((await fetch(`${base}/stats`, { headers: { authorization: `Bearer ${KEY}` } })).status).toBe(502);
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    expect(await whoAnswered(fetch(`${base}/call/${newCallIdOwnedBy(2)}`, { headers: { authorization: `Bearer ${KEY}` } }))).toBe(2);
   });
 
   it('refuses a body over twice the gateway\'s limit without troubling a worker', async () => {

@@ -36,7 +36,14 @@ export class GatewayPrimary {
     private readonly workers: GatewayWorkers,
     private readonly logger: Logger,
   ) {
-    this.server = createServer((request, response) => void this.route(request, response));
+    this.server = createServer((request, response) => {
+      this.route(request, response).catch((error: unknown) => {
+        // One bad answer from a worker must not bring the primary, and every call's routing, down.
+        this.logger.error({ err: error }, 'could not route a request');
+        if (!response.headersSent) this.answer(response, 502, JSON.stringify({ statusCode: 502, message: 'the gateway could not route this request' }));
+        else response.destroy();
+      });
+    });
     this.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head));
     this.server.on('clientError', (_error, socket) => refuseUpgrade(socket, 400, 'Bad Request'));
   }
@@ -167,6 +174,8 @@ export class GatewayPrimary {
 
   /** A media stream goes to the worker named in its path; the socket, not its bytes, is passed on. */
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // The HTTP server stops listening for this socket's errors at the upgrade; a reset before the hand-off must not crash the primary.
+    socket.on('error', () => socket.destroy());
     const target = mediaStreamTarget(request.url);
     if (!target) return refuseUpgrade(socket, 404, 'Not Found');
     // The old path names no call: with several workers there is no telling whose it is.

@@ -22,6 +22,8 @@ export function mediaStreamTarget(url: string | undefined): MediaStreamTarget | 
 
 /** Answers an upgrade that will not become a socket, and drops the connection. */
 export function refuseUpgrade(socket: Duplex, status: 400 | 404 | 503, reason: string): void {
+  // The client may reset first; an upgraded socket's error has no other listener.
+  socket.on('error', () => undefined);
   if (socket.writable) socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   socket.destroy();
 }
