@@ -91,7 +91,7 @@ function object(scope: Scope, depth: number): boolean {
   for (;;) {
     if (text.charCodeAt(pos) !== QUOTE) return false;
     const keyStart = pos + 1;
-    const keyEnd = text.indexOf('"', keyStart);
+    const keyEnd = stringEnd();
     if (keyEnd < 0) return false;
     pos = keyEnd + 1;
     skipSpaces();
@@ -242,5 +242,5 @@ function isDigit(code: number): boolean {
 }
 
 function isKey(start: number, end: number, name: string): boolean {
-  return end - start === name.length && text.startsWith(name, start);
+  return end - start === name.length && text.charCodeAt(start) === name.charCodeAt(0) && text.startsWith(name, start);
 }

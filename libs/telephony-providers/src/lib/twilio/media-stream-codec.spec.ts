@@ -47,6 +47,9 @@ function variants(media: (fields: string) => string): string[] {
     media(`"extra":{"deep":{"deeper":{"deepest":{"x":1}}}},"payload":"${payload}"`),
     media(`"extra":[1,2],"payload":"${payload}"`),
     media(`"ok":true,"no":false,"none":null,"payload":"${payload}"`),
+    media(`"bad\\xkey":1,"payload":"${payload}"`),
+    media(`"fine\\"key":1,"payload":"${payload}"`),
+    media(`"tab\tkey":1,"payload":"${payload}"`),
     media(`"payload":"${payload}"`).replace(/,/g, ' , ').replace(/:/g, ' : '),
     media(`"payload":"${payload}"`).replace(/,/g, ',\n'),
     media(`"payload":"${payload}"`) + ' ',
@@ -74,7 +77,7 @@ function mutations(message: string, count: number): string[] {
   // A fixed pseudo-random walk: the same cases on every run.
   let seed = 7;
   const next = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
-  const alphabet = '{}[]:,"\\ 0-.etnaAZ';
+  const alphabet = '{}[]:,"\\ 0-.etnaAZx\t';
   return Array.from({ length: count }, () => {
     const at = next(message.length);
     const kind = next(3);
