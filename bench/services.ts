@@ -43,7 +43,8 @@ export async function startService(name: string, main: string, env: Record<strin
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  // A loaded machine starting a primary and its workers can take a while.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${readFileSync(log, 'utf8').slice(-2000)}`);
     const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
