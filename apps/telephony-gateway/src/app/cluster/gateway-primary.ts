@@ -58,12 +58,6 @@ export class GatewayPrimary {
     });
   }
 
-  /** The public port it listens on (GATEWAY_PORT, or the one the system gave for 0). */
-  get port(): number {
-    const address = this.server.address();
-    return address !== null && typeof address === 'object' ? address.port : this.config.port;
-  }
-
   async stop(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
