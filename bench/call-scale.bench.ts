@@ -60,7 +60,7 @@ interface RunResult extends RunKey {
   peakHeld: number;
   callSeconds: number;
   wallMs: number;
-  gateway: { processes: number; cpuMs: number; idleRssBytes: number; peakRssBytes: number; eventLoopP99Ms?: number };
+  gateway: { processes: number; cpuMs: number; idleRssBytes: number; peakRssBytes: number; eventLoopP99Ms?: number; runQueueWaitShare: number };
   fakesCpuMs: number;
   loadgen: { cpuMs: number; eventLoopP99Ms: number };
   /** The machine's 1-minute load average as the level started (other work on it skews every figure). */
@@ -155,7 +155,7 @@ async function runLevel(key: RunKey, shared: { agentApi: Service; agentId: strin
     peakHeld: 0,
     callSeconds: 0,
     wallMs: 0,
-    gateway: { processes: 0, cpuMs: 0, idleRssBytes: 0, peakRssBytes: 0 },
+    gateway: { processes: 0, cpuMs: 0, idleRssBytes: 0, peakRssBytes: 0, runQueueWaitShare: 0 },
     fakesCpuMs: 0,
     loadgen: { cpuMs: 0, eventLoopP99Ms: 0 },
     loadAverage: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
@@ -292,6 +292,7 @@ async function runLevel(key: RunKey, shared: { agentApi: Service; agentId: strin
     result.wallMs = gatewayUse.wallMs;
     result.gateway.cpuMs = gatewayUse.cpuMs;
     result.gateway.peakRssBytes = gatewayUse.peakRssBytes;
+    result.gateway.runQueueWaitShare = gatewayUse.runQueueWaitShare;
     result.gateway.eventLoopP99Ms = stats.available ? stats.maxP99 : undefined;
     result.loadgen = { cpuMs: (loadgenUse.user + loadgenUse.system) / 1000, eventLoopP99Ms: Math.max(0, loadgenDelay.percentile(99) / 1e6 - LOOP_RESOLUTION_MS) };
     result.peakHeld = peakHeld(result.measures);
@@ -362,6 +363,7 @@ function costRows(results: RunResult[]): (string | number)[][] {
       !loadgenSaturated(run) && loadgenLate(run) ? 'load generator loop late (machine contention): latencies are upper bounds' : '',
       run.wallMs > 0 && (run.gateway.cpuMs + run.fakesCpuMs + run.loadgen.cpuMs) / run.wallMs > CORES * 0.9 ? 'machine CPU-bound' : '',
       run.loadAverage > CORES ? `machine busy before the level (load ${run.loadAverage})` : '',
+      run.gateway.runQueueWaitShare > 0.1 ? 'the gateway waited for a core (other processes ran): its latencies are not its own alone' : '',
     ].filter(Boolean);
     return [
       run.workers,
@@ -373,6 +375,7 @@ function costRows(results: RunResult[]): (string | number)[][] {
       fmt(run.gateway.idleRssBytes / 1024 / 1024, 0),
       run.aborted ? 'n/a' : fmt(perCallMb, 2),
       fmt(run.gateway.eventLoopP99Ms),
+      run.wallMs > 0 ? `${Math.round(100 * run.gateway.runQueueWaitShare)}%` : 'n/a',
       run.wallMs > 0 ? `${Math.round((100 * run.loadgen.cpuMs) / run.wallMs)}%` : 'n/a',
       fmt(run.loadgen.eventLoopP99Ms),
       run.wallMs > 0 ? `${Math.round((100 * run.fakesCpuMs) / run.wallMs)}%` : 'n/a',
@@ -501,7 +504,7 @@ async function main(): Promise<void> {
       latencyRows(results),
     );
     const cost = table(
-      ['workers', 'shape', 'calls', 'gateway procs', 'gateway CPU ms/call-s', 'gateway CPU', 'idle RSS MB', 'peak RSS MB/call', 'gateway loop p99 ms', 'loadgen CPU', 'loadgen loop p99 ms', 'vendor fakes CPU', 'notes'],
+      ['workers', 'shape', 'calls', 'gateway procs', 'gateway CPU ms/call-s', 'gateway CPU', 'idle RSS MB', 'peak RSS MB/call', 'gateway loop p99 ms', 'gateway waiting for a core', 'loadgen CPU', 'loadgen loop p99 ms', 'vendor fakes CPU', 'notes'],
       costRows(results),
     );
     const perCore = workerCounts.flatMap((workers) => SHAPES.map((shape) => callsPerCore(results, workers, shape))).filter(Boolean);

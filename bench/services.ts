@@ -95,6 +95,19 @@ export function cpuMsOf(pid: number): number {
   }
 }
 
+/**
+ * How long a process's main thread (a Node process's event loop) has waited for a core while
+ * ready to run, in ms (/proc/<pid>/schedstat, second field, ns): time lost to other work on the
+ * machine rather than spent by the process. 0 once it is gone.
+ */
+export function runQueueWaitMsOf(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    return 0;
+  }
+}
+
 /** Resident memory of a process in bytes, as the kernel counts it; 0 once it is gone. */
 export function rssBytesOf(pid: number): number {
   try {
@@ -112,6 +125,8 @@ export function rssBytesOf(pid: number): number {
 export class ProcessTreeMeter {
   private readonly cpuAtStart = new Map<number, number>();
   private readonly cpuLatest = new Map<number, number>();
+  private readonly waitAtStart = new Map<number, number>();
+  private readonly waitLatest = new Map<number, number>();
   private peakRss = 0;
   private timer?: NodeJS.Timeout;
   private startedAt = 0;
@@ -131,18 +146,28 @@ export class ProcessTreeMeter {
 
   start(): void {
     this.startedAt = performance.now();
-    for (const pid of processTree(this.rootPid)) this.cpuAtStart.set(pid, cpuMsOf(pid));
+    for (const pid of processTree(this.rootPid)) {
+      this.cpuAtStart.set(pid, cpuMsOf(pid));
+      this.waitAtStart.set(pid, runQueueWaitMsOf(pid));
+    }
     this.sample();
     this.timer = setInterval(() => this.sample(), 250);
   }
 
-  stop(): { cpuMs: number; peakRssBytes: number; wallMs: number } {
+  /**
+   * `runQueueWaitShare`: the share of the window the busiest process's event loop spent waiting
+   * for a core (0.3 = its loop stood ready but unscheduled 30% of the time).
+   */
+  stop(): { cpuMs: number; peakRssBytes: number; wallMs: number; runQueueWaitShare: number } {
     clearInterval(this.timer);
     this.sample();
     this.stoppedAt = performance.now();
     let cpuMs = 0;
     for (const [pid, latest] of this.cpuLatest) cpuMs += latest - (this.cpuAtStart.get(pid) ?? 0);
-    return { cpuMs, peakRssBytes: this.peakRss, wallMs: this.stoppedAt - this.startedAt };
+    const wallMs = this.stoppedAt - this.startedAt;
+    let waitMs = 0;
+    for (const [pid, latest] of this.waitLatest) waitMs = Math.max(waitMs, latest - (this.waitAtStart.get(pid) ?? latest));
+    return { cpuMs, peakRssBytes: this.peakRss, wallMs, runQueueWaitShare: wallMs > 0 ? waitMs / wallMs : 0 };
   }
 
   private sample(): void {
@@ -150,6 +175,8 @@ export class ProcessTreeMeter {
     for (const pid of processTree(this.rootPid)) {
       const cpu = cpuMsOf(pid);
       if (cpu > 0) this.cpuLatest.set(pid, cpu);
+      const wait = runQueueWaitMsOf(pid);
+      if (wait > 0) this.waitLatest.set(pid, wait);
       rss += rssBytesOf(pid);
     }
     this.peakRss = Math.max(this.peakRss, rss);
