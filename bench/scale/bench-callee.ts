@@ -157,7 +157,7 @@ export class BenchCallee implements FakeTwilioCall {
     this.measures.greetingMs = (await this.step('greeting', this.agentAudio)) - started;
     let agentSaid = this.plan.greeting;
     for (let turn = 0; turn < this.plan.textTurns; turn++) {
-      this.measures.textMs.push(await this.turn(`text turn ${turn + 1}`, agentSaid, CALLEE_LINES.text[turn % CALLEE_LINES.text.length]));
+      this.measures.textMs.push(await this.turn(`answer in text turn ${turn + 1}`, agentSaid, CALLEE_LINES.text[turn % CALLEE_LINES.text.length]));
       agentSaid = AGENT_LINES.answer;
     }
     if (this.plan.bargeIn) {
@@ -165,7 +165,7 @@ export class BenchCallee implements FakeTwilioCall {
       agentSaid = AGENT_LINES.answer;
     }
     const confirm = this.plan.outcomeWithWords ? CALLEE_LINES.confirmWithWords : CALLEE_LINES.confirm;
-    this.measures.outcome = { ms: await this.turn('outcome turn', agentSaid, confirm), withWords: this.plan.outcomeWithWords };
+    this.measures.outcome = { ms: await this.turn('goodbye in the outcome turn', agentSaid, confirm), withWords: this.plan.outcomeWithWords };
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), this.timing.stepTimeoutMs * 3)));
     const outcome = await Promise.race([this.hangUp, late]);
@@ -175,8 +175,8 @@ export class BenchCallee implements FakeTwilioCall {
 
   /** A text turn whose long answer the callee talks over; then the answer to what it said. */
   private async talkOverTheLongAnswer(agentSaid: string): Promise<void> {
-    this.measures.textMs.push(await this.turn('the long answer', agentSaid, CALLEE_LINES.askMore));
-    await this.condition('the long answer playing', () => this.playedMs >= this.timing.bargeInAfterMs);
+    this.measures.textMs.push(await this.turn('long answer', agentSaid, CALLEE_LINES.askMore));
+    await this.condition('long answer playing', () => this.playedMs >= this.timing.bargeInAfterMs);
     const speechStart = this.step('barge-in speech start', this.speechStarted);
     const clear = this.step('clear after barge-in', this.cleared);
     const spoken = this.say(CALLEE_LINES.interrupt);
