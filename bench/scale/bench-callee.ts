@@ -317,6 +317,9 @@ export class BenchCallee implements FakeTwilioCall {
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...webhook.headers },
       body: new URLSearchParams(webhook.params).toString(),
       signal: AbortSignal.timeout(this.timing.stepTimeoutMs),
+    }).catch((error: Error) => {
+      // Which webhook, without the call id: failure reasons are tallied across calls.
+      throw new Error(`webhook ${new URL(webhook.url).pathname.replace(/[0-9a-f-]{36}/, ':id')} (${webhook.params['CallStatus']}): ${error.message}`);
     });
   }
 }
