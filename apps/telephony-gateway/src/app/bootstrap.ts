@@ -8,6 +8,7 @@ import { newCallIdOwnedBy } from './cluster/call-ownership';
 import type { GatewayConfig } from './config';
 import { DomainErrorsFilter } from './domain-errors.filter';
 import { GatewayModule } from './gateway.module';
+import { MediaStreamAdapter } from './media/media-stream.adapter';
 import type { GatewayOverrides } from './orchestrator.factory';
 import { warmUpGateway, type WarmUpReport } from './warm-up';
 
@@ -41,6 +42,7 @@ export async function createGatewayApp(config: GatewayConfig, overrides: Gateway
   });
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config, overrides), { logger: ['error', 'warn'], bodyParser: false });
   edge.apply(app);
+  app.useWebSocketAdapter(new MediaStreamAdapter(app));
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true }));
   app.useGlobalFilters(new DomainErrorsFilter());
   app.enableShutdownHooks();

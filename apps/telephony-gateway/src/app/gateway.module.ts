@@ -4,7 +4,7 @@ import { closeOfflineSynthesizer } from '@codcall/conversation-engine';
 import { GATEWAY_CONFIG } from './tokens';
 import type { GatewayConfig } from './config';
 import { CallsController } from './calls/calls.controller';
-import { MediaStreamServer } from './media/media-stream.server';
+import { MediaStreamGateway } from './media/media-stream.gateway';
 import { buildOrchestrator, type GatewayOverrides } from './orchestrator.factory';
 import { SqliteCallStore } from './persistence/sqlite-call-store';
 import { ProcessLoadMeter } from './stats/process-load';
@@ -37,7 +37,7 @@ export class GatewayModule implements OnApplicationShutdown {
         },
         { provide: CallOrchestrator, useFactory: (store: SqliteCallStore) => buildOrchestrator(config, overrides, store), inject: [SqliteCallStore] },
         { provide: ProcessLoadMeter, useFactory: () => new ProcessLoadMeter() },
-        MediaStreamServer,
+        MediaStreamGateway,
       ],
     };
   }

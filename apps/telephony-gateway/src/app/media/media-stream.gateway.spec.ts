@@ -24,7 +24,7 @@ describe('the media-stream path', () => {
 });
 
 /**
- * The raw WebSocket edge with Twilio and Plivo configured: every carrier's socket reaches the
+ * The WebSocket edge with Twilio and Plivo configured: every carrier's socket reaches the
  * orchestrator (which then waits for a valid start), on the old path and on the one naming the
  * call; anything else is refused at the upgrade, before a socket exists.
  */
