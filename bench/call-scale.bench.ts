@@ -13,7 +13,7 @@
  * count, when the gateway runs several processes), BENCH_RAMP_S (spread: calls placed over this
  * many seconds; calls/50, 5 to 15), BENCH_TEXT_TURNS (2), BENCH_STEP_TIMEOUT_MS (15000), BENCH_MS_PER_CHAR (agent speech length, 20), BENCH_KEEP=true keeps the logs.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -57,6 +57,8 @@ interface RunKey {
 
 interface RunResult extends RunKey {
   measures: CallMeasures[];
+  /** Text turns as the gateway's own call records time them (ms): vendor legs above their delays, and the rest (codcall's). */
+  recordedTextTurns: { vendorsAboveDelays: number[]; codcall: number[] };
   peakHeld: number;
   callSeconds: number;
   wallMs: number;
@@ -152,6 +154,7 @@ async function runLevel(key: RunKey, shared: { agentApi: Service; agentId: strin
   const result: RunResult = {
     ...key,
     measures: [],
+    recordedTextTurns: { vendorsAboveDelays: [], codcall: [] },
     peakHeld: 0,
     callSeconds: 0,
     wallMs: 0,
@@ -296,6 +299,7 @@ async function runLevel(key: RunKey, shared: { agentApi: Service; agentId: strin
     result.gateway.eventLoopP99Ms = stats.available ? stats.maxP99 : undefined;
     result.loadgen = { cpuMs: (loadgenUse.user + loadgenUse.system) / 1000, eventLoopP99Ms: Math.max(0, loadgenDelay.percentile(99) / 1e6 - LOOP_RESOLUTION_MS) };
     result.peakHeld = peakHeld(result.measures);
+    result.recordedTextTurns = recordedTextTurns(join(dir, 'calls'));
     result.callSeconds = result.measures.reduce((sum, m) => sum + (m.streamStartAt !== undefined ? ((m.endedAt ?? performance.now()) - m.streamStartAt) / 1000 : 0), 0);
   } catch (error) {
     result.aborted = error instanceof Error ? error.message : String(error);
@@ -309,6 +313,49 @@ async function runLevel(key: RunKey, shared: { agentApi: Service; agentId: strin
     if (process.env['BENCH_KEEP'] !== 'true') rmSync(dir, { recursive: true, force: true });
   }
   return result;
+}
+
+interface RecordedTurn {
+  kind: string;
+  calleeSpeechEndedAtMs?: number;
+  sttFinalAtMs?: number;
+  llmRequestAtMs?: number;
+  llmFirstTokenAtMs?: number;
+  ttsRequestAtMs?: number;
+  ttsFirstByteAtMs?: number;
+  firstFrameSentAtMs?: number;
+}
+
+/**
+ * Splits each recorded text turn (the call records' `turns`, leg by leg) into the vendor legs above
+ * their fixed delays (SDKs, loopback, the fakes' timers) and what is left: codcall's own time.
+ */
+function recordedTextTurns(recordsDir: string): RunResult['recordedTextTurns'] {
+  const split: RunResult['recordedTextTurns'] = { vendorsAboveDelays: [], codcall: [] };
+  const files = (() => {
+    try {
+      return readdirSync(recordsDir, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.json'));
+    } catch {
+      return [];
+    }
+  })();
+  for (const file of files) {
+    let turns: RecordedTurn[] = [];
+    try {
+      turns = (JSON.parse(readFileSync(join(recordsDir, file), 'utf8')) as { turns?: RecordedTurn[] }).turns ?? [];
+    } catch {
+      continue;
+    }
+    for (const t of turns) {
+      const legs = [t.calleeSpeechEndedAtMs, t.sttFinalAtMs, t.llmRequestAtMs, t.llmFirstTokenAtMs, t.ttsRequestAtMs, t.ttsFirstByteAtMs, t.firstFrameSentAtMs];
+      if (t.kind !== 'text' || legs.some((at) => at === undefined)) continue;
+      const [ended, final, asked, token, spoke, byte, sent] = legs as number[];
+      const vendors = final - ended + (token - asked) + (byte - spoke);
+      split.vendorsAboveDelays.push(vendors - TURN_FLOOR_MS);
+      split.codcall.push(sent - ended - vendors);
+    }
+  }
+  return split;
 }
 
 const fmt = (value: number | undefined, digits = 1) => (value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(digits));
@@ -503,6 +550,14 @@ async function main(): Promise<void> {
       ['workers', 'shape', 'calls', 'peak held', 'failed', 'greeting p99', `text p50/p95/p99 (-${TURN_FLOOR_MS})`, `outcome, model words (-${TURN_FLOOR_MS})`, `outcome, configured goodbye (-${CONFIGURED_GOODBYE_FLOOR_MS})`, 'barge-in p50/p99', 'target met'],
       latencyRows(results),
     );
+    const trio = (values: number[]) => {
+      const s = summarise(values);
+      return s.n ? `${fmt(s.p50)} / ${fmt(s.p95)} / ${fmt(s.p99)}` : 'n/a';
+    };
+    const split = table(
+      ['workers', 'shape', 'calls', 'text turns recorded', 'vendor legs above their delays p50/p95/p99', 'codcall (session, orchestrator, codec) p50/p95/p99'],
+      results.map((run) => [run.workers, run.shape, run.calls, run.recordedTextTurns.codcall.length, trio(run.recordedTextTurns.vendorsAboveDelays), trio(run.recordedTextTurns.codcall)]),
+    );
     const cost = table(
       ['workers', 'shape', 'calls', 'gateway procs', 'gateway CPU ms/call-s', 'gateway CPU', 'idle RSS MB', 'peak RSS MB/call', 'gateway loop p99 ms', 'gateway waiting for a core', 'loadgen CPU', 'loadgen loop p99 ms', 'vendor fakes CPU', 'notes'],
       costRows(results),
@@ -513,6 +568,9 @@ async function main(): Promise<void> {
         'Overhead above the provider delays (ms): callee\'s last speech frame sent -> agent\'s first audio frame received, minus the floor in the header.\n' +
         'Barge-in: callee\'s first speech frame sent -> clear received. Greeting: stream start sent -> first greeting frame received.\n\n' +
         latency +
+        '\n\nWhere a text turn\'s time goes, by the gateway\'s own turn records (callee speech end -> first frame sent, leg by leg; the\n' +
+        'vendor legs include the SDKs, loopback and the fakes\' timers in their loaded process, so they are not codcall\'s):\n\n' +
+        split +
         '\n\n' +
         cost +
         '\n\n' +
