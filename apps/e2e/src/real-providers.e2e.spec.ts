@@ -31,10 +31,12 @@ const KEYS = {
  */
 function scriptedModel(request: RecordedChatRequest): FakeChatReply {
   const messages = request.body['messages'] as { role: string; content?: string }[];
-  if (!request.body['tools']) return 'Thank you for your time. Goodbye!';
+  // An outcome takes one round trip: a request without tools would be the second one the product no longer makes.
+  if (!request.body['tools']) return 'A second model request.';
   const said = [...messages].reverse().find((message) => message.role === 'user')?.content ?? '';
   if (/wrong number/i.test(said)) return { toolCalls: [{ name: 'wrong_person', arguments: {} }] };
-  if (/cancel/i.test(said)) return { toolCalls: [{ name: 'cancel_order', arguments: { reason: 'ordered by mistake' } }] };
+  // A model that writes its goodbye beside the tool call: those words are the goodbye.
+  if (/cancel/i.test(said)) return { text: 'No problem, it is cancelled. Goodbye!', toolCalls: [{ name: 'cancel_order', arguments: { reason: 'ordered by mistake' } }] };
   if (/tomorrow at 3/i.test(said)) return { toolCalls: [{ name: 'reschedule_delivery', arguments: { date: 'tomorrow', time: '3 pm' } }] };
   if (/deliver it/i.test(said)) return { toolCalls: [{ name: 'confirm_order', arguments: {} }] };
   return 'Sorry, could you say that again?';
@@ -102,9 +104,11 @@ describe('a COD campaign with real speech and language adapters', () => {
       expect(connection.query).toMatchObject({ model: 'nova-3', language: 'en', encoding: 'mulaw', sample_rate: '8000', endpointing: '300', interim_results: 'true' });
     }
 
-    // OpenAI: each turn carried the row's own details and the callee's words as Deepgram heard them.
+    // OpenAI: one request per call (the outcome turn's goodbye needs no second one), each with the
+    // row's own details and the callee's words as Deepgram heard them.
     const turns = openai.requests.filter((request) => request.body['tools']);
     expect(turns).toHaveLength(4);
+    expect(openai.requests).toHaveLength(4);
     const priya = turns.find((request) => JSON.stringify(request.body['messages']).includes('B3'))!;
     expect(priya.apiKey).toBe(KEYS.openai);
     expect(priya.body).toMatchObject({ model: 'gpt-4o-mini', temperature: 0.2, max_tokens: 150, stream: true });
@@ -116,9 +120,10 @@ describe('a COD campaign with real speech and language adapters', () => {
       expect.arrayContaining(['confirm_order', 'cancel_order', 'reschedule_delivery', 'wrong_person']),
     );
 
-    // ElevenLabs: the greeting and the goodbyes, in the agent's voice and model, as mu-law 8 kHz.
+    // ElevenLabs: the greeting, the model's own goodbye (clause by clause) and the agent's configured
+    // goodbyes for tool-only outcomes, in the agent's voice and model, as mu-law 8 kHz.
     const spoken = elevenlabs.requests.map((request) => String(request.body['text']));
-    expect(spoken).toEqual(expect.arrayContaining([expect.stringContaining('Hello Priya Sharma'), 'Thank you for your time.', 'Goodbye!']));
+    expect(spoken).toEqual(expect.arrayContaining([expect.stringContaining('Hello Priya Sharma'), 'No problem, it is cancelled.', 'Goodbye!', 'Your order is confirmed.']));
     for (const request of elevenlabs.requests) {
       expect(request).toMatchObject({ voiceId: '21m00Tcm4TlvDq8ikWAM', apiKey: KEYS.elevenlabs, query: { output_format: 'ulaw_8000' }, body: { model_id: 'eleven_flash_v2_5' } });
     }
