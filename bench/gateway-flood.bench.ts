@@ -292,7 +292,12 @@ async function main(): Promise<void> {
         plot(chartPoints, { height: 12, format: (x: number) => x.toFixed(0).padStart(6) }) +
         '\n',
     );
-    if (!upAtEnd || peak >= RSS_LIMIT_MB) process.exitCode = 1;
+    if (run && run.code !== 0) {
+      // A campaign that stopped early is a failed run, whatever the memory did: say why, as the CLI did.
+      const said = readFileSync(run.log, 'utf8').trim().split('\n').slice(-3).join('\n');
+      process.stdout.write(`\nThe campaign stopped early (CLI exit ${run.code}); its last words:\n${said}\n`);
+    }
+    if (!upAtEnd || peak >= RSS_LIMIT_MB || (run && run.code !== 0)) process.exitCode = 1;
   } finally {
     rss.stop();
     for (const service of [gateway, agentApi]) service.child.kill('SIGTERM');

@@ -74,7 +74,7 @@ export function describeFailure(error: unknown): Failure {
     return { exitCode: ExitCode.unreachable, message: `${error.message}: start it (bash start.sh serve), or point ${how} at it` };
   }
   if (error instanceof GatewayRequestError) {
-    if (error.status === 502) return { exitCode: ExitCode.unreachable, message: `${error.message} (the gateway could not reach agent-api)` };
+    if (error.status === 502) return { exitCode: ExitCode.unreachable, message: `${error.message} (the gateway could not reach a service behind it: agent-api, or one of its own workers)` };
     if (error.status === 503 || (error.status >= 400 && error.status < 500)) return { exitCode: ExitCode.badInput, message: error.message };
     return { exitCode: ExitCode.failure, message: error.message };
   }

@@ -31,6 +31,9 @@ class StandInWorker {
   abandoned = 0;
   /** Answers /stats with something that is not JSON. */
   garbled = false;
+  /** Closes a kept-alive connection when the next request arrives on it, unanswered, as a server whose idle timer just fired does. */
+  dropReusedConnections = false;
+  private readonly requestsOn = new WeakMap<object, number>();
   readonly server: Server;
   private readonly sockets = new WebSocketServer({ noServer: true });
 
@@ -41,6 +44,9 @@ class StandInWorker {
       request.on('end', () => {
         const body = Buffer.concat(chunks).toString();
         this.seen.push({ method: request.method, url: request.url, headers: request.headers, body });
+        const onThisConnection = (this.requestsOn.get(request.socket) ?? 0) + 1;
+        this.requestsOn.set(request.socket, onThisConnection);
+        if (this.dropReusedConnections && onThisConnection > 1) return void request.socket.destroy();
         const reply = (status: number, value: unknown, headers: Record<string, string> = {}) => {
           response.writeHead(status, { 'content-type': 'application/json', ...headers });
           response.end(JSON.stringify(value));
@@ -123,6 +129,7 @@ describe('the primary of a two-worker gateway', () => {
       worker.seen.length = 0;
       worker.full = false;
       worker.garbled = false;
+      worker.dropReusedConnections = false;
     }
     for (const slot of workers.slots) slot.callsLive = 0;
   });
@@ -216,6 +223,18 @@ describe('the primary of a two-worker gateway', () => {
     expect(await polling).toBe('aborted');
     while (worker.abandoned === before) await new Promise((resolve) => setImmediate(resolve));
     expect(worker.abandoned).toBe(before + 1);
+  });
+
+  it('sends a request again on a fresh connection when the worker closed the kept-alive one it went down, and only then', async () => {
+    const owner = newCallIdOwnedBy(2);
+    // A first request leaves a kept-alive connection to worker 2 in the primary's pool.
+    expect((await fetch(`${base}/call/${owner}`, { headers: { authorization: `Bearer ${KEY}` } })).status).toBe(200);
+    workers.workers[1].dropReusedConnections = true;
+    const answer = await fetch(`${base}/call/${owner}/status`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'CallStatus=ringing' });
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ worker: 2 });
+    const statusPosts = workers.workers[1].seen.filter((seen) => seen.url === `/call/${owner}/status`);
+    expect(statusPosts.map((seen) => seen.body)).toEqual(['CallStatus=ringing', 'CallStatus=ringing']);
   });
 
   it('answers 502 when a worker\'s report makes no sense, and goes on routing', async () => {

@@ -8,6 +8,7 @@ import { mediaStreamTarget, refuseUpgrade } from '../media/media-stream-path';
 import { combineStats, ProcessLoadMeter, type GatewayStats } from '../stats/process-load';
 import { ownerOfCallId, workerForIdempotencyKey } from './call-ownership';
 import type { WorkerPool, WorkerSlot } from './worker-pool';
+import { UPSTREAM_IDLE_MS } from './worker-messages';
 
 /** What the primary needs of its workers (the pool of child processes; an in-process stand-in in specs). */
 export type GatewayWorkers = Pick<WorkerPool, 'slots' | 'ready' | 'readySlots' | 'handOff' | 'start' | 'stop'>;
@@ -26,7 +27,8 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'tra
  */
 export class GatewayPrimary {
   private readonly server: Server;
-  private readonly upstream = new Agent({ keepAlive: true });
+  /** Kept-alive connections to the workers; a free one is let go well before a worker would close it. */
+  private readonly upstream = new Agent({ keepAlive: true, timeout: UPSTREAM_IDLE_MS });
   private readonly meter = new ProcessLoadMeter();
   private health?: string;
   private nextWorker = 0;
@@ -113,9 +115,18 @@ export class GatewayPrimary {
     return [...slots.slice(start), ...slots.slice(0, start)];
   }
 
-  /** Sends the request to the worker; resolves false (having answered nothing) when it refused a dial for capacity and `orElse` is set. */
-  private forward(request: IncomingMessage, response: ServerResponse, body: Buffer, slot: WorkerSlot, orElse: boolean): Promise<boolean> {
-    return new Promise<boolean>((resolve) => {
+  /**
+   * Sends the request to the worker; resolves false (having answered nothing) when it refused a dial for capacity and `orElse` is set.
+   * A kept-alive connection the worker closed just as the request went out (its reset comes before any answer, so the worker never
+   * read the request) is not the worker's answer: the request goes once more, on a fresh connection.
+   */
+  private async forward(request: IncomingMessage, response: ServerResponse, body: Buffer, slot: WorkerSlot, orElse: boolean): Promise<boolean> {
+    const first = await this.forwardOnce(request, response, body, slot, orElse, true);
+    return first === 'stale connection' ? (await this.forwardOnce(request, response, body, slot, orElse, false)) === true : first;
+  }
+
+  private forwardOnce(request: IncomingMessage, response: ServerResponse, body: Buffer, slot: WorkerSlot, orElse: boolean, mayRetry: boolean): Promise<boolean | 'stale connection'> {
+    return new Promise<boolean | 'stale connection'>((resolve) => {
       const upstream = httpRequest(
         { host: '127.0.0.1', port: slot.port, method: request.method, path: request.url, headers: forwardedHeaders(request, body.length), agent: this.upstream },
         (answer) => {
@@ -132,7 +143,8 @@ export class GatewayPrimary {
         },
       );
       let clientGone = false;
-      upstream.on('error', (error) => {
+      upstream.on('error', (error: NodeJS.ErrnoException) => {
+        if (mayRetry && !clientGone && upstream.reusedSocket && error.code === 'ECONNRESET') return resolve('stale connection');
         resolve(true);
         if (clientGone) return;
         this.logger.warn({ worker: slot.index, err: error.message }, 'gateway worker did not answer a request');

@@ -3,7 +3,7 @@ import { Socket } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { CallOrchestrator } from '@codcall/call-orchestration';
 import type { Logger } from '@codcall/logging';
-import { isMediaSocketHandOff, type MediaSocketHandOff, type WorkerReport } from './worker-messages';
+import { isMediaSocketHandOff, WORKER_KEEP_ALIVE_MS, type MediaSocketHandOff, type WorkerReport } from './worker-messages';
 
 /** How often a worker tells the primary its live calls (only when they changed). */
 const LOAD_REPORT_MS = 200;
@@ -17,6 +17,8 @@ export async function serveAsWorker(app: INestApplication, logger: Logger): Prom
   const send = (report: WorkerReport) => process.send?.(report);
   await app.init();
   const server = app.getHttpServer() as Server;
+  // Only the primary connects here (loopback): its idle connections are let go before this closes them.
+  server.keepAliveTimeout = WORKER_KEEP_ALIVE_MS;
   process.on('message', (message, handle) => {
     if (isMediaSocketHandOff(message) && handle instanceof Socket) acceptHandedSocket(server, message, handle);
   });

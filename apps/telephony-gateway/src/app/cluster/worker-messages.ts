@@ -1,3 +1,11 @@
+/**
+ * How long a worker keeps an idle connection from the primary open, and how long the primary keeps
+ * one unused: the primary always lets go first, so it never sends a request down a connection the
+ * worker is closing (a reset that would otherwise reach the caller as a 502).
+ */
+export const WORKER_KEEP_ALIVE_MS = 65_000;
+export const UPSTREAM_IDLE_MS = 30_000;
+
 /** What a worker tells the primary over the IPC channel. */
 export type WorkerReport =
   /** Listening on 127.0.0.1:port; the primary routes to it from now on. */
