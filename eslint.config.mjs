@@ -47,7 +47,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/media/**/*.ts', 'libs/logging/**/*.ts'],
+    files: ['libs/media/**/*.ts', 'libs/logging/**/*.ts', 'libs/languages/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -65,8 +65,10 @@ case "$MODE" in
   demo)
     RUN_DIR="runs/demo-$(date +%Y%m%d-%H%M%S)"
     mkdir -p "$RUN_DIR"
-    # The demo dials the built-in simulator, whatever .env says.
+    # The demo dials the built-in simulator, whatever .env says; a callee who asks for a person is
+    # handed to this (fictional) number, which the simulator only records.
     export SIMULATOR_ENABLED=true
+    export TRANSFER_NUMBER="${TRANSFER_NUMBER:-+14155550100}"
     start_services "$RUN_DIR"
     AGENT_ID=$(node -e "
       const body = require('fs').readFileSync('agent_data/cod_confirmation_agent.json', 'utf8');
