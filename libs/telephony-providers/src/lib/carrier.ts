@@ -99,6 +99,12 @@ export interface Carrier {
   readonly name: CarrierName;
   placeCall(request: PlaceCallRequest): Promise<PlacedCall>;
   hangup(carrierCallId: string): Promise<void>;
+  /**
+   * Moves the live call to another number (a human agent). The carrier keeps the callee's line up
+   * and bridges it there, so the gateway does not hang up afterwards. Throws CallTransferError when
+   * the carrier refuses (a call that has ended, or one it does not know).
+   */
+  transfer(carrierCallId: string, to: string): Promise<void>;
   /** Asks the carrier about a call by either of its ids; a call it does not know is not up. */
   fetchCallState(carrierCallId: string): Promise<CarrierCallLookup>;
   answerDocument(request: AnswerDocumentRequest): AnswerDocument;

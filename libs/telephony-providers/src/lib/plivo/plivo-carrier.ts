@@ -1,6 +1,6 @@
-import type { Logger } from '@codcall/logging';
+import { maskPhone, type Logger } from '@codcall/logging';
 import type { AnswerDocument, AnswerDocumentRequest, Carrier, CarrierCallLookup, CarrierStatusUpdate, MediaStreamCodec, PlaceCallRequest, PlacedCall, WebhookCallIds, WebhookRequest } from '../carrier';
-import { CarrierRequestError } from '../twilio/twilio-carrier';
+import { CallTransferError, CarrierRequestError } from '../twilio/twilio-carrier';
 import { buildPlivoStreamXml } from './answer-xml';
 import { PlivoMediaStreamCodec } from './media-stream-codec';
 import { verifyPlivoSignature } from './signature';
@@ -91,6 +91,10 @@ export class PlivoCarrier implements Carrier {
       this.options.logger.warn({ carrierCallId, err: describe(error) }, 'Plivo hangup failed');
     }
     this.forget(carrierCallId);
+  }
+
+  async transfer(carrierCallId: string, to: string): Promise<void> {
+    throw new CallTransferError(`Plivo transfer is not built yet (call ${carrierCallId} to ${maskPhone(to)})`, carrierCallId, 'refused');
   }
 
   /**

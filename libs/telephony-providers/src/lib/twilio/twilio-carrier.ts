@@ -1,5 +1,5 @@
 import twilio, { type Twilio } from 'twilio';
-import type { Logger } from '@codcall/logging';
+import { maskPhone, type Logger } from '@codcall/logging';
 import type { Carrier, CarrierCallLookup, PlaceCallRequest, PlacedCall } from '../carrier';
 import { TwilioProtocol } from './twilio-protocol';
 
@@ -14,6 +14,19 @@ export interface TwilioCarrierOptions {
 }
 
 export class CarrierRequestError extends Error {}
+
+/** The carrier would not move the call: it had ended, it never existed, or the request failed. */
+export class CallTransferError extends CarrierRequestError {
+  constructor(
+    message: string,
+    readonly carrierCallId: string,
+    /** 'not_live': the carrier knows no live call by that id (hung up, or never placed). */
+    readonly reason: 'not_live' | 'refused',
+  ) {
+    super(message);
+    this.name = 'CallTransferError';
+  }
+}
 
 /**
  * Twilio through its official SDK: calls are placed with our answer URL, status callbacks for
@@ -62,6 +75,23 @@ export class TwilioCarrier extends TwilioProtocol implements Carrier {
     } catch (error) {
       // A call that already ended is not an error worth more than a line.
       this.options.logger.warn({ carrierCallId, err: describe(error) }, 'Twilio hangup refused');
+    }
+  }
+
+  /**
+   * Replaces the live call's TwiML with a `<Dial>`: Twilio leaves the media stream's `<Connect>`
+   * and bridges the callee to the number. The SDK's TwiML builder escapes the number as XML.
+   * Twilio answers 404 (20404) for a call it does not know and 400 (21220) for one no longer in progress.
+   */
+  async transfer(carrierCallId: string, to: string): Promise<void> {
+    const twiml = new twilio.twiml.VoiceResponse();
+    twiml.dial(to);
+    try {
+      await this.client.calls(carrierCallId).update({ twiml: twiml.toString() });
+    } catch (error) {
+      const status = error && typeof error === 'object' && 'status' in error ? error.status : undefined;
+      const reason = status === 404 || status === 400 ? 'not_live' : 'refused';
+      throw new CallTransferError(`Twilio would not transfer call ${carrierCallId} to ${maskPhone(to)}: ${describe(error)}`, carrierCallId, reason);
     }
   }
 
