@@ -8,13 +8,14 @@ import { CallListError } from './call-list-error';
 import { CsvScanError, formatCell, scanCsv, type RecordSpan } from './csv-scanner';
 import { OutcomeCellIndex } from './outcome-cell-index';
 import { findDuplicateRows } from './duplicates';
-import { OUTCOME_STATUSES, type Outcome } from './outcome';
+import { MAX_ADDRESS_UPDATE_CHARS, OPTIONAL_OUTCOME_COLUMNS, OUTCOME_STATUSES, type Outcome } from './outcome';
 import { checkPhone, type PhoneCheck } from './phone';
 import { recogniseStatus, type StatusKind } from './status';
 import { assertUtf8 } from './text-encoding';
 
 export const REQUIRED_COLUMNS = ['name', 'recipient_phone_number', 'order_id', 'status', 'reschedule_date', 'reschedule_time'] as const;
-const OUTCOME_COLUMNS = ['status', 'reschedule_date', 'reschedule_time'] as const;
+const REQUIRED_OUTCOME_COLUMNS = ['status', 'reschedule_date', 'reschedule_time'] as const;
+type OutcomeColumn = (typeof REQUIRED_OUTCOME_COLUMNS)[number] | (typeof OPTIONAL_OUTCOME_COLUMNS)[number];
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 /**
  * Timer-driven rewrites of a big file are spaced so that they write at most this many bytes a
@@ -65,7 +66,8 @@ interface JournalEntry {
 /**
  * The call list on disk. Reading never changes the file; each outcome is journalled durably
  * (append + fsync, grouped across concurrent callers) before `record` resolves, and the file is
- * rewritten in batches by one writer: only the three outcome cells' bytes of a row change,
+ * rewritten in batches by one writer: only the outcome cells' bytes of a row change (status,
+ * the reschedule cells, and callback_at / address_update where the file has those columns),
  * through a temp file, fsync and rename. A journal left by a crash is replayed on open.
  *
  * A symlinked CSV is written through to its target (`targetPath`, the link resolved when opened):
@@ -88,6 +90,8 @@ export class CallListRepository {
   private cells!: OutcomeCellIndex;
   private rowList: CallListRow[] = [];
   private readonly columnIndex: Record<string, number>;
+  /** The cells an outcome writes: the three required ones, then callback_at and address_update where the file has them. */
+  private readonly outcomeColumns: readonly OutcomeColumn[];
   private readonly pending = new Map<number, Outcome>();
   private writer: Promise<void> = Promise.resolve();
   private timer?: NodeJS.Timeout;
@@ -111,6 +115,7 @@ export class CallListRepository {
     this.content = content;
     this.headers = headers;
     this.columnIndex = Object.fromEntries(headers.map((name, i) => [name, i]));
+    this.outcomeColumns = [...REQUIRED_OUTCOME_COLUMNS, ...OPTIONAL_OUTCOME_COLUMNS.filter((name) => name in this.columnIndex)];
     this.lastWritten = fileStat;
     this.log = options.logger ?? silentLogger();
   }
@@ -209,7 +214,7 @@ export class CallListRepository {
   private async index(): Promise<void> {
     const bomLength = this.content.subarray(0, 3).equals(BOM) ? 3 : 0;
     const content = this.content;
-    this.cells = new OutcomeCellIndex(OUTCOME_COLUMNS.map((name) => this.columnIndex[name]));
+    this.cells = new OutcomeCellIndex(this.outcomeColumns.map((name) => this.columnIndex[name]));
     let pos = bomLength;
     let line = 1;
     const nextRecord = (): RecordSpan | undefined => {
@@ -373,12 +378,11 @@ export class CallListRepository {
     const edits: { start: number; end: number; text: string }[] = [];
     for (const [index, outcome] of batch) {
       const record = this.cells.get(index);
-      const cells: Record<(typeof OUTCOME_COLUMNS)[number], string> = {
-        status: outcome.status,
-        reschedule_date: outcome.status === 'rescheduled' ? (outcome.reschedule_date ?? '') : '',
-        reschedule_time: outcome.status === 'rescheduled' ? (outcome.reschedule_time ?? '') : '',
-      };
-      const targets = OUTCOME_COLUMNS.map((name, i) => ({ column: this.columnIndex[name], text: cells[name], field: record.cells[i] }));
+      const cells = outcomeCells(outcome);
+      // A cell whose text is undefined is left as it is (an address_update the call did not correct).
+      const targets = this.outcomeColumns
+        .map((name, i) => ({ column: this.columnIndex[name], text: cells[name], field: record.cells[i] }))
+        .filter((target): target is { column: number; text: string; field: (typeof record.cells)[number] } => target.text !== undefined);
       const missing = targets.filter((t) => t.column >= record.fieldCount);
       for (const target of targets) {
         const field = target.field;
@@ -445,6 +449,21 @@ export class CallListRepository {
   }
 }
 
+/**
+ * The text of each outcome cell: the reschedule cells belong to rescheduled and callback_at to
+ * callback_requested (emptied for any other status, so a row never shows a stale time); the
+ * address correction is written when the call made one and otherwise left as the file has it.
+ */
+function outcomeCells(outcome: Outcome): Record<OutcomeColumn, string | undefined> {
+  return {
+    status: outcome.status,
+    reschedule_date: outcome.status === 'rescheduled' ? (outcome.reschedule_date ?? '') : '',
+    reschedule_time: outcome.status === 'rescheduled' ? (outcome.reschedule_time ?? '') : '',
+    callback_at: outcome.status === 'callback_requested' ? (outcome.callback_at ?? '') : '',
+    address_update: outcome.address_update,
+  };
+}
+
 /** After an outcome is recorded (or replayed): the row's status is that outcome's. */
 function setStatus(row: CallListRow, status: Outcome['status']): void {
   row.status = status;
@@ -508,12 +527,42 @@ function validateOutcome(outcome: Outcome): Outcome {
   if (!OUTCOME_STATUSES.includes(outcome.status)) {
     throw new CallListError('INVALID_OUTCOME', `unknown status "${outcome.status}" (one of ${OUTCOME_STATUSES.join(', ')})`);
   }
-  if (outcome.status !== 'rescheduled') return { status: outcome.status };
-  const date = outcome.reschedule_date ?? '';
-  const time = outcome.reschedule_time ?? '';
-  if (!isCalendarDate(date)) throw new CallListError('INVALID_OUTCOME', `reschedule_date must be a real YYYY-MM-DD date, got "${date}"`);
-  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) throw new CallListError('INVALID_OUTCOME', `reschedule_time must be HH:MM (24 h), got "${time}"`);
-  return { status: 'rescheduled', reschedule_date: date, reschedule_time: time };
+  const clean: Outcome = { status: outcome.status };
+  if (outcome.status === 'rescheduled') {
+    const date = outcome.reschedule_date ?? '';
+    const time = outcome.reschedule_time ?? '';
+    if (!isCalendarDate(date)) throw new CallListError('INVALID_OUTCOME', `reschedule_date must be a real YYYY-MM-DD date, got "${date}"`);
+    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) throw new CallListError('INVALID_OUTCOME', `reschedule_time must be HH:MM (24 h), got "${time}"`);
+    Object.assign(clean, { reschedule_date: date, reschedule_time: time });
+  }
+  if (outcome.status === 'callback_requested' && outcome.callback_at !== undefined && outcome.callback_at !== '') {
+    if (!isIsoMoment(outcome.callback_at)) {
+      throw new CallListError('INVALID_OUTCOME', `callback_at must be an ISO 8601 time with its offset (2026-12-01T18:00+05:30), got "${outcome.callback_at}"`);
+    }
+    clean.callback_at = outcome.callback_at;
+  }
+  const address = outcome.address_update?.replace(/\s+/g, ' ').trim();
+  if (address) {
+    if (address.length > MAX_ADDRESS_UPDATE_CHARS) {
+      throw new CallListError('INVALID_OUTCOME', `address_update is ${address.length} characters long; at most ${MAX_ADDRESS_UPDATE_CHARS} are written`);
+    }
+    clean.address_update = asSpreadsheetText(address);
+  }
+  return clean;
+}
+
+/** '2026-12-01T18:00+05:30' (seconds and fractions allowed, Z or an offset required): a moment, not a wall-clock time without a zone. */
+function isIsoMoment(text: string): boolean {
+  const match = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,3})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/.exec(text);
+  return match !== null && isCalendarDate(match[1]);
+}
+
+/**
+ * What a callee said is written as text a spreadsheet will not run: a cell starting with = + - @
+ * (or a tab or carriage return) is a formula to Excel and LibreOffice, so it gets a leading apostrophe (OWASP's CSV-injection advice).
+ */
+function asSpreadsheetText(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
 function isCalendarDate(text: string): boolean {

@@ -2,7 +2,7 @@ import { FINAL_STATUSES, OUTCOME_STATUSES, type OutcomeStatus } from './outcome'
 
 /**
  * What a row's status cell means to codcall: `final` (never dialled again), `pending` (to call:
- * empty, a retried outcome such as no_answer, or a "to do" word), or `unknown` (text codcall does
+ * empty, a retried outcome such as no_answer or callback_requested, or a "to do" word), or `unknown` (text codcall does
  * not understand: never dialled and never overwritten unless the campaign is told to).
  */
 export type StatusKind = 'final' | 'pending' | 'unknown';
@@ -20,8 +20,20 @@ export interface RecognisedStatus {
  */
 export const TO_CALL_WORDS: readonly string[] = ['pending', 'new', 'retry', 'to_call', 'call', 'call_again', 'todo', 'to_do', 'not_called', 'open', 'queued'];
 
-/** Shorthands for an outcome status, after normalising. */
-const ALIASES: Readonly<Record<string, OutcomeStatus>> = { dnc: 'do_not_call', donotcall: 'do_not_call', dont_call: 'do_not_call', noanswer: 'no_answer' };
+/** Shorthands for an outcome status, after normalising ("Call back", "Callback." are callback_requested). */
+const ALIASES: Readonly<Record<string, OutcomeStatus>> = {
+  dnc: 'do_not_call',
+  donotcall: 'do_not_call',
+  dont_call: 'do_not_call',
+  noanswer: 'no_answer',
+  callback: 'callback_requested',
+  call_back: 'callback_requested',
+  call_back_requested: 'callback_requested',
+  callback_request: 'callback_requested',
+  transfered: 'transferred',
+  transferred_to_human: 'transferred',
+  transferred_to_agent: 'transferred',
+};
 
 /**
  * A human-written status as one lower-case word: surrounding spaces and trailing punctuation
