@@ -1,0 +1,4 @@
+export * from './lib/language-pack';
+export * from './lib/registry';
+export * from './lib/backchannel';
+export * from './lib/spoken';
