@@ -31,8 +31,11 @@ export type TranscriptEvent =
 
 export interface TranscriberOptions {
   callId: string;
+  /** The recogniser's language for this call: a code ('hi', 'ar'), or 'multi' for code-switching speech. */
   language: string;
   model?: string;
+  /** With a multilingual language: the languages to expect (Hinglish: ['hi', 'en']). */
+  languageHints?: readonly string[];
   /** ms of silence that ends a turn. */
   endpointingMs?: number;
 }
@@ -91,6 +94,8 @@ export interface LanguageModel {
 export interface SynthesisRequest {
   text: string;
   language: string;
+  /** The vendor's code for the language to enforce (ElevenLabs' ISO 639-1 `language_code`); else derived from `language`. */
+  languageCode?: string;
   voice?: string;
   model?: string;
   signal: AbortSignal;

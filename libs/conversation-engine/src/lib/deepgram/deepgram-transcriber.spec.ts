@@ -72,6 +72,35 @@ describe('DeepgramTranscriber, through the official SDK against a local Deepgram
     });
   });
 
+  it('asks for the call\'s own model and language: a Hindi call nova-3 in hi, with no hints', async () => {
+    const fake = await startDeepgram();
+    stream = await transcriberFor(fake).open({ callId: 'call-hi', language: 'hi', model: 'nova-3', languageHints: ['hi', 'en'], endpointingMs: 400 });
+
+    expect(fake.connections[0].query).toMatchObject({ model: 'nova-3', language: 'hi', endpointing: '400' });
+    // Hints bias Deepgram's multilingual model only; a monolingual socket gets none.
+    expect(fake.connections[0].queryValues).not.toHaveProperty('language_hint');
+  });
+
+  it('asks for a Hinglish call in multilingual mode, hi and en hinted as repeated language_hint parameters', async () => {
+    const fake = await startDeepgram();
+    stream = await transcriberFor(fake).open({ callId: 'call-hinglish', language: 'multi', model: 'nova-3', languageHints: ['hi', ' en ', '', 'hi'], endpointingMs: 300 });
+
+    expect(fake.connections[0].query).toMatchObject({ model: 'nova-3', language: 'multi' });
+    expect(fake.connections[0].queryValues['language_hint']).toEqual(['hi', 'en']);
+    expect(fake.rejections).toEqual([]);
+  });
+
+  it("falls back to the agent's hints when the session names none, and they survive a reconnection", async () => {
+    const fake = await startDeepgram({ dropAfterAudioMs: 200 });
+    const transcripts = await transcriberFor(fake, { languageHints: ['ar', 'en'], reconnectDelayMs: 10 }).open({ callId: 'call-ar', language: 'multi', endpointingMs: 300 });
+    stream = transcripts;
+
+    await speak(transcripts, callerAudio(400, 5));
+    await waitFor(() => fake.connections.length === 2, 'the second socket');
+
+    for (const connection of fake.connections) expect(connection.queryValues['language_hint']).toEqual(['ar', 'en']);
+  });
+
   it("sends the caller's mu-law to Deepgram byte for byte, and close() flushes the words still pending", async () => {
     const fake = await startDeepgram({ script: [{ afterAudioMs: 500, send: { interim: 'Hello, who is' } }] });
     const transcripts = await openCall(transcriberFor(fake));
@@ -283,6 +312,14 @@ describe('deepgramConfigFromEnv', () => {
     expect(deepgramConfigFromEnv({}, agentTranscriber)).toBeNull();
     expect(deepgramConfigFromEnv({ DEEPGRAM_API_KEY: ' ' }, agentTranscriber)).toBeNull();
     expect(deepgramConfigFromEnv({ DEEPGRAM_API_KEY: API_KEY }, { ...agentTranscriber, provider: 'offline' })).toBeNull();
+  });
+
+  it("keeps the localised agent's language hints for the call's socket", () => {
+    expect(deepgramConfigFromEnv({ DEEPGRAM_API_KEY: API_KEY }, { ...agentTranscriber, language: 'multi', languageHints: ['hi', 'en'] })).toEqual({
+      apiKey: API_KEY,
+      model: 'nova-3',
+      languageHints: ['hi', 'en'],
+    });
   });
 
   it("takes the agent's model and an optional base URL without the /v1/listen path", () => {

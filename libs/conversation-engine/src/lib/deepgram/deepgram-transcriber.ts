@@ -3,6 +3,7 @@ import { silentLogger, type Logger } from '@codcall/logging';
 import { SAMPLE_RATE, SpeechAwareBatcher, type SpeechAwareBatchingOptions } from '@codcall/media';
 import type { Transcriber, TranscriberOptions, TranscriberStream, TranscriptEvent } from '../providers';
 import { describeCauses, redactKey } from '../vendor-errors';
+import { TranscriptQueue } from './transcript-queue';
 
 export const DEFAULT_DEEPGRAM_MODEL = 'nova-3';
 const DEFAULT_DEEPGRAM_BASE_URL = 'wss://api.deepgram.com';
@@ -28,6 +29,8 @@ interface PhoneCallQuery {
   vad_events: 'true';
   smart_format: 'true';
   punctuate: 'true';
+  /** Nova-3 multilingual (`language=multi`) only: repeated `language_hint` parameters biasing detection. */
+  language_hint?: string[];
 }
 type SocketCloseEvent = { code: number; reason?: string };
 
@@ -41,6 +44,8 @@ export interface DeepgramTranscriberOptions {
   baseUrl?: string;
   /** Default `nova-3`; a model named in `open()` wins. */
   model?: string;
+  /** The agent's language hints for a multilingual model; hints named in `open()` win. */
+  languageHints?: readonly string[];
   /** Silence after the last word before Deepgram sends UtteranceEnd. Default 1000 ms. */
   utteranceEndMs?: number;
   /**
@@ -99,6 +104,7 @@ export class DeepgramTranscriber implements Transcriber {
 
   async open(options: TranscriberOptions): Promise<TranscriberStream> {
     const model = options.model ?? this.model;
+    const languageHints = hintsFor(options.language, options.languageHints ?? this.options.languageHints);
     const endpointingMs = options.endpointingMs ?? 300;
     const utteranceEndMs = this.options.utteranceEndMs ?? 1000;
     const stream = new DeepgramStream({
@@ -119,6 +125,7 @@ export class DeepgramTranscriber implements Transcriber {
         vad_events: 'true',
         smart_format: 'true',
         punctuate: 'true',
+        ...(languageHints.length ? { language_hint: languageHints } : {}),
       },
       // Deepgram's endpointing (speech_final) hears its silence frame by frame; the UtteranceEnd fallback, in 40 ms batches.
       batching: { batchMs: this.options.audioBatchMs ?? 100, tailMs: endpointingMs + 200, lateTailMs: utteranceEndMs + 200, lateTailBatchMs: 40 },
@@ -309,9 +316,13 @@ class DeepgramStream implements TranscriberStream {
   }
 
   private async connectOnce(): Promise<void> {
-    const { client, query, connectTimeoutMs } = this.settings;
+    const { client, connectTimeoutMs } = this.settings;
+    const { language_hint, ...query } = this.settings.query;
     const args: ListenConnectArgs = {
       ...query,
+      // The SDK's v1 arguments have no language_hint (only v2's do); its socket repeats an array
+      // parameter (`language_hint=hi&language_hint=en`), which is how Deepgram reads several hints.
+      ...(language_hint ? { queryParams: { language_hint } } : {}),
       // Reconnection is ours (with replay); the SDK's would reconnect without the audio in between.
       reconnectAttempts: 0,
       shouldReconnect: () => false,
@@ -556,56 +567,13 @@ interface DeepgramResults {
   channel?: { alternatives?: { transcript?: string; words?: { end?: number }[] }[] };
 }
 
-/** A single-consumer queue of transcript events that can end normally or with an error. */
-class TranscriptQueue implements AsyncIterable<TranscriptEvent> {
-  private readonly items: TranscriptEvent[] = [];
-  private waiting?: { resolve: (result: IteratorResult<TranscriptEvent>) => void; reject: (error: Error) => void };
-  private ended = false;
-  private failure?: Error;
-
-  push(item: TranscriptEvent): void {
-    if (this.ended) return;
-    const waiting = this.waiting;
-    this.waiting = undefined;
-    if (waiting) waiting.resolve({ value: item, done: false });
-    else this.items.push(item);
-  }
-
-  end(): void {
-    this.settle();
-  }
-
-  fail(error: Error): void {
-    this.settle(error);
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<TranscriptEvent> {
-    return {
-      next: () => {
-        if (this.items.length) return Promise.resolve({ value: this.items.shift() as TranscriptEvent, done: false });
-        if (this.failure) {
-          const failure = this.failure;
-          this.failure = undefined;
-          return Promise.reject(failure);
-        }
-        if (this.ended) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
-      },
-    };
-  }
-
-  private settle(failure?: Error): void {
-    if (this.ended) return;
-    this.ended = true;
-    const waiting = this.waiting;
-    this.waiting = undefined;
-    if (!waiting) {
-      this.failure = failure;
-      return;
-    }
-    if (failure) waiting.reject(failure);
-    else waiting.resolve({ value: undefined, done: true });
-  }
+/**
+ * Deepgram takes language hints only with its multilingual model (`language=multi`), and rejects an
+ * empty one: hints for a monolingual language are dropped, blanks removed, duplicates once.
+ */
+function hintsFor(language: string, hints: readonly string[] | undefined): string[] {
+  if (language.trim().toLowerCase() !== 'multi' || !hints) return [];
+  return [...new Set(hints.map((hint) => hint.trim()).filter(Boolean))];
 }
 
 /** "code 1011 NET-0001: ..." or "code 1006 (connection lost)"; the error's message when there was one. */
@@ -620,11 +588,13 @@ function describeClose(event: SocketCloseEvent, error: Error | undefined): strin
  * DEEPGRAM_API_KEY is unset. DEEPGRAM_BASE_URL overrides the host and takes a base without the
  * path: `wss://api.deepgram.com` (the default), `ws://127.0.0.1:PORT` for a local fake, or
  * `http(s)://host[:port]` (sent as ws(s)://); the SDK appends `/v1/listen`. The agent's language
- * and endpointing reach Deepgram through `open()`, per call.
+ * and endpointing reach Deepgram through `open()`, per call; its language hints (the call's
+ * localised agent: Hinglish is `multi` with hints hi and en) are kept here too, for a session that
+ * does not name them in `open()`.
  */
 export function deepgramConfigFromEnv(
   env: NodeJS.ProcessEnv,
-  agentTranscriber: { provider: string; model: string; language: string; endpointingMs: number },
+  agentTranscriber: { provider: string; model: string; language: string; endpointingMs: number; languageHints?: readonly string[] },
 ): DeepgramTranscriberOptions | null {
   const apiKey = env['DEEPGRAM_API_KEY']?.trim();
   if (agentTranscriber.provider !== 'deepgram' || !apiKey) return null;
@@ -639,5 +609,6 @@ export function deepgramConfigFromEnv(
     apiKey,
     ...(baseUrl ? { baseUrl } : {}),
     model: agentTranscriber.model || DEFAULT_DEEPGRAM_MODEL,
+    ...(agentTranscriber.languageHints?.length ? { languageHints: agentTranscriber.languageHints } : {}),
   };
 }

@@ -62,8 +62,10 @@ export interface FakeDeepgramControlMessage {
 
 export interface FakeDeepgramConnection {
   index: number;
-  /** The query string, e.g. `{ model: 'nova-3', encoding: 'mulaw', sample_rate: '8000', ... }`. */
+  /** The query string, e.g. `{ model: 'nova-3', encoding: 'mulaw', sample_rate: '8000', ... }` (a repeated parameter's last value). */
   query: Record<string, string>;
+  /** Every value of each parameter, in order: Deepgram reads repeated ones (`language_hint=hi&language_hint=en`) as a list. */
+  queryValues: Record<string, string[]>;
   /** The `Authorization` header exactly as sent. */
   authorization?: string;
   openedAt: number;
@@ -110,7 +112,7 @@ interface Recogniser {
   timers: Set<NodeJS.Timeout>;
 }
 
-const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 
 /**
  * Deepgram live transcription (`/v1/listen`) as far as the official SDK can tell: a real local
@@ -187,6 +189,8 @@ export class FakeDeepgramServer {
     socket.on('error', () => undefined);
     const url = new URL(req.url ?? '/', 'http://fake');
     const query = Object.fromEntries(url.searchParams);
+    const queryValues: Record<string, string[]> = {};
+    for (const [name, value] of url.searchParams) (queryValues[name] ??= []).push(value);
     const authorization = headerOf(req, 'authorization');
     const refuse = (status: number, body: Record<string, unknown>) => {
       this.rejections.push({ status, authorization, query, at: Date.now() });
@@ -200,18 +204,23 @@ export class FakeDeepgramServer {
     if (authorization !== `Token ${this.options.apiKey}`) {
       return refuse(401, { err_code: 'INVALID_AUTH', err_msg: 'Invalid credentials.' });
     }
+    // The SDK documents empty hints as rejected; a client that sends one has built its query wrong.
+    if (queryValues['language_hint']?.some((hint) => !hint.trim())) {
+      return refuse(400, { err_code: 'Bad Request', err_msg: 'language_hint must not be empty' });
+    }
     if (this.rejectNextConnections > 0) {
       this.rejectNextConnections--;
       return refuse(this.options.rejectStatus ?? 503, { err_code: 'SERVICE_UNAVAILABLE', err_msg: 'The fake was told to refuse this connection' });
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, query, authorization));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, query, queryValues, authorization));
   }
 
-  private accept(socket: WebSocket, query: Record<string, string>, authorization: string | undefined): void {
+  private accept(socket: WebSocket, query: Record<string, string>, queryValues: Record<string, string[]>, authorization: string | undefined): void {
     const index = this.connections.length;
     const record: FakeDeepgramConnection = {
       index,
       query,
+      queryValues,
       authorization,
       openedAt: Date.now(),
       audioBytes: 0,
