@@ -47,6 +47,8 @@ export interface CalleeStreamWire {
   played(name: string): unknown;
   /** Answers a clear; `dropped` are the marks whose audio was dropped with it. */
   cleared(dropped: string[]): unknown[];
+  /** One keypad digit pressed by the callee; absent where the dialect cannot carry DTMF. */
+  dtmf?(digit: string): unknown;
   /** Sent before the carrier closes the socket at the end of the call; null to just close. */
   stop(): unknown | null;
   read(text: string): GatewayAudioCommand | null;
@@ -134,6 +136,10 @@ class TwilioStreamWire implements CalleeStreamWire {
   /** Twilio answers a clear by returning the dropped marks at once. */
   cleared(dropped: string[]): unknown[] {
     return dropped.map((name) => this.played(name));
+  }
+
+  dtmf(digit: string): unknown {
+    return { event: 'dtmf', streamSid: this.streamSid, sequenceNumber: this.seq(), dtmf: { track: 'inbound_track', digit } };
   }
 
   stop(): unknown {

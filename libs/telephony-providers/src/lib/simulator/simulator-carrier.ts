@@ -1,11 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
-import type { Logger } from '@codcall/logging';
+import { maskPhone, type Logger } from '@codcall/logging';
 import { FRAME_BYTES, FRAME_MS, pcm16ToMulaw, silenceFrame, splitFrames, type SpeechSideChannel } from '@codcall/media';
 import type { Carrier, CarrierCallLookup, PlaceCallRequest, PlacedCall } from '../carrier';
+import { CallTransferError } from '../twilio/twilio-carrier';
 import { TwilioProtocol } from '../twilio/twilio-protocol';
-import { DEFAULT_CALLEE, parseCalleeProfile, type CalleeBook, type CalleeProfile } from './callee-book';
+import { CalleeBookError, calleeLines, DEFAULT_CALLEE, parseCalleeProfile, type CalleeBook, type CalleeLine, type CalleeProfile } from './callee-book';
 import { TwilioCalleeWire, type CallProgress, type CalleeCallWire, type CalleeStreamWire, type CalleeWire, type CarrierWebhook } from './callee-wire';
+
+// The persona improviser is part of the simulator's public surface (the package index lists this file).
+export { openAiPersonaCallee, PersonaCalleeError, type HeardLine, type PersonaCalleeOptions } from './persona-callee';
 
 export interface SimulatorTiming {
   /** How long the phone rings before a callee picks up (or is found busy / failed). */
@@ -16,9 +20,26 @@ export interface SimulatorTiming {
   agentTurnGapMs?: number;
 }
 
+/** The callee's voice: mu-law 8 kHz audio for one line, in the profile's language when it names one. */
+export type CalleeVoice = (text: string, language?: string) => Promise<Buffer>;
+
+/** What a callee played by a language model is asked for: its next line, once the script has run out. */
+export interface ImprovisedTurn {
+  /** Our call id (the gateway's): the improviser reads what the agent has said so far by it. */
+  callId: string;
+  persona: string;
+  language?: string;
+  /** 0-based count of the callee's turns so far, scripted ones included. */
+  turn: number;
+}
+
+/** Produces a callee's line at run time; null when the callee has nothing more to say. */
+export type CalleeImproviser = (turn: ImprovisedTurn) => Promise<CalleeLine | null>;
+
 export interface SimulatorCarrierOptions {
-  /** The callee's voice: mu-law 8 kHz audio for one line. */
-  speak: (text: string) => Promise<Buffer>;
+  speak: CalleeVoice;
+  /** Plays callees given a `persona`; without it such a script is refused. */
+  improvise?: CalleeImproviser;
   sideChannel: SpeechSideChannel;
   /** Signs the simulator's webhooks exactly as Twilio signs with an auth token. */
   webhookSecret: string;
@@ -43,9 +64,16 @@ export class SimulatorCarrier extends TwilioProtocol implements Carrier {
     super(options.webhookSecret);
   }
 
+  /** Where transferred calls went (the last few hundred): a transfer leaves the simulator's hands. */
+  private readonly transferred = new Map<string, string>();
+
   /** A script for one call, overriding the book; validated here so a bad one fails the request. */
   setCallee(callId: string, profile: unknown): void {
-    this.perCall.set(callId, parseCalleeProfile(profile, `simulation for call ${callId}`));
+    const parsed = parseCalleeProfile(profile, `simulation for call ${callId}`);
+    if (parsed.persona && !this.options.improvise) {
+      throw new CalleeBookError(`simulation for call ${callId}: persona needs a language model to play the callee, and this gateway has none (set OPENAI_API_KEY)`);
+    }
+    this.perCall.set(callId, parsed);
   }
 
   async placeCall(request: PlaceCallRequest): Promise<PlacedCall> {
@@ -62,15 +90,29 @@ export class SimulatorCarrier extends TwilioProtocol implements Carrier {
     await this.calls.get(carrierCallId)?.end('hangup');
   }
 
-  // Temporary, so the Carrier contract compiles: H6 replaces it with a recorded transfer event.
+  /**
+   * As Twilio does on `<Dial>`: the media stream stops and the line is bridged to `to`. Nobody
+   * is on the far side here, so the simulator lets go of the call and records where it went;
+   * no status webhook follows (the callee did not hang up).
+   */
   async transfer(carrierCallId: string, to: string): Promise<void> {
-    throw new Error(`Simulator transfer not yet built (call ${carrierCallId} to a number ending ${to.slice(-2)})`);
+    const call = this.calls.get(carrierCallId);
+    if (!call) throw new CallTransferError(`the simulator has no live call ${carrierCallId} to transfer to ${maskPhone(to)}`, carrierCallId, 'not_live');
+    await call.transfer(to);
+    this.transferred.set(carrierCallId, to);
+    if (this.transferred.size > 500) this.transferred.delete(this.transferred.keys().next().value as string);
+  }
+
+  /** The number a call was transferred to, if it was. */
+  transferredTo(carrierCallId: string): string | undefined {
+    return this.transferred.get(carrierCallId);
   }
 
   /** The simulator's calls live in this process: one it does not hold has ended (or died with a previous run). */
   async fetchCallState(carrierCallId: string): Promise<CarrierCallLookup> {
     const call = this.calls.get(carrierCallId);
-    return call ? { up: true, status: call.progress } : { up: false, status: 'not found' };
+    if (call) return { up: true, status: call.progress };
+    return this.transferred.has(carrierCallId) ? { up: false, status: 'transferred' } : { up: false, status: 'not found' };
   }
 
   /** Calls still in progress (for tests and shutdown). */
@@ -83,7 +125,8 @@ type PlaybackItem = { kind: 'audio'; bytes: Buffer } | { kind: 'mark'; name: str
 
 /** What a scripted call needs: the callee's voice and pacing, and the carrier wire it speaks. */
 export interface SimulatedCallOptions {
-  speak: (text: string) => Promise<Buffer>;
+  speak: CalleeVoice;
+  improvise?: CalleeImproviser;
   sideChannel: SpeechSideChannel;
   /** Signs the Twilio dialect's webhooks; unused when another wire is given. */
   webhookSecret: string;
@@ -108,8 +151,13 @@ export class SimulatedCall {
   private ended = false;
   private answeredAt?: number;
   private lastProgress: CallProgress = 'initiated';
-  private lines: Promise<Buffer[]>;
+  /** The callee's lines in object form; a voicemail's is its greeting. */
+  private readonly script: CalleeLine[];
+  /** Each scripted line's audio (none for a line that says nothing). */
+  private readonly voiced: Promise<(Buffer | undefined)[]>;
   private nextLine = 0;
+  /** A barge-in line waits for its moment in the agent's turn. */
+  private bargeInPending = false;
   private speaking: Buffer[] = [];
   private playback: PlaybackItem[] = [];
   private agentSpoke = false;
@@ -129,10 +177,10 @@ export class SimulatedCall {
     this.log = options.logger.child({ carrierCallId: sid });
     this.wire = (options.wire ?? new TwilioCalleeWire(options.webhookSecret)).forCall({ carrierCallId: sid, request });
     this.sideChannelCallId = request.callId;
-    const says = profile.answer === 'voicemail' ? [VOICEMAIL_GREETING] : (profile.says ?? []);
+    this.script = scriptOf(profile);
     // Synthesised while the phone rings, so the callee answers without a synthesis delay.
-    this.lines = profile.answer === 'human' || profile.answer === 'voicemail' ? Promise.all(says.map((line) => options.speak(line))) : Promise.resolve([]);
-    this.lines.catch(() => undefined);
+    this.voiced = Promise.all(this.script.map((line) => (line.say ? options.speak(line.say, profile.language) : Promise.resolve(undefined))));
+    this.voiced.catch(() => undefined);
   }
 
   begin(): void {
@@ -208,7 +256,7 @@ export class SimulatedCall {
     socket.on('open', () => {
       for (const message of stream.opening()) this.send(message);
       this.startClock();
-      if (this.profile.answer === 'voicemail') this.queueCalleeLine();
+      if (this.profile.answer === 'voicemail') this.takeTurn();
     });
     socket.on('message', (data) => this.onGatewayMessage(data.toString()));
     socket.on('close', (code, reason) => {
@@ -223,6 +271,7 @@ export class SimulatedCall {
     if (!command) return;
     if (command.kind === 'audio') {
       this.playback.push({ kind: 'audio', bytes: command.bytes });
+      if (!this.agentSpoke) this.onAgentTurnStarted();
       this.agentSpoke = true;
       this.lastAgentAudioAt = Date.now();
     } else if (command.kind === 'mark') {
@@ -274,37 +323,111 @@ export class SimulatedCall {
   }
 
   private maybeTakeTurn(): void {
-    if (this.calleeTurnPending || this.speaking.length > 0 || !this.agentSpoke) return;
+    if (this.calleeTurnPending || this.bargeInPending || this.speaking.length > 0 || !this.agentSpoke) return;
     if (this.playback.some((item) => item.kind === 'audio')) return;
     if (Date.now() - this.lastAgentAudioAt < (this.options.timing?.agentTurnGapMs ?? 400)) return;
+    // A barge-in line is said over the agent's next turn, not after this one.
+    if (this.script[this.nextLine]?.bargeInAfterMs !== undefined) return;
     this.agentSpoke = false;
-    this.queueCalleeLine();
+    this.takeTurn();
   }
 
-  private queueCalleeLine(): void {
-    const says = this.profile.answer === 'voicemail' ? [VOICEMAIL_GREETING] : (this.profile.says ?? []);
-    if (this.nextLine >= says.length) return; // out of lines: the callee stays silent
-    const index = this.nextLine++;
+  /** The agent's first audio since the callee last spoke: a barge-in line's clock starts now. */
+  private onAgentTurnStarted(): void {
+    const line = this.script[this.nextLine];
+    if (line?.bargeInAfterMs === undefined || this.calleeTurnPending || this.bargeInPending) return;
+    this.bargeInPending = true;
+    this.after(line.bargeInAfterMs, () => {
+      this.bargeInPending = false;
+      // The callee talks now, over whatever is still playing; the agent's reply is its next turn.
+      this.agentSpoke = false;
+      this.takeTurn();
+    });
+  }
+
+  /** The callee's next turn: the script's next line, or the improviser's once the script has run out. */
+  private takeTurn(): void {
+    const index = this.nextLine;
+    const scripted = index < this.script.length;
+    if (!scripted && !(this.profile.persona && this.options.improvise)) return; // out of lines: the callee stays silent
+    this.nextLine++;
     this.calleeTurnPending = true;
-    this.after(this.options.timing?.thinkMs ?? 300, async () => {
+    const line = this.script[index];
+    if (line?.silent) {
+      this.log.info({ turn: index }, 'simulated callee stays silent this turn');
+      this.calleeTurnPending = false;
+      return;
+    }
+    const delay = line?.bargeInAfterMs !== undefined ? 0 : (line?.pauseMs ?? this.options.timing?.thinkMs ?? 300);
+    this.after(delay, async () => {
       try {
-        const audio = (await this.lines)[index];
-        if (this.ended) return;
-        const frames = splitFrames(audio);
-        if (this.profile.answer === 'voicemail') {
-          frames.push(...splitFrames(beep()));
-          if (this.request.machineDetection && this.request.machineDetectionMode === 'message_end') {
-            this.after(frames.length * FRAME_MS + 200, () => void this.reportMachine('machine_end_beep'));
-          }
-        }
-        this.options.sideChannel.publish({ callId: this.sideChannelCallId, text: says[index], frames: frames.length });
-        this.speaking.push(...frames);
+        if (scripted) await this.say(line, (await this.voiced)[index]);
+        else await this.improviseLine(index);
       } catch (error) {
         this.log.warn({ err: error }, 'simulated callee could not speak');
-      } finally {
         this.calleeTurnPending = false;
       }
     });
+  }
+
+  private async improviseLine(turn: number): Promise<void> {
+    const improvise = this.options.improvise;
+    const persona = this.profile.persona;
+    if (!improvise || !persona) return;
+    const line = await improvise({ callId: this.request.callId, persona, language: this.profile.language, turn });
+    if (this.ended) return;
+    if (!line || line.silent || (!line.say && !line.dtmf)) {
+      this.calleeTurnPending = false;
+      return;
+    }
+    // An improvised line is heard at once: the model's own latency was the callee's pause.
+    await this.say({ say: line.say, dtmf: line.dtmf }, line.say ? await this.options.speak(line.say, this.profile.language) : undefined);
+  }
+
+  /** Speaks a line's audio (with the side channel's copy of its words), then presses its keys. */
+  private async say(line: CalleeLine, audio: Buffer | undefined): Promise<void> {
+    if (this.ended) return;
+    const frames = audio ? splitFrames(audio) : [];
+    if (this.profile.answer === 'voicemail') {
+      frames.push(...splitFrames(beep()));
+      if (this.request.machineDetection && this.request.machineDetectionMode === 'message_end') {
+        this.after(frames.length * FRAME_MS + 200, () => void this.reportMachine('machine_end_beep'));
+      }
+    }
+    if (line.say) this.options.sideChannel.publish({ callId: this.sideChannelCallId, text: line.say, frames: frames.length });
+    this.speaking.push(...frames);
+    if (!line.dtmf) {
+      this.calleeTurnPending = false;
+      return;
+    }
+    // Keys follow the words, a press every 150 ms, as a person taps them.
+    const digits = [...line.dtmf];
+    const spokenMs = frames.length * FRAME_MS;
+    digits.forEach((digit, i) =>
+      this.after(spokenMs + 100 + i * 150, () => {
+        const message = this.stream?.dtmf?.(digit);
+        if (message) this.send(message);
+        else if (i === 0) this.log.warn('this carrier dialect carries no DTMF: the keys were not sent');
+        if (i === digits.length - 1) this.calleeTurnPending = false;
+      }),
+    );
+  }
+
+  /** Bridges the line elsewhere: the stream stops as Twilio stops it on `<Dial>`; no hangup is reported. */
+  async transfer(to: string): Promise<void> {
+    if (this.ended || this.socket?.readyState !== WebSocket.OPEN) {
+      throw new CallTransferError(`simulated call has no live stream to transfer to ${maskPhone(to)}`, this.request.callId, 'not_live');
+    }
+    this.log.info({ to: maskPhone(to) }, 'simulated call transferred');
+    const stop = this.stream?.stop();
+    if (stop) this.send(stop);
+    this.ended = true;
+    this.socket.close(1000, 'call transferred');
+    this.lastProgress = 'in-progress';
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.options.sideChannel.release(this.sideChannelCallId);
+    this.onEnded();
   }
 
   private async reportMachine(result: 'machine_start' | 'machine_end_beep'): Promise<void> {
@@ -356,6 +479,15 @@ export class SimulatedCall {
     }, ms);
     this.timers.add(timer);
   }
+}
+
+/** The lines a call plays: a machine plays only its greeting (the script's first line, or a stock one). */
+function scriptOf(profile: CalleeProfile): CalleeLine[] {
+  if (profile.answer === 'voicemail') {
+    const greeting = calleeLines(profile).find((line) => line.say)?.say ?? VOICEMAIL_GREETING;
+    return [{ say: greeting }];
+  }
+  return profile.answer === 'human' ? calleeLines(profile) : [];
 }
 
 /** The answering machine's tone: 400 ms at 1 kHz. */

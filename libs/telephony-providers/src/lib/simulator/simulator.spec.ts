@@ -7,9 +7,10 @@ import { silentLogger } from '@codcall/logging';
 import { pcm16ToMulaw, SpeechSideChannel, type SimulatedUtterance } from '@codcall/media';
 import { verifyTwilioSignature } from '../twilio/signature';
 import { buildTwimlStream } from '../twilio/twiml';
-import { CalleeBookError, loadCalleeBook, parseCalleeBook, type CalleeProfile } from './callee-book';
+import { CallTransferError } from '../twilio/twilio-carrier';
+import { CalleeBookError, loadCalleeBook, parseCalleeBook, parseCalleeProfile, type CalleeProfile } from './callee-book';
 import { parseStreamTwiml } from './callee-wire';
-import { SimulatorCarrier } from './simulator-carrier';
+import { SimulatorCarrier, type CalleeImproviser, type ImprovisedTurn } from './simulator-carrier';
 
 const SECRET = 'simulator-test-secret';
 const tone = (ms: number) => pcm16ToMulaw(Int16Array.from({ length: ms * 8 }, (_, i) => Math.round(5000 * Math.sin(i / 2))));
@@ -55,9 +56,13 @@ async function fakeGateway() {
   };
 }
 
-function simulator(callee: CalleeProfile, heard: SimulatedUtterance[]) {
+function simulator(callee: CalleeProfile, heard: SimulatedUtterance[], extra: { voices?: (string | undefined)[]; improvise?: CalleeImproviser } = {}) {
   const sideChannel = new SpeechSideChannel();
-  const carrier = new SimulatorCarrier({ speak: async () => tone(200), sideChannel, webhookSecret: SECRET, logger: silentLogger(), timing: { ringMs: 20, thinkMs: 10, agentTurnGapMs: 100 } });
+  const speak = async (_text: string, language?: string) => {
+    extra.voices?.push(language);
+    return tone(200);
+  };
+  const carrier = new SimulatorCarrier({ speak, improvise: extra.improvise, sideChannel, webhookSecret: SECRET, logger: silentLogger(), timing: { ringMs: 20, thinkMs: 10, agentTurnGapMs: 100 } });
   carrier.setCallee('c1', callee);
   sideChannel.subscribe('c1', (u) => heard.push(u));
   return carrier;
@@ -155,7 +160,153 @@ describe('SimulatorCarrier', () => {
   });
 });
 
+describe('SimulatorCarrier: the hard callees', () => {
+  let gateway: Awaited<ReturnType<typeof fakeGateway>>;
+  beforeEach(async () => (gateway = await fakeGateway()));
+  afterEach(() => gateway.close());
+
+  const request = () => ({ callId: 'c1', to: '+15551234567', answerUrl: `${gateway.base}/answer`, statusCallbackUrl: `${gateway.base}/status`, ringTimeoutSeconds: 30, machineDetection: false });
+  const started = () => until(() => gateway.messages.some((m) => m['event'] === 'start'));
+  /** The agent speaks `ms` of audio then a mark, as the gateway does for one turn. */
+  const agentSays = (ms: number, mark = `m${Date.now()}`) => {
+    gateway.send({ event: 'media', streamSid: 'MZ', media: { payload: tone(ms).toString('base64') } });
+    gateway.send({ event: 'mark', streamSid: 'MZ', mark: { name: mark } });
+  };
+
+  it('given a callee who talks over the agent 300 ms into its turn, their words arrive while the agent is still speaking', async () => {
+    const heard: { text: string; at: number }[] = [];
+    const carrier = simulator({ answer: 'human', says: [{ say: 'Wait, who is this?', bargeInAfterMs: 300 }] }, []);
+    const { carrierCallId } = await carrier.placeCall(request());
+    await started();
+    const subscribeAt = Date.now();
+    // The side channel is keyed by our call id; a second subscriber sees the same words.
+    const sideChannel = (carrier as unknown as { options: { sideChannel: SpeechSideChannel } }).options.sideChannel;
+    sideChannel.subscribe('c1', (u) => heard.push({ text: u.text, at: Date.now() - subscribeAt }));
+    agentSays(3000);
+    await until(() => heard.length === 1);
+    expect(heard[0].text).toBe('Wait, who is this?');
+    expect(heard[0].at).toBeGreaterThanOrEqual(250);
+    expect(heard[0].at).toBeLessThan(1500); // the agent's 3 s of audio is far from played out
+    await carrier.hangup(carrierCallId);
+  });
+
+  it('given a callee who stays silent one turn, the agent hears nothing until its next turn, then the next line', async () => {
+    const heard: SimulatedUtterance[] = [];
+    const carrier = simulator({ answer: 'human', says: [{ silent: true }, 'Sorry, yes, I am here.'] }, heard);
+    const { carrierCallId } = await carrier.placeCall(request());
+    await started();
+    agentSays(100, 'welcome');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(heard).toEqual([]);
+    agentSays(100, 'are-you-there');
+    await until(() => heard.length === 1);
+    expect(heard[0].text).toBe('Sorry, yes, I am here.');
+    await carrier.hangup(carrierCallId);
+  });
+
+  it('given a callee who thinks for 700 ms, they speak no sooner than that after the agent has played out', async () => {
+    const heard: { at: number }[] = [];
+    const carrier = simulator({ answer: 'human', says: [{ say: 'Hmm, let me see.', pauseMs: 700 }] }, []);
+    const { carrierCallId } = await carrier.placeCall(request());
+    await started();
+    const sideChannel = (carrier as unknown as { options: { sideChannel: SpeechSideChannel } }).options.sideChannel;
+    const sentAt = Date.now();
+    sideChannel.subscribe('c1', () => heard.push({ at: Date.now() - sentAt }));
+    agentSays(200);
+    await until(() => heard.length === 1);
+    // 200 ms played out, then the 700 ms pause (a line without one comes some 300 ms after the audio).
+    expect(heard[0].at).toBeGreaterThanOrEqual(850);
+    await carrier.hangup(carrierCallId);
+  });
+
+  it('given a callee who presses 2 after speaking, the gateway receives a Twilio dtmf event per key', async () => {
+    const heard: SimulatedUtterance[] = [];
+    const carrier = simulator({ answer: 'human', says: [{ say: 'OK.', dtmf: '2#' }] }, heard);
+    const { carrierCallId } = await carrier.placeCall(request());
+    await started();
+    agentSays(100);
+    await until(() => gateway.messages.filter((m) => m['event'] === 'dtmf').length === 2);
+    const presses = gateway.messages.filter((m) => m['event'] === 'dtmf') as { dtmf: { digit: string; track: string } }[];
+    expect(presses.map((p) => p.dtmf)).toEqual([
+      { track: 'inbound_track', digit: '2' },
+      { track: 'inbound_track', digit: '#' },
+    ]);
+    expect(heard.map((u) => u.text)).toEqual(['OK.']);
+    await carrier.hangup(carrierCallId);
+  });
+
+  it("speaks each line in the profile's language", async () => {
+    const voices: (string | undefined)[] = [];
+    const carrier = simulator({ answer: 'human', language: 'hi', says: ['हाँ जी', { say: 'कल भेज दीजिए' }, { dtmf: '1' }] }, [], { voices });
+    const { carrierCallId } = await carrier.placeCall(request());
+    await started();
+    expect(voices).toEqual(['hi', 'hi']); // the keys-only line needs no voice
+    await carrier.hangup(carrierCallId);
+  });
+
+  it('transfers like Twilio on <Dial>: the stream stops and closes, no hangup webhook follows, the lookup says transferred', async () => {
+    const carrier = simulator({ answer: 'human', says: ['I want to talk to a person.'] }, []);
+    const { carrierCallId } = await carrier.placeCall(request());
+    await started();
+    await carrier.transfer(carrierCallId, '+15550001111');
+    await until(() => gateway.messages.at(-1)?.['event'] === 'stop');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(gateway.webhooks.map((w) => w.params['CallStatus'])).not.toContain('completed');
+    expect(carrier.activeCalls).toBe(0);
+    expect(carrier.transferredTo(carrierCallId)).toBe('+15550001111');
+    expect(await carrier.fetchCallState(carrierCallId)).toEqual({ up: false, status: 'transferred' });
+    await expect(carrier.transfer(carrierCallId, '+15550001111')).rejects.toThrow(CallTransferError);
+    await expect(carrier.transfer('CAunknown', '+15550001111')).rejects.toMatchObject({ reason: 'not_live' });
+  });
+
+  it('plays a persona through the improviser once the script runs out, turn by turn', async () => {
+    const heard: SimulatedUtterance[] = [];
+    const asked: ImprovisedTurn[] = [];
+    const improvise: CalleeImproviser = async (turn) => {
+      asked.push(turn);
+      return turn.turn === 1 ? { say: 'Friday would suit me better.' } : null;
+    };
+    const carrier = simulator({ answer: 'human', language: 'en', persona: 'A busy nurse who wants Friday.', says: ['Yes, speaking.'] }, heard, { improvise });
+    const { carrierCallId } = await carrier.placeCall(request());
+    await started();
+    agentSays(100, 'one');
+    await until(() => heard.length === 1);
+    agentSays(100, 'two');
+    await until(() => heard.length === 2);
+    expect(heard.map((u) => u.text)).toEqual(['Yes, speaking.', 'Friday would suit me better.']);
+    expect(asked).toEqual([{ callId: 'c1', persona: 'A busy nurse who wants Friday.', language: 'en', turn: 1 }]);
+    await carrier.hangup(carrierCallId);
+  });
+
+  it('refuses a persona when no language model plays callees', () => {
+    const carrier = simulator({ answer: 'human' }, []);
+    expect(() => carrier.setCallee('c2', { answer: 'human', persona: 'An angry customer.' })).toThrow(/persona needs a language model .*OPENAI_API_KEY/);
+  });
+});
+
 describe('callee books', () => {
+  it('accepts timed lines beside plain ones, and names the line and field at fault', () => {
+    expect(parseCalleeProfile({ answer: 'human', language: 'pt-BR', says: ['Sim.', { say: 'Amanhã às 15h.', pauseMs: 500 }, { silent: true }, { dtmf: '1' }, { say: 'Espera!', bargeInAfterMs: 800 }] }, 'x')).toEqual({
+      answer: 'human',
+      language: 'pt-BR',
+      says: ['Sim.', { say: 'Amanhã às 15h.', pauseMs: 500 }, { silent: true }, { dtmf: '1' }, { say: 'Espera!', bargeInAfterMs: 800 }],
+    });
+    const bad = (line: unknown) => () => parseCalleeProfile({ answer: 'human', says: ['Yes.', line] }, 'sim');
+    expect(bad({ say: 'Hi', mood: 'grumpy' })).toThrow('sim: says[1]: unknown field "mood" (allowed: say, dtmf, pauseMs, bargeInAfterMs, silent)');
+    expect(bad({ silent: true, say: 'Hi' })).toThrow('sim: says[1]: a silent line cannot also say, press or barge in');
+    expect(bad({ silent: false })).toThrow('sim: says[1]: silent must be true when given');
+    expect(bad({ dtmf: '12a' })).toThrow('sim: says[1]: dtmf must be 1 to 20 keypad digits');
+    expect(bad({ say: 'Hi', pauseMs: -1 })).toThrow('sim: says[1]: pauseMs must be a number of milliseconds between 0 and 30000');
+    expect(bad({ say: 'Hi', pauseMs: 10, bargeInAfterMs: 10 })).toThrow('give one');
+    expect(bad({ pauseMs: 10 })).toThrow('sim: says[1]: a line needs say, dtmf or silent: true');
+    expect(bad({ say: '  ' })).toThrow('sim: says[1]: say must be a non-empty string');
+    expect(bad(7)).toThrow('sim: says[1]: a line is a string or an object');
+    expect(() => parseCalleeProfile({ answer: 'human', language: 'hindi please' }, 'sim')).toThrow('sim: language must be a language code or name');
+    expect(() => parseCalleeProfile({ answer: 'busy', persona: 'Grumpy.' }, 'sim')).toThrow('sim: persona is only for a callee who answers');
+    expect(() => parseCalleeProfile({ answer: 'human', persona: '' }, 'sim')).toThrow('sim: persona must be a non-empty description');
+  });
+
+
   it('accepts the documented shape and explains what is wrong', () => {
     expect(parseCalleeBook({ '+15551234567': { answer: 'human', says: ['Yes.'] }, '+15550000002': { answer: 'busy' } }, 'c.json')).toEqual({
       '+15551234567': { answer: 'human', says: ['Yes.'] },
@@ -163,7 +314,7 @@ describe('callee books', () => {
     });
     expect(() => parseCalleeBook({ '5551234567': { answer: 'human' } }, 'c.json')).toThrow('c.json: "5551234567" is not an E.164 number');
     expect(() => parseCalleeBook({ '+15551234567': { answer: 'maybe' } }, 'c.json')).toThrow(/\+15551234567: answer must be one of human, voicemail, no_answer, busy, failed/);
-    expect(() => parseCalleeBook({ '+15551234567': { answer: 'human', says: [''] } }, 'c.json')).toThrow(/says must be an array of non-empty strings/);
+    expect(() => parseCalleeBook({ '+15551234567': { answer: 'human', says: [''] } }, 'c.json')).toThrow(/says\[0\]: a line must not be empty/);
     expect(() => parseCalleeBook({ '+15551234567': { answer: 'human', mood: 'grumpy' } }, 'c.json')).toThrow(/unknown field "mood"/);
   });
 
