@@ -31,6 +31,25 @@ describe('PreparedSpeech (the greeting cache)', () => {
     expect(inner.calls).toEqual(['Hello Priya']);
   });
 
+  it("never replays a greeting prepared in another voice, model or language: the same words for a Hindi row are the Hindi voice's", async () => {
+    const inner = new CountingSynthesizer();
+    const speech = new PreparedSpeech(inner);
+    const hindi = { text: 'Anita Sharma', language: 'hi', languageCode: 'hi', voice: 'hindi-voice', model: 'eleven_flash_v2_5' };
+    speech.prepare(hindi);
+
+    for (const other of [
+      { ...hindi, voice: 'english-voice' },
+      { ...hindi, model: 'eleven_multilingual_v2' },
+      { ...hindi, language: 'hi-Latn' },
+      { ...hindi, languageCode: 'en' },
+    ]) {
+      expect(speech.isPrepared(other)).toBe(false);
+    }
+    expect(speech.isPrepared(hindi)).toBe(true);
+    for await (const chunk of speech.synthesize({ ...hindi, languageCode: 'en', signal: new AbortController().signal })) expect(chunk).toBeDefined();
+    expect(inner.calls).toEqual(['Anita Sharma', 'Anita Sharma']);
+  });
+
   it('streams a greeting still being prepared as its chunks arrive', async () => {
     const inner = new CountingSynthesizer(20);
     const speech = new PreparedSpeech(inner);

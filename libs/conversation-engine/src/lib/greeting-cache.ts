@@ -139,6 +139,7 @@ export class PreparedSpeech implements Synthesizer {
   }
 }
 
+/** The same words in another voice, model or language are another phrase: a Hindi row never hears an English greeting's audio. */
 function keyOf(request: Omit<SynthesisRequest, 'signal'>): string {
-  return JSON.stringify([request.voice ?? '', request.model ?? '', request.language, request.text]);
+  return JSON.stringify([request.voice ?? '', request.model ?? '', request.language, request.languageCode ?? '', request.text]);
 }

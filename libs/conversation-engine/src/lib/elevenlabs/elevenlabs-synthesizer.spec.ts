@@ -80,6 +80,29 @@ describe('ElevenLabsSynthesizer, through the official SDK against a local Eleven
     expect(fake.requests[0].body).not.toHaveProperty('language_code');
   });
 
+  it("speaks each call's language in its own voice: an Arabic line and a Hinglish line, one after the other on the same synthesiser", async () => {
+    const fake = await startElevenLabs();
+    const synthesizer = synthesizerFor(fake);
+
+    await collect(speak(synthesizer, { text: 'مرحبا أنيتا', language: 'ar', languageCode: 'ar', voice: 'EXAVITQu4vr4xnSDxMaL', model: 'eleven_flash_v2_5' }));
+    // Hinglish: the language tag is 'hi-Latn'; the pack says ElevenLabs should enforce 'hi'.
+    await collect(speak(synthesizer, { text: 'Namaste Anita ji', language: 'hi-Latn', languageCode: 'hi', voice: 'Bella', model: 'eleven_turbo_v2_5' }));
+
+    expect(fake.requests.map((request) => ({ voiceId: request.voiceId, model: request.body['model_id'], language: request.body['language_code'], text: request.body['text'] }))).toEqual([
+      { voiceId: 'EXAVITQu4vr4xnSDxMaL', model: 'eleven_flash_v2_5', language: 'ar', text: 'مرحبا أنيتا' },
+      // A premade voice named by its name goes out as its id.
+      { voiceId: 'EXAVITQu4vr4xnSDxMaL', model: 'eleven_turbo_v2_5', language: 'hi', text: 'Namaste Anita ji' },
+    ]);
+  });
+
+  it('reads the language code off the language tag when the request has none: pt-BR is pt', async () => {
+    const fake = await startElevenLabs();
+
+    await collect(speak(synthesizerFor(fake), { language: 'pt-BR' }));
+
+    expect(fake.requests[0].body['language_code']).toBe('pt');
+  });
+
   it('hands over the first audio while the rest of the sentence is still on its way', async () => {
     const fake = await startElevenLabs({ chunkBytes: 4_000, chunkDelayMs: 30 });
     const synthesizer = synthesizerFor(fake);

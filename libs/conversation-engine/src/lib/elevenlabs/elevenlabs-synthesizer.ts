@@ -91,9 +91,10 @@ export class ElevenLabsSynthesizer implements Synthesizer {
 
   async *synthesize(request: SynthesisRequest): AsyncIterable<Buffer> {
     if (request.signal.aborted || !request.text.trim()) return;
-    const voiceId = request.voice ?? this.options.voiceId;
+    const voiceId = voiceIdFor(request.voice) ?? this.options.voiceId;
     const model = request.model ?? this.model;
-    const languageCode = LANGUAGE_ENFORCING_MODELS.has(model) ? isoLanguage(request.language) : undefined;
+    // The call's own code (its language pack's: 'hi' for Hinglish, 'pt' for Brazil) wins over one read off the language tag.
+    const languageCode = LANGUAGE_ENFORCING_MODELS.has(model) ? isoLanguage(request.languageCode ?? request.language) : undefined;
 
     // One controller for the HTTP exchange: the caller's abort, a stall, or the consumer leaving early.
     const http = new AbortController();
@@ -111,6 +112,7 @@ export class ElevenLabsSynthesizer implements Synthesizer {
     };
 
     const started = performance.now();
+    const where = { voiceId, model, ...(languageCode ? { languageCode } : {}) };
     let bytes = 0;
     let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
     try {
@@ -133,11 +135,11 @@ export class ElevenLabsSynthesizer implements Synthesizer {
         const { done, value } = await watch(reader.read());
         if (done) break;
         if (value.byteLength === 0) continue;
-        if (bytes === 0) this.logger.debug({ voiceId, model, firstAudioMs: Math.round(performance.now() - started) }, 'first speech audio');
+        if (bytes === 0) this.logger.debug({ ...where, firstAudioMs: Math.round(performance.now() - started) }, 'first speech audio');
         bytes += value.byteLength;
         yield Buffer.from(value.buffer, value.byteOffset, value.byteLength);
       }
-      this.logger.debug({ voiceId, model, bytes, totalMs: Math.round(performance.now() - started) }, 'speech complete');
+      this.logger.debug({ ...where, bytes, totalMs: Math.round(performance.now() - started) }, 'speech complete');
     } catch (error) {
       // Barge-in or hang-up: stop without a word.
       if (request.signal.aborted) return;
@@ -194,9 +196,13 @@ export function elevenLabsConfigFromEnv(
   };
 }
 
-/** A premade voice's id by name, or the value itself when it already looks like a voice id. */
+/**
+ * A premade voice's id by name, or the value itself when it already looks like a voice id. A
+ * request names its voice either way (the agent's `voice_id`, else its `voice`), so a name is
+ * never sent to ElevenLabs as if it were an id; one that is neither means the default voice.
+ */
 function voiceIdFor(voice: string | undefined): string | undefined {
-  if (!voice) return undefined;
+  if (!voice?.trim()) return undefined;
   return PREMADE_VOICES[voice.trim().toLowerCase()] ?? (/^[A-Za-z0-9]{20}$/.test(voice.trim()) ? voice.trim() : undefined);
 }
 
