@@ -89,8 +89,8 @@ export class TwilioCarrier extends TwilioProtocol implements Carrier {
     try {
       await this.client.calls(carrierCallId).update({ twiml: twiml.toString() });
     } catch (error) {
-      const status = error && typeof error === 'object' && 'status' in error ? error.status : undefined;
-      const reason = status === 404 || status === 400 ? 'not_live' : 'refused';
+      const { status, code } = (error && typeof error === 'object' ? error : {}) as { status?: unknown; code?: unknown };
+      const reason = status === 404 || code === CALL_NOT_IN_PROGRESS ? 'not_live' : 'refused';
       throw new CallTransferError(`Twilio would not transfer call ${carrierCallId} to ${maskPhone(to)}: ${describe(error)}`, carrierCallId, reason);
     }
   }
@@ -107,10 +107,17 @@ export class TwilioCarrier extends TwilioProtocol implements Carrier {
   }
 }
 
+/** Twilio's error for new TwiML on a call that is no longer (or not yet) in progress. */
+const CALL_NOT_IN_PROGRESS = 21220;
+
 /** Twilio's statuses of a call whose line may still be up. */
 const UP_STATUSES = new Set(['queued', 'ringing', 'in-progress']);
 
 function describe(error: unknown): string {
-  if (error && typeof error === 'object' && 'status' in error && 'message' in error) return `${String(error.status)} ${String(error.message)}`;
+  if (error && typeof error === 'object' && 'status' in error && 'message' in error) {
+    // Twilio's own error code (20404, 21220, ...) says more than the status: keep it.
+    const code = 'code' in error && error.code ? ` (${String(error.code)})` : '';
+    return `${String(error.status)}${code} ${String(error.message)}`;
+  }
   return error instanceof Error ? error.message : String(error);
 }

@@ -1,14 +1,15 @@
 import { createHmac } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { silentLogger } from '@codcall/logging';
 import { SpeechSideChannel } from '@codcall/media';
 import { FakeTwilioServer } from '@codcall/test-support';
+import { WebSocketServer } from 'ws';
 import { TwilioMediaStreamCodec, MediaStreamProtocolError } from './media-stream-codec';
 import { signTwilioRequest, verifyTwilioSignature } from './signature';
 import { mapTwilioStatus } from './status';
 import { buildTwimlStream } from './twiml';
-import { TwilioCarrier } from './twilio-carrier';
+import { CallTransferError, TwilioCarrier } from './twilio-carrier';
 
 describe('Twilio Media Streams codec', () => {
   it('reads the documented messages into call media events', () => {
@@ -140,3 +141,86 @@ describe('TwilioCarrier, asking about a call after a restart', () => {
     }
   });
 });
+
+describe('TwilioCarrier, handing a live call to a person', () => {
+  const ACCOUNT_SID = 'AC' + 'c3'.repeat(16);
+  const AUTH_TOKEN = 'twilio-token-for-transfer-tests';
+  let gateway: Server;
+  let gatewayUrl: string;
+  let streamMessages: { event?: string }[];
+  let twilio: FakeTwilioServer;
+
+  beforeEach(async () => {
+    streamMessages = [];
+    // The gateway's side of a call: an answer document opening a media stream, and a socket that listens.
+    gateway = createServer((req, res) => {
+      if (req.url === '/answer') {
+        const { contentType, body } = buildTwimlStream({ streamUrl: `${gatewayUrl.replace('http', 'ws')}/media`, parameters: { call_id: 'c1' } });
+        return void res.writeHead(200, { 'content-type': contentType }).end(body);
+      }
+      res.writeHead(204).end();
+    });
+    const sockets = new WebSocketServer({ server: gateway });
+    sockets.on('connection', (socket) => socket.on('message', (data) => streamMessages.push(JSON.parse(data.toString()) as { event?: string })));
+    await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+    gatewayUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+    twilio = await new FakeTwilioServer({
+      accountSid: ACCOUNT_SID,
+      authToken: AUTH_TOKEN,
+      speak: async () => Buffer.alloc(160),
+      sideChannel: new SpeechSideChannel(),
+      timing: { ringMs: 20 },
+    }).start();
+  });
+
+  afterEach(async () => {
+    await twilio.close();
+    gateway.closeAllConnections();
+    await new Promise((resolve) => gateway.close(resolve));
+  });
+
+  const carrier = () => new TwilioCarrier({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, from: '+15005550006', apiBaseUrl: twilio.baseUrl, logger: silentLogger() });
+  const place = (twilioCarrier: TwilioCarrier) =>
+    twilioCarrier.placeCall({ callId: 'c1', to: '+15550000001', answerUrl: `${gatewayUrl}/answer`, statusCallbackUrl: `${gatewayUrl}/status`, ringTimeoutSeconds: 30, machineDetection: false });
+
+  it('replaces the live call\'s TwiML with a Dial to the number, escaped as XML; the media stream stops and the line stays with the person', async () => {
+    const twilioCarrier = carrier();
+    const { carrierCallId } = await place(twilioCarrier);
+    await waitUntil(() => streamMessages.some((message) => message.event === 'start'));
+
+    await twilioCarrier.transfer(carrierCallId, '+91 98765 43210 & <x>');
+
+    const update = twilio.requests.find((request) => request.method === 'POST' && request.path.endsWith(`/Calls/${carrierCallId}.json`));
+    expect(update?.params).toEqual({ Twiml: '<?xml version="1.0" encoding="UTF-8"?><Response><Dial>+91 98765 43210 &amp; &lt;x&gt;</Dial></Response>' });
+    expect(twilio.transfers).toEqual([{ sid: carrierCallId, twiml: update?.params['Twiml'], dialled: '+91 98765 43210 & <x>' }]);
+    // Twilio leaves <Connect>: the gateway's stream gets its stop, and nothing asked Twilio to hang up.
+    await waitUntil(() => streamMessages.some((message) => message.event === 'stop'));
+    expect(twilio.requests.some((request) => request.params['Status'] === 'completed')).toBe(false);
+  });
+
+  it('throws a CallTransferError saying the call is not live, for a call that has ended and one Twilio never had', async () => {
+    const twilioCarrier = carrier();
+    const { carrierCallId } = await place(twilioCarrier);
+    await waitUntil(() => streamMessages.some((message) => message.event === 'start'));
+    await twilioCarrier.hangup(carrierCallId);
+
+    const ended = await twilioCarrier.transfer(carrierCallId, '+919876543210').catch((error: unknown) => error);
+    expect(ended).toBeInstanceOf(CallTransferError);
+    expect(ended).toMatchObject({ reason: 'not_live', carrierCallId, message: expect.stringContaining('21220') });
+    // The number in the message is masked: it may reach a log.
+    expect((ended as Error).message).toContain('+91********10');
+    expect((ended as Error).message).not.toContain('9876543210');
+
+    const unknown = await twilioCarrier.transfer('CA' + '0'.repeat(32), '+919876543210').catch((error: unknown) => error);
+    expect(unknown).toMatchObject({ name: 'CallTransferError', reason: 'not_live', message: expect.stringContaining('404') });
+    expect(twilio.transfers).toEqual([]);
+  });
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

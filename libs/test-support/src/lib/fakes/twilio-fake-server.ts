@@ -36,8 +36,18 @@ export interface FakeTwilioOptions {
  * token, the answer document fetched by POST, and a Media Streams socket driven by a scripted
  * callee. Every REST request is recorded for assertions.
  */
+/** A live call's TwiML replaced through the API with one that dials elsewhere: a transfer. */
+export interface FakeTwilioTransfer {
+  sid: string;
+  /** The TwiML exactly as the client sent it. */
+  twiml: string;
+  /** The number inside `<Dial>`, unescaped; undefined for TwiML that dials nobody. */
+  dialled?: string;
+}
+
 export class FakeTwilioServer {
   readonly requests: { method: string; path: string; params: Record<string, string | string[]> }[] = [];
+  readonly transfers: FakeTwilioTransfer[] = [];
   private readonly calls = new Map<string, { call: FakeTwilioCall; to: string; from: string }>();
   /** Calls that ended, with their last status: Twilio keeps answering for a call after it is over. */
   private readonly finished = new Map<string, { to: string; from: string; status: string }>();
@@ -142,10 +152,41 @@ export class FakeTwilioServer {
 
   private update(res: ServerResponse, sid: string, params: Record<string, string | string[]>): void {
     const call = this.calls.get(sid)?.call;
+    const twiml = typeof params['Twiml'] === 'string' ? params['Twiml'] : undefined;
+    if (twiml !== undefined) return this.redirect(res, sid, twiml);
     if (!call) return json(res, 404, { code: 20404, message: `Call ${sid} not found`, status: 404 });
     if (params['Status'] === 'completed' || params['Status'] === 'canceled') void call.end('hung up through the API');
     json(res, 200, { sid, status: params['Status'] ?? 'in-progress' });
   }
+
+  /**
+   * New TwiML for a live call, as Twilio runs it: the call leaves its `<Connect><Stream>` (the media
+   * stream stops) and follows the new document. The fake plays no dialled party: once the answer
+   * is out, the callee's stream stops and the call completes. Twilio answers 20404 for a call it
+   * never had and 21220 for one not in progress (ended, or not yet answered: stricter than Twilio,
+   * which would hold the TwiML of a ringing call until it is answered).
+   */
+  private redirect(res: ServerResponse, sid: string, twiml: string): void {
+    const live = this.calls.get(sid)?.call;
+    if (!live && !this.finished.has(sid)) {
+      return json(res, 404, { code: 20404, message: `The requested resource /Calls/${sid}.json was not found`, more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 });
+    }
+    if (!live || live.progress !== 'in-progress') {
+      return json(res, 400, { code: 21220, message: 'Call is not in-progress. Cannot redirect.', more_info: 'https://www.twilio.com/docs/errors/21220', status: 400 });
+    }
+    const dialled = dialledNumber(twiml);
+    this.transfers.push({ sid, twiml, ...(dialled ? { dialled } : {}) });
+    json(res, 200, { sid, account_sid: this.options.accountSid, status: 'in-progress', direction: 'outbound-api', api_version: '2010-04-01' });
+    setImmediate(() => void live.end(dialled ? 'transferred: the callee now talks to the dialled number' : 'new TwiML without a Dial: the call ends'));
+  }
+}
+
+/** The number a `<Dial>` calls, bare or in a `<Number>`, with XML entities undone. */
+function dialledNumber(twiml: string): string | undefined {
+  const dial = /<Dial\b[^>]*>([\s\S]*?)<\/Dial>/.exec(twiml)?.[1];
+  if (dial === undefined) return undefined;
+  const text = dial.replace(/<[^>]+>/g, '').trim();
+  return text.replace(/&(lt|gt|quot|apos|amp);/g, (_, entity: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[entity] as string) || undefined;
 }
 
 /** The REST API's word for each step (its "initiated" callback is a call still "queued"). */
