@@ -1,3 +1,4 @@
+import { UnknownLanguageError } from '@codcall/agent-config';
 import type { ConversationResult } from '@codcall/conversation-engine';
 import { silentLogger } from '@codcall/logging';
 import { sampleRuntimeAgent } from '@codcall/test-support';
@@ -18,6 +19,8 @@ class ScriptedCarrier implements Carrier {
   readonly name = 'sim' as const;
   placed: PlaceCallRequest[] = [];
   hungUp: string[] = [];
+  transfers: { id: string; to: string }[] = [];
+  refuseTransfers?: string;
   lookedUp: string[] = [];
   /** What fetchCallState answers, by carrier call id. */
   lines = new Map<string, CarrierCallLookup>();
@@ -29,6 +32,10 @@ class ScriptedCarrier implements Carrier {
   };
   hangup = async (id: string) => {
     this.hungUp.push(id);
+  };
+  transfer = async (id: string, to: string) => {
+    if (this.refuseTransfers) throw new Error(this.refuseTransfers);
+    this.transfers.push({ id, to });
   };
   fetchCallState = async (id: string) => {
     this.lookedUp.push(id);
@@ -234,6 +241,62 @@ describe('CallOrchestrator', () => {
     const view = await orchestrator.waitForCompletion(call_id, 1000);
     expect(view.outcome).toEqual({ status: 'voicemail', reason: 'message left after the beep' });
     expect(carrier.hungUp).toEqual(['CA1']);
+  });
+});
+
+describe('a callee who asks for a person', () => {
+  const transferred: ConversationResult = { outcome: 'transferred', transferReason: 'wants a refund', transcript: [], toolCalls: [], turns: [] };
+
+  it('is offered the transfer only when the gateway has a number for it', async () => {
+    for (const transferNumber of [undefined, '+919800000000']) {
+      const { orchestrator, inputs } = setup(agent, { transferNumber });
+      const { call_id } = await orchestrator.placeCall(dial);
+      startStream(orchestrator, call_id, answer(orchestrator, call_id));
+      expect(inputs[0].transferAvailable).toBe(transferNumber !== undefined);
+    }
+  });
+
+  it('is moved by the carrier to the transfer number, and the line is not hung up', async () => {
+    const { orchestrator, carrier, result } = setup(agent, { transferNumber: '+919800000000' });
+    const { call_id } = await orchestrator.placeCall(dial);
+    startStream(orchestrator, call_id, answer(orchestrator, call_id));
+    result(transferred);
+    const view = await orchestrator.waitForCompletion(call_id, 1000);
+    expect(carrier.transfers).toEqual([{ id: 'CA1', to: '+919800000000' }]);
+    expect(carrier.hungUp).toEqual([]);
+    expect(view.outcome).toEqual({ status: 'transferred', reason: 'wants a refund' });
+    expect(view.timeline.map((entry) => entry.event)).toEqual(expect.arrayContaining(['transfer requested', 'transferred']));
+    expect(view.timeline.find((entry) => entry.event === 'transfer requested')?.detail).not.toContain('9800000000');
+  });
+
+  it('whose transfer the carrier refuses ends as failed with the carrier\'s reason, and is hung up', async () => {
+    const { orchestrator, carrier, result } = setup(agent, { transferNumber: '+919800000000' });
+    carrier.refuseTransfers = 'Twilio: call CA1 is not in progress';
+    const { call_id } = await orchestrator.placeCall(dial);
+    startStream(orchestrator, call_id, answer(orchestrator, call_id));
+    result(transferred);
+    const view = await orchestrator.waitForCompletion(call_id, 1000);
+    expect(view.outcome).toEqual({ status: 'failed', reason: 'the transfer to a person failed: Twilio: call CA1 is not in progress' });
+    expect(carrier.hungUp).toEqual(['CA1']);
+  });
+});
+
+describe('a row in another language', () => {
+  it("runs the conversation in the row's language: its texts, voice and prompt", async () => {
+    const { orchestrator, inputs } = setup();
+    const { call_id } = await orchestrator.placeCall({ ...dial, context: { ...row, language: 'Hindi' } });
+    startStream(orchestrator, call_id, answer(orchestrator, call_id));
+    expect(inputs[0].agent.language).toBe('hi');
+    expect(inputs[0].agent.synthesizer.languageCode).toBe('hi');
+    expect(inputs[0].agent.systemPrompt).toMatch(/Hindi/);
+  });
+
+  it('is refused before any dial when its language cell names no language', async () => {
+    const { orchestrator, carrier } = setup();
+    await expect(orchestrator.placeCall({ ...dial, context: { ...row, language: 'Klingon' } })).rejects.toThrow(UnknownLanguageError);
+    await expect(orchestrator.placeCall({ ...dial, context: { ...row, language: 'Klingon' } })).rejects.toThrow(/Klingon/);
+    expect(carrier.placed).toEqual([]);
+    expect(orchestrator.callsInProgress).toBe(0);
   });
 });
 

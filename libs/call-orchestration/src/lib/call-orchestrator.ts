@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { localiseAgent } from '@codcall/agent-config';
 import { maskNumbersInText, type Logger } from '@codcall/logging';
 import type { AnswerDocument, Carrier, CarrierName } from '@codcall/telephony-providers';
 import { Call } from './call';
@@ -60,6 +61,8 @@ export interface CallOrchestratorOptions {
   capacityRetryAfterSeconds?: number;
   /** Records keep phone numbers whole instead of masked. */
   keepFullNumbers?: boolean;
+  /** E.164 number a callee who asks for a person is transferred to; unset, no call offers a transfer. */
+  transferNumber?: string;
   /**
    * Draws the id of a new call (a UUID v4); a gateway running one process per core encodes the
    * owning worker in it, so whichever connection a carrier opens can be routed to that worker.
@@ -265,7 +268,8 @@ export class CallOrchestrator {
     this.live++;
     let call: Call;
     try {
-      const agent = await this.options.agents.getRuntimeConfig(input.agentId);
+      // The row's language cell picks the call's language (texts, voice, recogniser, prompt); one naming no language is refused here, before any dial.
+      const agent = localiseAgent(await this.options.agents.getRuntimeConfig(input.agentId), input.context['language']);
       const callId = (this.options.newCallId ?? randomUUID)();
       call = new Call(
         {
@@ -276,6 +280,7 @@ export class CallOrchestrator {
           logger: this.log(callId),
           now: this.now,
           keepFullNumbers: this.options.keepFullNumbers ?? false,
+          transferNumber: this.options.transferNumber,
           onSettled: (settled) => this.forgetLater(settled),
         },
         { callId, agentId: input.agentId, agent, to: input.to, context: input.context, idempotencyKey: input.idempotencyKey },

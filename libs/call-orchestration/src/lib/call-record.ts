@@ -12,6 +12,10 @@ export interface CallOutcome {
   status: CallStatus;
   reschedule_date?: string;
   reschedule_time?: string;
+  /** With callback_requested: when the callee asked to be called, ISO 8601 with their offset ('2026-12-01T18:00+05:30'). */
+  callback_at?: string;
+  /** The callee's corrected delivery address, with any status. */
+  address_update?: string;
   reason?: string;
 }
 

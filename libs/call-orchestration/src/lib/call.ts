@@ -1,6 +1,6 @@
 import type { AgentRuntimeConfig } from '@codcall/agent-config';
 import type { ConversationResult } from '@codcall/conversation-engine';
-import { maskNumbersInText, type Logger } from '@codcall/logging';
+import { maskNumbersInText, maskPhone, type Logger } from '@codcall/logging';
 import { CallRecording, type CallAudioOutput } from '@codcall/media';
 import type { Carrier, CarrierStatusUpdate, WebhookCallIds } from '@codcall/telephony-providers';
 import { isForward, publicState, reached, type CallPhase } from './call-lifecycle';
@@ -22,6 +22,8 @@ export interface CallDependencies {
   logger: Logger;
   now: () => number;
   keepFullNumbers: boolean;
+  /** Where a callee who asks for a person is moved (the gateway's TRANSFER_NUMBER); none: the agent offers no transfer. */
+  transferNumber?: string;
   /** Told once, when the call is settled and persisted. */
   onSettled(call: Call): void;
 }
@@ -38,6 +40,8 @@ export interface NewCall {
 /** How `end` treats the line: a carrier that reported the end has hung up already. */
 export interface EndOptions {
   lineAlreadyDown?: boolean;
+  /** The carrier moved the line to a person: it is theirs now, not ours to hang up. */
+  handedOver?: boolean;
 }
 
 /**
@@ -274,7 +278,7 @@ export class Call implements StreamedCall {
     this.mark('outcome', outcome.status);
     // A conversation still running stops now; its result (transcript, tools) still lands in the record.
     this.conversation?.handleStreamEnd();
-    if (!options.lineAlreadyDown) await this.hangUp(outcome.status);
+    if (!options.lineAlreadyDown && !options.handedOver) await this.hangUp(outcome.status);
     this.stream?.close(1000, 'call ended');
     this.record.outcome = outcome;
     this.record.endedAt = new Date(this.deps.now()).toISOString();
@@ -333,6 +337,7 @@ export class Call implements StreamedCall {
       agent: this.agent,
       variables,
       timezone: timezoneForCallee(this.record.to, variables['timezone'], this.agent.defaultTimezone),
+      transferAvailable: this.deps.transferNumber !== undefined,
       output,
       onHangup: (reason) => {
         this.mark('agent hung up', reason);
@@ -346,6 +351,7 @@ export class Call implements StreamedCall {
     conversation.result.then(
       (result) => {
         this.keepConversation(result);
+        if (!this.voicemail && result.outcome === 'transferred') return void this.handOver(outcomeFromConversation(result));
         void this.end(this.voicemail ?? outcomeFromConversation(result));
       },
       (error: unknown) => {
@@ -357,6 +363,28 @@ export class Call implements StreamedCall {
       log.error({ err: error }, 'conversation failed to start');
       void this.end({ status: 'failed', reason: `could not start the conversation: ${describe(error)}` });
     });
+  }
+
+  /**
+   * The callee asked for a person and heard the transfer message: the carrier moves the live line
+   * to the transfer number and the call ends `transferred`, without a hang-up. A transfer the
+   * carrier refuses ends the call as failed with its reason, hung up like any other.
+   */
+  private async handOver(outcome: CallOutcome): Promise<void> {
+    const id = this.record.liveCarrierCallId ?? this.record.carrierCallId;
+    const to = this.deps.transferNumber;
+    try {
+      if (!to) throw new Error('no transfer number is configured');
+      if (!id) throw new Error('the carrier never named the call');
+      this.mark('transfer requested', this.deps.keepFullNumbers ? to : maskPhone(to));
+      await this.deps.carrier.transfer(id, to);
+    } catch (error) {
+      const reason = maskNumbersInText(describe(error));
+      this.deps.logger.error({ err: reason }, 'the carrier could not transfer the call');
+      return this.end({ status: 'failed', reason: `the transfer to a person failed: ${reason}` });
+    }
+    this.mark('transferred');
+    return this.end(outcome, { handedOver: true });
   }
 
   private keepConversation(result: ConversationResult): void {

@@ -53,6 +53,8 @@ export interface ConversationInput {
   agent: AgentRuntimeConfig;
   variables: Record<string, string>;
   timezone: string;
+  /** The gateway has a number to hand the call to a person (transfer_to_human is offered). */
+  transferAvailable: boolean;
   output: CallAudioOutput;
   onHangup: (reason: string) => void;
   logger: Logger;

@@ -24,6 +24,7 @@ class ScriptedCarrier implements Carrier {
     return { carrierCallId: `CA${this.placed.length}` };
   };
   hangup = async () => undefined;
+  transfer = async () => undefined;
   fetchCallState = async () => ({ up: false, status: 'completed' });
   answerDocument = (request: { streamUrl: string; parameters: Record<string, string> }) => ({ contentType: 'application/json', body: JSON.stringify(request) });
   parseStatusCallback = (params: Record<string, string>): CarrierStatusUpdate => ({

@@ -21,6 +21,28 @@ describe('what a call means for its CSV row', () => {
     expect(outcomeFromConversation(ended({ outcome: 'callee_hung_up' })).status).toBe('no_response');
   });
 
+  it('given a callee who asked to be called after 6, the row is to be called at that time', () => {
+    expect(outcomeFromConversation(ended({ outcome: 'callback_requested', callbackAt: '2026-12-01T18:00+05:30' }))).toEqual({
+      status: 'callback_requested',
+      callback_at: '2026-12-01T18:00+05:30',
+      reason: 'the callee asked to be called back',
+    });
+  });
+
+  it('given a callee handed to a person, the call is transferred with why', () => {
+    expect(outcomeFromConversation(ended({ outcome: 'transferred', transferReason: 'wants a refund' }))).toEqual({ status: 'transferred', reason: 'wants a refund' });
+    expect(outcomeFromConversation(ended({ outcome: 'transferred' }))).toEqual({ status: 'transferred', reason: 'the callee asked for a person' });
+  });
+
+  it('given a callee who corrected the address and then confirmed, both reach the row', () => {
+    expect(outcomeFromConversation(ended({ outcome: 'confirmed', addressUpdate: 'Flat 4B, Palm Residency, Al Barsha' }))).toEqual({
+      status: 'confirmed',
+      reason: undefined,
+      address_update: 'Flat 4B, Palm Residency, Al Barsha',
+    });
+    expect(outcomeFromConversation(ended({ outcome: 'callee_hung_up', addressUpdate: 'Al Barsha 2' }))).toMatchObject({ status: 'no_response', address_update: 'Al Barsha 2' });
+  });
+
   it('ends a call before any conversation on busy, no answer, failure and machines', () => {
     expect(outcomeFromCarrier({ carrierCallId: 'CA1', state: 'busy' })).toEqual({ status: 'busy' });
     expect(outcomeFromCarrier({ carrierCallId: 'CA1', state: 'no_answer' })).toEqual({ status: 'no_answer' });

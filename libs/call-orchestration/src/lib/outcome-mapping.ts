@@ -2,8 +2,13 @@ import type { CarrierStatusUpdate } from '@codcall/telephony-providers';
 import type { ConversationResult } from '@codcall/conversation-engine';
 import type { CallOutcome } from './call-record';
 
-/** A conversation's end, in the CSV's vocabulary. */
+/** A conversation's end, in the CSV's vocabulary; an address the callee corrected goes with any status. */
 export function outcomeFromConversation(result: ConversationResult): CallOutcome {
+  const outcome = statusFromConversation(result);
+  return result.addressUpdate ? { ...outcome, address_update: result.addressUpdate } : outcome;
+}
+
+function statusFromConversation(result: ConversationResult): CallOutcome {
   switch (result.outcome) {
     case 'confirmed':
     case 'cancelled':
@@ -15,6 +20,10 @@ export function outcomeFromConversation(result: ConversationResult): CallOutcome
         reschedule_date: result.rescheduleDate,
         reschedule_time: result.rescheduleTime,
       };
+    case 'callback_requested':
+      return { status: 'callback_requested', callback_at: result.callbackAt, reason: result.reason ?? 'the callee asked to be called back' };
+    case 'transferred':
+      return { status: 'transferred', reason: result.transferReason ?? 'the callee asked for a person' };
     case 'do_not_call':
       return { status: 'do_not_call', reason: result.reason ?? 'the callee asked not to be called again' };
     case 'failed':
