@@ -4,3 +4,4 @@ export * from './lib/validate-agent';
 export * from './lib/to-runtime-config';
 export * from './lib/template';
 export * from './lib/provider-url';
+export * from './lib/localise-agent';

@@ -33,9 +33,12 @@ export const AGENT_TEXT_LIMITS = {
   toolJsonChars: 16 * 1024,
   tools: 32,
   tasks: 10,
+  /** A voice id, voice name or model name: an identifier, not prose. */
+  vendorNameChars: 200,
 } as const;
 
 const SPOKEN = AGENT_TEXT_LIMITS.spokenMessageChars;
+const NAME = AGENT_TEXT_LIMITS.vendorNameChars;
 
 export class IoConfig {
   @IsIn(CARRIERS) provider!: string;
@@ -45,7 +48,8 @@ export class IoConfig {
 export class TranscriberConfig {
   @IsIn(TRANSCRIBER_PROVIDERS) provider!: string;
   @IsOptional() @IsString() @IsNotEmpty() model?: string;
-  @IsOptional() @IsString() @MaxLength(16) language?: string;
+  /** The agent's default language: a code or a name codcall knows ("hi", "Hinglish", "ar-EG"); checked in validate-agent. */
+  @IsOptional() @IsString() @MaxLength(32) language?: string;
   @IsOptional() @IsBoolean() stream?: boolean;
   @IsOptional() @IsString() encoding?: string;
   @IsOptional() @IsInt() @Min(10) @Max(5000) endpointing?: number;
@@ -108,6 +112,26 @@ export class GoodbyeMessages {
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(SPOKEN) ended_without_outcome?: string;
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(SPOKEN) max_duration?: string;
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(SPOKEN) failed?: string;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(SPOKEN) callback_requested?: string;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(SPOKEN) transferred?: string;
+}
+
+/**
+ * Ours: one entry of `agent_config.languages` (keyed by a language code or name): what the agent
+ * says and which voice and models it uses in that language. Anything left out comes from the
+ * language's pack (@codcall/languages); for the agent's own default language, from its top-level texts first.
+ */
+export class LanguageSettings {
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(SPOKEN) agent_welcome_message?: string;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(SPOKEN) voicemail_message?: string;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(SPOKEN) user_online_message?: string;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(SPOKEN) transfer_message?: string;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(SPOKEN) address_question?: string;
+  @IsOptional() @ValidateNested() @Type(() => GoodbyeMessages) goodbye_messages?: GoodbyeMessages;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(NAME) voice_id?: string;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(NAME) voice?: string;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(NAME) synthesizer_model?: string;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(NAME) transcriber_model?: string;
 }
 
 export class TaskConfig {
@@ -139,6 +163,12 @@ export class TaskConfig {
   @IsOptional() @IsBoolean() voicemail?: boolean;
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(SPOKEN) voicemail_message?: string;
   @IsOptional() @IsString() @IsNotEmpty() timezone?: string;
+  /** Ours: the agent asks whether the row's `address` cell is right, and records a correction (update_address). */
+  @IsOptional() @IsBoolean() confirm_address?: boolean;
+  /** Ours: said before the call is handed to a person, in the agent's default language. */
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(SPOKEN) transfer_message?: string;
+  /** Ours: the address question ({address} allowed), in the agent's default language. */
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(SPOKEN) address_question?: string;
 }
 
 export class AgentTask {
@@ -153,6 +183,8 @@ export class AgentConfig {
   @IsOptional() @IsString() agent_type?: string;
   @IsString() @IsNotEmpty() @MaxLength(SPOKEN) agent_welcome_message!: string;
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(AGENT_TEXT_LIMITS.tasks) @ValidateNested({ each: true }) @Type(() => AgentTask) tasks!: AgentTask[];
+  /** Ours: per-language texts and voices, keyed by language (see LanguageSettings); each entry is checked in validate-agent. */
+  @IsOptional() @IsObject() languages?: Record<string, LanguageSettings>;
 }
 
 export class AgentPrompt {

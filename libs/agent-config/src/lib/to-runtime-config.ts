@@ -1,14 +1,21 @@
-import type { AgentJson } from './agent-config.dto';
-import type { AgentRuntimeConfig, GoodbyeOutcome } from './runtime-config';
+import { findLanguage, languagePack, type LanguageCode } from '@codcall/languages';
+import type { AgentJson, GoodbyeMessages, LanguageSettings } from './agent-config.dto';
+import { applyLanguage } from './localise-agent';
+import type { AgentLocalisation, AgentRuntimeConfig, GoodbyeOutcome, LanguageOverride } from './runtime-config';
 import { conversationTaskIndex } from './validate-agent';
 
-/** Every default in one place: what an agent gets for a field it leaves out. */
+const ENGLISH = languagePack('en');
+
+/**
+ * Every default in one place: what an agent gets for a field it leaves out. The spoken texts are
+ * the English pack's; an agent in another language gets that language's pack (see localiseAgent).
+ */
 export const AGENT_DEFAULTS = {
   transcriber: { provider: 'deepgram', model: 'nova-3', endpointingMs: 300 },
   llm: { provider: 'openai', model: 'gpt-4o-mini', temperature: 0.2, maxTokens: 150 },
   synthesizer: { provider: 'elevenlabs', model: 'eleven_flash_v2_5' },
   carrier: 'twilio',
-  language: 'en',
+  language: 'en' as LanguageCode,
   repromptAfterSeconds: 8,
   hangupAfterSilenceSeconds: 15,
   maxCallSeconds: 180,
@@ -18,39 +25,54 @@ export const AGENT_DEFAULTS = {
   /** LiveKit Agents' false-interruption window is of this order: long enough for a cough, short enough not to feel like a stall. */
   falseInterruptionTimeoutMs: 600,
   greetingPrefetch: 'answer',
-  goodbyeMessages: {
-    confirmed: 'Thank you! Your order is confirmed. Goodbye.',
-    cancelled: 'Your order has been cancelled. Thank you for letting us know. Goodbye.',
-    rescheduled: 'Your delivery has been rescheduled. Thank you. Goodbye.',
-    wrong_person: 'Sorry for the trouble. Goodbye.',
-    do_not_call: "Understood. We won't call you again. Goodbye.",
-    no_response: "We couldn't hear you, so we'll try again later. Goodbye.",
-    ended_without_outcome: 'Thank you for your time. Goodbye.',
-    max_duration: "We'll have to end the call here; we'll contact you again. Goodbye.",
-    failed: "Sorry, we're having technical trouble. We'll call you back. Goodbye.",
-  } satisfies Record<GoodbyeOutcome, string>,
-  repromptMessage: 'Hello? Are you still there?',
-  voicemailMessage: 'Hello, this is a call about your cash-on-delivery order. We will try again later. Thank you.',
+  goodbyeMessages: ENGLISH.defaults.goodbyes satisfies Record<GoodbyeOutcome, string>,
+  repromptMessage: ENGLISH.defaults.reprompt,
+  voicemailMessage: ENGLISH.defaults.voicemail,
+  transferMessage: ENGLISH.defaults.transferring,
+  addressQuestion: ENGLISH.defaults.addressQuestion,
   timezone: 'UTC',
 } as const;
 
+/**
+ * The runtime config of the agent's default language (`tools_config.transcriber.language`, a
+ * code or a name; English when absent). Call only with a document validateAgentJson accepted.
+ */
 export function toRuntimeConfig(agent: AgentJson): AgentRuntimeConfig {
   const index = conversationTaskIndex(agent);
   const task = agent.agent_config.tasks[index];
   const tools = task.tools_config ?? {};
   const timing = task.task_config ?? {};
   const llm = tools.llm_agent?.llm_config;
-  const language = tools.transcriber?.language ?? AGENT_DEFAULTS.language;
+  const pack = findLanguage(tools.transcriber?.language) ?? languagePack(AGENT_DEFAULTS.language);
   const prompts = agent.agent_prompts as Record<string, { system_prompt: string }>;
-  return {
+  const provider = tools.synthesizer?.provider_config;
+  const localisation: AgentLocalisation = {
+    defaultLanguage: pack.code,
+    basePrompt: prompts[`task_${index + 1}`].system_prompt,
+    agentDefaults: definedOnly({
+      welcomeMessage: agent.agent_config.agent_welcome_message,
+      voicemailMessage: timing.voicemail_message,
+      repromptMessage: timing.user_online_message,
+      transferMessage: timing.transfer_message,
+      addressQuestion: timing.address_question,
+      goodbyeMessages: goodbyes(timing.goodbye_messages),
+      voiceId: provider?.voice_id,
+      voice: provider?.voice,
+      synthesizerModel: provider?.model,
+      transcriberModel: tools.transcriber?.model,
+    }),
+    overrides: languageOverrides(agent.agent_config.languages),
+  };
+  // The language-dependent fields are placeholders here: applyLanguage sets every one of them.
+  const config: AgentRuntimeConfig = {
     agentName: agent.agent_config.agent_name,
-    welcomeMessage: agent.agent_config.agent_welcome_message,
-    systemPrompt: prompts[`task_${index + 1}`].system_prompt,
-    language,
+    welcomeMessage: '',
+    systemPrompt: '',
+    language: pack.code,
     transcriber: {
       provider: tools.transcriber?.provider ?? AGENT_DEFAULTS.transcriber.provider,
-      model: tools.transcriber?.model ?? AGENT_DEFAULTS.transcriber.model,
-      language,
+      model: AGENT_DEFAULTS.transcriber.model,
+      language: pack.deepgram.language,
       endpointingMs: tools.transcriber?.endpointing ?? AGENT_DEFAULTS.transcriber.endpointingMs,
     },
     llm: {
@@ -60,12 +82,7 @@ export function toRuntimeConfig(agent: AgentJson): AgentRuntimeConfig {
       maxTokens: llm?.max_tokens ?? AGENT_DEFAULTS.llm.maxTokens,
       ...(llm?.base_url ? { baseUrl: llm.base_url } : {}),
     },
-    synthesizer: {
-      provider: tools.synthesizer?.provider ?? AGENT_DEFAULTS.synthesizer.provider,
-      model: tools.synthesizer?.provider_config?.model ?? AGENT_DEFAULTS.synthesizer.model,
-      ...(tools.synthesizer?.provider_config?.voice_id ? { voiceId: tools.synthesizer.provider_config.voice_id } : {}),
-      ...(tools.synthesizer?.provider_config?.voice ? { voice: tools.synthesizer.provider_config.voice } : {}),
-    },
+    synthesizer: { provider: tools.synthesizer?.provider ?? AGENT_DEFAULTS.synthesizer.provider, model: AGENT_DEFAULTS.synthesizer.model },
     carrier: tools.input?.provider ?? AGENT_DEFAULTS.carrier,
     timing: {
       repromptAfterSeconds: timing.trigger_user_online_message_after ?? AGENT_DEFAULTS.repromptAfterSeconds,
@@ -78,16 +95,48 @@ export function toRuntimeConfig(agent: AgentJson): AgentRuntimeConfig {
       falseInterruptionTimeoutMs: timing.false_interruption_timeout_ms ?? AGENT_DEFAULTS.falseInterruptionTimeoutMs,
     },
     greetingPrefetch: (timing.greeting_prefetch as 'dial' | 'answer' | undefined) ?? AGENT_DEFAULTS.greetingPrefetch,
-    goodbyeMessages: { ...AGENT_DEFAULTS.goodbyeMessages, ...definedOnly(timing.goodbye_messages ?? {}) },
-    repromptMessage: timing.user_online_message ?? AGENT_DEFAULTS.repromptMessage,
+    goodbyeMessages: { ...AGENT_DEFAULTS.goodbyeMessages },
+    repromptMessage: AGENT_DEFAULTS.repromptMessage,
+    transferMessage: AGENT_DEFAULTS.transferMessage,
+    addressQuestion: AGENT_DEFAULTS.addressQuestion,
+    confirmAddress: timing.confirm_address ?? false,
     dtmfEnabled: timing.dtmf_enabled ?? false,
-    voicemail: timing.voicemail
-      ? { action: 'leave_message', message: timing.voicemail_message ?? AGENT_DEFAULTS.voicemailMessage }
-      : { action: 'hangup' },
+    voicemail: timing.voicemail ? { action: 'leave_message', message: AGENT_DEFAULTS.voicemailMessage } : { action: 'hangup' },
     defaultTimezone: timing.timezone ?? AGENT_DEFAULTS.timezone,
+    localisation,
   };
+  return applyLanguage(config, localisation, pack);
 }
 
-function definedOnly(messages: object): Partial<Record<GoodbyeOutcome, string>> {
-  return Object.fromEntries(Object.entries(messages).filter(([, text]) => typeof text === 'string' && text.trim() !== '')) as Partial<Record<GoodbyeOutcome, string>>;
+/** `agent_config.languages` keyed by pack code, in the runtime's words; validateAgentJson has refused unknown keys. */
+function languageOverrides(languages: Record<string, LanguageSettings> | undefined): Partial<Record<LanguageCode, LanguageOverride>> {
+  const overrides: Partial<Record<LanguageCode, LanguageOverride>> = {};
+  for (const [key, settings] of Object.entries(languages ?? {})) {
+    const pack = findLanguage(key);
+    if (!pack || typeof settings !== 'object' || settings === null) continue;
+    overrides[pack.code] = definedOnly({
+      welcomeMessage: settings.agent_welcome_message,
+      voicemailMessage: settings.voicemail_message,
+      repromptMessage: settings.user_online_message,
+      transferMessage: settings.transfer_message,
+      addressQuestion: settings.address_question,
+      goodbyeMessages: goodbyes(settings.goodbye_messages),
+      voiceId: settings.voice_id,
+      voice: settings.voice,
+      synthesizerModel: settings.synthesizer_model,
+      transcriberModel: settings.transcriber_model,
+    });
+  }
+  return overrides;
+}
+
+function goodbyes(messages: GoodbyeMessages | undefined): Partial<Record<GoodbyeOutcome, string>> | undefined {
+  if (!messages) return undefined;
+  const given = Object.fromEntries(Object.entries(messages).filter(([, text]) => typeof text === 'string' && text.trim() !== ''));
+  return Object.keys(given).length ? (given as Partial<Record<GoodbyeOutcome, string>>) : undefined;
+}
+
+/** Drops the fields left out (and blank texts), so "not given" is one thing: absent. */
+function definedOnly(override: LanguageOverride): LanguageOverride {
+  return Object.fromEntries(Object.entries(override).filter(([, value]) => value !== undefined && value !== null && value !== '')) as LanguageOverride;
 }

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { AGENT_TEXT_LIMITS, AgentJson } from './agent-config.dto';
+import { findLanguage, LANGUAGE_PACKS } from '@codcall/languages';
+import { AGENT_TEXT_LIMITS, AgentJson, LanguageSettings } from './agent-config.dto';
 import { nestsDeeperThan } from '@codcall/service-edge';
 import { providerUrlProblem, type ProviderUrlPolicy } from './provider-url';
 
@@ -32,10 +33,11 @@ export function validateAgentJson(raw: unknown, options: AgentValidationOptions 
   }
   const agent = plainToInstance(AgentJson, structuredClone(raw));
   const problems = flatten(validateSync(agent, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false }));
-  const unknownFields = problems.filter((p) => p.unknown).map((p) => p.path);
-  const errors: AgentFieldError[] = problems.filter((p) => !p.unknown).map(({ path, message }) => ({ path, message }));
+  const languages = languageProblems(raw);
+  const unknownFields = [...problems, ...languages].filter((p) => p.unknown).map((p) => p.path);
+  const errors: AgentFieldError[] = [...problems, ...languages].filter((p) => !p.unknown).map(({ path, message }) => ({ path, message }));
   // Undeclared fields are kept as sent, so their URLs and texts are checked on the raw document.
-  errors.push(...urlErrors(raw, options.providerUrls ?? {}), ...promptAndToolErrors(raw));
+  errors.push(...urlErrors(raw, options.providerUrls ?? {}), ...promptAndToolErrors(raw), ...transcriberLanguageErrors(raw));
   if (errors.length === 0) errors.push(...semanticErrors(agent));
   return errors.length ? { ok: false, errors } : { ok: true, agent, unknownFields };
 }
@@ -94,6 +96,56 @@ function promptAndToolErrors(raw: object): AgentFieldError[] {
         errors.push({ path: `${at}.name`, message: `name is ${name.length} characters long; at most ${AGENT_TEXT_LIMITS.toolNameChars} are allowed` });
       }
     });
+  });
+  return errors;
+}
+
+const KNOWN_LANGUAGES = LANGUAGE_PACKS.map((pack) => pack.code).join(', ');
+
+function unknownLanguage(text: string): string {
+  return `unknown language ${JSON.stringify(text)} (known: ${KNOWN_LANGUAGES}, or their names such as Hindi, Hinglish, Arabic)`;
+}
+
+/**
+ * `agent_config.languages`: every key names a language codcall knows (a code or a name, never
+ * two keys for one language) and every entry is checked like the agent's other texts; fields an
+ * entry has that codcall does not read are kept and reported.
+ */
+function languageProblems(raw: object): { path: string; message: string; unknown: boolean }[] {
+  const languages = (raw as { agent_config?: { languages?: unknown } }).agent_config?.languages;
+  if (typeof languages !== 'object' || languages === null || Array.isArray(languages)) return []; // @IsObject says so
+  const problems: { path: string; message: string; unknown: boolean }[] = [];
+  const seen = new Map<string, string>();
+  for (const [key, entry] of Object.entries(languages)) {
+    const path = `agent_config.languages.${key}`;
+    const pack = findLanguage(key);
+    if (!pack) {
+      problems.push({ path, message: unknownLanguage(key), unknown: false });
+      continue;
+    }
+    const earlier = seen.get(pack.code);
+    if (earlier !== undefined) problems.push({ path, message: `names the same language (${pack.name}) as agent_config.languages.${earlier}: give it once`, unknown: false });
+    seen.set(pack.code, key);
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      problems.push({ path, message: `the settings for ${pack.name} must be an object such as {"agent_welcome_message": "..."}`, unknown: false });
+      continue;
+    }
+    const settings = plainToInstance(LanguageSettings, structuredClone(entry));
+    problems.push(...flatten(validateSync(settings, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false }), path));
+  }
+  return problems;
+}
+
+/** A transcriber's language is the agent's default language: a code or a name some pack answers to. */
+function transcriberLanguageErrors(raw: object): AgentFieldError[] {
+  const tasks = (raw as { agent_config?: { tasks?: unknown } }).agent_config?.tasks;
+  if (!Array.isArray(tasks)) return [];
+  const errors: AgentFieldError[] = [];
+  tasks.forEach((task, index) => {
+    const language = (task as { tools_config?: { transcriber?: { language?: unknown } } } | null)?.tools_config?.transcriber?.language;
+    if (typeof language === 'string' && language.length <= 32 && !findLanguage(language)) {
+      errors.push({ path: `agent_config.tasks.${index}.tools_config.transcriber.language`, message: unknownLanguage(language) });
+    }
   });
   return errors;
 }
