@@ -51,6 +51,21 @@ describe('CampaignStore', () => {
     expect(store.openAttempts()).toEqual([]);
   });
 
+  it('given a callee who asked to be called back at 18:00 and corrected the address, the row waits for that time with both across a reopen', () => {
+    const path = join(tempDir(), 'store.sqlite');
+    const store = CampaignStore.open(path, CAMPAIGN);
+    const a = store.beginAttempt({ rowKey: 'row:0', orderId: 'O1', phone: '+919876543210', attemptNo: 1, carrier: 'sim', at: 0 });
+    const callbackAt = Date.parse('2026-12-01T18:00+05:30');
+    const outcome = { status: 'callback_requested', callback_at: '2026-12-01T18:00+05:30', address_update: 'Flat 4B, MG Road, Jaipur' };
+    store.finishAttempt(a, { outcome, at: 10, row: { state: 'waiting', nextDueAt: callbackAt } });
+    store.close();
+
+    const reopened = CampaignStore.open(path, CAMPAIGN);
+    expect(reopened.rows().get('row:0')).toEqual(expect.objectContaining({ state: 'waiting', attempts: 1, nextDueAt: callbackAt, lastOutcome: outcome, finalOutcome: undefined }));
+    expect(reopened.attempts()[0].outcome).toEqual(outcome);
+    reopened.close();
+  });
+
   it('given one call made for two duplicate rows, both rows are done with its outcome in the same commit', () => {
     const store = CampaignStore.open(':memory:', CAMPAIGN);
     const a = store.beginAttempt({ rowKey: 'row:0', orderId: 'O1', phone: '+919876543210', attemptNo: 1, carrier: 'sim', at: 0 });

@@ -24,10 +24,15 @@ export interface StoredRow {
   lastOutcome?: StoredOutcome;
 }
 
+/** Stored as JSON: a field added here (callback_at, address_update) needs no schema migration, and older outcomes simply lack it. */
 export interface StoredOutcome {
   status: string;
   reschedule_date?: string;
   reschedule_time?: string;
+  /** With callback_requested: when the callee asked to be called (ISO 8601 with its offset); the row waits until then. */
+  callback_at?: string;
+  /** The address the callee corrected during the call. */
+  address_update?: string;
   reason?: string;
 }
 

@@ -14,7 +14,7 @@ export const MIGRATIONS: Record<number, string> = {
       ALTER TABLE call_records ADD COLUMN tts_characters INTEGER;`,
 };
 
-/** Times are epoch milliseconds; outcomes are JSON ({status, reschedule_date?, reschedule_time?, reason?}). */
+/** Times are epoch milliseconds; outcomes are JSON ({status, reschedule_date?, reschedule_time?, callback_at?, address_update?, reason?}). */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS campaigns (
   id INTEGER PRIMARY KEY,
