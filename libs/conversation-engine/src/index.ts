@@ -13,3 +13,4 @@ export * from './lib/greeting-cache';
 export * from './lib/deepgram/deepgram-transcriber';
 export * from './lib/openai/openai-language-model';
 export * from './lib/elevenlabs/elevenlabs-synthesizer';
+export * from './lib/callback-time';

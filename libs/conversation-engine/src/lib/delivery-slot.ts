@@ -1,71 +1,79 @@
-import * as chrono from 'chrono-node';
+import { toEnglishDateWords, type LanguageCode } from '@codcall/languages';
 import { DateTime } from 'luxon';
+import { readMoment } from './delivery-slot-calendar';
 
 export type DeliverySlot = { ok: true; date: string; time: string } | { ok: false; problem: 'unparseable' | 'missing_date' | 'missing_time' | 'past'; message: string };
 
-/** Parts of the day a caller names instead of a time, as delivery windows start. */
-const DAYPARTS: [RegExp, number][] = [
-  [/\bmorning\b/i, 10],
-  [/\b(noon|midday|lunch ?time)\b/i, 12],
-  [/\bafternoon\b/i, 15],
-  [/\bevening\b/i, 18],
-  [/\bnight\b/i, 20],
-];
+export interface CalleeCalendar {
+  now: Date;
+  /** The callee's IANA zone: "tomorrow" is their tomorrow. */
+  timezone: string;
+  /** The language the callee said it in (default English): "kal shaam 5 baje", "besok jam 3 sore". */
+  language?: LanguageCode;
+}
 
 /**
  * Turns what a caller (or a language model quoting them) said into a delivery date and time on
  * the callee's own calendar: "tomorrow at 3" at 05:00 in Kolkata is the next day there, whatever
- * UTC says. Bare hours 1-7 without am/pm mean the afternoon: nobody books a 3 a.m. delivery.
+ * UTC says. The words may be in any pack's language; they are read as English date words
+ * (toEnglishDateWords) first. An hour said with a part of the day is read in it ("shaam 5 baje"
+ * 17:00, "jam 3 sore" 15:00); a part of the day alone pins its hour ("shaam" 18:00); bare hours
+ * 1-7 mean the afternoon: nobody books a 3 a.m. delivery.
  */
-export function resolveDeliverySlot(dateText: string, timeText: string | undefined, options: { now: Date; timezone: string }): DeliverySlot {
+export function resolveDeliverySlot(dateText: string, timeText: string | undefined, options: CalleeCalendar): DeliverySlot {
+  const now = calleeNow(options);
+  const time = timeText?.trim();
   // "at" keeps a bare hour ("tomorrow", "3") from reading as a day of the month.
-  const time = timeText?.trim().replace(/^at\s+/i, '');
-  const text = [dateText.trim(), time ? `at ${time}` : ''].filter(Boolean).join(' ');
+  const timePhrase = time ? (/^\d/.test(time) ? `at ${time}` : time) : '';
+  const said = [dateText.trim(), timePhrase].filter(Boolean).join(' ');
+  if (!said) return { ok: false, problem: 'missing_date', message: `no date was given; today is ${describeToday(now)}` };
+
+  const english = toEnglishDateWords(said, options.language ?? 'en');
+  const moment = readMoment(english, now, 'today');
+  if (!moment.ok) {
+    const quoted = quote(said, english);
+    if (moment.problem === 'missing_date') return { ok: false, problem: 'missing_date', message: `${quoted} names no day; ask which day` };
+    if (moment.problem === 'missing_time') return { ok: false, problem: 'missing_time', message: `${quoted} has no time of day; ask what time suits the callee` };
+    return { ok: false, problem: 'unparseable', message: `could not understand ${quoted} as a date and time; today is ${describeToday(now)}` };
+  }
+  if (moment.at <= now) {
+    return { ok: false, problem: 'past', message: `${moment.at.toFormat('yyyy-MM-dd HH:mm')} is in the past; today is ${describeToday(now)}; ask for a future day and time` };
+  }
+  return { ok: true, date: moment.at.toISODate() ?? '', time: moment.at.toFormat('HH:mm') };
+}
+
+/** The callee's wall clock; an unknown zone is a configuration error, not something to guess. */
+export function calleeNow(options: { now: Date; timezone: string }): DateTime {
   const now = DateTime.fromJSDate(options.now).setZone(options.timezone);
-  if (!now.isValid) throw new Error(`unknown timezone ${options.timezone}`);
-  const today = now.toISODate();
-  if (!text) return { ok: false, problem: 'missing_date', message: `no date was given; today is ${describeToday(now)}` };
-
-  const parsed = chrono.parse(text, { instant: options.now, timezone: now.offset }, { forwardDate: true })[0];
-  if (!parsed) return { ok: false, problem: 'unparseable', message: `could not understand "${text}" as a date and time; today is ${describeToday(now)}` };
-  const start = parsed.start;
-  if (!start.isCertain('day') && !start.isCertain('weekday') && !start.isCertain('month')) {
-    const onlyTime = start.isCertain('hour');
-    if (!onlyTime) return { ok: false, problem: 'missing_date', message: `"${text}" names no day; ask which day` };
-  }
-
-  let hour = start.get('hour') ?? 0;
-  const minute = start.get('minute') ?? 0;
-  if (start.isCertain('hour')) {
-    if (!start.isCertain('meridiem') && hour >= 1 && hour <= 7) hour += 12;
-  } else {
-    const daypart = DAYPARTS.find(([pattern]) => pattern.test(text));
-    if (!daypart) return { ok: false, problem: 'missing_time', message: `"${text}" has no time of day; ask what time suits the callee` };
-    hour = daypart[1];
-  }
-
-  const slot = DateTime.fromObject(
-    { year: start.get('year') ?? now.year, month: start.get('month') ?? now.month, day: start.get('day') ?? now.day, hour, minute },
-    { zone: options.timezone },
-  );
-  if (!slot.isValid) return { ok: false, problem: 'unparseable', message: `"${text}" is not a real date` };
-  if (slot <= now) {
-    return { ok: false, problem: 'past', message: `${slot.toFormat('yyyy-MM-dd HH:mm')} is in the past; today is ${describeToday(now)}; ask for a future day and time` };
-  }
-  return { ok: true, date: slot.toISODate() ?? today ?? '', time: slot.toFormat('HH:mm') };
+  if (!now.isValid) throw new UnknownTimezoneError(options.timezone);
+  return now;
 }
 
-function describeToday(now: DateTime): string {
-  return `${now.toFormat('cccc yyyy-MM-dd HH:mm')} in ${now.zoneName}`;
+export class UnknownTimezoneError extends Error {
+  constructor(readonly timezone: string) {
+    super(`unknown timezone ${timezone}`);
+    this.name = 'UnknownTimezoneError';
+  }
 }
 
-/** Phrases that take chrono-node's English parsers and the daypart and past-date branches through their first use. */
-const WARM_UP_PHRASES: [string, string | undefined][] = [
-  ['tomorrow', '3 pm'],
-  ['next Monday', 'morning'],
-  ['the 14th of March', '10:30'],
-  ['yesterday', 'noon'],
-  ['in two days', undefined],
+/** The callee's words, and what they were read as when that differs, for the model's next try. */
+function quote(said: string, english: string): string {
+  return said === english ? `"${said}"` : `"${said}" (read as "${english}")`;
+}
+
+export function describeToday(now: DateTime): string {
+  return `${now.setLocale('en').toFormat('cccc yyyy-MM-dd HH:mm')} in ${now.zoneName}`;
+}
+
+/** Phrases that take chrono-node's English parsers, the date words and the daypart and past-date branches through their first use. */
+const WARM_UP_PHRASES: [string, string | undefined, LanguageCode][] = [
+  ['tomorrow', '3 pm', 'en'],
+  ['next Monday', 'morning', 'en'],
+  ['the 14th of March', '10:30', 'en'],
+  ['yesterday', 'noon', 'en'],
+  ['in two days', undefined, 'en'],
+  ['kal', 'shaam 5 baje', 'hi-Latn'],
+  ['بكرة', 'بعد الظهر', 'ar'],
 ];
 let parsingWarm = false;
 
@@ -75,8 +83,8 @@ let parsingWarm = false;
  * the first two). Returns the slots it resolved; run it at start-up, before taking calls.
  */
 export function warmUpDeliverySlotParsing(now: Date = new Date()): DeliverySlot[] {
-  const slots = WARM_UP_PHRASES.flatMap(([date, time]) =>
-    ['Asia/Kolkata', 'America/New_York'].map((timezone) => resolveDeliverySlot(date, time, { now, timezone })),
+  const slots = WARM_UP_PHRASES.flatMap(([date, time, language]) =>
+    ['Asia/Kolkata', 'America/New_York'].map((timezone) => resolveDeliverySlot(date, time, { now, timezone, language })),
   );
   parsingWarm = true;
   return slots;

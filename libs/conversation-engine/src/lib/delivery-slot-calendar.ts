@@ -1,0 +1,121 @@
+import * as chrono from 'chrono-node';
+import { DateTime, Duration } from 'luxon';
+
+/**
+ * What the delivery slot and the callback time share: reading a day and an hour, said in the
+ * English of toEnglishDateWords, on the callee's own calendar. chrono-node reads the words; luxon
+ * does the arithmetic in the callee's zone (chrono's "tomorrow" follows its zone offset, its
+ * "the day after tomorrow" and weekdays follow the machine's, so those days are anchored here).
+ */
+export type Daypart = 'morning' | 'noon' | 'afternoon' | 'evening' | 'night';
+
+/** The hour a part of the day stands for when no hour is said, as delivery windows start. */
+export const DAYPART_HOURS: Record<Daypart, number> = { morning: 10, noon: 12, afternoon: 15, evening: 18, night: 20 };
+
+const DAYPARTS: [RegExp, Daypart][] = [
+  [/\bmorning\b/i, 'morning'],
+  [/\b(noon|midday|lunch ?time)\b/i, 'noon'],
+  [/\bafternoon\b/i, 'afternoon'],
+  [/\bevening\b/i, 'evening'],
+  [/\b(night|tonight)\b/i, 'night'],
+];
+
+export function findDaypart(text: string): Daypart | undefined {
+  return DAYPARTS.find(([pattern]) => pattern.test(text))?.[1];
+}
+
+/**
+ * An hour said without am/pm, read in the part of the day said with it ("evening at 5" is 17,
+ * "3 afternoon" 15, "morning at 9" 9). With no part of the day, 1-7 mean the afternoon: nobody
+ * books a 3 a.m. delivery.
+ */
+export function hourInDaypart(hour: number, daypart: Daypart | undefined): number {
+  if (hour >= 12 || hour === 0) return hour;
+  switch (daypart) {
+    case 'morning':
+      return hour;
+    case 'noon':
+      return hour <= 5 ? hour + 12 : hour;
+    case 'afternoon':
+    case 'evening':
+      return hour + 12;
+    case 'night':
+      return hour >= 5 ? hour + 12 : hour;
+    default:
+      return hour >= 1 && hour <= 7 ? hour + 12 : hour;
+  }
+}
+
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+const DAY_WORDS =
+  /\b(?:(the\s+)?day\s+after\s+tomorrow|tomorrow|today|tonight|yesterday|this\s+(morning|afternoon|evening)|(?:(?:next|this|coming|on)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b/i;
+
+/**
+ * Replaces the first relative day ("tomorrow", "the day after tomorrow", "friday") by its date on
+ * the callee's calendar and moves it to the front, where chrono reads a date before its time:
+ * "at 5 evening tomorrow" -> "December 2 2026 at 5 evening". A weekday is its next one, today excluded.
+ */
+export function anchorDays(text: string, now: DateTime): { text: string; anchored: boolean } {
+  const match = DAY_WORDS.exec(text);
+  if (!match) return { text, anchored: false };
+  const said = match[0].toLowerCase();
+  let day: DateTime;
+  let daypart = '';
+  if (/after/.test(said)) day = now.plus({ days: 2 });
+  else if (said === 'tomorrow') day = now.plus({ days: 1 });
+  else if (said === 'yesterday') day = now.minus({ days: 1 });
+  else if (said === 'today') day = now;
+  else if (said === 'tonight') [day, daypart] = [now, 'night'];
+  else if (match[2]) [day, daypart] = [now, match[2].toLowerCase()];
+  else {
+    const weekday = WEEKDAYS.indexOf((match[3] ?? '').toLowerCase()) + 1;
+    day = now.plus({ days: ((weekday - now.weekday + 6) % 7) + 1 });
+  }
+  const rest = `${text.slice(0, match.index)} ${daypart} ${text.slice(match.index + match[0].length)}`.replace(/\s+/g, ' ').trim();
+  return { text: `${day.setLocale('en').toFormat('LLLL d yyyy')} ${rest}`.trim(), anchored: true };
+}
+
+const HALF = /\bin\s+(?:half\s+an?|a\s+half)\s+hours?\b/i;
+const DURATION = /\bin\s+(an?|one|\d+(?:\.\d+)?)\s+(hours?|hrs?|minutes?|mins?)\b/i;
+
+/** "in an hour", "in 2 hours", "in 30 minutes" (what toEnglishDateWords makes of "ek ghante baad", "بعد ساعه"...). */
+export function readDuration(text: string): Duration | undefined {
+  if (HALF.test(text)) return Duration.fromObject({ minutes: 30 });
+  const match = DURATION.exec(text);
+  if (!match) return undefined;
+  const amount = /^(an?|one)$/i.test(match[1]) ? 1 : Number(match[1]);
+  return Duration.fromObject({ minutes: Math.round(/^h/i.test(match[2]) ? amount * 60 : amount) });
+}
+
+export type SpokenMoment =
+  | { ok: true; at: DateTime; dayNamed: boolean; timeNamed: boolean }
+  | { ok: false; problem: 'unparseable' | 'missing_date' | 'missing_time'; text: string };
+
+/**
+ * The moment English date words name on the callee's calendar. `timeOnly` says which day a bare
+ * time ("at 6", "after 6") falls on: `today` as said, or `next`: today if still ahead, else tomorrow.
+ */
+export function readMoment(english: string, now: DateTime, timeOnly: 'today' | 'next'): SpokenMoment {
+  const duration = readDuration(english);
+  if (duration) return { ok: true, at: now.plus(duration).startOf('minute'), dayNamed: true, timeNamed: true };
+  // "after 6" is from 6 on: a delivery window's start, a callback's earliest time.
+  const anchored = anchorDays(english.replace(/\b(?:after|from)\s+(?=\d)/gi, 'at '), now);
+  const text = anchored.text;
+  const daypart = findDaypart(text);
+  const parsed = chrono.parse(text, { instant: now.toJSDate(), timezone: now.offset }, { forwardDate: true })[0];
+  if (!parsed) return { ok: false, problem: 'unparseable', text: english };
+  const start = parsed.start;
+  const dayNamed = anchored.anchored || start.isCertain('day') || start.isCertain('weekday') || start.isCertain('month');
+  const hourNamed = start.isCertain('hour');
+  // "in the evening" names no day: a delivery asks which, a callback takes the next evening.
+  if (!dayNamed && !hourNamed && (!daypart || timeOnly === 'today')) return { ok: false, problem: daypart ? 'missing_date' : 'unparseable', text: english };
+  if (!hourNamed && !daypart) return { ok: false, problem: 'missing_time', text: english };
+
+  const hour = hourNamed ? (start.isCertain('meridiem') ? (start.get('hour') ?? 0) : hourInDaypart(start.get('hour') ?? 0, daypart)) : DAYPART_HOURS[daypart as Daypart];
+  const minute = hourNamed ? (start.get('minute') ?? 0) : 0;
+  const day = dayNamed ? { year: start.get('year') ?? now.year, month: start.get('month') ?? now.month, day: start.get('day') ?? now.day } : { year: now.year, month: now.month, day: now.day };
+  let at = DateTime.fromObject({ ...day, hour, minute }, { zone: now.zone });
+  if (!at.isValid) return { ok: false, problem: 'unparseable', text: english };
+  if (!dayNamed && timeOnly === 'next' && at <= now) at = at.plus({ days: 1 });
+  return { ok: true, at, dayNamed, timeNamed: true };
+}
