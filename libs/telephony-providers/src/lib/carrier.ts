@@ -13,6 +13,11 @@ export interface PlaceCallRequest {
   statusCallbackUrl: string;
   /** Public URL for asynchronous answering-machine detection results. */
   machineDetectionUrl?: string;
+  /**
+   * Public URL the carrier fetches the transfer document from (`transferDocument`) once `transfer`
+   * has moved the call: Plivo's transfer API takes a URL, where Twilio takes the TwiML inline.
+   */
+  transferUrl?: string;
   ringTimeoutSeconds: number;
   machineDetection: boolean;
   /**
@@ -105,6 +110,12 @@ export interface Carrier {
    * the carrier refuses (a call that has ended, or one it does not know).
    */
   transfer(carrierCallId: string, to: string): Promise<void>;
+  /**
+   * What the carrier is served at the call's `transferUrl` after `transfer` (Plivo's `<Dial>`);
+   * undefined when no transfer of that call is under way. Carriers whose transfer needs no
+   * document of ours (Twilio, the simulator) do not have it.
+   */
+  transferDocument?(carrierCallId: string): AnswerDocument | undefined;
   /** Asks the carrier about a call by either of its ids; a call it does not know is not up. */
   fetchCallState(carrierCallId: string): Promise<CarrierCallLookup>;
   answerDocument(request: AnswerDocumentRequest): AnswerDocument;

@@ -69,6 +69,29 @@ export function buildPlivoStreamXml(request: AnswerDocumentRequest): AnswerDocum
   };
 }
 
+/**
+ * The document a transferred call fetches: `<Dial>` to the number, from our caller id. Plivo
+ * writes numbers with the country code and no '+'; the caller id must be one of ours.
+ */
+export function buildPlivoDialXml(to: string, callerId: string): AnswerDocument {
+  const number = to.replace(/[\s().-]/g, '').replace(/^\+/, '');
+  if (!/^[0-9]{6,15}$/.test(number)) throw new Error('transfer number must be an E.164 number (6 to 15 digits)');
+  const from = callerId.trim().replace(/^\+/, '');
+  return {
+    contentType: 'application/xml',
+    body: `<?xml version="1.0" encoding="UTF-8"?><Response><Dial callerId="${escapeXml(from)}"><Number>${escapeXml(number)}</Number></Dial></Response>`,
+  };
+}
+
+/** Reads a `<Dial>` document back (for the fake Plivo in tests): the numbers it calls and its caller id. */
+export function parsePlivoDialXml(xml: string): { numbers: string[]; callerId?: string } | null {
+  const dial = /<Dial\b([^>]*)>([\s\S]*?)<\/Dial>/.exec(xml);
+  if (!dial) return null;
+  const callerId = /callerId="([^"]*)"/.exec(dial[1])?.[1];
+  const numbers = [...dial[2].matchAll(/<Number\b[^>]*>([\s\S]*?)<\/Number>/g)].map((match) => unescapeXml(match[1].trim()));
+  return { numbers, ...(callerId !== undefined ? { callerId: unescapeXml(callerId) } : {}) };
+}
+
 /** Reads a `<Stream>` answer back (for the fake Plivo in tests): its URL and raw extraHeaders. */
 export function parsePlivoStreamXml(xml: string): { url: string; extraHeaders: string; attributes: Record<string, string> } | null {
   const stream = /<Stream\b([^>]*)>([\s\S]*?)<\/Stream>/.exec(xml);

@@ -1,7 +1,7 @@
 import { maskPhone, type Logger } from '@codcall/logging';
 import type { AnswerDocument, AnswerDocumentRequest, Carrier, CarrierCallLookup, CarrierStatusUpdate, MediaStreamCodec, PlaceCallRequest, PlacedCall, WebhookCallIds, WebhookRequest } from '../carrier';
 import { CallTransferError, CarrierRequestError } from '../twilio/twilio-carrier';
-import { buildPlivoStreamXml } from './answer-xml';
+import { buildPlivoDialXml, buildPlivoStreamXml } from './answer-xml';
 import { PlivoMediaStreamCodec } from './media-stream-codec';
 import { verifyPlivoSignature } from './signature';
 import { mapPlivoStatus, plivoRequestUuid } from './status';
@@ -39,6 +39,10 @@ export class PlivoCarrier implements Carrier {
   private readonly ringing = new Set<string>();
   /** Request id -> CallUUID, learnt from signed callbacks. */
   private readonly callUuids = new Map<string, string>();
+  /** Request id -> where Plivo fetches the call's transfer document, as the gateway gave it when dialling. */
+  private readonly transferUrls = new Map<string, string>();
+  /** Request id -> the number a transfer under way dials: served at the transfer URL, never put in it. */
+  private readonly transfers = new Map<string, string>();
 
   constructor(private readonly options: PlivoCarrierOptions) {
     this.apiBaseUrl = (options.apiBaseUrl ?? 'https://api.plivo.com').replace(/\/$/, '');
@@ -73,11 +77,13 @@ export class PlivoCarrier implements Carrier {
     const requestUuid = Array.isArray(created.request_uuid) ? created.request_uuid[0] : created.request_uuid;
     if (typeof requestUuid !== 'string' || !requestUuid) throw new CarrierRequestError('Plivo refused the call: its answer carried no request_uuid');
     this.ringing.add(requestUuid);
+    if (request.transferUrl) this.transferUrls.set(requestUuid, request.transferUrl);
     return { carrierCallId: requestUuid };
   }
 
   /** Hangs up a live call, or cancels one still ringing; one that is already gone is fine. */
   async hangup(carrierCallId: string): Promise<void> {
+    const requestUuid = this.requestUuidOf(carrierCallId);
     const callUuid = this.callUuids.get(carrierCallId) ?? (this.ringing.has(carrierCallId) ? undefined : carrierCallId);
     const action = callUuid ? `Call/${callUuid}/` : `Request/${carrierCallId}/`;
     try {
@@ -90,11 +96,49 @@ export class PlivoCarrier implements Carrier {
     } catch (error) {
       this.options.logger.warn({ carrierCallId, err: describe(error) }, 'Plivo hangup failed');
     }
-    this.forget(carrierCallId);
+    this.forget(requestUuid);
   }
 
+  /**
+   * Plivo's Transfer Call API: `POST Call/{CallUUID}/` with `legs=aleg` makes the live call fetch
+   * and run new XML from `aleg_url`, leaving its `<Stream>`. That URL is the call's `transferUrl`,
+   * where the gateway serves `transferDocument` (a `<Dial>` to the number). Plivo answers 202; a
+   * call that is not live is not found (404).
+   */
   async transfer(carrierCallId: string, to: string): Promise<void> {
-    throw new CallTransferError(`Plivo transfer is not built yet (call ${carrierCallId} to ${maskPhone(to)})`, carrierCallId, 'refused');
+    const fail = (message: string, reason: 'not_live' | 'refused'): never => {
+      throw new CallTransferError(`Plivo would not transfer call ${carrierCallId} to ${maskPhone(to)}: ${message}`, carrierCallId, reason);
+    };
+    const requestUuid = this.requestUuidOf(carrierCallId);
+    if (this.ringing.has(requestUuid)) fail('the call has not been answered', 'not_live');
+    // Ended (its hangup callback came), or never placed by this process: there is nothing to move.
+    if (!this.callUuids.has(requestUuid) && !this.transferUrls.has(requestUuid)) fail('this carrier holds no call by that id that is still up', 'not_live');
+    const callUuid = this.callUuids.get(requestUuid) ?? carrierCallId;
+    const alegUrl = this.transferUrls.get(requestUuid);
+    if (!alegUrl) fail('no transfer URL was given when the call was placed', 'refused');
+    try {
+      buildPlivoDialXml(to, this.options.from);
+    } catch (error) {
+      fail(describe(error), 'refused');
+    }
+    // Plivo may fetch the document before its answer to this request reaches us: the number is ready first.
+    this.transfers.set(requestUuid, to);
+    let response: Response;
+    try {
+      response = await this.request('POST', `Call/${encodeURIComponent(callUuid)}/`, { legs: 'aleg', aleg_url: alegUrl, aleg_method: 'POST' });
+    } catch (error) {
+      this.transfers.delete(requestUuid);
+      return fail(describe(error), 'refused');
+    }
+    if (response.status === 202 || response.status === 200) return;
+    this.transfers.delete(requestUuid);
+    fail(await describeResponse(response), response.status === 404 ? 'not_live' : 'refused');
+  }
+
+  /** The `<Dial>` for a transfer under way, by either of the call's ids. */
+  transferDocument(carrierCallId: string): AnswerDocument | undefined {
+    const to = this.transfers.get(this.requestUuidOf(carrierCallId));
+    return to === undefined ? undefined : buildPlivoDialXml(to, this.options.from);
   }
 
   /**
@@ -143,9 +187,19 @@ export class PlivoCarrier implements Carrier {
     return { ...update, carrierCallId: requestUuid };
   }
 
-  /** Plivo names the dial by its request id and the answered call by its CallUUID. */
+  /**
+   * Plivo names the dial by its request id and the answered call by its CallUUID. The answer
+   * webhook is the first to name both (the hangup callback is the next), so the pair is learnt here:
+   * a transfer or a hangup by either id then finds the live call. Callers have checked the signature.
+   */
   webhookCallIds(params: Record<string, string>): WebhookCallIds {
-    return { dialled: plivoRequestUuid(params), live: params['CallUUID'] || undefined };
+    const dialled = plivoRequestUuid(params);
+    const live = params['CallUUID'] || undefined;
+    if (dialled && live && this.ringing.has(dialled)) {
+      this.ringing.delete(dialled);
+      this.callUuids.set(dialled, live);
+    }
+    return { dialled, live };
   }
 
   verifyWebhook(request: WebhookRequest): boolean {
@@ -159,6 +213,15 @@ export class PlivoCarrier implements Carrier {
   private forget(requestUuid: string): void {
     this.ringing.delete(requestUuid);
     this.callUuids.delete(requestUuid);
+    this.transferUrls.delete(requestUuid);
+    this.transfers.delete(requestUuid);
+  }
+
+  /** The request id a call was placed as, given it or the live call's CallUUID. */
+  private requestUuidOf(carrierCallId: string): string {
+    if (this.callUuids.has(carrierCallId) || this.ringing.has(carrierCallId)) return carrierCallId;
+    for (const [requestUuid, callUuid] of this.callUuids) if (callUuid === carrierCallId) return requestUuid;
+    return carrierCallId;
   }
 
   private request(method: 'GET' | 'POST' | 'DELETE', action: string, body?: unknown): Promise<Response> {

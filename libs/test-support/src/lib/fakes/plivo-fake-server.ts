@@ -6,6 +6,7 @@ import type { SpeechSideChannel } from '@codcall/media';
 import {
   decodeExtraHeaders,
   DEFAULT_CALLEE,
+  parsePlivoDialXml,
   parsePlivoStreamXml,
   signPlivoRequest,
   SimulatedCall,
@@ -42,6 +43,18 @@ export interface FakePlivoRequest {
   status?: number;
 }
 
+/** A transfer Plivo carried out: the URL it fetched new XML from, and what that XML dialled. */
+export interface FakePlivoTransfer {
+  callUuid: string;
+  alegUrl: string;
+  alegMethod: 'GET' | 'POST';
+  /** The answer to the signed fetch of `alegUrl`, or the network error that stopped it. */
+  fetched?: { status: number; body: string } | { error: string };
+  /** The numbers in the document's `<Dial>`, as Plivo writes them (no '+'). */
+  dialled: string[];
+  callerId?: string;
+}
+
 type Reply = (status: number, body?: Record<string, unknown>) => void;
 
 interface FakePlivoCall {
@@ -61,6 +74,7 @@ interface FakePlivoCall {
  */
 export class FakePlivoServer {
   readonly requests: FakePlivoRequest[] = [];
+  readonly transfers: FakePlivoTransfer[] = [];
   private readonly calls = new Map<string, FakePlivoCall>();
   private server?: Server;
 
@@ -114,6 +128,7 @@ export class FakePlivoServer {
     if (req.method === 'POST' && path === `${account}/Call/`) return this.create(reply, record.body);
     const call = new RegExp(`^${account}/Call/([0-9a-f-]{36})/$`).exec(path);
     if (req.method === 'DELETE' && call) return this.hangupCall(reply, call[1]);
+    if (req.method === 'POST' && call) return this.transfer(reply, call[1], record.body);
     if (req.method === 'GET' && call) return this.lookUp(reply, call[1], parsed.searchParams.get('status'));
     const request = new RegExp(`^${account}/Request/([0-9a-f-]{36})/$`).exec(path);
     if (req.method === 'DELETE' && request) return this.cancelRequest(reply, request[1]);
@@ -184,6 +199,59 @@ export class FakePlivoServer {
     if (!live) return reply(404, { error: 'call not found' });
     void live.call.end('hung up through the API');
     reply(204);
+  }
+
+  /**
+   * The Transfer Call API: a live call (by its CallUUID) fetches new XML from `aleg_url` and runs
+   * it, leaving its `<Stream>`. Plivo acknowledges with 202 before it fetches; the fetch is signed
+   * like every Plivo webhook. The fake plays no dialled party: once the document is in, the
+   * callee's stream closes and the call completes (as it does at once for XML that dials nobody,
+   * or a fetch that fails). Only `legs=aleg` is served: our calls have no bridged leg.
+   */
+  private transfer(reply: Reply, callUuid: string, body: Record<string, unknown>): void {
+    const live = [...this.calls.values()].find((entry) => entry.callUuid === callUuid && entry.call.progress === 'in-progress');
+    if (!live) return reply(404, { error: 'call not found' });
+    const legs = body['legs'] ?? 'aleg';
+    if (legs !== 'aleg') return reply(400, { error: `legs must be aleg for a call with no bridged leg, not ${String(legs)}` });
+    const alegUrl = typeof body['aleg_url'] === 'string' ? body['aleg_url'] : '';
+    if (!/^https?:\/\//.test(alegUrl)) return reply(400, { error: 'aleg_url must be specified when legs is aleg' });
+    const alegMethod = body['aleg_method'] === 'GET' ? 'GET' : 'POST';
+    reply(202, { message: 'call transferred' });
+    const transfer: FakePlivoTransfer = { callUuid, alegUrl, alegMethod, dialled: [] };
+    this.transfers.push(transfer);
+    void this.fetchTransferXml(live, transfer).finally(() => live.call.end('transferred: the call left its stream for the new XML'));
+  }
+
+  private async fetchTransferXml(live: FakePlivoCall, transfer: FakePlivoTransfer): Promise<void> {
+    const params: Record<string, string> = {
+      CallUUID: live.callUuid,
+      RequestUUID: live.requestUuid,
+      From: live.from,
+      To: live.to,
+      Direction: 'outbound',
+      CallStatus: 'in-progress',
+      Event: 'Transfer',
+    };
+    const nonce = String(randomInt(10 ** 9, 10 ** 10));
+    const url = transfer.alegMethod === 'GET' ? `${transfer.alegUrl}${transfer.alegUrl.includes('?') ? '&' : '?'}${new URLSearchParams(params)}` : transfer.alegUrl;
+    const headers = { 'x-plivo-signature-v3': signPlivoRequest(this.options.authToken, transfer.alegMethod, url, nonce, transfer.alegMethod === 'POST' ? params : {}), 'x-plivo-signature-v3-nonce': nonce };
+    try {
+      const response = await fetch(url, {
+        method: transfer.alegMethod,
+        headers: transfer.alegMethod === 'POST' ? { ...headers, 'content-type': 'application/x-www-form-urlencoded' } : headers,
+        ...(transfer.alegMethod === 'POST' ? { body: new URLSearchParams(params).toString() } : {}),
+        signal: AbortSignal.timeout(5000),
+      });
+      const text = await response.text();
+      transfer.fetched = { status: response.status, body: text };
+      const dial = response.ok ? parsePlivoDialXml(text) : null;
+      if (dial) {
+        transfer.dialled = dial.numbers;
+        if (dial.callerId !== undefined) transfer.callerId = dial.callerId;
+      }
+    } catch (error) {
+      transfer.fetched = { error: error instanceof Error ? error.message : String(error) };
+    }
   }
 
   /** A call still ringing is cancelled by its request id; once answered, the request is gone. */
