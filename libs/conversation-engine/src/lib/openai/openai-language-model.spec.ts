@@ -153,6 +153,25 @@ describe('OpenAILanguageModel, through the official SDK against a local OpenAI',
     expect(textOf(deltas)).toBe(REPLY);
   });
 
+  it("carries a Hindi call's language instruction and Devanagari details to OpenAI as written, and its Hindi answer and tool arguments back whole", async () => {
+    // One character a chunk: every Devanagari letter and Arabic-script word crosses a chunk boundary.
+    const fake = await startOpenAI({ charactersPerChunk: 1 });
+    const system = `${SYSTEM}\nname: अनीता शर्मा\nSpeak Hindi (Devanagari), in short sentences; keep the order id and amounts as given.`;
+    const answer = 'नमस्ते अनीता जी, क्या आप ऑर्डर की पुष्टि करती हैं?';
+    fake.replyWith({ text: answer, toolCalls: [{ name: 'request_callback', arguments: { time: 'कल शाम 5 बजे' } }] });
+
+    const deltas = await collect(ask(modelFor(fake), { messages: [{ role: 'system', content: system }, { role: 'user', content: 'हाँ जी, बोल रही हूँ' }] }));
+
+    expect(fake.requests[0].body['messages']).toEqual([
+      { role: 'system', content: system },
+      { role: 'user', content: 'हाँ जी, बोल रही हूँ' },
+    ]);
+    expect(textOf(deltas)).toBe(answer);
+    expect(deltas.filter((delta) => delta.type === 'tool_call').map((delta) => (delta.type === 'tool_call' ? JSON.parse(delta.call.arguments) : undefined))).toEqual([
+      { time: 'कल शाम 5 बजे' },
+    ]);
+  });
+
   it('assembles two parallel tool calls from their fragments and hands each over whole', async () => {
     const fake = await startOpenAI({ charactersPerChunk: 3 });
     fake.replyWith({
