@@ -1,9 +1,19 @@
 import { findDuplicateRows, numberForMessages, type CallListRow } from '@codcall/call-list';
+import { findLanguage } from '@codcall/languages';
 import { RowsOverGatewayLimitsError } from './errors';
 import { placeCallPayload, type GatewayLimits, type PlaceCallRequest } from './gateway-client';
 
 /** A row with a status codcall does not know, and the cell's text. */
 export interface UnknownStatusRow {
+  row: CallListRow;
+  text: string;
+}
+
+/** The column whose language (a code or a name) overrides the agent's for the row; empty means the agent's default. */
+export const LANGUAGE_COLUMN = 'language';
+
+/** A row whose language cell names no language codcall knows, and the cell's text. */
+export interface UnknownLanguageRow {
   row: CallListRow;
   text: string;
 }
@@ -19,6 +29,11 @@ export interface CallListReview {
   /** Rows whose status codcall does not know; dialled only when `dialUnknownStatuses`. */
   unknownStatuses: UnknownStatusRow[];
   dialUnknownStatuses: boolean;
+  /**
+   * Rows whose `language` cell names no language ("Hindustani", "fr"): left as they are, never
+   * dialled nor written, as the gateway would refuse the call rather than guess a language. Fix the cell and run again.
+   */
+  unknownLanguages: UnknownLanguageRow[];
   /** Rows to process that are the same order to the same number, each group in file order: called once, recorded in every row. */
   duplicates: CallListRow[][];
   /** Rows to dial that do not fit what the gateway accepts (its /health `limits`). */
@@ -43,11 +58,19 @@ export interface ReviewInput {
 
 /**
  * Decides which rows a campaign processes and lists what the user should know before any dial:
- * unknown statuses (left alone unless told), duplicate groups, and rows the gateway would refuse.
+ * unknown statuses (left alone unless told), languages nobody knows (left alone), duplicate
+ * groups, and rows the gateway would refuse.
  * Pure: nothing is written.
  */
 export function reviewCallList(input: ReviewInput): CallListReview {
-  const candidates = input.dialUnknownStatuses ? [...input.pending, ...input.unknown].sort((a, b) => a.index - b.index) : [...input.pending];
+  const statusCandidates = input.dialUnknownStatuses ? [...input.pending, ...input.unknown].sort((a, b) => a.index - b.index) : [...input.pending];
+  const unknownLanguages: UnknownLanguageRow[] = [];
+  const candidates = statusCandidates.filter((row) => {
+    const cell = row.values[LANGUAGE_COLUMN]?.trim();
+    if (!cell || findLanguage(cell)) return true;
+    unknownLanguages.push({ row, text: cell });
+    return false;
+  });
   const limits = input.limits ?? {};
   const columns = candidates[0] ? Object.keys(candidates[0].values).length : 0;
   const tooManyColumns = limits.maxContextColumns !== undefined && columns > limits.maxContextColumns ? { columns, max: limits.maxContextColumns } : undefined;
@@ -62,6 +85,7 @@ export function reviewCallList(input: ReviewInput): CallListReview {
   return {
     unknownStatuses: input.unknown.map((row) => ({ row, text: row.values['status'] ?? row.status })),
     dialUnknownStatuses: input.dialUnknownStatuses,
+    unknownLanguages,
     duplicates: findDuplicateRows(toProcess),
     overLimits,
     tooManyColumns,

@@ -2,13 +2,14 @@ import type { CallListRow } from '@codcall/call-list';
 import type { CallListReview } from './call-list-review';
 import type { CallOutcome } from './gateway-client';
 
-export type WaitReason = 'calling window' | 'retry';
+/** Why a row waits: its calling window is closed, a retry's spacing, or the time the callee asked to be called back at. */
+export type WaitReason = 'calling window' | 'retry' | 'callback';
 
 /** What a campaign tells its progress display, in order. */
 export type CampaignEvent =
   /** Before anything is done: rows left alone (unknown statuses, rows over the gateway's limits) and duplicate groups. */
   | { type: 'call-list-reviewed'; review: CallListReview }
-  | { type: 'campaign-started'; total: number; pending: number; skippedFinal: number; skippedUnknownStatus: number; invalidNumbers: number; resumed: number }
+  | { type: 'campaign-started'; total: number; pending: number; skippedFinal: number; skippedUnknownStatus: number; skippedUnknownLanguage: number; invalidNumbers: number; resumed: number }
   | { type: 'row-started'; row: CallListRow; attempt: number }
   | { type: 'call-placed'; row: CallListRow; callId: string }
   /** A call that was in flight when an earlier run stopped is being asked after, not dialled again. */
@@ -18,7 +19,10 @@ export type CampaignEvent =
    * dialled). `sameCallAs`: a duplicate row, given the outcome of the call made for that row.
    */
   | { type: 'row-finished'; row: CallListRow; outcome: CallOutcome; callId?: string; attempts: number; sameCallAs?: CallListRow }
-  /** The attempt ended with a retried status; the row is called again at `nextDueAt`. */
+  /**
+   * The attempt ended with a retried status, or the callee asked to be called back (outcome
+   * callback_requested, already in the CSV with its callback_at); the row is called again at `nextDueAt`.
+   */
   | { type: 'retry-scheduled'; row: CallListRow; outcome: CallOutcome; attempt: number; nextDueAt: number }
   /** Something went wrong for the row; `recordedAs` says whether the attempt was marked failed. */
   | { type: 'row-error'; row: CallListRow; error: Error; callId?: string; recordedAs?: 'failed' }
@@ -42,6 +46,8 @@ export interface CampaignSummary {
   skippedFinal: number;
   /** Rows whose status codcall does not know, left as they are (not dialled, not written). */
   skippedUnknownStatus: number;
+  /** Rows whose language cell names no language codcall knows, left as they are (not dialled, not written). */
+  skippedUnknownLanguage: number;
   /** Rows skipped because the gateway would not accept them (skipRowsOverLimits). */
   skippedOverLimits: number;
   /** Duplicate rows that got the outcome of another row's call instead of a call of their own. */
@@ -49,8 +55,10 @@ export interface CampaignSummary {
   invalidNumbers: number;
   /** Outcomes recorded in the CSV by this run, per status. */
   byStatus: Record<string, number>;
-  /** Retries scheduled by this run. */
+  /** Retries scheduled by this run (callbacks apart). */
   retriesScheduled: number;
+  /** Callbacks the callees asked for, scheduled at their time (and written to the CSV) by this run. */
+  callbacksScheduled: number;
   /** Dials the gateway refused as at capacity, re-sent later without spending an attempt. */
   capacityRefusals: number;
   /** Rows still waiting for their calling window or a retry when the run ended. */

@@ -3,7 +3,7 @@ import type { Attempt, RowAfterAttempt, StoredRow } from '@codcall/campaign-stor
 import { recipientZones, type CallingWindow } from './calling-window';
 import { CampaignOptionsError } from './errors';
 import type { CallOutcome } from './gateway-client';
-import { rowAfterAttempt, type RetryPolicy } from './retry-policy';
+import { isRetried, rowAfterAttempt, type RetryPolicy } from './retry-policy';
 
 /** A row the campaign still has to call (or to finish asking about). */
 export interface PlannedRow {
@@ -101,7 +101,7 @@ export function planCampaign(input: PlanInput): CampaignPlan {
     const e164 = row.phone.e164;
     const openAttempt = open.get(row.key);
     const last = previous?.lastOutcome;
-    if (!openAttempt && previous?.state === 'waiting' && last && (previous.attempts >= policy.maxAttempts || !policy.statuses.has(last.status))) {
+    if (!openAttempt && previous?.state === 'waiting' && last && (previous.attempts >= policy.maxAttempts || !isRetried(policy, last.status))) {
       // Waiting for a retry the policy of this run no longer makes: its last outcome is final.
       plan.settled.push({ row, duplicates, outcome: last as CallOutcome, e164, fromStore: false });
       continue;
@@ -111,7 +111,7 @@ export function planCampaign(input: PlanInput): CampaignPlan {
       continue;
     }
     const zones = zonesOf(row, e164, input, zoneCache);
-    const entry: PlannedRow = { row, duplicates, e164, zones, attempts: previous?.attempts ?? 0, dueAt: previous?.nextDueAt ?? now };
+    const entry: PlannedRow = { row, duplicates, e164, zones, attempts: previous?.attempts ?? 0, dueAt: previous?.nextDueAt ?? callbackTimeInCsv(row) ?? now };
     if (openAttempt?.state === 'placed' && openAttempt.callId) {
       entry.resume = { attemptId: openAttempt.id, attemptNo: openAttempt.attemptNo, ref: openAttempt.ref, callId: openAttempt.callId };
       entry.attempts = openAttempt.attemptNo - 1;
@@ -143,6 +143,16 @@ export function planCampaign(input: PlanInput): CampaignPlan {
   }
   plan.ready.unshift(...redial);
   return plan;
+}
+
+/**
+ * A row the CSV says asked for a callback, which the store does not know (another store, or a
+ * new campaign name): it waits for the `callback_at` cell's time, if the file has one that reads as a moment.
+ */
+function callbackTimeInCsv(row: CallListRow): number | undefined {
+  if (row.status !== 'callback_requested') return undefined;
+  const at = Date.parse(row.values['callback_at'] ?? '');
+  return Number.isFinite(at) ? at : undefined;
 }
 
 /** The zones whose calling window the row waits for; cached per country prefix when the row has no timezone cell. */

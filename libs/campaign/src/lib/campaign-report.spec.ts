@@ -47,6 +47,15 @@ describe('campaign report', () => {
     });
   });
 
+  it('counts a callee who asked for a callback or a person as answered: they spoke with the agent, and did not confirm', () => {
+    const report = buildCampaignReport({
+      statuses: ['confirmed', 'callback_requested', 'transferred', 'no_answer'],
+      attempts: [attempt('a', 1, 'confirmed'), attempt('b', 1, 'callback_requested'), attempt('c', 1, 'transferred'), attempt('d', 1, 'no_answer')],
+      callRecords: [],
+    });
+    expect(report).toMatchObject({ answerRate: 3 / 4, confirmationRate: 1 / 3 });
+  });
+
   it('given calls with turn timings, reports each leg per kind, the barge-ins, and keeps older records in the latency line', () => {
     const report = buildCampaignReport({
       statuses: ['confirmed', 'cancelled'],

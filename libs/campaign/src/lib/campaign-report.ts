@@ -2,7 +2,9 @@ import type { Attempt, CallRecordEntry } from '@codcall/campaign-store';
 import { buildTurnLegReport, percentile, type TurnLegReport } from './turn-report';
 
 /** Outcomes that mean a person picked up and the agent spoke with them. */
-export const ANSWERED_STATUSES: ReadonlySet<string> = new Set(['confirmed', 'cancelled', 'rescheduled', 'wrong_person', 'no_response', 'do_not_call']);
+export const ANSWERED_STATUSES: ReadonlySet<string> = new Set([
+  'confirmed', 'cancelled', 'rescheduled', 'wrong_person', 'no_response', 'do_not_call', 'callback_requested', 'transferred',
+]);
 
 export interface CampaignReport {
   rows: number;

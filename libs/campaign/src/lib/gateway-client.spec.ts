@@ -224,6 +224,16 @@ describe('HttpGatewayClient', () => {
     ]);
   });
 
+  it("reads a callback's time and an address correction from the outcome", async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({ call_id: 'c-1', state: 'completed', outcome: { status: 'callback_requested', callback_at: '2026-12-01T18:00+05:30', address_update: 'Flat 4B, MG Road', reason: 'driving' } }),
+      );
+    });
+    const view = await new HttpGatewayClient(url).waitForCall('c-1', 0);
+    expect(view.outcome).toEqual({ status: 'callback_requested', callback_at: '2026-12-01T18:00+05:30', address_update: 'Flat 4B, MG Road', reason: 'driving' });
+  });
+
   it('reads a view from a gateway older than turn timings and TTS counts: neither is there, nothing fails', async () => {
     const url = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ call_id: 'c-1', state: 'completed', outcome: { status: 'busy' }, turn_latencies_ms: [], turns: { not: 'a list' }, tts_characters: -4 }));
@@ -236,6 +246,8 @@ describe('HttpGatewayClient', () => {
     [{ call_id: 'c-1', state: 'completed' }, 'the call completed without an outcome'],
     [{ call_id: 'c-1', state: 'completed', outcome: { status: 'maybe' } }, 'unknown outcome status "maybe"'],
     [{ call_id: 'c-1', state: 'dialling' }, 'unknown call state "dialling"'],
+    [{ call_id: 'c-1', state: 'completed', outcome: { status: 'callback_requested', callback_at: 'after 6' } }, 'callback_at "after 6" is not an ISO 8601 time with its offset'],
+    [{ call_id: 'c-1', state: 'completed', outcome: { status: 'callback_requested', callback_at: '2026-12-01T18:00' } }, 'callback_at "2026-12-01T18:00" is not an ISO 8601 time with its offset'],
   ])('refuses a call view it cannot trust: %j', async (body, reason) => {
     const url = await serve((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)));
     await expect(new HttpGatewayClient(url).waitForCall('c-1', 1)).rejects.toMatchObject({ name: 'GatewayRequestError', reason });

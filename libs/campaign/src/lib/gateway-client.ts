@@ -64,6 +64,10 @@ export interface CallOutcome {
   status: OutcomeStatus;
   reschedule_date?: string;
   reschedule_time?: string;
+  /** With callback_requested: when the callee asked to be called, ISO 8601 with its offset ('2026-12-01T18:00+05:30'). */
+  callback_at?: string;
+  /** The address the callee corrected during the call (update_address), with any status. */
+  address_update?: string;
   reason?: string;
 }
 
@@ -111,6 +115,8 @@ export interface HttpGatewayClientOptions {
 }
 
 const MAX_WAIT_SECONDS = 60;
+/** '2026-12-01T18:00+05:30', seconds optional, Z or an offset: a moment anyone can schedule. */
+const ISO_MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export class HttpGatewayClient implements GatewayClient {
   readonly baseUrl: string;
@@ -191,9 +197,12 @@ export class HttpGatewayClient implements GatewayClient {
       const status = outcome['status'] as OutcomeStatus;
       if (!(OUTCOME_STATUSES as readonly string[]).includes(status)) throw invalid(`unknown outcome status ${JSON.stringify(outcome['status'])}`);
       view.outcome = { status };
-      for (const field of ['reschedule_date', 'reschedule_time', 'reason'] as const) {
+      for (const field of ['reschedule_date', 'reschedule_time', 'callback_at', 'address_update', 'reason'] as const) {
         if (typeof outcome[field] === 'string' && outcome[field]) view.outcome[field] = outcome[field];
       }
+      // The campaign schedules the next call at this time: one it cannot read would be a callback never made.
+      const callbackAt = view.outcome.callback_at;
+      if (callbackAt !== undefined && !(ISO_MOMENT.test(callbackAt) && Number.isFinite(Date.parse(callbackAt)))) throw invalid(`callback_at ${JSON.stringify(callbackAt)} is not an ISO 8601 time with its offset`);
     }
     return view;
   }

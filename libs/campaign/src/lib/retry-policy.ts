@@ -62,8 +62,29 @@ function number(name: string, raw: unknown, min: number, max: number, integer: b
   return value;
 }
 
-/** After attempt `attemptNo` ended with `status` at `at`: the row is done, or waits until `nextDueAt`. */
-export function rowAfterAttempt(policy: RetryPolicy, status: string, attemptNo: number, at: number): { state: 'done' } | { state: 'waiting'; nextDueAt: number } {
-  if (!policy.statuses.has(status) || attemptNo >= policy.maxAttempts) return { state: 'done' };
+/**
+ * Whether a row that ended with `status` is called again (attempts allowing): the policy's
+ * statuses, and always a callback the callee asked for.
+ */
+export function isRetried(policy: RetryPolicy, status: string): boolean {
+  return status === 'callback_requested' || policy.statuses.has(status);
+}
+
+/**
+ * After attempt `attemptNo` ended with `status` at `at`: the row is done, or waits until
+ * `nextDueAt`. A callback waits for the time the callee gave (`callbackAt`, ISO 8601; now if it
+ * has passed), or the policy's spacing when there is none; it spends an attempt like any retry,
+ * and past the last attempt the row is done, its status callback_requested.
+ */
+export function rowAfterAttempt(
+  policy: RetryPolicy,
+  status: string,
+  attemptNo: number,
+  at: number,
+  callbackAt?: string,
+): { state: 'done' } | { state: 'waiting'; nextDueAt: number } {
+  if (!isRetried(policy, status) || attemptNo >= policy.maxAttempts) return { state: 'done' };
+  const asked = status === 'callback_requested' && callbackAt ? Date.parse(callbackAt) : NaN;
+  if (Number.isFinite(asked)) return { state: 'waiting', nextDueAt: Math.max(asked, at) };
   return { state: 'waiting', nextDueAt: at + Math.round(policy.firstDelayMs * policy.backoffFactor ** (attemptNo - 1)) };
 }

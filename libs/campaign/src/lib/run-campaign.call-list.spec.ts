@@ -47,4 +47,46 @@ describe('runCampaign over a real CSV', () => {
       ].join('\r\n'),
     );
   });
+
+  it('given a callback for tomorrow, a transfer and an address correction, the CSV ends with them in the columns it has, and no column is added', async () => {
+    const csv = join(mkdtempSync(join(tmpdir(), 'campaign-')), 'call_list.csv');
+    const header = 'name,recipient_phone_number,order_id,status,reschedule_date,reschedule_time,callback_at,address,address_update,language';
+    writeFileSync(
+      csv,
+      [
+        header,
+        'Sam Carter,+15557654321,ORD012,,,,,"12 Elm St, Denver",,',
+        'Lee Wong,+15553334444,ORD013,,,,,Seattle,,',
+        'فاطمة الزهراء,+971509876543,ORD011,,,,,"Villa 9, Jumeirah",,ar',
+        'Pierre,+33612345678,ORD014,,,,,Paris,,Klingon',
+        '',
+      ].join('\n'),
+    );
+    const tomorrow = new Date(Date.now() + 24 * 3600_000).toISOString().slice(0, 16) + 'Z';
+    gateway = await new FakeGateway({
+      script: (call) =>
+        call.context['order_id'] === 'ORD012'
+          ? { outcome: { status: 'callback_requested', callback_at: tomorrow } }
+          : call.context['order_id'] === 'ORD013'
+            ? { outcome: { status: 'transferred', reason: 'asked for a person' } }
+            : { outcome: { status: 'confirmed', address_update: 'Villa 9, Street 14, Jumeirah 1' } },
+    }).start();
+    const repository = await CallListRepository.open(csv);
+
+    const summary = await runCampaign({ repository, gateway: new HttpGatewayClient(gateway.url), agentId: 'a1', carrier: 'sim', callsPerSecond: Infinity, exitWhenWaiting: true });
+    await repository.close();
+
+    expect(summary).toMatchObject({ dialled: 3, callbacksScheduled: 1, waiting: 1, skippedUnknownLanguage: 1, byStatus: { transferred: 1, confirmed: 1 } });
+    expect(gateway.received.map((call) => [call.context['order_id'], call.context['language']])).toEqual([['ORD012', ''], ['ORD013', ''], ['ORD011', 'ar']]);
+    expect(readFileSync(csv, 'utf8')).toBe(
+      [
+        header,
+        `Sam Carter,+15557654321,ORD012,callback_requested,,,${tomorrow},"12 Elm St, Denver",,`,
+        'Lee Wong,+15553334444,ORD013,transferred,,,,Seattle,,',
+        'فاطمة الزهراء,+971509876543,ORD011,confirmed,,,,"Villa 9, Jumeirah","Villa 9, Street 14, Jumeirah 1",ar',
+        'Pierre,+33612345678,ORD014,,,,,Paris,,Klingon',
+        '',
+      ].join('\n'),
+    );
+  });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CallListRow, Outcome } from '@codcall/call-list';
+import { MAX_ADDRESS_UPDATE_CHARS, type CallListRow, type Outcome } from '@codcall/call-list';
 import { CampaignStore, type CallRecordEntry } from '@codcall/campaign-store';
 import { maskPhone, silentLogger, type Logger } from '@codcall/logging';
 import { CallPacer, DEFAULT_CALLS_PER_SECOND } from './call-pacer';
@@ -127,6 +127,7 @@ class CampaignRun {
   private readonly calls = new Set<Promise<void>>();
   private dialled = 0;
   private retries = 0;
+  private callbacks = 0;
   private resumed = 0;
   private duplicateRows = 0;
   private capacityRefusals = 0;
@@ -173,7 +174,8 @@ class CampaignRun {
     const rows = review.toProcess;
     const skippedFinal = total - pendingRows.length - unknownRows.length;
     const skippedUnknownStatus = dialUnknown ? 0 : unknownRows.length;
-    const skippedOverLimits = pendingRows.length + (dialUnknown ? unknownRows.length : 0) - rows.length;
+    const skippedUnknownLanguage = review.unknownLanguages.length;
+    const skippedOverLimits = pendingRows.length + (dialUnknown ? unknownRows.length : 0) - skippedUnknownLanguage - rows.length;
 
     const onAbort = () => {
       this.logger.warn({ inFlight: this.calls.size }, 'interrupted: no new calls; waiting for calls in flight');
@@ -201,9 +203,9 @@ class CampaignRun {
         this.logger.warn({ row: interrupted.row.line, attempt: interrupted.attemptNo }, 'an attempt was interrupted while dialling; counted as failed');
       }
       this.queue.pushReady(plan.ready);
-      for (const entry of plan.later) this.queue.pushLater(entry, 'retry');
+      for (const entry of plan.later) this.queue.pushLater(entry, entry.row.status === 'callback_requested' ? 'callback' : 'retry');
       const invalid = plan.settled.filter((settled) => !settled.row.phone.ok && !settled.fromStore).length;
-      this.emit({ type: 'campaign-started', total, pending: rows.length, skippedFinal, skippedUnknownStatus, invalidNumbers: invalid, resumed: plan.resume.length });
+      this.emit({ type: 'campaign-started', total, pending: rows.length, skippedFinal, skippedUnknownStatus, skippedUnknownLanguage, invalidNumbers: invalid, resumed: plan.resume.length });
       this.logger.info({ total, pending: rows.length, invalid, resume: plan.resume.length, concurrency: this.concurrency }, 'campaign started');
       await this.settleWithoutCalls(plan.settled);
       for (const entry of plan.resume) this.startCall(entry);
@@ -226,11 +228,13 @@ class CampaignRun {
       dialled: this.dialled,
       skippedFinal,
       skippedUnknownStatus,
+      skippedUnknownLanguage,
       skippedOverLimits,
       duplicateRows: this.duplicateRows,
       invalidNumbers: this.byStatus['invalid_number'] ?? 0,
       byStatus: { ...this.byStatus },
       retriesScheduled: this.retries,
+      callbacksScheduled: this.callbacks,
       capacityRefusals: this.capacityRefusals,
       waiting,
       nextDueAt: this.queue.nextLater()?.entry.dueAt,
@@ -481,17 +485,23 @@ class CampaignRun {
     const { row, duplicates } = entry;
     const outcome = view.outcome!;
     const at = this.clock.now();
-    const after = rowAfterAttempt(this.policy, outcome.status, attemptNo, at);
+    const after = rowAfterAttempt(this.policy, outcome.status, attemptNo, at, outcome.callback_at);
     try {
       this.store.finishAttempt(attemptId, {
         outcome, carrierStatus: view.carrierStatus, at, row: after, record: view.callId ? this.callRecord(view) : undefined, sameOutcomeFor: sameOutcomeFor(duplicates),
       });
       if (after.state === 'waiting') {
-        this.retries++;
+        const callback = outcome.status === 'callback_requested';
+        if (callback) {
+          // Unlike a retry, a callback is written at once: its time is a promise to the callee,
+          // the operator sees it, and a run with another store still calls at that time.
+          await Promise.all([row, ...duplicates].map((each) => this.options.repository.record(each.key, toRecordedOutcome(outcome))));
+          this.callbacks++;
+        } else this.retries++;
         entry.attempts = attemptNo;
         entry.dueAt = after.nextDueAt;
         entry.resume = undefined;
-        this.queue.pushLater(entry, 'retry');
+        this.queue.pushLater(entry, callback ? 'callback' : 'retry');
         this.logger.info({ ...where, status: outcome.status, attempt: attemptNo, nextDueAt: new Date(after.nextDueAt).toISOString() }, 'retry scheduled');
         this.emit({ type: 'retry-scheduled', row, outcome, attempt: attemptNo, nextDueAt: after.nextDueAt });
         return;
@@ -570,6 +580,9 @@ function toRecordedOutcome(outcome: CallOutcome): Outcome {
     status: outcome.status,
     ...(outcome.reschedule_date ? { reschedule_date: outcome.reschedule_date } : {}),
     ...(outcome.reschedule_time ? { reschedule_time: outcome.reschedule_time } : {}),
+    ...(outcome.callback_at ? { callback_at: outcome.callback_at } : {}),
+    // Clipped rather than refused: a model that rambled must not stop the campaign or lose the outcome.
+    ...(outcome.address_update ? { address_update: outcome.address_update.slice(0, MAX_ADDRESS_UPDATE_CHARS) } : {}),
   };
 }
 

@@ -10,4 +10,9 @@ describe('status counts', () => {
       { status: '', count: 1, share: 0.2 },
     ]);
   });
+
+  it('puts callbacks and transfers with the conversations, before the calls nobody answered', () => {
+    const counts = tallyRowStatuses([{ status: 'no_answer' }, { status: 'transferred' }, { status: 'wrong_person' }, { status: 'callback_requested' }, { status: 'rescheduled' }]);
+    expect(countStatuses(counts).map((count) => count.status)).toEqual(['rescheduled', 'callback_requested', 'transferred', 'wrong_person', 'no_answer']);
+  });
 });

@@ -3,6 +3,8 @@ export const STATUS_ORDER: readonly string[] = [
   'confirmed',
   'cancelled',
   'rescheduled',
+  'callback_requested',
+  'transferred',
   'wrong_person',
   'no_answer',
   'busy',
