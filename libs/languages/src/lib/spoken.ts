@@ -1,15 +1,19 @@
 import type { LanguagePack } from './language-pack';
 
 /**
- * Locales whose voices read their own digits more naturally than Latin ones. Arabic speech from
- * Latin digits inside Arabic text tends to switch to English numbers; Eastern Arabic digits keep it Arabic.
+ * Packs whose text writes its own digits: an Arabic sentence writes ١٠٤٢, and giving the voice
+ * digits in the script of the sentence keeps it from reading them as another language's
+ * numbers (a choice, not yet measured against ElevenLabs).
  */
-const NATIVE_DIGIT_LOCALES: Record<string, string> = { ar: 'ar-EG' };
+const NUMBERING_SYSTEMS: Partial<Record<LanguagePack['code'], string>> = { ar: 'arab' };
+
+function numberFormat(pack: LanguagePack, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+  const numberingSystem = NUMBERING_SYSTEMS[pack.code];
+  return new Intl.NumberFormat(pack.locale, numberingSystem ? { ...options, numberingSystem } : options);
+}
 
 function digitsFor(pack: LanguagePack): (digit: string) => string {
-  const locale = NATIVE_DIGIT_LOCALES[pack.code];
-  if (!locale) return (digit) => digit;
-  const format = new Intl.NumberFormat(locale, { useGrouping: false });
+  const format = numberFormat(pack, { useGrouping: false });
   return (digit) => format.format(Number(digit));
 }
 
@@ -35,12 +39,12 @@ export function spokenAmount(amount: string, pack: LanguagePack, currency?: stri
   const code = currency?.trim().toUpperCase();
   if (code && /^[A-Z]{3}$/.test(code)) {
     try {
-      return new Intl.NumberFormat(pack.locale, { style: 'currency', currency: code, currencyDisplay: 'name', trailingZeroDisplay: 'stripIfInteger' }).format(value);
+      return numberFormat(pack, { style: 'currency', currency: code, currencyDisplay: 'name', trailingZeroDisplay: 'stripIfInteger' }).format(value);
     } catch {
       // An unknown currency code: say the number and the cell as written.
     }
   }
-  const number = new Intl.NumberFormat(pack.locale, { maximumFractionDigits: 2 }).format(value);
+  const number = numberFormat(pack, { maximumFractionDigits: 2 }).format(value);
   return code ? `${number} ${currency?.trim()}` : number;
 }
 
