@@ -1,134 +1,117 @@
+import { findLanguage, LANGUAGE_PACKS, languagePack, spokenVariables, type LanguageCode, type LanguagePack } from '@codcall/languages';
 import type { ChatMessage, LanguageModel, LanguageModelDelta, LanguageModelRequest } from '../providers';
+import { afterTool, INITIAL_STATE, respond, type DialogueContext, type DialogueState, type DialogueTurn } from './dialogue';
+import { lexiconsFor } from './lexicons';
+import { repliesFor } from './replies';
+import { understand } from './understanding';
 
-type Intent =
-  | { kind: 'confirm' }
-  | { kind: 'cancel'; reason?: string }
-  | { kind: 'reschedule'; date?: string; time?: string }
-  | { kind: 'wrong_person' }
-  | { kind: 'do_not_call' }
-  | { kind: 'who' }
-  | { kind: 'no' }
-  | { kind: 'unclear' };
-
-const DO_NOT_CALL = /\b((do not|don'?t|never|stop) (ever )?(call|calling|ring|phone)(ing)? (me|this number)|remove (me|my number)|take me off)\b/i;
-const WRONG_PERSON = /\b(wrong (number|person)|no one (here )?by that name|there('s| is) no \w+ here|not (him|her|me)|you have the wrong|don'?t know (any|who)|never ordered)\b/i;
-const CANCEL = /\b(cancel|don'?t want|do not want|no longer (want|need)|not interested|return it|refuse)\b/i;
-const RESCHEDULE = /\b(reschedule|another (day|time)|different (day|time)|later date|not (be )?(at )?home|won'?t be (home|there|in)|not available|deliver (it )?(on|at|next|tomorrow)|come (back )?(on|tomorrow|next))\b/i;
-const CONFIRM = /\b(yes|yeah|yep|sure|confirm(ed)?|correct|that'?s right|please deliver|deliver it|go ahead|okay|ok|fine|absolutely)\b/i;
-const WHO = /\b(who (is|are) (this|you)|who'?s calling|what is this about)\b/i;
-const NO = /^\s*(no|nope|nah)\b/i;
-const DATE_WORDS = /\b(today|tomorrow|tonight|day after tomorrow|next \w+|this \w+|(mon|tues|wednes|thurs|fri|satur|sun)day|\d{4}-\d{2}-\d{2}|\d{1,2}(st|nd|rd|th)?( of)? (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w* \d{1,2}(st|nd|rd|th)?|in (\d+|one|two|three|four|five|a few) days?)\b/i;
-const REASON = /\b(because|as|since)\b(.*)$|\b(ordered (it )?by mistake|found (it )?cheaper|changed my mind|too expensive|no longer need it)\b/i;
+export interface RuleBasedPolicyOptions {
+  /** The call's language; without it, the one whose instruction ends the agent's prompt, then the row's `language` cell, then English. */
+  language?: LanguageCode;
+}
 
 /**
  * The offline dialogue policy: a deterministic rule engine behind the LanguageModel interface,
- * so the product runs without an LLM key. It is not an AI: it understands plain English answers
- * to a COD confirmation call (yes, cancel, another day and time, wrong person) and nothing more.
+ * so the product runs without an LLM key. It is not an AI. It understands plain answers to a COD
+ * confirmation call in each supported language, from word lists (lexicons/) and a small state
+ * machine (dialogue.ts): who is speaking first, then the order; a new delivery day pinned down to
+ * a day and an hour; the address read back when the call checks it; a callback time; a person.
+ * It records only what the callee said, and only with the tools the session offers at that point.
  */
 export class RuleBasedDialoguePolicy implements LanguageModel {
   readonly name = 'offline:rule-based-policy';
+  /** What each of this call's replies left the dialogue waiting for, by the reply's words. */
+  private readonly states = new Map<string, DialogueState>();
+  private calls = 0;
 
-  constructor(private readonly variables: Record<string, string> = {}) {}
+  constructor(
+    private readonly variables: Record<string, string> = {},
+    private readonly options: RuleBasedPolicyOptions = {},
+  ) {}
 
   async *stream(request: LanguageModelRequest): AsyncIterable<LanguageModelDelta> {
-    const reply = this.reply(request.messages, request.tools.length > 0);
-    for (const word of reply.text.split(/(?<=\s)/)) {
+    const turn = this.answer(request);
+    for (const word of turn.text.split(/(?<=\s)/)) {
       if (request.signal.aborted) return;
       yield { type: 'text', text: word };
     }
-    if (reply.tool && !request.signal.aborted) {
-      yield { type: 'tool_call', call: { id: `call_${Date.now().toString(36)}`, name: reply.tool.name, arguments: JSON.stringify(reply.tool.args) } };
+    for (const tool of turn.tools) {
+      if (request.signal.aborted) return;
+      yield { type: 'tool_call', call: { id: `call_${++this.calls}_${tool.name}`, name: tool.name, arguments: JSON.stringify(tool.args) } };
     }
   }
 
-  /** An outcome's words are the call's last: the session plays them as the goodbye and asks nothing more. */
-  private reply(messages: ChatMessage[], toolsOffered: boolean): { text: string; tool?: { name: string; args: Record<string, unknown> } } {
-    const last = messages[messages.length - 1];
-    const order = this.variables['order_id'] ? `order ${this.variables['order_id']}` : 'your order';
+  /** The language this call is held in. */
+  languageOf(messages: readonly ChatMessage[]): LanguagePack {
+    if (this.options.language) return languagePack(this.options.language);
+    // localiseAgent appends the language's instruction to the agent's prompt.
+    const system = messages.find((message) => message.role === 'system')?.content ?? '';
+    let found: LanguagePack | undefined;
+    let at = -1;
+    for (const pack of LANGUAGE_PACKS) {
+      const index = system.lastIndexOf(pack.promptInstruction);
+      if (index > at) [found, at] = [pack, index];
+    }
+    return found ?? findLanguage(this.variables['language']) ?? languagePack('en');
+  }
+
+  private answer(request: LanguageModelRequest): DialogueTurn {
+    const pack = this.languageOf(request.messages);
+    const replies = repliesFor(pack.code);
+    const offered = new Set(request.tools.map((tool) => tool.name));
+    if (offered.size === 0) return { text: replies.goodbye(), tools: [], next: INITIAL_STATE };
+    const spoken = spokenVariables(this.variables, pack);
+    const ctx: DialogueContext = {
+      lexicon: lexiconsFor(pack.code)[0],
+      replies,
+      facts: { name: this.variables['name'] || undefined, orderId: spoken['order_id'] || undefined, amount: spoken['amount'] || undefined, address: this.variables['address'] || undefined },
+      offered,
+    };
+    const { state, since } = this.stateBefore(request.messages);
+    const last = request.messages[request.messages.length - 1];
+    let turn: DialogueTurn;
     if (last?.role === 'tool') {
-      if (/^Not rescheduled/.test(last.content)) {
-        return { text: /past/.test(last.content) ? 'That time has already passed. Which upcoming day and time would suit you?' : 'Sorry, which day and what time would suit you?' };
-      }
-      return { text: 'Thank you. Goodbye!' };
+      turn = afterTool(state, toolNameOf(request.messages, last.toolCallId), last.content, ctx);
+    } else {
+      // Words the callee added before the agent answered them belong to the same turn.
+      const said = request.messages
+        .slice(since)
+        .flatMap((message) => (message.role === 'user' ? [message.content] : []))
+        .join(' ');
+      turn = respond(state, understand(said, lexiconsFor(pack.code)), ctx);
     }
-    if (!toolsOffered) return { text: 'Thank you for your time. Goodbye!' };
-    const said = last?.role === 'user' ? last.content : '';
-    const intent = this.understand(said, messages);
-    switch (intent.kind) {
-      case 'wrong_person':
-        return { text: 'I am sorry for the trouble. Have a good day. Goodbye.', tool: { name: 'wrong_person', args: {} } };
-      case 'do_not_call':
-        return { text: 'Understood. We will not call you again. Goodbye.', tool: { name: 'do_not_call', args: {} } };
-      case 'cancel':
-        return { text: `Okay, I have cancelled ${order}. Thank you for letting us know. Goodbye.`, tool: { name: 'cancel_order', args: intent.reason ? { reason: intent.reason } : {} } };
-      case 'reschedule':
-        if (!intent.date || !intent.time) {
-          return { text: intent.date ? 'Sure. At what time on that day?' : 'Sure. Which day and time would suit you for the delivery?' };
-        }
-        return { text: `Alright, I will move the delivery to ${intent.date} at ${intent.time}. Goodbye.`, tool: { name: 'reschedule_delivery', args: { date: intent.date, time: intent.time } } };
-      case 'confirm':
-        return { text: `Thank you! ${capitalise(order)} is confirmed and will be delivered as planned. Goodbye.`, tool: { name: 'confirm_order', args: {} } };
-      case 'who':
-        return { text: `I am calling from the delivery team about ${order}, which is cash on delivery. Shall I confirm it for delivery?` };
-      case 'no':
-        return { text: 'No problem. Would you like to cancel the order, or have it delivered on another day?' };
-      default:
-        return { text: 'Sorry, I did not catch that. Shall I go ahead and confirm your order for delivery?' };
+    if (turn.text) this.states.set(turn.text, turn.next);
+    return turn;
+  }
+
+  /**
+   * Where the dialogue stood after the agent's last reply of its own (a cut-off one is known by
+   * the words heard), and where the callee's words since then begin. The welcome, a reprompt
+   * or a voicemail message are not replies of the policy: the welcome asked who is speaking.
+   */
+  private stateBefore(messages: readonly ChatMessage[]): { state: DialogueState; since: number } {
+    for (let index = messages.length - 1; index >= 0; index--) {
+      const message = messages[index];
+      if (message.role !== 'assistant' || !message.content.trim()) continue;
+      const state = this.states.get(message.content) ?? this.stateOfHeard(message.content);
+      if (state) return { state, since: index + 1 };
     }
+    const firstUser = messages.findIndex((message) => message.role === 'user');
+    return { state: INITIAL_STATE, since: firstUser < 0 ? messages.length : firstUser };
   }
 
-  private understand(said: string, messages: ChatMessage[]): Intent {
-    const text = said.toLowerCase();
-    if (DO_NOT_CALL.test(text)) return { kind: 'do_not_call' };
-    if (WRONG_PERSON.test(text)) return { kind: 'wrong_person' };
-    if (CANCEL.test(text)) return { kind: 'cancel', reason: extractReason(said) };
-    const date = lastDate(said);
-    const time = extractTime(said);
-    if (RESCHEDULE.test(text) || (date && this.askedForDate(messages))) return { kind: 'reschedule', date, time };
-    if (time && this.askedForDate(messages)) return { kind: 'reschedule', date: this.lastMentionedDate(messages), time };
-    if (WHO.test(text)) return { kind: 'who' };
-    if (NO.test(text)) return { kind: 'no' };
-    if (CONFIRM.test(text)) return { kind: 'confirm' };
-    if (date) return { kind: 'reschedule', date, time };
-    return { kind: 'unclear' };
-  }
-
-  /** True when the agent's last words asked for a day or time. */
-  private askedForDate(messages: ChatMessage[]): boolean {
-    const agent = [...messages].reverse().find((m) => m.role === 'assistant');
-    return !!agent && /\b(which day|what time|day and time|another day|upcoming day)\b/i.test(agent.content);
-  }
-
-  private lastMentionedDate(messages: ChatMessage[]): string | undefined {
-    for (const message of [...messages].reverse()) {
-      if (message.role !== 'user') continue;
-      const date = lastDate(message.content);
-      if (date) return date;
-    }
-    return undefined;
+  private stateOfHeard(heard: string): DialogueState | undefined {
+    let found: DialogueState | undefined;
+    for (const [text, state] of this.states) if (text.startsWith(heard.trim())) found = state;
+    return found;
   }
 }
 
-/** People correct themselves ("not today, tomorrow"): the last day named is the one they mean. */
-function lastDate(said: string): string | undefined {
-  const matches = [...said.matchAll(new RegExp(DATE_WORDS.source, 'gi'))];
-  return matches.length ? matches[matches.length - 1][0] : undefined;
-}
-
-function extractTime(said: string): string | undefined {
-  const explicit = /\b\d{1,2}(:\d{2})? ?(am|pm|a\.m\.|p\.m\.|o'?clock)\b|\b\d{1,2}:\d{2}\b|\b(noon|midday|morning|afternoon|evening|night)\b/i.exec(said);
-  if (explicit) return explicit[0];
-  const bare = /\bat (\d{1,2})\b/i.exec(said);
-  return bare ? bare[1] : undefined;
-}
-
-function extractReason(said: string): string | undefined {
-  const match = REASON.exec(said);
-  if (!match) return undefined;
-  const reason = (match[2] ?? match[3] ?? '').trim().replace(/[.!?]+$/, '');
-  return reason || undefined;
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+function toolNameOf(messages: readonly ChatMessage[], toolCallId: string): string | undefined {
+  for (const message of messages) {
+    if (message.role !== 'assistant') continue;
+    const call = message.toolCalls?.find((candidate) => candidate.id === toolCallId);
+    if (call) return call.name;
+  }
+  return undefined;
 }

@@ -1,0 +1,98 @@
+import type { Lexicon } from './lexicon';
+
+const HOUR = "(\\d{1,2}(:\\d{2})?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)";
+const WEEKDAY = '(monday|tuesday|wednesday|thursday|friday|saturday|sunday)';
+const MONTH = '(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\\p{L}*';
+
+/** English, also the words every other language's callers switch to ("ok", "cancel", "confirm"). */
+export const ENGLISH: Lexicon = {
+  code: 'en',
+  intents: {
+    do_not_call: [
+      "(do not|don't|dont|never|stop) (ever )?(call|calling|ring|ringing|phone|phoning) (me|us|this number|here)",
+      'stop (calling|ringing|phoning)',
+      'remove (me|my number)',
+      'take (me|my number) off',
+      'no more calls',
+      "don't call (me )?again",
+    ],
+    wrong_person: [
+      'wrong (number|person)',
+      'no one (here )?(by|with|of) that name',
+      "there('s| is) no \\S+ (here|at this number)",
+      "you('ve| have) (got )?the wrong",
+      "(i'm|i am) not (him|her|that person|the person you)",
+      "(don't|do not) know (any|anyone|who)",
+      'never heard of',
+      'not (his|her) (number|phone)',
+    ],
+    human: [
+      '(real|actual|live) (person|human|agent)',
+      '(talk|speak) (to|with) (a |an |some |the |your )?(person|human|agent|someone|somebody|representative|operator|manager|supervisor|customer (care|service))',
+      'a human',
+      'transfer me',
+      'connect me (to|with)',
+    ],
+    callback: [
+      'call (me )?(back|again|later)',
+      'call me (after|at|in|tomorrow|tonight|this|later|around|on|next)',
+      'ring me (back|later|after|at)',
+      "(i'm|i am) (busy|driving|in a meeting|at work) (right )?now",
+      "(i'm|i am) driving",
+      'not a good time',
+    ],
+    cancel: [
+      'cancel',
+      "(don't|dont|do not) (want|need)",
+      'no longer (want|need)',
+      'not interested',
+      'return it',
+      'refuse',
+      'changed my mind',
+    ],
+    anger: ['scam', 'fraud', 'nonsense', 'rubbish', 'stupid', 'ridiculous', 'stop bothering', 'leave me alone', 'waste of (my )?time', 'fed up', 'how dare'],
+    reschedule: [
+      'reschedule',
+      'postpone',
+      '(another|different|other) (day|time|date)',
+      'later date',
+      "(not|won't|will not) be (at )?(home|there|in|available)",
+      'not (at )?home',
+      'not available',
+      '(deliver|bring|send|come) (it )?(on|at|next|tomorrow|later|another)',
+    ],
+    who: ["who (is|are) (this|you|calling)", "who's (this|calling)", "what('s| is) (this|it) about", 'where (are you )?calling from', 'who am i speaking (to|with)'],
+    amount: ['how much', "what('s| is) the (amount|price|total|cost|bill)", 'the amount', 'how much (do|should) i pay'],
+    confirm: ['confirm(ed)?', 'please deliver', 'deliver it', 'go ahead', 'send it', 'bring it', 'as planned', "i('ll| will) take it", 'i want it', 'keep the order', 'deliver as'],
+    no: ['no', 'nope', 'nah', 'not really'],
+    yes: ['yes', 'yeah', 'yep', 'yup', 'sure', 'correct', "that('s| is) (right|me|correct)", 'speaking', "(it's|it is) me", 'this is (he|she|me)', 'okay', 'ok', 'fine', 'absolutely', 'of course', 'right', 'i am', 'alright'],
+  },
+  changeOfMind: ['actually', 'on second thought', 'no wait', 'wait', 'sorry i mean(t)?', 'instead', 'come to think of it'],
+  negations: ['not', "\\p{L}+n't", 'no', 'never'],
+  reasonMarkers: ['because', 'since', 'as i'],
+  days: [
+    'today',
+    'tonight',
+    'day after tomorrow',
+    'tomorrow',
+    'yesterday',
+    `(next|this|last|on) ${WEEKDAY}`,
+    WEEKDAY,
+    'next week',
+    '\\d{4}-\\d{2}-\\d{2}',
+    `\\d{1,2}(st|nd|rd|th)?( of)? ${MONTH}`,
+    `${MONTH} \\d{1,2}(st|nd|rd|th)?`,
+    'the \\d{1,2}(st|nd|rd|th)',
+    'in (\\d+|one|two|three|four|five|a few) days?',
+  ],
+  dayparts: ['(in the |this )?(morning|afternoon|evening)', '(at |in the )?night'],
+  clocks: [
+    `(at |after |around |by |before |from )?${HOUR} ?(am|pm|a\\.m\\.|p\\.m\\.|o'?clock)`,
+    `(at|after|around|by|before|from) ${HOUR}`,
+    '\\d{1,2}:\\d{2}',
+    '(at |around )?(noon|midday)',
+  ],
+  hours: [HOUR],
+  addressLead: ['no', 'nope', 'actually', "(it's|it is)", 'now', 'the (new |correct |right )?address is', 'we moved to', 'i moved to', 'please (note|write)', 'to'],
+  timePhrase: (daypart, clock) => `${clock} ${/^(in|at|this)\b/.test(daypart) ? daypart : `in the ${daypart}`}`,
+};
