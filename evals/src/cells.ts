@@ -26,8 +26,12 @@ export function expectedCell(expected: string, placedAt: Date, zone: string): st
   return relative[2] ? `${day}T${relative[2]}` : day;
 }
 
-/** True when `actual` is what `expected` asks for; a day-and-time expectation ignores seconds and the offset. */
+/**
+ * True when `actual` is what `expected` asks for; a day-and-time expectation ignores seconds and
+ * the offset; `~words` asks only that the cell contain them (a corrected address in the callee's words).
+ */
 export function cellMatches(expected: string, actual: string | undefined, placedAt: Date, zone: string): boolean {
+  if (expected.startsWith('~')) return actual !== undefined && actual.toLowerCase().includes(expected.slice(1).trim().toLowerCase());
   const want = expectedCell(expected, placedAt, zone);
   if (actual === undefined) return want === '';
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(want)) return actual.slice(0, 16) === want;

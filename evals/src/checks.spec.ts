@@ -78,6 +78,7 @@ describe('turns, time and words', () => {
     expect(score({ kind: 'agent_said_any', phrases: ['deliver'] }, call(lines)).passed).toBe(true);
     expect(score({ kind: 'agent_said_any', phrases: ['THANK YOU'] }, call(lines)).passed).toBe(true);
     expect(score({ kind: 'agent_said_any', phrases: ['cancel'] }, call(lines)).passed).toBe(false);
+    expect(score({ kind: 'agent_said_any', phrases: ['245'] }, call([agent('المبلغ ٢٤٥ درهم', 0)])).passed).toBe(true);
   });
   it('fails never_status when the call ended with that status', () => {
     expect(score({ kind: 'never_status', status: 'confirmed' }, call(lines)).passed).toBe(true);
@@ -129,6 +130,13 @@ describe('status and cells', () => {
     const placed = new Date('2026-12-01T04:30:00Z');
     expect(cellMatches('+0dT18:00', '2026-12-01T18:00+05:30', placed, 'Asia/Kolkata')).toBe(true);
     expect(cellMatches('+0dT18:00', '2026-12-01T19:00+05:30', placed, 'Asia/Kolkata')).toBe(false);
+  });
+
+  it('accepts a cell that contains ~words, for text in the callee\'s own words', () => {
+    const placed = new Date('2026-12-01T04:30:00Z');
+    expect(cellMatches('~Oak Street', '14 oak street, apartment 3B', placed, 'UTC')).toBe(true);
+    expect(cellMatches('~Oak Street', '221 Maple Avenue', placed, 'UTC')).toBe(false);
+    expect(cellMatches('~Oak Street', undefined, placed, 'UTC')).toBe(false);
   });
 
   it("takes the row's zone from its timezone column, else from a one-zone country's number", () => {

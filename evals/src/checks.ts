@@ -102,8 +102,9 @@ export function scoreCheck(check: Check, scenario: Scenario, call: CallObservati
       return call.secondsToOutcome <= check.limit ? pass(name) : failed(name, `the outcome took ${call.secondsToOutcome.toFixed(1)} s`);
     }
     case 'agent_said_any': {
-      const said = agentLines(call).map((line) => line.text.toLowerCase());
-      const hit = check.phrases.some((phrase) => said.some((line) => line.includes(phrase.toLowerCase())));
+      // Digits compare in any script, so "245" is found in an Arabic "٢٤٥".
+      const said = agentLines(call).map((line) => asciiDigits(line.text).toLowerCase());
+      const hit = check.phrases.some((phrase) => said.some((line) => line.includes(asciiDigits(phrase).toLowerCase())));
       return hit ? pass('agent_said_any') : failed('agent_said_any', `the agent said none of ${check.phrases.map((p) => `"${p}"`).join(', ')}`);
     }
     case 'never_status':
