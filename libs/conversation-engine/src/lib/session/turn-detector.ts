@@ -1,12 +1,17 @@
 import type { AgentRuntimeConfig } from '@codcall/agent-config';
+import { isBackchannel } from '@codcall/languages';
 
-/** Words a listener says to show they are following, not to take the turn. */
+/** English words a listener says to show they are following, not to take the turn. */
 const BACKCHANNEL = /^(mm+|m-?hm+|uh-?huh|okay|ok|yeah|yes|right|sure|hmm+|ah+|oh)[.!]?$/i;
 /**
  * The same, word by word, for judging a pause. "yes" and "sure" are left out: said over the agent
  * they answer its question as often as they acknowledge it, and an answer must not be dropped.
+ * Every language's backchannels ("haan", "ji", "achha", "aiwa", "na'am", "sí", "iya", "sim") come
+ * from the language packs, all of them whatever the call's language: callers code-switch.
  */
 const BACKCHANNEL_WORD = /^(m+-?hm+|mm+|uh-?huh|okay|ok|yeah|yep|right|hmm+|ah+|oh|aha|uh|um)$/i;
+/** The English pack lists them as backchannels; over the agent they stay answers, as above. */
+const ANSWER_WORDS = /^(yes|sure)$/i;
 
 /** Words after which a pause is a breath: "I want it delivered on... Friday". */
 const UNFINISHED = /(,|\.\.\.|…|\b(and|but|or|so|because|if|then|the|a|an|to|on|at|my|I|I'm|um|uh|er|like))\s*$/i;
@@ -48,7 +53,7 @@ export class TurnDetector {
    */
   interruptsByWords(text: string): boolean {
     const said = text.trim();
-    return said.split(/\s+/).filter(Boolean).length >= this.timing.interruptionWords && !BACKCHANNEL.test(said);
+    return said.split(/\s+/).filter(Boolean).length >= this.timing.interruptionWords && !BACKCHANNEL.test(said) && !onlyBackchannels(said);
   }
 
   /**
@@ -57,9 +62,8 @@ export class TurnDetector {
    * would only delay the callee; a cough gives no words, "mm-hm" only backchannels.
    */
   judgeDuringPause(text: string): SpeechOverAgent {
-    const words = wordsOf(text);
-    if (words.length === 0) return 'nothing';
-    return words.some((word) => !BACKCHANNEL_WORD.test(word)) ? 'interruption' : 'backchannel';
+    if (wordsOf(text).length === 0) return 'nothing';
+    return onlyBackchannels(text) ? 'backchannel' : 'interruption';
   }
 
   /** Only backchannel words: in pause mode not a turn of its own. */
@@ -114,6 +118,16 @@ export class TurnDetector {
     this.words = { text: '' };
     return words;
   }
+}
+
+/**
+ * Nothing but "I'm listening", in any language: "mm-hm", "haan haan", "haan ji", "aiwa", "sí sí",
+ * "iya", "uhum". "haan, kal bhejna" carries a request and is not.
+ */
+function onlyBackchannels(text: string): boolean {
+  const words = wordsOf(text);
+  if (words.length === 0 || words.some((word) => ANSWER_WORDS.test(word))) return false;
+  return isBackchannel(text) || words.every((word) => BACKCHANNEL_WORD.test(word) || isBackchannel(word));
 }
 
 function wordsOf(text: string): string[] {
