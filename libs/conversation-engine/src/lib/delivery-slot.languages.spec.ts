@@ -139,3 +139,13 @@ describe('what cannot be booked is said so, with how the words were read', () =>
     expect(resolveDeliverySlot('jab aap chahein', undefined, { now, timezone: 'Asia/Kolkata', language: 'hi-Latn' })).toMatchObject({ ok: false, problem: 'unparseable' });
   });
 });
+
+describe('the English or ISO words a language model passes read the same in every language', () => {
+  it.each<LanguageCode>(['en', 'hi', 'hi-Latn', 'ar', 'es', 'pt-BR', 'id'])('%s', (language) => {
+    const calendar = { now, timezone: 'Asia/Kolkata', language };
+    expect(resolveDeliverySlot('2026-12-04', '15:00', calendar)).toEqual({ ok: true, date: '2026-12-04', time: '15:00' });
+    expect(resolveDeliverySlot('tomorrow', '3 pm', calendar)).toEqual({ ok: true, date: '2026-12-02', time: '15:00' });
+    expect(resolveDeliverySlot('December 4', 'evening', calendar)).toEqual({ ok: true, date: '2026-12-04', time: '18:00' });
+    expect(resolveDeliverySlot('in two days', 'at noon', calendar)).toEqual({ ok: true, date: '2026-12-03', time: '12:00' });
+  });
+});
