@@ -108,16 +108,30 @@ function setup(model: ScriptedModel, overrides: Partial<ConversationSessionOptio
     await until(() => (playAll(), done), 'the end of the call');
     return session.result;
   };
-  return { session, transcriber, output, hangups, playAll, tick, until, ended, clock };
+  /**
+   * The callee says who they are and hears the model's next reply, the order question (the model
+   * must have one scripted first, e.g. ASK_ORDER): from then on their answer may be recorded.
+   */
+  const identify = async (words = 'Yes, speaking.') => {
+    const asked = model.requests.length + 1;
+    playAll();
+    transcriber.say(words);
+    await until(() => model.requests.length >= asked && output.marks.length > 0, 'the order question');
+    playAll();
+  };
+  return { session, transcriber, output, hangups, playAll, tick, until, ended, clock, identify };
 }
 
+/** The model's reply to the callee's first answer: it names the order, so it is the order question. */
+const ASK_ORDER: ScriptedReply = { text: 'Thank you. Shall I deliver order ORD3 as planned? ' };
+
 describe('ConversationSession', () => {
-  it('greets first with the row filled in, confirms, and hangs up only after the goodbye was played', async () => {
-    const model = new ScriptedModel([{ text: 'Thank you! Your order is confirmed. ', tool: ['confirm_order', {}] }]);
-    const { session, transcriber, output, hangups, playAll, tick } = setup(model);
+  it('greets first with the row filled in, hears who is speaking, asks about the order, confirms, and hangs up only after the goodbye was played', async () => {
+    const model = new ScriptedModel([ASK_ORDER, { text: 'Thank you! Your order is confirmed. ', tool: ['confirm_order', {}] }]);
+    const { session, transcriber, output, hangups, playAll, tick, identify } = setup(model);
     await session.start();
     expect(output.audioBytes).toBeGreaterThan(0);
-    playAll();
+    await identify();
     transcriber.say('Yes, please deliver it.');
     await tick();
     expect(hangups).toEqual([]); // the goodbye is still playing
@@ -126,22 +140,27 @@ describe('ConversationSession', () => {
     expect(hangups).toEqual(['confirmed']);
     expect(result.outcome).toBe('confirmed');
     expect(result.transcript.map((line) => [line.speaker, line.text])).toEqual([
-      ['agent', 'Hello Priya, about order ORD3 to Pune.'],
+      // The voice reads the order id letter by letter; the prompt has it as written.
+      ['agent', 'Hello Priya, about order O R D, 3 to Pune.'],
+      ['callee', 'Yes, speaking.'],
+      ['agent', 'Thank you. Shall I deliver order ORD3 as planned?'],
       ['callee', 'Yes, please deliver it.'],
       ['agent', 'Thank you! Your order is confirmed.'],
     ]);
-    expect(model.requests).toHaveLength(1);
+    expect(model.requests).toHaveLength(2);
     expect(model.requests[0].messages[0].content).toContain('You call Priya about ORD3.');
     expect(model.requests[0].messages[0].content).toContain('city: Pune');
-    expect(model.requests[0].tools.map((tool) => tool.name)).toEqual(['confirm_order', 'cancel_order', 'reschedule_delivery', 'wrong_person', 'do_not_call', 'end_call']);
-    expect(result.turns.map((turn) => turn.kind)).toEqual(['outcome']);
+    // An identity answer cannot settle the order: the tools that would are offered only after the order question.
+    expect(model.requests[0].tools.map((tool) => tool.name)).toEqual(['wrong_person', 'do_not_call', 'end_call', 'request_callback']);
+    expect(model.requests[1].tools.map((tool) => tool.name)).toEqual(['confirm_order', 'cancel_order', 'reschedule_delivery', 'wrong_person', 'do_not_call', 'end_call', 'request_callback']);
+    expect(result.turns.map((turn) => turn.kind)).toEqual(['text', 'outcome']);
   });
 
   it("after a tool-only answer, says the agent's goodbye for that outcome at once, without asking the model again", async () => {
-    const model = new ScriptedModel([{ tool: ['cancel_order', { reason: 'ordered twice' }] }]);
-    const { session, transcriber, output, hangups, playAll, tick } = setup(model);
+    const model = new ScriptedModel([ASK_ORDER, { tool: ['cancel_order', { reason: 'ordered twice' }] }]);
+    const { session, transcriber, output, hangups, playAll, tick, identify } = setup(model);
     await session.start();
-    playAll();
+    await identify();
     transcriber.say('Please cancel it, I ordered it twice.');
     await tick(0);
     expect(output.marks.length).toBeGreaterThan(0); // the goodbye is playing
@@ -150,7 +169,7 @@ describe('ConversationSession', () => {
     const result = await session.result;
     expect(hangups).toEqual(['cancelled']);
     expect(result).toMatchObject({ outcome: 'cancelled', cancelReason: 'ordered twice' });
-    expect(model.requests).toHaveLength(1);
+    expect(model.requests).toHaveLength(2);
     expect(result.transcript.at(-1)).toMatchObject({ speaker: 'agent', text: 'Your order has been cancelled. Thank you for letting us know. Goodbye.' });
   });
 
@@ -162,40 +181,42 @@ describe('ConversationSession', () => {
     };
     for (const [tool, expected] of [
       [['do_not_call', { reason: 'gets too many calls' }], 'Understood, Priya. We will not call again. Goodbye.'],
-      [['reschedule_delivery', { date: '2099-01-15', time: '10:30' }], 'We will bring order ORD3 on 2099-01-15 at 10:30. Goodbye.'],
+      // The day and time as an English speaker says them; the order id spelled out.
+      [['reschedule_delivery', { date: '2099-01-15', time: '10:30' }], 'We will bring order O R D, 3 on Thursday, January 15 at 10:30 AM. Goodbye.'],
     ] as const) {
-      const model = new ScriptedModel([{ tool: [tool[0], tool[1]] }]);
-      const { session, transcriber, playAll, ended } = setup(model, { agentOverrides: { goodbyeMessages } });
+      const model = new ScriptedModel([ASK_ORDER, { tool: [tool[0], tool[1]] }]);
+      const { session, transcriber, ended, identify } = setup(model, { agentOverrides: { goodbyeMessages } });
       await session.start();
-      playAll();
+      await identify();
       transcriber.say('Never mind what I say.');
       const result = await ended();
       expect(result.transcript.at(-1)?.text).toBe(expected);
-      expect(model.requests).toHaveLength(1);
+      expect(model.requests).toHaveLength(2);
     }
   });
 
   it('refuses a delivery day in the past, asks again, and records the corrected one', async () => {
     const model = new ScriptedModel([
+      ASK_ORDER,
       { text: 'Okay. ', tool: ['reschedule_delivery', { date: 'yesterday', time: '5 pm' }] },
       { text: 'That day has passed. Which day suits you? ' },
       { text: 'Done. ', tool: ['reschedule_delivery', { date: '2099-01-15', time: '10:30' }] },
     ]);
-    const { session, transcriber, playAll, tick } = setup(model);
+    const { session, transcriber, playAll, tick, identify } = setup(model);
     await session.start();
-    playAll();
+    await identify();
     transcriber.say('Deliver it yesterday at 5');
     await tick();
     playAll();
     // The refusal is not an outcome: the model answers again, within the same turn.
-    expect(model.requests[1].messages.at(-1)).toMatchObject({ role: 'tool', content: expect.stringMatching(/in the past/) });
+    expect(model.requests[2].messages.at(-1)).toMatchObject({ role: 'tool', content: expect.stringMatching(/in the past/) });
     transcriber.say('January 15th 2099 at 10:30');
     await tick();
     playAll();
     const result = await session.result;
     expect(result).toMatchObject({ outcome: 'rescheduled', rescheduleDate: '2099-01-15', rescheduleTime: '10:30' });
     expect(result.toolCalls.map((call) => call.name)).toEqual(['reschedule_delivery', 'reschedule_delivery']);
-    expect(result.turns.map((turn) => turn.kind)).toEqual(['text', 'outcome']);
+    expect(result.turns.map((turn) => turn.kind)).toEqual(['text', 'text', 'outcome']);
   });
 
   it('checks on a silent callee once, then ends the call as no_response with its goodbye', async () => {
@@ -209,7 +230,7 @@ describe('ConversationSession', () => {
     playAll();
     const result = await session.result;
     expect(result.outcome).toBe('no_response');
-    expect(result.transcript.map((line) => line.text)).toEqual(['Hello Priya, about order ORD3 to Pune.', 'Are you there?', agent.goodbyeMessages.no_response]);
+    expect(result.transcript.map((line) => line.text)).toEqual(['Hello Priya, about order O R D, 3 to Pune.', 'Are you there?', agent.goodbyeMessages.no_response]);
     expect(hangups).toEqual(['no_response']);
   });
 
@@ -235,10 +256,10 @@ describe('ConversationSession', () => {
   });
 
   it('stops talking when the callee interrupts, and keeps only what was heard', async () => {
-    const model = new ScriptedModel([{ text: 'Let me tell you about delivery windows. They are long. Very long indeed. ', stallMs: 5 }, { text: 'Sure. ', tool: ['cancel_order', { reason: 'changed mind' }] }]);
-    const { session, transcriber, output, playAll, tick, until } = setup(model);
+    const model = new ScriptedModel([ASK_ORDER, { text: 'Let me tell you about delivery windows. They are long. Very long indeed. ', stallMs: 5 }, { text: 'Sure. ', tool: ['cancel_order', { reason: 'changed mind' }] }]);
+    const { session, transcriber, output, playAll, tick, until, identify } = setup(model);
     await session.start();
-    playAll();
+    await identify();
     transcriber.say('What are the delivery windows?');
     await until(() => output.marks.length > 0, 'the agent to be mid-answer'); // some audio sent, marks not yet played
     transcriber.events.push({ type: 'interim', text: 'no stop please' });
@@ -250,7 +271,7 @@ describe('ConversationSession', () => {
     const result = await session.result;
     expect(result).toMatchObject({ outcome: 'cancelled', cancelReason: 'changed mind' });
     expect(result.transcript.find((line) => line.interrupted)?.speaker).toBe('agent');
-    expect(result.turns.map((turn) => turn.kind)).toEqual(['text', 'barge_in', 'outcome']);
+    expect(result.turns.map((turn) => turn.kind)).toEqual(['text', 'text', 'barge_in', 'outcome']);
   });
 
   it("takes the recogniser's speech-started alone as a barge-in only when the agent asks for it", async () => {
@@ -295,19 +316,19 @@ describe('ConversationSession', () => {
   });
 
   it('does not cut off a callee who pauses mid-sentence', async () => {
-    const model = new ScriptedModel([{ text: 'Okay. ', tool: ['reschedule_delivery', { date: '2099-03-05', time: '10 am' }] }]);
-    const { session, transcriber, playAll, tick } = setup(model);
+    const model = new ScriptedModel([ASK_ORDER, { text: 'Okay. ', tool: ['reschedule_delivery', { date: '2099-03-05', time: '10 am' }] }]);
+    const { session, transcriber, playAll, tick, identify } = setup(model);
     await session.start();
-    playAll();
+    await identify();
     transcriber.events.push({ type: 'final', text: 'Could you deliver it on', endOfTurn: true });
     await tick(300);
-    expect(model.requests).toHaveLength(0); // a breath after "on", not the end of the turn
+    expect(model.requests).toHaveLength(1); // a breath after "on", not the end of the turn
     transcriber.events.push({ type: 'speech_started' });
     transcriber.events.push({ type: 'final', text: 'March 5th 2099 at 10 am', endOfTurn: true });
     await tick();
     playAll();
-    expect(model.requests).toHaveLength(1);
-    expect(model.requests[0].messages.at(-1)?.content).toBe('Could you deliver it on March 5th 2099 at 10 am');
+    expect(model.requests).toHaveLength(2);
+    expect(model.requests[1].messages.at(-1)?.content).toBe('Could you deliver it on March 5th 2099 at 10 am');
     expect((await session.result).rescheduleDate).toBe('2099-03-05');
   });
 
@@ -320,7 +341,7 @@ describe('ConversationSession', () => {
     expect(output.clears).toBe(1); // the unplayed greeting was dropped first
     playAll();
     const result = await session.result;
-    expect(result.transcript.at(-1)?.text).toBe('Please call us back about order ORD3.');
+    expect(result.transcript.at(-1)?.text).toBe('Please call us back about order O R D, 3.');
     expect(result.reason).toBe('voicemail message left');
     expect(hangups).toHaveLength(1);
   });
@@ -434,10 +455,10 @@ describe('pause-and-resume barge-in (interruptionMode pause)', () => {
   });
 
   it('given an outcome decided while paused, the goodbye goes on at once and the call ends once it is heard', async () => {
-    const model = new ScriptedModel([{ text: 'Thank you, it is confirmed. Goodbye. ', tool: ['confirm_order', {}], stallMs: 100 }]);
-    const { session, transcriber, output, hangups, until, tick, ended } = setup(model, { agentOverrides: pauseAgent });
+    const model = new ScriptedModel([ASK_ORDER, { text: 'Thank you, it is confirmed. Goodbye. ', tool: ['confirm_order', {}], stallMs: 100 }]);
+    const { session, transcriber, output, hangups, until, tick, ended, identify } = setup(model, { agentOverrides: pauseAgent });
     await session.start();
-    output.marks.splice(0).forEach((mark) => session.handleMark(mark));
+    await identify();
     transcriber.say('Yes, deliver it.');
     await until(() => output.marks.length > 0, 'the goodbye at the carrier');
     transcriber.events.push({ type: 'speech_started' });
@@ -449,8 +470,8 @@ describe('pause-and-resume barge-in (interruptionMode pause)', () => {
     expect(hangups).toEqual(['confirmed']);
     expect(result.transcript.at(-1)?.text).toBe('Thank you, it is confirmed. Goodbye.');
     // Each is recorded once it is settled: the outcome with its tool call, the pause as the goodbye resumed.
-    expect(result.turns.map((turn) => turn.kind)).toEqual(['outcome', 'barge_in']);
-    expect(result.turns[1]).toMatchObject({ resolution: 'resumed' });
+    expect(result.turns.map((turn) => turn.kind)).toEqual(['text', 'outcome', 'barge_in']);
+    expect(result.turns[2]).toMatchObject({ resolution: 'resumed' });
   });
 
   it('never pauses an agent the callee may not interrupt (interruptionWords 0)', async () => {
@@ -495,10 +516,11 @@ describe('pause-and-resume barge-in (interruptionMode pause)', () => {
 
 describe('turn timings', () => {
   it("records the outcome turn, with the callee's speech end from the recogniser's word timings", async () => {
-    const model = new ScriptedModel([{ text: 'Lovely, confirmed. ', tool: ['confirm_order', {}] }]);
-    const { session, transcriber, clock, playAll, ended } = setup(model);
+    const model = new ScriptedModel([ASK_ORDER, { text: 'Lovely, confirmed. ', tool: ['confirm_order', {}] }]);
+    const { session, transcriber, clock, ended, identify } = setup(model);
     await session.start();
-    playAll();
+    await identify();
+    const start = clock.now() - new Date('2026-12-01T09:00:00Z').getTime();
     // 1 s of the callee's audio, one 20 ms frame every 20 ms; their last word ends 640 ms in.
     for (let frame = 0; frame < 50; frame++) {
       session.handleAudio(Buffer.alloc(160, 0xff));
@@ -506,28 +528,38 @@ describe('turn timings', () => {
     }
     transcriber.say('Yes, deliver it.', 640);
     const result = await ended();
-    // The frame holding audio 620-640 ms (its 32nd) arrived 620 ms into the session; the final came at 1000 ms.
-    expect(result.turns).toEqual([
-      { kind: 'outcome', calleeSpeechEndedAtMs: 620, sttFinalAtMs: 1000, llmRequestAtMs: 1000, llmFirstTokenAtMs: 1000, ttsRequestAtMs: 1000, ttsFirstByteAtMs: 1000, firstFrameSentAtMs: 1000, latencyMs: 380 },
-    ]);
+    // The frame holding audio 620-640 ms (its 32nd) arrived 620 ms after the callee began; the final came at 1000 ms.
+    const at = (ms: number) => start + ms;
+    expect(result.turns.at(-1)).toEqual({
+      kind: 'outcome',
+      calleeSpeechEndedAtMs: at(620),
+      sttFinalAtMs: at(1000),
+      llmRequestAtMs: at(1000),
+      llmFirstTokenAtMs: at(1000),
+      ttsRequestAtMs: at(1000),
+      ttsFirstByteAtMs: at(1000),
+      firstFrameSentAtMs: at(1000),
+      latencyMs: 380,
+    });
   });
 
   it('falls back to the arrival of the final without word timings, and leaves out TTS legs for a prepared goodbye', async () => {
-    const model = new ScriptedModel([{ tool: ['confirm_order', {}] }]);
-    const { session, transcriber, playAll, tick, ended } = setup(model);
+    const model = new ScriptedModel([ASK_ORDER, { tool: ['confirm_order', {}] }]);
+    const { session, transcriber, clock, tick, ended, identify } = setup(model);
     await session.start();
-    playAll();
+    await identify();
     await tick(500);
+    const at = clock.now() - new Date('2026-12-01T09:00:00Z').getTime();
     transcriber.say('Yes, deliver it.');
     const result = await ended();
-    expect(result.turns).toEqual([{ kind: 'outcome', calleeSpeechEndedAtMs: 500, sttFinalAtMs: 500, llmRequestAtMs: 500, llmFirstTokenAtMs: 500, firstFrameSentAtMs: 500, latencyMs: 0 }]);
+    expect(result.turns.at(-1)).toEqual({ kind: 'outcome', calleeSpeechEndedAtMs: at, sttFinalAtMs: at, llmRequestAtMs: at, llmFirstTokenAtMs: at, firstFrameSentAtMs: at, latencyMs: 0 });
   });
 });
 
 describe('the welcome message a row fills in', () => {
   it('is cut at a word boundary when a cell would make it minutes long, so what is synthesised stays bounded', () => {
     const agent = sampleRuntimeAgent({ welcomeMessage: 'Hello {name}, about order {order_id}.' });
-    expect(welcomeText(agent, { name: 'Priya', order_id: 'O1' })).toBe('Hello Priya, about order O1.');
+    expect(welcomeText(agent, { name: 'Priya', order_id: 'O1' })).toBe('Hello Priya, about order O, 1.');
     const inflated = { name: 'word '.repeat(100_000), order_id: 'O1' };
     const text = welcomeText(agent, inflated);
     expect(text.length).toBeLessThanOrEqual(MAX_SPOKEN_MESSAGE_CHARS);

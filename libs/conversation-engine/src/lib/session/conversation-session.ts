@@ -1,23 +1,24 @@
-import { DateTime } from 'luxon';
 import { renderTemplate, type AgentRuntimeConfig } from '@codcall/agent-config';
 import type { Logger } from '@codcall/logging';
 import type { CallAudioOutput } from '@codcall/media';
 import { ClauseSplitter } from '../clause-splitter';
-import type { ChatMessage, LanguageModel, Synthesizer, ToolCall, Transcriber, TranscriberStream, TranscriptEvent } from '../providers';
-import { COD_TOOLS } from '../tools';
+import type { ChatMessage, LanguageModel, Synthesizer, ToolCall, ToolSchema, Transcriber, TranscriberStream, TranscriptEvent } from '../providers';
+import { goodbyeKeys, parseArguments, runTool, toolsForCall, type ConversationTool } from '../tools';
 import { AnsweredTurn } from './answered-turn';
 import { AsyncQueue } from './async-queue';
 import { AudioTimeline } from './audio-timeline';
 import { SessionTimers, systemClock, type SessionClock } from './clock';
+import { conversationPrompt } from './conversation-prompt';
 import type { ConversationResult, Decision, TranscriptEntry } from './conversation-result';
+import { ConversationStageTracker } from './conversation-stage';
 import { GoodbyeSpeech } from './goodbye-speech';
 import { PlayoutTracker, type SpeechHandle } from './playout-tracker';
 import { SilenceWatch } from './silence-watch';
-import { capSpokenText, speechRequest, splitIntoClauses, welcomeText } from './spoken-text';
-import { applyTool, parseArguments } from './tool-decisions';
+import { callLanguage, capSpokenText, speechRequest, spokenRow, splitIntoClauses, welcomeText } from './spoken-text';
 import { TurnDetector } from './turn-detector';
 
 export type { ConversationOutcome, ConversationResult, TranscriptEntry } from './conversation-result';
+export type { ConversationStage } from './conversation-stage';
 export { capSpokenText, MAX_SPOKEN_MESSAGE_CHARS, splitIntoClauses, welcomeSpeechRequests, welcomeText } from './spoken-text';
 
 export interface ConversationSessionOptions {
@@ -27,6 +28,8 @@ export interface ConversationSessionOptions {
   variables: Record<string, string>;
   /** The callee's IANA zone, for "tomorrow at 3". */
   timezone: string;
+  /** The gateway can hand the call to a person (TRANSFER_NUMBER): transfer_to_human is offered. */
+  transferAvailable?: boolean;
   /** Today's date for the prompt and for "tomorrow"; the clock's time by default. */
   now?: () => Date;
   /** Timers and the time in ms; the system clock unless a test moves time by hand. */
@@ -95,6 +98,13 @@ export class ConversationSession {
   private readonly silence: SilenceWatch;
   private readonly goodbyes: GoodbyeSpeech;
   private readonly audio = new AudioTimeline();
+  /** The tools this call offers; the model sees those its stage allows (see conversation-stage.ts). */
+  private readonly tools: ConversationTool[];
+  private readonly stage: ConversationStageTracker;
+  /** The row as the agent says it: order id spelled out, amount formatted. */
+  private readonly spoken: Record<string, string>;
+  /** The callee's corrected address, kept whatever the outcome. */
+  private addressUpdate?: string;
   private state: SessionState = 'speaking';
   private stream?: TranscriberStream;
   private reply?: Reply;
@@ -117,8 +127,12 @@ export class ConversationSession {
       onReprompt: () => this.reprompt(),
       onGiveUp: () => this.decide({ outcome: 'no_response', reason: `no answer for ${options.agent.timing.hangupAfterSilenceSeconds} s` }, 'configured'),
     });
-    this.goodbyes = new GoodbyeSpeech(options.agent, options.variables, options.synthesizer);
-    this.history.push({ role: 'system', content: this.systemPrompt() });
+    this.spoken = spokenRow(options.agent, options.variables);
+    this.goodbyes = new GoodbyeSpeech(options.agent, this.spoken, options.synthesizer, options.timezone);
+    this.tools = toolsForCall({ transferAvailable: options.transferAvailable ?? false, confirmAddress: options.agent.confirmAddress ?? false, variables: options.variables });
+    this.stage = new ConversationStageTracker(options.variables['order_id']);
+    const prompt = conversationPrompt({ agent: options.agent, variables: options.variables, tools: this.tools, now: this.today(), timezone: options.timezone });
+    this.history.push({ role: 'system', content: prompt });
   }
 
   /** Where the conversation is now (for logs and tests). */
@@ -146,7 +160,7 @@ export class ConversationSession {
     void this.listen(this.stream);
     await opening;
     // The greeting is synthesised: now the goodbyes, so an outcome needs no synthesis of its own.
-    if (this.state !== 'finished') this.goodbyes.prepareAll();
+    if (this.state !== 'finished') this.goodbyes.prepareAll(goodbyeKeys(this.tools));
   }
 
   handleAudio(mulaw: Buffer): void {
@@ -166,6 +180,7 @@ export class ConversationSession {
       '3': 'deliver on another day',
     };
     if (!meaning[digit]) return;
+    this.stage.keypadAnswer();
     this.takeTurn({ text: `[The customer pressed ${digit} on the keypad, meaning: ${meaning[digit]}.]`, speechEndedAtMs: this.elapsed() });
   }
 
@@ -183,7 +198,7 @@ export class ConversationSession {
     this.timers.clear('reply');
     this.decision = { outcome: 'ended_without_outcome', reason: 'voicemail message left' };
     this.state = 'saying_goodbye';
-    const message = capSpokenText(renderTemplate(text, this.options.variables));
+    const message = capSpokenText(renderTemplate(text, this.spoken));
     if (!message.trim()) return this.finish();
     void this.say(message);
   }
@@ -361,6 +376,7 @@ export class ConversationSession {
     if (this.state === 'finished' || this.decision) return;
     this.timers.clear('reply');
     this.silence.calleeTookTurn();
+    this.stage.calleeTurn(agentWordsSinceCallee(this.history));
     this.transcript.push({ speaker: 'callee', text: words.text, atMs: this.elapsed() });
     this.history.push({ role: 'user', content: words.text });
     if (this.reply) {
@@ -398,7 +414,7 @@ export class ConversationSession {
         const calls: ToolCall[] = [];
         let text = '';
         turn.leg('llmRequestAtMs', this.elapsed());
-        for await (const delta of this.options.languageModel.stream({ messages: [...this.history], tools: COD_TOOLS, signal: controller.signal })) {
+        for await (const delta of this.options.languageModel.stream({ messages: [...this.history], tools: this.offeredSchemas(), signal: controller.signal })) {
           if (controller.signal.aborted) break;
           turn.leg('llmFirstTokenAtMs', this.elapsed());
           if (delta.type === 'text') {
@@ -411,7 +427,7 @@ export class ConversationSession {
         const message: ChatMessage = { role: 'assistant', content: text.trim(), ...(calls.length ? { toolCalls: calls } : {}) };
         this.history.push(message);
         utterance.message = message;
-        const effect = this.runTools(calls);
+        const effect = this.runTools(calls, text.trim() !== '');
         if (effect === 'retry') continue;
         this.reply = undefined;
         if (effect) {
@@ -433,16 +449,26 @@ export class ConversationSession {
     await speaking;
   }
 
-  /** Runs the model's tool calls: the first outcome settles the call; 'retry' when the model must answer again. */
-  private runTools(calls: ToolCall[]): Decision | 'retry' | undefined {
+  /** What the model may call now: this call's tools, those about the order's answer once it was given. */
+  private offeredSchemas(): ToolSchema[] {
+    return this.tools.filter((tool) => !tool.needsOrderAnswer || this.stage.orderAnswered).map((tool) => tool.schema);
+  }
+
+  /**
+   * Runs the model's tool calls: the first outcome settles the call. 'retry': the model answers
+   * again in the same turn (a tool was refused, or one noted something and the model said nothing).
+   */
+  private runTools(calls: ToolCall[], said: boolean): Decision | 'retry' | undefined {
     let retry = false;
     for (const call of calls) {
       const args = parseArguments(call.arguments);
-      const effect = applyTool(call.name, args, { now: this.today(), timezone: this.options.timezone });
+      const run = { now: this.today(), timezone: this.options.timezone, language: callLanguage(this.options.agent).code };
+      const effect = runTool(call.name, args, { ...run, offered: this.tools, orderAnswered: this.stage.orderAnswered, orderId: this.options.variables['order_id'] });
       this.toolCalls.push({ name: call.name, arguments: args, atMs: this.elapsed(), result: effect.message });
       this.history.push({ role: 'tool', toolCallId: call.id, content: effect.message });
-      if (effect.decision) return effect.decision;
-      retry = true;
+      if (effect.kind === 'outcome') return effect.decision;
+      if (effect.kind === 'noted') this.addressUpdate = effect.addressUpdate;
+      retry ||= effect.kind === 'refused' || !said;
     }
     return retry ? 'retry' : undefined;
   }
@@ -546,7 +572,7 @@ export class ConversationSession {
   private reprompt(): void {
     if (this.state !== 'listening') return;
     this.state = 'speaking';
-    void this.say(capSpokenText(renderTemplate(this.options.agent.repromptMessage, this.options.variables)), { interruptible: true });
+    void this.say(capSpokenText(renderTemplate(this.options.agent.repromptMessage, this.spoken)), { interruptible: true });
   }
 
   private abortReply(): void {
@@ -582,24 +608,27 @@ export class ConversationSession {
     this.playout.release();
     void this.stream?.close().catch(() => undefined);
     const decision = this.decision ?? { outcome: 'ended_without_outcome' as const };
-    if (decision.outcome !== 'callee_hung_up') this.options.onHangup(decision.outcome);
-    this.resolveResult({ ...decision, transcript: this.transcript, toolCalls: this.toolCalls, turns: this.turns });
+    // A transferred call stays up: its carrier moves it to a person (the call, not the session, asks).
+    if (decision.outcome !== 'callee_hung_up' && decision.outcome !== 'transferred') this.options.onHangup(decision.outcome);
+    const kept = this.addressUpdate ? { addressUpdate: this.addressUpdate } : {};
+    this.resolveResult({ ...decision, ...kept, transcript: this.transcript, toolCalls: this.toolCalls, turns: this.turns });
   }
 
   // ---- helpers ----
 
-  private systemPrompt(): string {
-    const now = DateTime.fromJSDate(this.today()).setZone(this.options.timezone);
-    const rendered = renderTemplate(this.options.agent.systemPrompt, this.options.variables);
-    const row = Object.entries(this.options.variables)
-      .map(([key, value]) => `${key}: ${value}`)
-      .join('\n');
-    return `${rendered}\n\nToday is ${now.toFormat('cccc, d LLLL yyyy')} and the time is ${now.toFormat('HH:mm')} (${this.options.timezone}) where the customer is.\nOrder details:\n${row}`;
-  }
-
   private elapsed(): number {
     return this.clock.now() - this.startedAt;
   }
+}
+
+/** What the agent said since the callee's last turn, as heard (a cut-off answer was shortened to what was heard). */
+function agentWordsSinceCallee(history: readonly ChatMessage[]): string[] {
+  const words: string[] = [];
+  for (let i = history.length - 1; i >= 0 && history[i].role !== 'user'; i--) {
+    const message = history[i];
+    if (message.role === 'assistant') words.unshift(message.content);
+  }
+  return words;
 }
 
 /** Queues the clauses; returns how many. */

@@ -1,8 +1,10 @@
-import { renderTemplate, type AgentRuntimeConfig, type GoodbyeOutcome } from '@codcall/agent-config';
+import { renderTemplate, type AgentRuntimeConfig } from '@codcall/agent-config';
+import type { GoodbyeKey } from '@codcall/languages';
 import { PreparedSpeech } from '../greeting-cache';
 import type { SynthesisRequest, Synthesizer } from '../providers';
 import type { Decision } from './conversation-result';
-import { speechRequest, splitIntoClauses } from './spoken-text';
+import { spokenOutcomeVariables } from './spoken-outcome';
+import { callLanguage, speechRequest, splitIntoClauses } from './spoken-text';
 
 /** A synthesiser that can synthesise a phrase ahead of its use (PreparedSpeech). */
 interface PreparingSynthesizer extends Synthesizer {
@@ -11,13 +13,8 @@ interface PreparingSynthesizer extends Synthesizer {
   isPrepared?(request: Omit<SynthesisRequest, 'signal'>): boolean;
 }
 
-/**
- * The goodbyes an outcome tool can end the call with when the model wrote none: prepared while
- * the call goes on, so the callee hears the goodbye the moment the tool call arrives. Timers'
- * goodbyes (no_response, max_duration, failed) are not prepared: nobody is waiting on a model
- * then, and most calls never need them.
- */
-const PREPARED_OUTCOMES: GoodbyeOutcome[] = ['confirmed', 'cancelled', 'wrong_person', 'do_not_call', 'ended_without_outcome', 'rescheduled'];
+/** A goodbye that names the outcome's day or time cannot be prepared before the outcome is known. */
+const OUTCOME_PLACEHOLDER = /\{\{?\s*(reschedule_date|reschedule_time|callback_time)\s*\}?\}/;
 
 /**
  * The agent's configured goodbyes for one call, with the row's variables filled in. Through the
@@ -29,10 +26,12 @@ export class GoodbyeSpeech {
   readonly synthesizer: PreparingSynthesizer;
   private readonly prepared = new Set<string>();
 
+  /** `variables`: the row as the agent says it; `timezone`: the callee's, for a callback's time. */
   constructor(
     private readonly agent: AgentRuntimeConfig,
     private readonly variables: Record<string, string>,
     synthesizer: Synthesizer,
+    private readonly timezone: string,
   ) {
     this.synthesizer = isPreparing(synthesizer) ? synthesizer : new PreparedSpeech(synthesizer, { maxEntries: 16, maxConcurrent: 2, maxQueued: 16 });
   }
@@ -40,17 +39,27 @@ export class GoodbyeSpeech {
   /** The words for an outcome, or '' when the agent says nothing (a callee who hung up). */
   textFor(decision: Decision): string {
     if (decision.outcome === 'callee_hung_up') return '';
-    const template = this.agent.goodbyeMessages[decision.outcome] ?? '';
-    return renderTemplate(template, { ...this.variables, reschedule_date: decision.rescheduleDate ?? '', reschedule_time: decision.rescheduleTime ?? '' }).trim();
+    const template = this.templateFor(decision.outcome);
+    return renderTemplate(template, { ...this.variables, ...spokenOutcomeVariables(decision, callLanguage(this.agent), this.timezone) }).trim();
   }
 
-  /** Starts synthesising the outcome tools' goodbyes; one that needs the new delivery date waits until it is known. */
-  prepareAll(): void {
-    for (const outcome of PREPARED_OUTCOMES) {
-      const template = this.agent.goodbyeMessages[outcome] ?? '';
-      if (/\{\{?\s*reschedule_(date|time)\s*\}?\}/.test(template)) continue;
+  /**
+   * Starts synthesising the goodbyes the call's outcome tools can end it with, so the callee hears
+   * one the moment a tool-only answer arrives; one that names the outcome's day or time waits until
+   * it is known. Timers' goodbyes (no_response, max_duration, failed) are not prepared: nobody is
+   * waiting on a model then, and most calls never need them.
+   */
+  prepareAll(outcomes: readonly GoodbyeKey[]): void {
+    for (const outcome of outcomes) {
+      if (OUTCOME_PLACEHOLDER.test(this.templateFor(outcome))) continue;
       this.prepare(this.textFor({ outcome }));
     }
+  }
+
+  /** A transfer is announced with the agent's transfer message; every other outcome has its goodbye. */
+  private templateFor(outcome: GoodbyeKey): string {
+    if (outcome === 'transferred') return this.agent.transferMessage || this.agent.goodbyeMessages.transferred || '';
+    return this.agent.goodbyeMessages[outcome] ?? '';
   }
 
   /**

@@ -29,14 +29,25 @@ const agent = sampleRuntimeAgent({
 });
 
 
+/** The agent's question about the order: it names the order, so the callee's next words may settle it. */
+const ORDER_QUESTION = 'Order K9 is one blue kettle. It costs nine hundred and ninety nine rupees. It comes tomorrow morning. Shall I confirm it?';
+
+/** Whether the session offered the model this tool in this request. */
+function offers(request: RecordedChatRequest, name: string): boolean {
+  const tools = (request.body['tools'] ?? []) as { function: { name: string } }[];
+  return tools.some((tool) => tool.function.name === name);
+}
+
 /** The test's stand-in for the model's judgement: a fixed script keyed by the callee's last words. */
 function script(request: RecordedChatRequest): FakeChatReply {
   if (!request.body['tools']) return 'Thank you. Goodbye.';
+  // Until the callee has answered a question about the order, the only thing to do is to ask it.
+  if (!offers(request, 'confirm_order')) return ORDER_QUESTION;
   const messages = request.body['messages'] as { role: string; content?: string }[];
   const said = [...messages].reverse().find((message) => message.role === 'user')?.content ?? '';
   if (/cancel/i.test(said)) return { toolCalls: [{ name: 'cancel_order', arguments: { reason: 'changed my mind' } }] };
   if (/deliver it/i.test(said)) return { toolCalls: [{ name: 'confirm_order', arguments: {} }] };
-  return 'Your order is one blue kettle. It costs nine hundred and ninety nine rupees. It comes tomorrow morning. Shall I confirm it?';
+  return ORDER_QUESTION;
 }
 
 /** The carrier's side; `onAudio` sees each piece of agent audio as it is sent. */
@@ -96,6 +107,18 @@ async function call(options: { deepgram?: Partial<FakeDeepgramOptions>; openai?:
   return { session, output, deepgram, openai, elevenlabs, hangups, playAll, say };
 }
 
+/** The callee says who they are; the agent's order question is answered and heard to its end. */
+async function identify(harness: Harness, words = 'Yes, speaking.', options?: { silenceMs?: number; paceMs?: number }): Promise<void> {
+  const before = harness.openai.requests.length;
+  await harness.say(words, options);
+  const player = setInterval(() => harness.playAll(), 20);
+  try {
+    await waitFor(() => harness.openai.requests.length > before && harness.session.currentState === 'listening', 'the order question heard', 15_000);
+  } finally {
+    clearInterval(player);
+  }
+}
+
 async function ended(harness: Harness): Promise<ConversationResult> {
   // The carrier plays whatever the agent still sends until the session is done.
   const player = setInterval(() => harness.playAll(), 20);
@@ -111,22 +134,25 @@ describe('an outcome turn through the real adapters: one model request, then the
 
   it.each([
     ['writes its goodbye beside the tool call', { text: 'Wonderful, it is on its way to you. Goodbye!', toolCalls: [{ name: 'confirm_order', arguments: {} }] }, 'Wonderful, it is on its way to you. Goodbye!'],
-    ['calls the tool alone', { toolCalls: [{ name: 'confirm_order', arguments: {} }] }, 'Thank you, Asha! Order K9 is on its way. Goodbye.'],
-  ] as const)('given a callee who says yes and a model that %s, the goodbye is heard after one model request', async (_, reply, goodbye) => {
-    const harness = await call({ agent: goodbyeAgent, openai: { reply: () => ({ ...reply, toolCalls: [...reply.toolCalls] }) } });
+    // The voice reads the order id character by character.
+    ['calls the tool alone', { toolCalls: [{ name: 'confirm_order', arguments: {} }] }, 'Thank you, Asha! Order K, 9 is on its way. Goodbye.'],
+  ] as const)('given a callee who says yes to the order question and a model that %s, the goodbye is heard after one model request', async (_, reply, goodbye) => {
+    const answer = (request: RecordedChatRequest): FakeChatReply => (offers(request, 'confirm_order') ? { ...reply, toolCalls: [...reply.toolCalls] } : ORDER_QUESTION);
+    const harness = await call({ agent: goodbyeAgent, openai: { reply: answer } });
     const { session, output, openai, elevenlabs } = harness;
     await session.start();
     harness.playAll();
     await waitFor(() => elevenlabs.requests.length >= preparedSpeechRequests(goodbyeAgent), 'the goodbyes prepared');
     const synthesisedBefore = elevenlabs.requests.map((request) => String(request.body['text']));
+    await identify(harness);
     let requestsWhenGoodbyeAudioWent: number | undefined;
     output.onAudio = () => (requestsWhenGoodbyeAudioWent ??= openai.requests.length);
 
     await harness.say('Yes, please deliver it.');
     const result = await ended(harness);
     expect(result.outcome).toBe('confirmed');
-    expect(requestsWhenGoodbyeAudioWent).toBe(1);
-    expect(openai.requests).toHaveLength(1);
+    expect(requestsWhenGoodbyeAudioWent).toBe(2);
+    expect(openai.requests).toHaveLength(2);
     expect(result.transcript.at(-1)).toMatchObject({ speaker: 'agent', text: goodbye });
     if (!('text' in reply)) {
       // The configured goodbye was synthesised during the call, before the callee said yes.
@@ -161,10 +187,10 @@ describe('a conversation through the real Deepgram, OpenAI and ElevenLabs adapte
     // What the model is told the agent said: the played clause, not the words cut off.
     const next = openai.requests[1].body['messages'] as { role: string; content: string }[];
     expect(next.slice(-2)).toEqual([
-      { role: 'assistant', content: 'Your order is one blue kettle.' },
+      { role: 'assistant', content: 'Order K9 is one blue kettle.' },
       { role: 'user', content: 'No wait, please cancel it.' },
     ]);
-    expect(result.transcript.find((line) => line.interrupted)).toMatchObject({ speaker: 'agent', text: expect.stringMatching(/^Your order is one blue kettle\./) });
+    expect(result.transcript.find((line) => line.interrupted)).toMatchObject({ speaker: 'agent', text: expect.stringMatching(/^Order K9 is one blue kettle\./) });
     // No clause of the abandoned answer was synthesised after the interruption.
     const afterwards = elevenlabs.requests.slice(speechRequestsBefore).map((request) => request.body['text']);
     expect(afterwards.some((text) => /rupees|tomorrow morning/.test(String(text)))).toBe(false);
@@ -175,12 +201,13 @@ describe('a conversation through the real Deepgram, OpenAI and ElevenLabs adapte
     const harness = await call({ deepgram: { dropAfterAudioMs: 700 } });
     await harness.session.start();
     harness.playAll();
-    await harness.say('Yes, please deliver it as planned.', { paceMs: 10, silenceMs: 1500 });
-    const result = await ended(harness);
+    await identify(harness, 'Yes, this is Asha speaking now.', { paceMs: 10, silenceMs: 1500 });
     expect(harness.deepgram.connections).toHaveLength(2);
     expect(harness.deepgram.connections[0].dropped).toBe(true);
+    await harness.say('Yes, please deliver it.');
+    const result = await ended(harness);
     expect(result.outcome).toBe('confirmed');
-    expect(result.transcript.filter((line) => line.speaker === 'callee').map((line) => line.text)).toEqual(['Yes, please deliver it as planned.']);
+    expect(result.transcript.filter((line) => line.speaker === 'callee').map((line) => line.text)).toEqual(['Yes, this is Asha speaking now.', 'Yes, please deliver it.']);
   });
 
   it('apologises and ends the call as failed when the model stays silent twice', async () => {
@@ -212,11 +239,16 @@ describe('a conversation through the real Deepgram, OpenAI and ElevenLabs adapte
   });
 });
 
-/** The synthesis requests the session makes before the callee speaks: the greeting's clauses, then the outcome tools' goodbyes (distinct clauses). */
+/**
+ * The synthesis requests the session makes before the callee speaks: the greeting's clauses, then
+ * the goodbyes of the call's outcome tools (distinct clauses) but those naming the outcome's day or time.
+ */
 function preparedSpeechRequests(agentConfig: AgentRuntimeConfig): number {
-  const outcomes = ['confirmed', 'cancelled', 'wrong_person', 'do_not_call', 'ended_without_outcome', 'rescheduled'] as const;
+  const outcomes = ['confirmed', 'cancelled', 'rescheduled', 'wrong_person', 'do_not_call', 'ended_without_outcome', 'callback_requested'] as const;
   const variables = { name: 'Asha', order_id: 'K9', city: 'Pune' };
-  const goodbyeClauses = new Set(outcomes.flatMap((outcome) => splitIntoClauses(agentConfig.goodbyeMessages[outcome].replace(/\{(\w+)\}/g, (_, key: string) => variables[key as keyof typeof variables] ?? ''))));
+  const spoken = { ...variables, order_id: 'K, 9' };
+  const templates = outcomes.map((outcome) => agentConfig.goodbyeMessages[outcome]).filter((template) => !/\{(reschedule_date|reschedule_time|callback_time)\}/.test(template));
+  const goodbyeClauses = new Set(templates.flatMap((template) => splitIntoClauses(template.replace(/\{(\w+)\}/g, (_, key: string) => spoken[key as keyof typeof spoken] ?? ''))));
   return welcomeSpeechRequests(agentConfig, variables).length + goodbyeClauses.size;
 }
 

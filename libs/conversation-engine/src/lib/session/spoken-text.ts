@@ -1,4 +1,5 @@
 import { renderTemplate, type AgentRuntimeConfig } from '@codcall/agent-config';
+import { findLanguage, languagePack, spokenVariables, type LanguagePack } from '@codcall/languages';
 import { ClauseSplitter } from '../clause-splitter';
 import type { SynthesisRequest } from '../providers';
 
@@ -29,9 +30,22 @@ export function capSpokenText(text: string): string {
   return (space > MAX_SPOKEN_MESSAGE_CHARS / 2 ? cut.slice(0, space) : cut).trimEnd();
 }
 
+/** The language the agent speaks on this call (its localised config's); English for a code no pack knows. */
+export function callLanguage(agent: AgentRuntimeConfig): LanguagePack {
+  return findLanguage(agent.language) ?? languagePack('en');
+}
+
+/**
+ * The row's cells as the agent says them (order id spelled out, amount formatted for the
+ * language); the prompt gets the cells as they are.
+ */
+export function spokenRow(agent: AgentRuntimeConfig, variables: Record<string, string>): Record<string, string> {
+  return spokenVariables(variables, callLanguage(agent));
+}
+
 /** What the agent says first: the welcome message for this row, and the keypad options when enabled. */
 export function welcomeText(agent: AgentRuntimeConfig, variables: Record<string, string>): string {
-  const welcome = capSpokenText(renderTemplate(agent.welcomeMessage, variables));
+  const welcome = capSpokenText(renderTemplate(agent.welcomeMessage, spokenRow(agent, variables)));
   return agent.dtmfEnabled ? `${welcome} ${DTMF_ANNOUNCEMENT}` : welcome;
 }
 
