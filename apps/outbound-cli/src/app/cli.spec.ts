@@ -529,6 +529,35 @@ describe('outbound-cli', () => {
       expect(readFileSync(csv, 'utf8')).toContain('B,+15559876543,O2,cancelled,,'); // that callee cancels
     });
 
+    it('given a callback, a transfer and a language nobody knows: the CSV gets callback_at and transferred, the row in Klingon is listed and left, and the summary and report count them', async () => {
+      const tomorrow = new Date(Date.now() + 24 * 3600_000).toISOString().slice(0, 16) + 'Z';
+      await startGateway({
+        script: (call) =>
+          call.context['order_id'] === 'O1' ? { outcome: { status: 'callback_requested', callback_at: tomorrow } } : { outcome: { status: 'transferred', reason: 'asked for a person' } },
+      });
+      const header = 'name,recipient_phone_number,order_id,status,reschedule_date,reschedule_time,callback_at,language';
+      const rows = [header, 'Sam,+15557654321,O1,,,,,', 'Lee,+15553334444,O2,,,,,Hinglish', 'Worf,+15550001111,O3,,,,,Klingon', ''];
+      writeFileSync(csv, rows.join('\n'));
+      // runCli itself: cli() would add --max-attempts 1, and a callback needs an attempt left.
+      const d = deps();
+      const run = { code: await runCli([`--agentId=${AGENT}`, ...ANY_TIME, '--max-attempts', '2', '--exit-when-waiting'], d), stdout: d.stdout.text, stderr: d.stderr.text };
+
+      expect(run.code).toBe(5); // the callback waits for tomorrow
+      expect(run.stderr).toContain(
+        '1 row has a language cell that names no language codcall knows (en, hi, hi-Latn, ar, es, pt-BR, id, or names such as Hindi, Hinglish, Arabic), so it is left as it is, not dialled; fix the cell (empty: the agent\'s language) and run again:\n  line 4  +15*******11  "Klingon"\n',
+      );
+      expect(run.stderr).toMatch(new RegExp(`O1 {2}\\+15\\*+21 {2}callback requested for ${tomorrow.replace(/[.+]/g, '\\$&')} on attempt 1; next attempt due at`));
+      expect(run.stderr).toContain('1 row waits for a callback time');
+      expect(run.stdout).toContain('1 callback scheduled at the time the callee asked for');
+      expect(run.stdout).toContain('1 with a language codcall does not know, left as they are');
+      expect(readFileSync(csv, 'utf8')).toBe(
+        rows.join('\n').replace('Sam,+15557654321,O1,,,,,', `Sam,+15557654321,O1,callback_requested,,,${tomorrow},`).replace('O2,,,,,Hinglish', 'O2,transferred,,,,Hinglish'),
+      );
+
+      const report = await cli(['report', '--json']);
+      expect(JSON.parse(report.stdout)).toMatchObject({ byStatus: { callback_requested: 1, transferred: 1 }, notCalled: 1, answerRate: 1 });
+    });
+
     it('refuses before dialling, exit 2, when a row does not fit what the gateway accepts; --skip-oversized-rows dials the others', async () => {
       await startGateway({ limits: { max_body_bytes: 65536, max_context_value_chars: 100, max_context_columns: 100 } });
       const long = 'x'.repeat(101);
@@ -588,5 +617,9 @@ describe('outbound-cli', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('--agentId <id>');
     expect(run.stdout).toContain('--simulate <callees.json>');
+    expect(run.stdout).toMatch(/^ {2}language +the row's language, a code or a name: en \(English\), hi \(Hindi\), hi-Latn \(Hinglish\), ar \(Arabic\)/m);
+    expect(run.stdout).toMatch(/^ {2}callback_at +with status callback_requested/m);
+    expect(run.stdout).toMatch(/^ {2}address_update +the address the callee corrected/m);
+    expect(run.stdout).toContain('it never adds a column');
   });
 });

@@ -9,11 +9,27 @@ import {
   DEFAULT_WINDOW_TEXT,
   MAX_CONCURRENCY,
 } from '@codcall/campaign';
+import { OUTCOME_STATUSES } from '@codcall/call-list';
+import { LANGUAGE_PACKS } from '@codcall/languages';
 import { createLogger } from '@codcall/logging';
 import type { CliDeps } from './cli-deps';
 import { describeFailure, ExitCode } from './exit-codes';
 import { runReportCommand, type ReportOptions } from './report-command';
 import { DEFAULT_AGENT_API_URL, DEFAULT_GATEWAY_URL, DEFAULT_STORE_NAME, runStartCommand, type RawStartOptions } from './start-command';
+
+/** The CSV's columns as `start --help` explains them: what is required, what codcall reads, what it writes. */
+export const CSV_COLUMNS_HELP = [
+  '',
+  'The CSV (UTF-8): name, recipient_phone_number (E.164), order_id, status, reschedule_date and reschedule_time are required; every column reaches the agent as {column}.',
+  'Columns codcall also reads:',
+  `  language        the row's language, a code or a name: ${LANGUAGE_PACKS.map((pack) => `${pack.code} (${pack.name})`).join(', ')}; empty: the agent's default. A language codcall does not know: the row is listed and left as it is`,
+  '  timezone        an IANA zone for the calling window (otherwise the number\'s country)',
+  "  address         the delivery address, which the agent confirms when its config sets confirm_address",
+  'Columns codcall writes when the file has them (it never adds a column):',
+  '  callback_at     with status callback_requested: when the callee asked to be called back (ISO 8601 with its offset); the row is called again then',
+  '  address_update  the address the callee corrected during the call',
+  `Statuses it writes: ${OUTCOME_STATUSES.join(', ')}. callback_requested is called again at its callback_at; transferred (handed to a person) is final.`,
+].join('\n');
 
 /** Runs the CLI in-process and resolves with its exit code; it never exits the process itself (bar the second Ctrl-C). */
 export async function runCli(argv: readonly string[], cliDeps: CliDeps): Promise<number> {
@@ -74,6 +90,7 @@ export function buildProgram(deps: CliDeps, setExitCode: (code: number) => void)
     .option('--dial-unknown-statuses', 'also dial rows whose status codcall does not know (by default they are listed and left as they are)')
     .option('--skip-oversized-rows', "skip rows that do not fit what the gateway accepts (by default the run is refused before dialling, naming them)")
     .option('--no-progress', 'plain lines instead of the progress bar')
+    .addHelpText('after', CSV_COLUMNS_HELP)
     .action(async (options: RawStartOptions) => setExitCode(await runStartCommand(options, deps)));
 
   program

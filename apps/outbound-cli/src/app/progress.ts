@@ -1,11 +1,13 @@
 import { MultiBar, type SingleBar } from 'cli-progress';
-import type { CallOutcome, CampaignEvent } from '@codcall/campaign';
+import type { CallOutcome, CampaignEvent, WaitReason } from '@codcall/campaign';
 import type { CallListRow } from '@codcall/call-list';
 import { maskNumbersInText, maskPhone } from '@codcall/logging';
 import type { OutputStream } from './cli-deps';
 import { formatDue } from './due-time';
 import { reviewLines } from './review-lines';
 import { renderTally } from './status-table';
+
+const WAITING_FOR: Record<WaitReason, string> = { retry: 'a retry', 'calling window': 'the calling window', callback: 'a callback time' };
 
 /** Shows a campaign's progress on stderr. */
 export interface ProgressDisplay {
@@ -51,7 +53,7 @@ abstract class CampaignProgress implements ProgressDisplay {
         break;
       case 'waiting':
         this.note(
-          `${event.rows} ${event.rows === 1 ? 'row waits' : 'rows wait'} for ${event.reason === 'retry' ? 'a retry' : 'the calling window'}; the next call is due at ${formatDue(event.nextDueAt)}.`,
+          `${event.rows} ${event.rows === 1 ? 'row waits' : 'rows wait'} for ${WAITING_FOR[event.reason]}; the next call is due at ${formatDue(event.nextDueAt)}.`,
         );
         break;
       case 'row-error':
@@ -141,6 +143,7 @@ function startLine(event: Extract<CampaignEvent, { type: 'campaign-started' }>):
   const details = [
     event.skippedFinal ? `${event.skippedFinal} already final, skipped` : '',
     event.skippedUnknownStatus ? `${event.skippedUnknownStatus} with a status codcall does not know, left as they are` : '',
+    event.skippedUnknownLanguage ? `${event.skippedUnknownLanguage} with a language codcall does not know, left as they are` : '',
     event.invalidNumbers ? `${event.invalidNumbers} with an invalid number, not dialled` : '',
     event.resumed ? `${event.resumed} ${event.resumed === 1 ? 'call' : 'calls'} in flight when the last run stopped, asked after` : '',
   ].filter(Boolean);
@@ -153,6 +156,8 @@ function rowLabel(row: CallListRow): string {
 
 function describeOutcome(outcome: CallOutcome): string {
   if (outcome.status === 'rescheduled') return `rescheduled to ${[outcome.reschedule_date, outcome.reschedule_time].filter(Boolean).join(' ') || 'an unspecified time'}`;
+  if (outcome.status === 'callback_requested') return `callback requested for ${outcome.callback_at ?? 'no given time'}${outcome.address_update ? ', address corrected' : ''}`;
+  if (outcome.address_update && !outcome.reason) return `${outcome.status}, address corrected`;
   if (!outcome.reason) return outcome.status;
   // invalid_number reasons are our own (the number already masked, an example number kept); others may echo a number.
   return `${outcome.status} (${outcome.status === 'invalid_number' ? outcome.reason : maskNumbersInText(outcome.reason)})`;

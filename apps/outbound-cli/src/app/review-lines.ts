@@ -1,12 +1,15 @@
 import { numberForMessages, type CallListRow } from '@codcall/call-list';
 import type { CallListReview } from '@codcall/campaign';
+import { LANGUAGE_PACKS } from '@codcall/languages';
+
+const KNOWN_LANGUAGES = LANGUAGE_PACKS.map((pack) => pack.code).join(', ');
 
 /** Rows shown per list before "... and N more": enough to find the pattern, short enough to read. */
 const SHOWN = 20;
 
 /**
  * What the campaign found in the CSV before dialling, as the lines an operator reads: rows left
- * alone for a status codcall does not know, duplicates called once, rows skipped for the
+ * alone for a status or a language codcall does not know, duplicates called once, rows skipped for the
  * gateway's limits. Numbers are masked. Empty when there is nothing to say.
  */
 export function reviewLines(review: CallListReview): string[] {
@@ -18,6 +21,13 @@ export function reviewLines(review: CallListReview): string[] {
         ? `${rows(unknown.length)} ${have(unknown.length)} a status codcall does not know; --dial-unknown-statuses: they are dialled and their status cell gets the outcome:`
         : `${rows(unknown.length)} ${have(unknown.length)} a status codcall does not know, so ${unknown.length === 1 ? 'it is' : 'they are'} left as ${unknown.length === 1 ? 'it is' : 'they are'}, not dialled (--dial-unknown-statuses dials them):`,
       ...list(unknown, ({ row, text }) => `  line ${row.line}  ${numberOf(row)}  ${JSON.stringify(text)}`),
+    );
+  }
+  const languages = review.unknownLanguages;
+  if (languages.length) {
+    lines.push(
+      `${rows(languages.length)} ${have(languages.length)} a language cell that names no language codcall knows (${KNOWN_LANGUAGES}, or names such as Hindi, Hinglish, Arabic), so ${languages.length === 1 ? 'it is' : 'they are'} left as ${languages.length === 1 ? 'it is' : 'they are'}, not dialled; fix the cell (empty: the agent's language) and run again:`,
+      ...list(languages, ({ row, text }) => `  line ${row.line}  ${numberOf(row)}  ${JSON.stringify(text)}`),
     );
   }
   const groups = review.duplicates;

@@ -302,16 +302,18 @@ function writeSummary(deps: CliDeps, callList: OpenCallList, summary: CampaignSu
     summary.invalidNumbers ? `${summary.invalidNumbers} invalid ${summary.invalidNumbers === 1 ? 'number' : 'numbers'}` : '',
     summary.skippedFinal ? `${summary.skippedFinal} already final, skipped` : '',
     summary.skippedUnknownStatus ? `${summary.skippedUnknownStatus} with a status codcall does not know, left as they are` : '',
+    summary.skippedUnknownLanguage ? `${summary.skippedUnknownLanguage} with a language codcall does not know, left as they are` : '',
     summary.skippedOverLimits ? `${summary.skippedOverLimits} over the gateway's limits, skipped` : '',
     summary.duplicateRows ? `${summary.duplicateRows} duplicate ${summary.duplicateRows === 1 ? 'row' : 'rows'} given the outcome of the same order's call` : '',
     summary.capacityRefusals ? `${summary.capacityRefusals} ${summary.capacityRefusals === 1 ? 'dial' : 'dials'} refused while the gateway was at capacity, sent again` : '',
     summary.resumed ? `${summary.resumed} ${summary.resumed === 1 ? 'call' : 'calls'} from an earlier run asked after` : '',
     summary.retriesScheduled ? `${summary.retriesScheduled} ${summary.retriesScheduled === 1 ? 'retry' : 'retries'} scheduled` : '',
+    summary.callbacksScheduled ? `${summary.callbacksScheduled} ${summary.callbacksScheduled === 1 ? 'callback' : 'callbacks'} scheduled at the time the callee asked for` : '',
     summary.abandonedInFlight ? `${summary.abandonedInFlight} still in flight, resumed by the next run` : '',
     summary.notRecorded ? `${summary.notRecorded} left as they were` : '',
   ].filter(Boolean);
   const waiting = summary.waiting && summary.nextDueAt !== undefined
-    ? `\n${summary.waiting} ${summary.waiting === 1 ? 'row waits' : 'rows wait'} for a calling window or a retry; the next call is due at ${formatDue(summary.nextDueAt)}. Run the same command again to go on.`
+    ? `\n${summary.waiting} ${summary.waiting === 1 ? 'row waits' : 'rows wait'} for a calling window, a retry or a callback time; the next call is due at ${formatDue(summary.nextDueAt)}. Run the same command again to go on.`
     : '';
   const table = Object.keys(summary.byStatus).length ? renderStatusTable(summary.byStatus) : 'No outcome was recorded.';
   deps.stdout.write(`\n${headline} ${facts.join(', ')}.${waiting}\n\n${table}\n\nCSV: ${callList.path}\n`);
