@@ -1,4 +1,5 @@
 import * as chrono from 'chrono-node';
+import type { ParsedComponents } from 'chrono-node';
 import { DateTime, Duration } from 'luxon';
 
 /**
@@ -102,18 +103,23 @@ export function readMoment(english: string, now: DateTime, timeOnly: 'today' | '
   const anchored = anchorDays(english.replace(/\b(?:after|from)\s+(?=\d)/gi, 'at '), now);
   const text = anchored.text;
   const daypart = findDaypart(text);
-  const parsed = chrono.parse(text, { instant: now.toJSDate(), timezone: now.offset }, { forwardDate: true })[0];
-  if (!parsed) return { ok: false, problem: 'unparseable', text: english };
-  const start = parsed.start;
-  const dayNamed = anchored.anchored || start.isCertain('day') || start.isCertain('weekday') || start.isCertain('month');
-  const hourNamed = start.isCertain('hour');
+  // A whole utterance ("haan ji, December 2 2026 evening bhej dijiye at 5") can give chrono the
+  // day and the hour as separate results: the day comes from the first that names one, the hour likewise.
+  const results = chrono.parse(text, { instant: now.toJSDate(), timezone: now.offset }, { forwardDate: true });
+  if (results.length === 0) return { ok: false, problem: 'unparseable', text: english };
+  const namesDay = (start: ParsedComponents) => start.isCertain('day') || start.isCertain('weekday') || start.isCertain('month');
+  const dayStart = results.find((result) => namesDay(result.start))?.start;
+  const hourStart = results.find((result) => result.start.isCertain('hour'))?.start;
+  const dayNamed = anchored.anchored || dayStart !== undefined;
+  const hourNamed = hourStart !== undefined;
   // "in the evening" names no day: a delivery asks which, a callback takes the next evening.
   if (!dayNamed && !hourNamed && (!daypart || timeOnly === 'today')) return { ok: false, problem: daypart ? 'missing_date' : 'unparseable', text: english };
   if (!hourNamed && !daypart) return { ok: false, problem: 'missing_time', text: english };
 
-  const hour = hourNamed ? (start.isCertain('meridiem') ? (start.get('hour') ?? 0) : hourInDaypart(start.get('hour') ?? 0, daypart)) : DAYPART_HOURS[daypart as Daypart];
-  const minute = hourNamed ? (start.get('minute') ?? 0) : 0;
-  const day = dayNamed ? { year: start.get('year') ?? now.year, month: start.get('month') ?? now.month, day: start.get('day') ?? now.day } : { year: now.year, month: now.month, day: now.day };
+  const hour = hourStart ? (hourStart.isCertain('meridiem') ? (hourStart.get('hour') ?? 0) : hourInDaypart(hourStart.get('hour') ?? 0, daypart)) : DAYPART_HOURS[daypart as Daypart];
+  const minute = hourStart?.get('minute') ?? 0;
+  const dayFrom = dayStart ?? results[0].start;
+  const day = dayNamed ? { year: dayFrom.get('year') ?? now.year, month: dayFrom.get('month') ?? now.month, day: dayFrom.get('day') ?? now.day } : { year: now.year, month: now.month, day: now.day };
   let at = DateTime.fromObject({ ...day, hour, minute }, { zone: now.zone });
   if (!at.isValid) return { ok: false, problem: 'unparseable', text: english };
   if (!dayNamed && timeOnly === 'next' && at <= now) at = at.plus({ days: 1 });

@@ -149,3 +149,18 @@ describe('the English or ISO words a language model passes read the same in ever
     expect(resolveDeliverySlot('in two days', 'at noon', calendar)).toEqual({ ok: true, date: '2026-12-03', time: '12:00' });
   });
 });
+
+describe('a whole utterance, as the offline engine hears it, still gives its day and hour', () => {
+  it.each<[LanguageCode, string, string, string, string]>([
+    ['hi-Latn', 'haan ji, kal shaam 5 baje bhej dijiye', 'Asia/Kolkata', '2026-12-02', '17:00'],
+    ['hi', 'जी, कल शाम पांच बजे भेज दीजिए', 'Asia/Kolkata', '2026-12-02', '17:00'],
+    ['ar', 'لا، خليها بكرة بعد الظهر لو سمحت', 'Asia/Dubai', '2026-12-02', '15:00'],
+    ['ar', "la, bukra ba'd al-dhuhr inshallah", 'Africa/Cairo', '2026-12-02', '15:00'],
+    ['es', 'mejor mañana a las tres de la tarde, por favor', 'America/Mexico_City', '2026-12-02', '15:00'],
+    ['pt-BR', 'pode ser amanhã às 15h?', 'America/Sao_Paulo', '2026-12-02', '15:00'],
+    ['id', 'besok aja ya, jam 3 sore', 'Asia/Jakarta', '2026-12-02', '15:00'],
+    ['en', 'can you come tomorrow, say at 5 in the evening', 'Asia/Kolkata', '2026-12-02', '17:00'],
+  ])('%s: "%s"', (language, said, timezone, date, time) => {
+    expect(resolveDeliverySlot(said, undefined, { now, timezone, language })).toEqual({ ok: true, date, time });
+  });
+});
