@@ -73,6 +73,21 @@ describe('agent API', () => {
     expect((await send('GET', '/agent/not-a-uuid')).status).toBe(400);
   });
 
+  it('takes per-language texts and serves them in the runtime config; a language it does not know is a 400 naming the field', async () => {
+    const hindi = JSON.parse(seedText);
+    hindi.agent_config.languages = { Hindi: { agent_welcome_message: 'नमस्ते, क्या मेरी बात {name} जी से हो रही है?' } };
+    hindi.agent_config.tasks[0].task_config.confirm_address = true;
+    const created = await json(send('POST', '/agent', JSON.stringify(hindi)));
+    expect(created.state).toBe('created');
+    const runtime = await json(send('GET', `/agent/${created.agent_id}/runtime`));
+    expect(runtime).toMatchObject({ language: 'en', confirmAddress: true, localisation: { overrides: { hi: { welcomeMessage: 'नमस्ते, क्या मेरी बात {name} जी से हो रही है?' } } } });
+
+    hindi.agent_config.languages = { xx: { agent_welcome_message: 'Hi' } };
+    const refused = await send('POST', '/agent', JSON.stringify(hindi));
+    expect(refused.status).toBe(400);
+    expect((await json(refused)).errors).toEqual([{ path: 'agent_config.languages.xx', message: expect.stringMatching(/^unknown language "xx" \(known: en, hi, hi-Latn, ar, es, pt-BR, id/) }]);
+  });
+
   it('keeps unknown fields as sent and reports them', async () => {
     const agent = JSON.parse(seedText);
     agent.agent_config.webhook_url = 'https://example.com/hook';
