@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { checkProviderEnvironment } from '@codcall/conversation-engine';
 import { API_KEY_VARIABLE, ApiKeyConfigError, edgeSettingsFromEnv, EdgeSettingsError, parseApiKeys, type EdgeSettings } from '@codcall/service-edge';
 
@@ -30,6 +31,11 @@ export interface GatewayConfig extends EdgeSettings {
   providerEnv: NodeJS.ProcessEnv;
   /** Present when Twilio credentials are set: the gateway can then dial real phones. */
   twilio?: { accountSid: string; authToken: string; phoneNumber: string; apiBaseUrl?: string };
+  /**
+   * Where a callee who asks for a person is transferred (TRANSFER_NUMBER, E.164); unset, the agent
+   * offers no transfer.
+   */
+  transferNumber?: string;
   /** Present when Plivo credentials are set: `--provider plivo` then dials through Plivo. */
   plivo?: { authId: string; authToken: string; phoneNumber: string; apiBaseUrl?: string };
   /** Gateway processes, one per core by default (GATEWAY_WORKERS); 1 is a single process with no primary. */
@@ -74,6 +80,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     providerEnv: providerEnvironment(env),
     twilio: twilioConfig(env),
     plivo: plivoConfig(env),
+    transferNumber: transferNumber(env),
   };
 }
 
@@ -143,6 +150,17 @@ function plivoConfig(env: NodeJS.ProcessEnv): GatewayConfig['plivo'] {
   if (!/^\+[1-9]\d{7,14}$/.test(phoneNumber)) throw new ConfigError(`PLIVO_PHONE_NUMBER must be an E.164 number, got "${phoneNumber}"`);
   const apiBaseUrl = env['PLIVO_API_BASE_URL'] ? url(env, 'PLIVO_API_BASE_URL', '') : undefined;
   return { authId, authToken: env['PLIVO_AUTH_TOKEN'] as string, phoneNumber, apiBaseUrl };
+}
+
+/** A number a carrier can dial: E.164 and, by libphonenumber's metadata, a real number of its country. */
+function transferNumber(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env['TRANSFER_NUMBER']?.trim();
+  if (!raw) return undefined;
+  const parsed = /^\+[1-9]\d{6,14}$/.test(raw) ? parsePhoneNumberFromString(raw) : undefined;
+  if (!parsed?.isValid()) {
+    throw new ConfigError(`TRANSFER_NUMBER must be a valid phone number in E.164 form (+ then country code and number, no spaces), got "${raw}"`);
+  }
+  return parsed.number;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

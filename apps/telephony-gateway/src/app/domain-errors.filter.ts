@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, HttpStatus, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
+import { UnknownLanguageError } from '@codcall/agent-config';
 import { AnswerRefusedError, CallNotFoundError, CarrierNotConfiguredError, GatewayAtCapacityError, IdempotencyConflictError, SimulationNotSupportedError } from '@codcall/call-orchestration';
 import { CalleeBookError } from '@codcall/telephony-providers';
 import { AgentApiUnavailableError, AgentNotFoundError } from './http-agent-source';
@@ -11,6 +12,8 @@ const STATUS: [new (...args: never[]) => Error, HttpStatus][] = [
   [AgentApiUnavailableError, HttpStatus.BAD_GATEWAY],
   [SimulationNotSupportedError, HttpStatus.BAD_REQUEST],
   [CalleeBookError, HttpStatus.BAD_REQUEST],
+  // A row's language cell that names no language: the client's row to fix, not a gateway fault.
+  [UnknownLanguageError, HttpStatus.BAD_REQUEST],
   [IdempotencyConflictError, HttpStatus.CONFLICT],
   [GatewayAtCapacityError, HttpStatus.SERVICE_UNAVAILABLE],
   [AnswerRefusedError, HttpStatus.CONFLICT],

@@ -20,6 +20,19 @@ describe('gateway configuration', () => {
     expect(config.maxCalls).toBe(Math.min(2000, 50 * availableParallelism()));
   });
 
+  it('takes TRANSFER_NUMBER as an E.164 number, and none unset: then no call offers a transfer', () => {
+    expect(loadGatewayConfig({ TRANSFER_NUMBER: ' +919876543210 ' }).transferNumber).toBe('+919876543210');
+    expect(loadGatewayConfig({}).transferNumber).toBeUndefined();
+    expect(loadGatewayConfig({ TRANSFER_NUMBER: '' }).transferNumber).toBeUndefined();
+  });
+
+  it('refuses a TRANSFER_NUMBER that is not a dialable E.164 number, naming the variable', () => {
+    for (const bad of ['98765 43210', '+91 98765 43210', '+1555', '+10000000000', 'support']) {
+      expect(() => loadGatewayConfig({ TRANSFER_NUMBER: bad })).toThrow(ConfigError);
+      expect(() => loadGatewayConfig({ TRANSFER_NUMBER: bad })).toThrow(/^TRANSFER_NUMBER must be a valid phone number in E\.164 form/);
+    }
+  });
+
   it('reads the keys it accepts, the key it sends, and listens everywhere once it has a key', () => {
     const config = loadGatewayConfig({ CODCALL_API_KEYS: ` ${key}, ${'n'.repeat(16)} ,` });
     expect(config).toMatchObject({ host: '0.0.0.0', apiKeys: [key, 'n'.repeat(16)], apiKey: key });

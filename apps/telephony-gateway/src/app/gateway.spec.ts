@@ -71,6 +71,12 @@ describe('telephony gateway edges', () => {
     expect(JSON.stringify(await json(response))).toContain('recipient_phone_number must be an E.164 number');
   });
 
+  it("answers 400 naming the value for a row whose language cell names no language, and dials nothing", async () => {
+    const response = await post('/call', { agent_id: 'cod', recipient_phone_number: '+15551234567', carrier: 'sim', context: { name: 'Sam', order_id: 'ORD1', language: 'Klingon' } });
+    expect(response.status).toBe(400);
+    expect((await json(response)).message).toMatch(/unknown language "Klingon"/);
+  });
+
   it('answers 404 for an unknown agent and 503 for a carrier without credentials', async () => {
     expect((await post('/call', { agent_id: 'nope', recipient_phone_number: '+15551234567', carrier: 'sim' })).status).toBe(404);
     const twilio = await post('/call', { agent_id: 'cod', recipient_phone_number: '+15551234567', carrier: 'twilio' });

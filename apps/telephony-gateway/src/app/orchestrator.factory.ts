@@ -1,5 +1,6 @@
 import { CallOrchestrator, StreamTokenSigner, type AgentSource, type CallOrchestratorOptions, type CallStore, type ConversationFactory, type ConversationInput, type SynthesisUsage } from '@codcall/call-orchestration';
 import { ConversationSession, createOfflineSynthesizer, describeProviderAvailability, PreparedSpeech, selectProviders, welcomeSpeechRequests, type Synthesizer } from '@codcall/conversation-engine';
+import { findLanguage, languagePack } from '@codcall/languages';
 import { createLogger, type Logger } from '@codcall/logging';
 import { SpeechSideChannel } from '@codcall/media';
 import { loadCalleeBook, PlivoCarrier, SimulatorCarrier, TwilioCarrier, type Carrier, type CarrierName } from '@codcall/telephony-providers';
@@ -28,8 +29,14 @@ const GREETING_LIMITS = { maxConcurrent: 4, maxQueued: 64, maxEntries: 500, maxB
 /** How long start-up waits for the carriers to confirm that calls left by the last run are down; the rest go on in the background. */
 const RECOVERY_WAIT_MS = 10_000;
 
-/** The simulated callees speak with a different espeak voice from the agent's, so a recording is easy to follow. */
-const CALLEE_VOICE = 'en-us+m3';
+/**
+ * The simulated callee speaks the row's language with the language's espeak voice in another
+ * variant from the agent's, so a recording is easy to follow. A language no pack knows is English.
+ */
+export function calleeVoice(language: string | undefined): { language: string; voice: string } {
+  const pack = findLanguage(language) ?? languagePack('en');
+  return { language: pack.code, voice: `${pack.espeakVoice}+m3` };
+}
 
 export async function buildOrchestrator(config: GatewayConfig, overrides: GatewayOverrides, store: CallStore): Promise<CallOrchestrator> {
   const logger = overrides.logger ?? createLogger({ name: 'telephony-gateway' });
@@ -56,15 +63,15 @@ export async function buildOrchestrator(config: GatewayConfig, overrides: Gatewa
   }
 
   if (config.simulator.enabled && !carriers.sim) {
-    const calleeVoice = createOfflineSynthesizer({ logger });
+    const calleeSpeech = createOfflineSynthesizer({ logger });
     carriers.sim = new SimulatorCarrier({
       sideChannel,
       webhookSecret: config.simulator.webhookSecret,
       logger: logger.child({ carrier: 'sim' }),
       callees: config.simulator.calleesFile ? await loadCalleeBook(config.simulator.calleesFile) : undefined,
-      speak: async (text) => {
+      speak: async (text, language) => {
         const chunks: Buffer[] = [];
-        for await (const chunk of calleeVoice.synthesize({ text, language: 'en', voice: CALLEE_VOICE, signal: new AbortController().signal })) {
+        for await (const chunk of calleeSpeech.synthesize({ text, ...calleeVoice(language), signal: new AbortController().signal })) {
           chunks.push(chunk);
         }
         return Buffer.concat(chunks);
@@ -124,6 +131,7 @@ export async function buildOrchestrator(config: GatewayConfig, overrides: Gatewa
     store,
     maxCalls: config.maxCalls,
     keepFullNumbers: config.keepFullNumbers,
+    transferNumber: config.transferNumber,
     ringTimeoutSeconds: config.ringTimeoutSeconds,
     media: overrides.media,
     newCallId: overrides.newCallId,
