@@ -376,7 +376,7 @@ describe('outbound-cli', () => {
 
       expect(run.code).toBe(5);
       expect(run.stdout).toContain('Campaign paused');
-      expect(run.stdout).toMatch(/1 row waits for a calling window or a retry; the next call is due at \d{4}-\d\d-\d\d \d\d:\d\d UTC \(in (1 h 0|59) min\)/);
+      expect(run.stdout).toMatch(/1 row waits for a calling window, a retry or a callback time; the next call is due at \d{4}-\d\d-\d\d \d\d:\d\d UTC \(in (1 h 0|59) min\)/);
       expect(run.stderr).toMatch(/ORD001 {2}\+15\*+67 {2}busy on attempt 1; next attempt due at/);
       // ORD001 waits: its status cell stays empty; the others are final (no_answer is not retried here).
       expect(readFileSync(csv, 'utf8')).toContain('John Doe,+15551234567,ORD001,,,,Austin');
@@ -469,7 +469,7 @@ describe('outbound-cli', () => {
       [['--days', 'weekdays'], '--days must list weekdays (mon, tue, wed, thu, fri, sat, sun) or ranges like mon-sat, got "weekdays"'],
       [['--cps', '0'], '--cps must be a number above 0 and at most 1000, got "0"'],
       [['--max-attempts', 'three'], '--max-attempts must be a whole number from 1 to 20, got "three"'],
-      [['--retry-statuses', 'no_answer,later'], '--retry-statuses: unknown status later (one of confirmed, cancelled, rescheduled, wrong_person, no_answer, busy, failed, voicemail, no_response, invalid_number, do_not_call)'],
+      [['--retry-statuses', 'no_answer,later'], '--retry-statuses: unknown status later (one of confirmed, cancelled, rescheduled, wrong_person, no_answer, busy, failed, voicemail, no_response, invalid_number, do_not_call, callback_requested, transferred)'],
     ])('refuses %j with exit 2 and one clear line', async (args, message) => {
       await startGateway();
       expect(await start(args)).toEqual({ code: 2, stdout: '', stderr: `outbound-cli: ${message}\n` });
