@@ -106,6 +106,8 @@ export function respond(state: DialogueState, heard: Heard, ctx: DialogueContext
   const names = heard.day ?? heard.daypart ?? heard.clock ?? (SLOT_STAGES.has(state.stage) ? heard.hour : undefined);
   if (intent === 'reschedule' || (names && state.stage !== 'identity') || (heard.day && state.stage === 'identity')) return reschedule(state, heard, ctx);
 
+  // "Yes, it's me. Who is calling?": the identity answer and a question in one turn.
+  if ((intent === 'who' || intent === 'amount') && heard.affirms) state = { ...state, identified: true };
   switch (intent) {
     case 'who':
       return state.identified ? say(replies.whoAfterIdentity(facts), { stage: 'order' }) : say(replies.whoBeforeIdentity(facts), {});

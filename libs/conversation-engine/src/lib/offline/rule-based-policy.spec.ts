@@ -1,66 +1,168 @@
-import type { ChatMessage, LanguageModelDelta } from '../providers';
+import { languagePack } from '@codcall/languages';
+import type { ChatMessage, LanguageModelDelta, ToolSchema } from '../providers';
 import { COD_TOOLS } from '../tools';
 import { RuleBasedDialoguePolicy } from './rule-based-policy';
+import { ScriptedCall } from './scripted-call.fixture';
 
-async function answer(said: string, before: ChatMessage[] = []) {
-  const policy = new RuleBasedDialoguePolicy({ name: 'Priya', order_id: 'ORD3' });
+async function answer(policy: RuleBasedDialoguePolicy, messages: ChatMessage[], tools: ToolSchema[] = COD_TOOLS) {
   const deltas: LanguageModelDelta[] = [];
-  const messages: ChatMessage[] = [{ role: 'system', content: 'x' }, ...before, { role: 'user', content: said }];
-  for await (const delta of policy.stream({ messages, tools: COD_TOOLS, signal: new AbortController().signal })) deltas.push(delta);
-  const text = deltas.flatMap((d) => (d.type === 'text' ? [d.text] : [])).join('');
-  const call = deltas.find((d) => d.type === 'tool_call');
-  return { text, tool: call?.type === 'tool_call' ? call.call.name : undefined, args: call?.type === 'tool_call' ? JSON.parse(call.call.arguments) : undefined };
+  for await (const delta of policy.stream({ messages, tools, signal: new AbortController().signal })) deltas.push(delta);
+  return {
+    text: deltas.flatMap((d) => (d.type === 'text' ? [d.text] : [])).join(''),
+    tools: deltas.flatMap((d) => (d.type === 'tool_call' ? [{ name: d.call.name, args: JSON.parse(d.call.arguments) as Record<string, unknown> }] : [])),
+  };
 }
 
 describe('RuleBasedDialoguePolicy (a rule engine, not an AI)', () => {
-  it.each([
-    ['Yes, please deliver it.', 'confirm_order'],
-    ['Sure, that is right', 'confirm_order'],
-    ['Please cancel it, I ordered it by mistake.', 'cancel_order'],
-    ["I don't want it any more", 'cancel_order'],
-    ['You have the wrong number. There is no Priya here.', 'wrong_person'],
-    ["I won't be home. Can you deliver it tomorrow at 3 pm?", 'reschedule_delivery'],
-    ["Don't call me again.", 'do_not_call'],
-    ['Please stop calling this number, and cancel it.', 'do_not_call'],
-    ['Remove my number from your list.', 'do_not_call'],
-    ['Call me again tomorrow at 5 pm.', 'reschedule_delivery'],
-  ])('"%s" -> %s', async (said, tool) => {
-    expect((await answer(said)).tool).toBe(tool);
+  it('is named for what it is', () => {
+    expect(new RuleBasedDialoguePolicy().name).toBe('offline:rule-based-policy');
   });
 
-  it('passes the callee’s own words for day and time, the last day named winning', async () => {
-    expect((await answer('Not today, deliver it tomorrow at 3 pm')).args).toEqual({ date: 'tomorrow', time: '3 pm' });
+  it('speaks the language whose instruction ends the agent’s prompt, else the row’s language cell, else English', async () => {
+    const policy = new RuleBasedDialoguePolicy({ name: 'Anita' });
+    const hindiPrompt: ChatMessage = { role: 'system', content: `You call {name}.\n\n${languagePack('hi').promptInstruction}\n\nToday is Tuesday.` };
+    expect(policy.languageOf([hindiPrompt]).code).toBe('hi');
+    expect(new RuleBasedDialoguePolicy({ language: 'Hinglish' }).languageOf([{ role: 'system', content: 'x' }]).code).toBe('hi-Latn');
+    expect(new RuleBasedDialoguePolicy({}, { language: 'ar' }).languageOf([hindiPrompt]).code).toBe('ar');
+    expect(policy.languageOf([{ role: 'system', content: 'x' }]).code).toBe('en');
+    const reply = await answer(policy, [hindiPrompt, { role: 'user', content: 'हाँ जी' }]);
+    expect(reply.text).toMatch(/[\u0900-\u097f]/);
+  });
+
+  it('says goodbye and calls nothing when the session offers no tools', async () => {
+    const reply = await answer(new RuleBasedDialoguePolicy(), [{ role: 'user', content: 'Yes, deliver it.' }], []);
+    expect(reply).toEqual({ text: 'Thank you for your time. Goodbye!', tools: [] });
+  });
+
+  it('never records a confirmation from the identity answer, even to a welcome that asked both at once', async () => {
+    const policy = new RuleBasedDialoguePolicy({ name: 'Priya', order_id: 'ORD3' });
+    const reply = await answer(policy, [
+      { role: 'system', content: 'x' },
+      { role: 'assistant', content: 'Hello Priya, this is the delivery team about order ORD3. Shall I confirm it for delivery?' },
+      { role: 'user', content: 'Yes, speaking.' },
+    ]);
+    expect(reply.tools).toEqual([]);
+    expect(reply.text).toMatch(/order O R D, 3.*deliver it as planned/);
+  });
+
+  it('repeats an outcome asked for before the order question back, naming the order, and records it on yes', async () => {
+    const scripted = new ScriptedCall({ language: 'en' });
+    const repeat = await scripted.say("Hi, I won't be home, can you bring it tomorrow at 3 pm?");
+    expect(repeat.tools).toEqual([]);
+    expect(repeat.text).toBe('You would like order O R D, 1 0 4 2 delivered tomorrow at 3 pm instead, is that right?');
+    await scripted.say('Yes.');
+    expect(scripted.decision).toEqual({ outcome: 'rescheduled', rescheduleDate: '2026-12-02', rescheduleTime: '15:00' });
+  });
+
+  it('takes the day that was not refused: "not today, tomorrow"', async () => {
+    const scripted = new ScriptedCall({ language: 'en' });
+    await scripted.say('Yes, this is Anita.');
+    const reply = await scripted.say('Not today, deliver it tomorrow at 3 pm.');
+    expect(reply.tools).toEqual([{ name: 'reschedule_delivery', args: { date: 'tomorrow', time: 'at 3 pm' } }]);
   });
 
   it('keeps the cancellation reason', async () => {
-    expect((await answer('Cancel it because I found it cheaper elsewhere')).args).toEqual({ reason: 'I found it cheaper elsewhere' });
+    const scripted = new ScriptedCall({ language: 'en' });
+    await scripted.say('Yes, speaking.');
+    const reply = await scripted.say('Cancel it because I found it cheaper elsewhere.');
+    expect(reply.tools).toEqual([{ name: 'cancel_order', args: { reason: 'I found it cheaper elsewhere' } }]);
   });
 
-  it('asks for a day and time when the callee only wants another day, then takes the answer', async () => {
-    const first = await answer('Can we reschedule?');
-    expect(first.tool).toBeUndefined();
-    expect(first.text).toMatch(/which day and time/i);
-    const second = await answer('Friday at 11 am', [
-      { role: 'user', content: 'Can we reschedule?' },
-      { role: 'assistant', content: first.text },
+  it('asks for the day, then the time, and takes them from separate answers', async () => {
+    const scripted = new ScriptedCall({ language: 'en' });
+    await scripted.say('Yes, speaking.');
+    expect((await scripted.say('Can we reschedule?')).text).toMatch(/Which day/);
+    expect((await scripted.say('Friday.')).text).toMatch(/what time/);
+    await scripted.say('11 am.');
+    expect(scripted.decision).toEqual({ outcome: 'rescheduled', rescheduleDate: '2026-12-04', rescheduleTime: '11:00' });
+  });
+
+  it('asks again when the tool refuses a day as past, with no call history of its own', async () => {
+    const reply = await answer(new RuleBasedDialoguePolicy(), [{ role: 'tool', toolCallId: '1', content: 'Not rescheduled: 2026-11-20 10:00 is in the past' }]);
+    expect(reply.text).toMatch(/already passed/);
+    expect(reply.tools).toEqual([]);
+  });
+
+  it('takes two plain "no"s to "am I speaking with ...?" as a wrong person', async () => {
+    const scripted = new ScriptedCall({ language: 'en' });
+    expect((await scripted.say('No.')).text).toBe('Sorry, am I speaking with Anita?');
+    await scripted.say('No.');
+    expect(scripted.decision?.outcome).toBe('wrong_person');
+  });
+
+  it('offers a callback when no one can take the call, and ends the call without an outcome when it is declined', async () => {
+    const scripted = new ScriptedCall({ language: 'en' });
+    await scripted.say('Yes, speaking.');
+    expect((await scripted.say('I want to speak to a human.')).text).toMatch(/no colleague/);
+    await scripted.say('No, forget it.');
+    expect(scripted.decision?.outcome).toBe('ended_without_outcome');
+  });
+
+  it('asks when to call back a callee who is busy but names no time', async () => {
+    const scripted = new ScriptedCall({ language: 'en' });
+    await scripted.say('Yes, speaking.');
+    expect((await scripted.say("I'm in a meeting right now.")).text).toBe('Of course. When shall we call you back?');
+    await scripted.say('After 6 pm.');
+    expect(scripted.decision).toEqual({ outcome: 'callback_requested', callbackAt: '2026-12-01T18:00+05:30' });
+  });
+
+  it('asks for the corrected address when the callee only says it is wrong', async () => {
+    const scripted = new ScriptedCall({ language: 'en', confirmAddress: true, variables: { name: 'Anita', order_id: 'ORD-1042', address: '12 Lake Road' } });
+    await scripted.say('Yes, speaking.');
+    await scripted.say('Yes, deliver it.');
+    expect((await scripted.say('No.')).text).toBe('What is the correct delivery address?');
+    await scripted.say('House 9, Civil Lines, near the water tank, Jaipur.');
+    expect(scripted.addressUpdate).toBe('House 9, Civil Lines, near the water tank, Jaipur.');
+    expect(scripted.decision).toEqual({ outcome: 'confirmed' });
+  });
+
+  it('understands a keypad press at any point, 1 confirming', async () => {
+    const scripted = new ScriptedCall({ language: 'hi' });
+    await scripted.press('1');
+    expect(scripted.decision).toEqual({ outcome: 'confirmed' });
+  });
+
+  it('answers all of what a callee said before it could reply, as one turn', async () => {
+    const policy = new RuleBasedDialoguePolicy({ name: 'Anita', order_id: 'ORD7' });
+    const reply = await answer(policy, [
+      { role: 'system', content: 'x' },
+      { role: 'assistant', content: 'Hello, am I speaking with Anita?' },
+      { role: 'user', content: 'Yes it is me.' },
+      { role: 'user', content: 'Who is calling?' },
     ]);
-    expect(second).toMatchObject({ tool: 'reschedule_delivery', args: { date: 'Friday', time: '11 am' } });
+    expect(reply.text).toMatch(/^I am calling from the delivery team about your cash on delivery order O R D, 7/);
   });
 
-  it('asks again when a day was refused as past', async () => {
-    const policy = new RuleBasedDialoguePolicy();
-    let text = '';
-    for await (const delta of policy.stream({
-      messages: [{ role: 'tool', toolCallId: '1', content: 'Not rescheduled: 2026-11-20 10:00 is in the past' }],
-      tools: COD_TOOLS,
-      signal: new AbortController().signal,
-    })) if (delta.type === 'text') text += delta.text;
-    expect(text).toMatch(/already passed/);
-  });
+  describe('code-switching', () => {
+    it('a Hinglish callee mixing English words is understood, and answered in Hinglish', async () => {
+      const scripted = new ScriptedCall({ language: 'hi-Latn' });
+      await scripted.say('Haan ji, speaking.');
+      const reply = await scripted.say('Please deliver kar do, I will take it.');
+      expect(reply.tools.map((tool) => tool.name)).toEqual(['confirm_order']);
+      expect(reply.text).toMatch(/confirm ho gaya hai/);
+    });
 
-  it('explains who is calling, and asks rather than guesses on a bare no or noise', async () => {
-    expect((await answer('Who is this?')).text).toMatch(/delivery team about order ORD3/);
-    expect((await answer('No.')).tool).toBeUndefined();
-    expect((await answer('blorp')).text).toMatch(/didn't catch that|did not catch that/);
+    it('a Hindi callee written in Devanagari with English words, or in Latin letters, is understood', async () => {
+      const scripted = new ScriptedCall({ language: 'hi' });
+      await scripted.say('जी हाँ, बोल रही हूँ');
+      await scripted.say('ये order cancel कर दो');
+      expect(scripted.decision?.outcome).toBe('cancelled');
+
+      const latin = new ScriptedCall({ language: 'hi' });
+      await latin.say('haan ji');
+      await latin.say('kal subah 11 baje bhej dena');
+      expect(latin.decision).toEqual({ outcome: 'rescheduled', rescheduleDate: '2026-12-02', rescheduleTime: '11:00' });
+    });
+
+    it.each([
+      ['an Egyptian caller', 'أيوه يا فندم', 'عايز ألغي الأوردر'],
+      ['a Moroccan caller', 'واخا، أنا هي', 'بغيت نلغي الطلب'],
+      ['a Moroccan caller in French', "oui, c'est moi", 'annuler la commande'],
+    ])('%s cancelling is understood', async (_who, identity, cancel) => {
+      const scripted = new ScriptedCall({ language: 'ar' });
+      await scripted.say(identity);
+      await scripted.say(cancel);
+      expect(scripted.decision?.outcome).toBe('cancelled');
+    });
   });
 });

@@ -83,6 +83,12 @@ export class ScriptedCall {
     this.agentLines.push(text);
   }
 
+  /** The callee cut the agent's last words off: the history keeps the first `words` words, what was heard, as the session does. */
+  cutOff(words: number): void {
+    const last = [...this.history].reverse().find((message) => message.role === 'assistant');
+    if (last?.role === 'assistant') last.content = last.content.split(/\s+/).slice(0, words).join(' ');
+  }
+
   private async answer(): Promise<AgentReply> {
     const reply: AgentReply = { text: '', tools: [] };
     for (let round = 0; round < 3; round++) {

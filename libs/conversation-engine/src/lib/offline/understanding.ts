@@ -11,6 +11,8 @@ export interface Span {
 export interface Heard {
   /** The most decisive intent said, or undefined when none is. */
   intent?: Intent;
+  /** Words of plain assent were said too ("yes it's me, who is calling?"). */
+  affirms: boolean;
   /** A keypad press the session turned into words ("[The customer pressed 1 ...]"). */
   keypad?: '1' | '2' | '3';
   /** The last day named, in the callee's words ("kal", "el viernes"). */
@@ -28,6 +30,9 @@ export interface Heard {
   said: string;
 }
 
+/** Latin accents, Arabic hamza seats, vowel marks and tatweel, the Devanagari nukta. */
+const FOLDED_MARKS = /(?:[\u0300-\u036f]|[\u064b-\u065f]|\u0670|\u0640|\u093c)/gu;
+
 /**
  * Folds what varies in writing but not in meaning, one character at a time so positions map
  * back to the callee's words: Latin accents, Arabic hamza seats and vowel marks, ة and ى, Hindi
@@ -44,7 +49,7 @@ function foldCharacter(character: string): string {
   if (character === '’' || character === '`') return "'";
   return character
     .normalize('NFD')
-    .replace(/[\u0300-\u036f\u064b-\u065f\u0670\u0640\u093c]/g, '')
+    .replace(FOLDED_MARKS, '')
     .normalize('NFC');
 }
 
@@ -133,7 +138,7 @@ export function understand(said: string, lexicons: readonly Lexicon[]): Heard {
   // A span ends where the next folded character begins: vowel marks dropped from its last letter stay in.
   const original = (span: Match): string => said.slice(origin[span.start], span.end < origin.length ? origin[span.end] : said.length).trim();
   const keypad = KEYPAD.exec(said)?.[1];
-  const heard: Heard = { rest: said.trim(), said };
+  const heard: Heard = { rest: said.trim(), said, affirms: false };
   if (keypad === '1' || keypad === '2' || keypad === '3') return { ...heard, keypad };
 
   const all = (pick: (lexicon: Lexicon) => readonly string[], from = 0) => lexicons.flatMap((lexicon) => matches(pick(lexicon), text, from));
@@ -150,6 +155,9 @@ export function understand(said: string, lexicons: readonly Lexicon[]): Heard {
   }
   const segment = ' '.repeat(from) + text.slice(from);
   heard.intent = intentAt(from);
+  // Assent inside the question itself ("quem está falando", "siapa ya") is not assent.
+  const asked = heard.intent ? all((lexicon) => lexicon.intents[heard.intent as Intent], from) : [];
+  heard.affirms = all((lexicon) => lexicon.intents.yes, from).some((yes) => !asked.some((match) => yes.start < match.end && match.start < yes.end));
 
   const dayparts = disjoint(all((lexicon) => lexicon.dayparts, from));
   const days = disjoint(lexicons.flatMap((lexicon) => matches(lexicon.days, blank(segment, dayparts))));

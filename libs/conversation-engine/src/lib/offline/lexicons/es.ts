@@ -19,7 +19,7 @@ export const SPANISH: Lexicon = {
     amount: ['cuánto (es|cuesta|hay que pagar|tengo que pagar|sale|va a ser|pago)', 'el monto', 'el total', 'el precio', 'cuánto'],
     confirm: ['confirm\\p{L}*', '(lo|la) quiero', 'envíe(nlo|lo)', 'envíalo', 'tráiganlo', 'tráigalo', 'entrégue(nlo|lo)', 'que lo traigan', 'adelante', 'como (estaba )?previsto', 'mándenlo', 'mándelo'],
     no: ['no', 'nop', 'para nada'],
-    yes: ['^sí', 'sí', 'claro', 'correcto', 'así es', 'soy yo', 'él habla', 'ella habla', 'con él', 'con ella', 'de acuerdo', 'vale', 'bueno', 'exacto', 'por supuesto', 'dígame', 'dime', 'ajá'],
+    yes: ['^sí', 'sí', 'claro', 'correcto', 'así es', 'soy yo', 'él habla', 'ella habla', 'con él', 'con ella', 'de acuerdo', 'vale', 'bueno', 'exacto', 'por supuesto', 'dígame', 'dime'],
   },
   changeOfMind: ['mejor', 'en realidad', 'pensándolo bien', 'espere', 'espera', 'perdón', 'no no', 'bueno no'],
   negations: ['no', 'nunca'],

@@ -24,7 +24,7 @@ export const PORTUGUESE: Lexicon = {
   negations: ['não', 'nunca'],
   reasonMarkers: ['porque', 'pois', 'já que'],
   days: ['hoje', 'depois de amanhã', '(?<!de |da |pela )amanhã', 'ontem', `(na |no |nesta |nessa |próxima |próximo )?(${WEEKDAY})( que vem)?`, '(semana que vem|próxima semana)', 'dia \\d{1,2}', 'daqui a (\\d+|dois|três) dias'],
-  dayparts: ['(de|pela|à|a|na|nesta|hoje à) (manhã|tarde|noite)', 'de manhã'],
+  dayparts: ['(de|da|pela|à|a|na|nesta|hoje à) (manhã|tarde|noite)'],
   clocks: [`(às|as|depois das|lá pelas|la pelas|antes das|a partir das|umas|à|a) ${HOUR}( e meia| horas| hrs)?`, '\\d{1,2}(h\\d{0,2}|:\\d{2}| horas)', 'meio dia'],
   hours: [HOUR],
   addressLead: ['não', 'agora', 'é', 'o (novo |correto )?endereço é', 'meu endereço (é|agora é)', 'mudei para', 'mudou'],
