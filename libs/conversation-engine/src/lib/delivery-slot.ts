@@ -65,15 +65,22 @@ export function describeToday(now: DateTime): string {
   return `${now.setLocale('en').toFormat('cccc yyyy-MM-dd HH:mm')} in ${now.zoneName}`;
 }
 
-/** Phrases that take chrono-node's English parsers, the date words and the daypart and past-date branches through their first use. */
-const WARM_UP_PHRASES: [string, string | undefined, LanguageCode][] = [
-  ['tomorrow', '3 pm', 'en'],
-  ['next Monday', 'morning', 'en'],
-  ['the 14th of March', '10:30', 'en'],
-  ['yesterday', 'noon', 'en'],
-  ['in two days', undefined, 'en'],
-  ['kal', 'shaam 5 baje', 'hi-Latn'],
-  ['بكرة', 'بعد الظهر', 'ar'],
+/** Phrases that take chrono-node's English parsers and the daypart and past-date branches through their first use. */
+const WARM_UP_PHRASES: [string, string | undefined][] = [
+  ['tomorrow', '3 pm'],
+  ['next Monday', 'morning'],
+  ['the 14th of March', '10:30'],
+  ['yesterday', 'noon'],
+  ['in two days', undefined],
+];
+/** One phrase per language, so each language's date-word patterns are compiled before the first call too. */
+const WARM_UP_WORDS: [string, LanguageCode][] = [
+  ['kal shaam 5 baje', 'hi-Latn'],
+  ['कल शाम ५ बजे', 'hi'],
+  ['بكرة بعد الظهر الساعة ثلاثة', 'ar'],
+  ['mañana a las tres de la tarde', 'es'],
+  ['amanhã às 15h', 'pt-BR'],
+  ['besok jam 3 sore', 'id'],
 ];
 let parsingWarm = false;
 
@@ -83,8 +90,9 @@ let parsingWarm = false;
  * the first two). Returns the slots it resolved; run it at start-up, before taking calls.
  */
 export function warmUpDeliverySlotParsing(now: Date = new Date()): DeliverySlot[] {
-  const slots = WARM_UP_PHRASES.flatMap(([date, time, language]) =>
-    ['Asia/Kolkata', 'America/New_York'].map((timezone) => resolveDeliverySlot(date, time, { now, timezone, language })),
+  for (const [words, language] of WARM_UP_WORDS) toEnglishDateWords(words, language);
+  const slots = WARM_UP_PHRASES.flatMap(([date, time]) =>
+    ['Asia/Kolkata', 'America/New_York'].map((timezone) => resolveDeliverySlot(date, time, { now, timezone })),
   );
   parsingWarm = true;
   return slots;
