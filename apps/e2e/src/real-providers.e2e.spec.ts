@@ -220,10 +220,10 @@ describe('a COD campaign with real speech and language adapters', () => {
 
   it("holds a Hindi and an Arabic row in their own language: Deepgram's model and language, ElevenLabs' voice and language_code, the prompt's instruction", async () => {
     const [deepgramFrom, openaiFrom, elevenlabsFrom] = [deepgram.connections.length, openai.requests.length, elevenlabs.requests.length];
-    const header = 'name,recipient_phone_number,order_id,language,status';
-    const { summary, written } = await campaignOver('multilingual.csv', header, MULTILINGUAL, (c) => `${c.name},${c.phone},${c.orderId},${c.language},`);
+    const header = 'name,recipient_phone_number,order_id,language,status,reschedule_date,reschedule_time';
+    const { summary, written } = await campaignOver('multilingual.csv', header, MULTILINGUAL, (c) => `${c.name},${c.phone},${c.orderId},${c.language},,,`);
     expect(summary.byStatus).toEqual({ confirmed: 1, cancelled: 1 });
-    expect(written).toBe(`${header}\r\n` + MULTILINGUAL.map((c) => `${c.name},${c.phone},${c.orderId},${c.language},${c.status}\r\n`).join(''));
+    expect(written).toBe(`${header}\r\n` + MULTILINGUAL.map((c) => `${c.name},${c.phone},${c.orderId},${c.language},${c.status},,\r\n`).join(''));
 
     const hindi = languagePack('hi');
     const arabic = languagePack('ar');
