@@ -28,6 +28,14 @@ describe('findLanguage', () => {
     expect(findLanguage(text)?.code).toBe(code);
   });
 
+  it('serves a region it does not list with its language', () => {
+    expect(findLanguage('ar-JO')?.code).toBe('ar');
+    expect(findLanguage('es-CR')?.code).toBe('es');
+    expect(findLanguage('en-AU')?.code).toBe('en');
+    expect(findLanguage('pt-PT')?.code).toBe('pt-BR');
+    expect(findLanguage('fr-CA')).toBeUndefined();
+  });
+
   it('finds nothing for a name it does not know, an empty cell or none', () => {
     expect(findLanguage('klingon')).toBeUndefined();
     expect(findLanguage('')).toBeUndefined();

@@ -19,10 +19,16 @@ function normaliseName(text: string): string {
   return text.trim().toLowerCase().replace(/_/g, '-').replace(/\s+/g, ' ');
 }
 
-/** The pack a code or alias names ("hi", "Hinglish", "ar-EG", " PT "), or undefined when none does. */
+/**
+ * The pack a code or alias names ("hi", "Hinglish", "ar-EG", " PT "), or undefined when none
+ * does. A regional tag the pack does not list ("ar-JO", "es-CR", "en-AU") falls back to its
+ * language, since the pack serves every region of it.
+ */
 export function findLanguage(text: string | undefined): LanguagePack | undefined {
   if (text === undefined) return undefined;
-  return BY_NAME.get(normaliseName(text));
+  const name = normaliseName(text);
+  const regional = /^([a-z]{2,3})-[a-z0-9]{2,8}$/.exec(name);
+  return BY_NAME.get(name) ?? (regional ? BY_NAME.get(regional[1]) : undefined);
 }
 
 export class UnknownLanguageCodeError extends Error {

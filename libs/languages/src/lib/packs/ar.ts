@@ -19,7 +19,7 @@ export const ARABIC: LanguagePack = {
   defaults: {
     welcome: 'مرحباً، معك فريق التوصيل. هل أتحدث مع {name}؟',
     voicemail: 'مرحباً، نتصل بك من فريق التوصيل بخصوص الطلب رقم {order_id}. سنعاود الاتصال لاحقاً. شكراً لك.',
-    reprompt: 'مرحباً؟ هل تسمعني؟',
+    reprompt: 'مرحباً؟ هل الصوت واضح؟',
     transferring: 'لحظة من فضلك، سأحوّلك إلى أحد زملائي.',
     addressQuestion: 'هل ما زال عنوان التوصيل هو {address}؟',
     goodbyes: {
@@ -33,7 +33,7 @@ export const ARABIC: LanguagePack = {
       max_duration: 'علينا إنهاء المكالمة هنا، وسنتواصل معك مرة أخرى. مع السلامة.',
       failed: 'عذراً، نواجه مشكلة تقنية. سنعاود الاتصال بك. مع السلامة.',
       callback_requested: 'بكل سرور، سنتصل بك في الموعد الذي طلبته: {callback_time}. مع السلامة.',
-      transferred: 'ابقَ على الخط من فضلك، سيتابع معك أحد زملائي.',
+      transferred: 'يُرجى البقاء على الخط، سيتابع معك أحد زملائي.',
     },
   },
   // Gulf "ee", Egyptian "aiwa", Darija "wakha" beside the standard "na'am"; romanised forms for code-switched transcripts.

@@ -26,7 +26,7 @@ export const HINGLISH: LanguagePack = {
       confirmed: 'Thank you! Aapka order confirm ho gaya hai. Namaste.',
       cancelled: 'Aapka order cancel kar diya gaya hai. Batane ke liye thank you. Namaste.',
       rescheduled: 'Theek hai, aapki delivery ab {reschedule_date} ko {reschedule_time} par hogi. Thank you, namaste.',
-      wrong_person: 'Sorry, aapko takleef hui. Namaste.',
+      wrong_person: 'Pareshan karne ke liye maaf kijiye. Namaste.',
       do_not_call: 'Theek hai, hum aapko dobara call nahi karenge. Namaste.',
       no_response: 'Aapki awaaz nahi aa rahi hai, hum baad mein phir se call karenge. Namaste.',
       ended_without_outcome: 'Apna time dene ke liye thank you. Namaste.',
