@@ -199,7 +199,7 @@ describe('outbound-cli', () => {
       writeFileSync(callees, JSON.stringify({ '+15551234567': { answer: 'human', says: 'Yes' } }));
       const run = await cli([`--agentId=${AGENT}`, '--simulate', callees]);
       expect(run.code).toBe(2);
-      expect(run.stderr).toBe(`outbound-cli: ${callees}: +15*******67: says must be an array of non-empty strings, got "Yes"\n`);
+      expect(run.stderr).toBe(`outbound-cli: ${callees}: +15*******67: says must be an array of lines (non-empty strings, or objects like {"say": "Yes.", "pauseMs": 300}), got "Yes"\n`);
 
       writeFileSync(callees, JSON.stringify({ '+15551234567': { answer: 'maybe' } }));
       expect((await cli([`--agentId=${AGENT}`, '--simulate', callees])).stderr).toContain('+15*******67: answer must be one of human, voicemail, no_answer, busy, failed (got "maybe")');

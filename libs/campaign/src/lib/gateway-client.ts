@@ -11,12 +11,28 @@ export type CarrierName = (typeof CARRIER_NAMES)[number];
 /** How a simulated callee behaves (the gateway's carrier simulator): picks up or not, and what they say. */
 export const SIMULATED_ANSWERS = ['human', 'voicemail', 'no_answer', 'busy', 'failed'] as const;
 export type SimulatedAnswer = (typeof SIMULATED_ANSWERS)[number];
+/** One turn of a simulated callee in its object form: a hard callee's pause, barge-in, keys, or silence. */
+export interface SimulatedLine {
+  say?: string;
+  /** Keypad digits pressed (after `say`): 0-9, * and #. */
+  dtmf?: string;
+  /** Quiet before speaking, once the agent's audio has played out. */
+  pauseMs?: number;
+  /** Speaks this many ms after the agent starts its turn, over its audio. */
+  bargeInAfterMs?: number;
+  silent?: true;
+}
+
 export interface CalleeProfile {
   answer: SimulatedAnswer;
-  /** One line per agent turn. */
-  says?: string[];
+  /** One line per agent turn: a string, or a line with its timing. */
+  says?: (string | SimulatedLine)[];
   /** Seconds the phone rings before it is answered (or gives up, for no_answer). */
   ringSeconds?: number;
+  /** The language the callee speaks in (a code or a name codcall knows). */
+  language?: string;
+  /** Who the callee is, for a language model to play them once `says` runs out (the gateway's simulator needs a model for it). */
+  persona?: string;
 }
 
 export interface GatewayHealth {
