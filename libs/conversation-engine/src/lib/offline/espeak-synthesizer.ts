@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { pcm16ToMulaw, readWavPcm16, resamplePcm16, SAMPLE_RATE } from '@codcall/media';
+import { findLanguage } from '@codcall/languages';
 import type { Logger } from '@codcall/logging';
 import type { SynthesisRequest, Synthesizer } from '../providers';
 
-/** espeak voice names for the agent languages we expect; others fall back to the language code itself. */
-const VOICES: Record<string, string> = { en: 'en-us', hi: 'hi', ar: 'ar', es: 'es-419', pt: 'pt-br', id: 'id', th: 'th', ms: 'ms', fr: 'fr', ta: 'ta', bn: 'bn' };
+/** espeak voices for languages no language pack covers (a row's language cell); others fall back to the code itself. */
+const OTHER_VOICES: Record<string, string> = { th: 'th', ms: 'ms', fr: 'fr', ta: 'ta', bn: 'bn' };
 
 /** Locates the worker script beside this file, in the built output or in the source tree. */
 export function findEspeakWorker(): string | undefined {
@@ -73,11 +74,19 @@ export class EspeakSynthesizer implements Synthesizer {
     }
   }
 
-  private voiceFor(request: SynthesisRequest): string {
-    // An espeak voice name ("en-us", "en-us+m3") is used as is; a vendor's voice id is not one.
-    if (request.voice && /^[a-z]{2,3}(-[a-z0-9]+)?(\+[a-z0-9]+)?$/i.test(request.voice)) return request.voice;
+  /**
+   * The voice for a request: an espeak voice name ("en-us", "en-us+m3", lower case as eSpeak's
+   * are) is used as is (a vendor's voice id or name, "Sarah", "Eva", is not one); else the language pack's voice for the request's language,
+   * by code or alias. Hinglish gets the Hindi voice: eSpeak reads Latin-letter words with its
+   * English rules under either voice (it switches by script), so the English words of a
+   * Hinglish sentence sound the same, and the Devanagari a row may carry (a name) stays Hindi.
+   */
+  voiceFor(request: Pick<SynthesisRequest, 'language' | 'voice'>): string {
+    if (request.voice && /^[a-z]{2,3}(-[a-z0-9]+)?(\+[a-z0-9]+)?$/.test(request.voice)) return request.voice;
+    const pack = findLanguage(request.language);
+    if (pack) return pack.espeakVoice;
     const language = request.language.toLowerCase().split(/[-_]/)[0];
-    return VOICES[language] ?? language;
+    return OTHER_VOICES[language] ?? language;
   }
 
   private async render(text: string, voice: string): Promise<Uint8Array> {
