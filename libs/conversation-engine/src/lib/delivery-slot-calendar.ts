@@ -89,7 +89,7 @@ export function readDuration(text: string): Duration | undefined {
 }
 
 export type SpokenMoment =
-  | { ok: true; at: DateTime; dayNamed: boolean; timeNamed: boolean }
+  | { ok: true; at: DateTime }
   | { ok: false; problem: 'unparseable' | 'missing_date' | 'missing_time'; text: string };
 
 /**
@@ -98,7 +98,7 @@ export type SpokenMoment =
  */
 export function readMoment(english: string, now: DateTime, timeOnly: 'today' | 'next'): SpokenMoment {
   const duration = readDuration(english);
-  if (duration) return { ok: true, at: now.plus(duration).startOf('minute'), dayNamed: true, timeNamed: true };
+  if (duration) return { ok: true, at: now.plus(duration).startOf('minute') };
   // "after 6" is from 6 on: a delivery window's start, a callback's earliest time.
   const anchored = anchorDays(english.replace(/\b(?:after|from)\s+(?=\d)/gi, 'at '), now);
   const text = anchored.text;
@@ -123,5 +123,5 @@ export function readMoment(english: string, now: DateTime, timeOnly: 'today' | '
   let at = DateTime.fromObject({ ...day, hour, minute }, { zone: now.zone });
   if (!at.isValid) return { ok: false, problem: 'unparseable', text: english };
   if (!dayNamed && timeOnly === 'next' && at <= now) at = at.plus({ days: 1 });
-  return { ok: true, at, dayNamed, timeNamed: true };
+  return { ok: true, at };
 }
