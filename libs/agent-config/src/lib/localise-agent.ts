@@ -16,6 +16,8 @@ export class UnknownLanguageError extends Error {
  * agent's own for that language (`agent_config.languages.<code>`), else, for the agent's default
  * language, its top-level texts, else the language pack's; likewise the voice and the models.
  * The system prompt gets the pack's language instruction. Throws UnknownLanguageError naming a cell that names no language.
+ * It works from `config.localisation` (the agent as written), so a text changed on a localised
+ * config by hand is not carried into another language: change the agent JSON instead.
  */
 export function localiseAgent(config: AgentRuntimeConfig, languageCell?: string): AgentRuntimeConfig {
   const localisation = config.localisation ?? localisationOf(config);
