@@ -34,6 +34,18 @@ describe('a callee asks to be called back, and the row gets that moment with the
     expect(resolveCallbackTime(text, { now, timezone, language })).toEqual({ ok: true, at });
   });
 
+  it.each<[LanguageCode, string, string, string]>([
+    ['hi-Latn', 'abhi busy hoon, das minute baad call karo', 'Asia/Kolkata', '2026-12-01T15:10+05:30'],
+    ['hi-Latn', 'shaam ko call karna', 'Asia/Kolkata', '2026-12-01T18:00+05:30'],
+    ['hi', 'कल सुबह ११ बजे फ़ोन करना', 'Asia/Kolkata', '2026-12-02T11:00+05:30'],
+    ['ar', 'اتصل بي بعد ساعتين', 'Asia/Dubai', '2026-12-01T15:30+04:00'],
+    ['es', 'llámame mañana por la tarde', 'America/Mexico_City', '2026-12-02T15:00-06:00'],
+    ['pt-BR', 'me liga amanhã às 10h', 'America/Sao_Paulo', '2026-12-02T10:00-03:00'],
+    ['id', 'telepon lagi besok jam 9 pagi ya', 'Asia/Jakarta', '2026-12-02T09:00+07:00'],
+  ])('%s, a whole sentence: "%s" in %s is %s', (language, text, timezone, at) => {
+    expect(resolveCallbackTime(text, { now, timezone, language })).toEqual({ ok: true, at });
+  });
+
   it('an hour already gone today is tomorrow: "after 2" said at 15:00 in Kolkata', () => {
     expect(resolveCallbackTime('after 2', { now, timezone: 'Asia/Kolkata' })).toEqual({ ok: true, at: '2026-12-02T14:00+05:30' });
   });
