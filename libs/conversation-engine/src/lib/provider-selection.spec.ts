@@ -1,6 +1,6 @@
 import { silentLogger } from '@codcall/logging';
 import { SpeechSideChannel } from '@codcall/media';
-import { sampleRuntimeAgent } from '@codcall/test-support';
+import { FakeDeepgramServer, sampleRuntimeAgent } from '@codcall/test-support';
 import { closeOfflineSynthesizer, describeProviderAvailability, ProviderConfigError, selectProviders } from './provider-selection';
 
 const KEYS = {
@@ -60,6 +60,24 @@ describe('choosing providers for a call', () => {
     expect(offline.notes).toEqual([]);
     const azure = select(KEYS, { ...vendorAgent, transcriber: { ...vendorAgent.transcriber, provider: 'azure' } });
     expect(azure.notes).toEqual([expect.stringMatching(/^this build has no azure adapter for this part: using offline:side-channel/)]);
+  });
+});
+
+describe('providers for a call in its own language', () => {
+  it("gives a Hinglish call's Deepgram socket the localised agent's multilingual language and hints, though the session names only the language", async () => {
+    const deepgram = await new FakeDeepgramServer({ apiKey: KEYS.DEEPGRAM_API_KEY }).start();
+    try {
+      const hinglish = { ...vendorAgent, language: 'hi-Latn' as const, transcriber: { ...vendorAgent.transcriber, language: 'multi', languageHints: ['hi', 'en'] } };
+      const { transcriber } = select({ ...KEYS, DEEPGRAM_BASE_URL: deepgram.url }, hinglish);
+
+      const stream = await transcriber.open({ callId: 'call-hinglish', language: hinglish.transcriber.language, model: hinglish.transcriber.model, endpointingMs: 300 });
+      await stream.close();
+
+      expect(deepgram.connections[0].query).toMatchObject({ model: 'nova-3', language: 'multi' });
+      expect(deepgram.connections[0].queryValues['language_hint']).toEqual(['hi', 'en']);
+    } finally {
+      await deepgram.close();
+    }
   });
 });
 

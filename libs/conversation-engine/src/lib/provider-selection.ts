@@ -122,7 +122,7 @@ export function selectProviders(input: {
   const openai = openaiConfigFromEnv(env, agent.llm);
   const languageModel: LanguageModel = openai
     ? shared(languageModels, openai, () => new OpenAILanguageModel(openai))
-    : fallback(VENDORS.llm, agent.llm.provider, new RuleBasedDialoguePolicy(variables));
+    : fallback(VENDORS.llm, agent.llm.provider, new RuleBasedDialoguePolicy(variables, { language: agent.language }));
 
   const elevenlabs = elevenLabsConfigFromEnv(env, agent.synthesizer);
   const synthesizer: Synthesizer = elevenlabs
