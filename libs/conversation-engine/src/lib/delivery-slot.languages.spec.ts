@@ -44,6 +44,7 @@ describe('a callee names a delivery day and time in their own language, on their
       ['bukra', "masa'", 'Asia/Dubai', '2026-12-02', '18:00'],
       ['bukra', 'al-masa, al-sa\'a sab\'a', 'Asia/Dubai', '2026-12-02', '19:00'],
       ['السبت', 'الساعة ١١ الصبح', 'Asia/Dubai', '2026-12-05', '11:00'],
+      ['الليلة', 'الساعة تسعة', 'Asia/Dubai', '2026-12-01', '21:00'],
     ],
     es: [
       ['mañana a las tres', undefined, 'America/Mexico_City', '2026-12-02', '15:00'],

@@ -38,6 +38,7 @@ describe('toEnglishDateWords', () => {
     ['ar', 'بعد الساعة ستة', 'after 6'],
     ['ar', 'بعد ساعة', 'in 1 hour'],
     ['ar', 'بعد ساعتين', 'in 2 hours'],
+    ['ar', 'الليلة الساعة تسعة', 'tonight at 9'],
     ['es', 'mañana a las tres', 'tomorrow at 3'],
     ['es', 'pasado mañana', 'the day after tomorrow'],
     ['es', 'por la tarde', 'afternoon'],
