@@ -1,3 +1,5 @@
+// The engine's package loads the agent config's class-validator DTOs, which need decorator metadata.
+import 'reflect-metadata';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readOfflineClaims } from './claims';

@@ -12,7 +12,7 @@ const NUMBERS: Record<Scenario['language'], string> = {
   hi: '+919876500011',
   'hi-Latn': '+919876500012',
   ar: '+971501234567',
-  es: '+5215512345678',
+  es: '+525512345678',
   'pt-BR': '+5511987654321',
   id: '+6281234567890',
 };
@@ -149,6 +149,8 @@ async function runOne(scenario: Scenario, services: EvalServices, agentId: (over
     transcript: [],
   };
   if (scenario.persona && !options.personas) return { ...base, note: 'a persona callee needs OPENAI_API_KEY (a language model plays the customer)' };
+  const died = services.gateway.died() ?? services.agentApi.died();
+  if (died) return { ...base, verdict: 'error', note: `not run: a service ${died}` };
   try {
     const row = rowFor(scenario);
     const placedAt = new Date();
@@ -179,7 +181,11 @@ async function runOne(scenario: Scenario, services: EvalServices, agentId: (over
       callId: view.call_id,
     };
   } catch (error) {
-    return { ...base, verdict: 'error', note: (error as Error).message };
+    // fetch names the socket's failure only in its cause.
+    const cause = (error as Error & { cause?: Error }).cause;
+    const died = services.gateway.died() ?? services.agentApi.died();
+    const why = died ? `the ${services.gateway.died() ? 'telephony-gateway' : 'agent-api'} process ${died}` : `${(error as Error).message}${cause ? ` (${cause.message})` : ''}`;
+    return { ...base, verdict: 'error', note: why };
   }
 }
 

@@ -12,13 +12,15 @@ export const MAINS = {
 };
 
 /** Where a callee who asks for a person is moved; the simulator records the transfer and nobody answers. */
-export const EVAL_TRANSFER_NUMBER = '+15550100999';
+export const EVAL_TRANSFER_NUMBER = '+12025550187';
 
 export class ServiceError extends Error {}
 
 export interface RunningService {
   url: string;
   output: () => string;
+  /** Why the process is gone, if it died: its exit code and the last line it logged. */
+  died: () => string | undefined;
   stop: () => Promise<void>;
 }
 
@@ -120,5 +122,19 @@ async function startService(main: string, env: NodeJS.ProcessEnv, port: number):
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { url, output: () => output, stop };
+  let stopping = false;
+  const died = () => {
+    if (stopping || (child.exitCode === null && child.signalCode === null)) return undefined;
+    const last = output.trim().split('\n').filter((line) => !/^\s+at /.test(line)).slice(-3).join(' / ');
+    return `exited (${child.exitCode ?? child.signalCode}): ${last.slice(-600)}`;
+  };
+  return {
+    url,
+    output: () => output,
+    died,
+    stop: async () => {
+      stopping = true;
+      await stop();
+    },
+  };
 }

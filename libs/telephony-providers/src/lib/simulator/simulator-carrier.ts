@@ -162,6 +162,8 @@ export class SimulatedCall {
   private playback: PlaybackItem[] = [];
   private agentSpoke = false;
   private lastAgentAudioAt = 0;
+  /** When the callee last heard the agent's audio run out: a pause is measured from here, as a listener hears it. */
+  private agentAudioEndedAt = 0;
   private calleeTurnPending = false;
   private chunk = 0;
   /** Whose words these are on the side channel: our call id, from the stream's parameters when given. */
@@ -317,15 +319,19 @@ export class SimulatedCall {
       if (budget === 0) break;
       const take = Math.min(budget, head.bytes.length);
       budget -= take;
-      if (take === head.bytes.length) this.playback.shift();
-      else head.bytes = head.bytes.subarray(take);
+      if (take === head.bytes.length) {
+        this.playback.shift();
+        if (!this.playback.some((item) => item.kind === 'audio')) this.agentAudioEndedAt = Date.now();
+      } else head.bytes = head.bytes.subarray(take);
     }
   }
 
   private maybeTakeTurn(): void {
     if (this.calleeTurnPending || this.bargeInPending || this.speaking.length > 0 || !this.agentSpoke) return;
     if (this.playback.some((item) => item.kind === 'audio')) return;
-    if (Date.now() - this.lastAgentAudioAt < (this.options.timing?.agentTurnGapMs ?? 400)) return;
+    // The agent's turn is over once the callee has heard it fall quiet for the gap, not merely
+    // once its audio was sent: on a busy gateway the next sentence may still be synthesising.
+    if (Date.now() - Math.max(this.lastAgentAudioAt, this.agentAudioEndedAt) < (this.options.timing?.agentTurnGapMs ?? 400)) return;
     // A barge-in line is said over the agent's next turn, not after this one.
     if (this.script[this.nextLine]?.bargeInAfterMs !== undefined) return;
     this.agentSpoke = false;

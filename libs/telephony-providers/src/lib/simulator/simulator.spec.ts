@@ -219,6 +219,24 @@ describe('SimulatorCarrier: the hard callees', () => {
     await carrier.hangup(carrierCallId);
   });
 
+  it('given an agent whose second sentence comes a moment after the first played out, the callee waits for the quiet after it', async () => {
+    const heard: { at: number }[] = [];
+    const carrier = simulator({ answer: 'human', says: ['Yes.'] }, []);
+    const { carrierCallId } = await carrier.placeCall(request());
+    await started();
+    const sideChannel = (carrier as unknown as { options: { sideChannel: SpeechSideChannel } }).options.sideChannel;
+    const sentAt = Date.now();
+    sideChannel.subscribe('c1', () => heard.push({ at: Date.now() - sentAt }));
+    agentSays(200, 'first');
+    // The next sentence is still synthesising when the first has played out (a busy gateway).
+    await new Promise((resolve) => setTimeout(resolve, 260));
+    agentSays(200, 'second');
+    await until(() => heard.length === 1);
+    // 260 ms, then the second sentence's 200 ms, then the 100 ms gap the simulator keeps.
+    expect(heard[0].at).toBeGreaterThanOrEqual(500);
+    await carrier.hangup(carrierCallId);
+  });
+
   it('given a callee who presses 2 after speaking, the gateway receives a Twilio dtmf event per key', async () => {
     const heard: SimulatedUtterance[] = [];
     const carrier = simulator({ answer: 'human', says: [{ say: 'OK.', dtmf: '2#' }] }, heard);
