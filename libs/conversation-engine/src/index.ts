@@ -14,3 +14,4 @@ export * from './lib/deepgram/deepgram-transcriber';
 export * from './lib/openai/openai-language-model';
 export * from './lib/elevenlabs/elevenlabs-synthesizer';
 export * from './lib/callback-time';
+export * from './lib/offline/offline-claims';

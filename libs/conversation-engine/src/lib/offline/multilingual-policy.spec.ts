@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { languagePack, type LanguageCode } from '@codcall/languages';
+import { OFFLINE_POLICY_CLAIMS } from './offline-claims';
 import { ScriptedCall } from './scripted-call.fixture';
 
 /**
@@ -27,6 +29,8 @@ interface Script {
   address: { line: string; contains: string };
   /** "I'm listening", said as a whole turn: not an answer to anything. */
   backchannel: string;
+  /** Words of another language mid-call (English, or Hinglish in an English call), and the outcome they ask for. */
+  codeSwitch: { line: string; outcome: 'confirmed' | 'cancelled' | 'rescheduled' };
 }
 
 const SCRIPTS: Record<LanguageCode, Script> = {
@@ -47,6 +51,7 @@ const SCRIPTS: Record<LanguageCode, Script> = {
     transfer: 'Can I talk to a real person, please?',
     address: { line: "No, it's Flat 4B, Palm Residency, MG Road now.", contains: 'Flat 4B, Palm Residency' },
     backchannel: 'Mm-hm.',
+    codeSwitch: { line: 'Haan ji, confirm kar do.', outcome: 'confirmed' },
   },
   hi: {
     identity: 'हाँ जी, मैं अनीता बोल रही हूँ।',
@@ -65,6 +70,7 @@ const SCRIPTS: Record<LanguageCode, Script> = {
     transfer: 'किसी इंसान से बात कराइए।',
     address: { line: 'नहीं, अब मेरा पता फ्लैट 12, गुलमोहर अपार्टमेंट, जयपुर है।', contains: 'फ्लैट 12, गुलमोहर अपार्टमेंट' },
     backchannel: 'अच्छा',
+    codeSwitch: { line: 'ये order cancel कर दो', outcome: 'cancelled' },
   },
   'hi-Latn': {
     identity: 'Haan ji, bol raha hoon.',
@@ -83,6 +89,7 @@ const SCRIPTS: Record<LanguageCode, Script> = {
     transfer: 'Mujhe kisi insaan se baat karao.',
     address: { line: 'Nahi, ab mera pata Flat 12, Gulmohar Apartments, Jaipur hai.', contains: 'Flat 12, Gulmohar Apartments' },
     backchannel: 'achha',
+    codeSwitch: { line: 'Please deliver kar do, I will take it.', outcome: 'confirmed' },
   },
   ar: {
     identity: 'نعم، أنا أنيتا.',
@@ -101,6 +108,7 @@ const SCRIPTS: Record<LanguageCode, Script> = {
     transfer: 'ابي اكلم موظف.',
     address: { line: 'لا، العنوان الجديد شقة 4، برج النخيل، البرشاء.', contains: 'شقة 4، برج النخيل' },
     backchannel: 'طيب',
+    codeSwitch: { line: 'ok, cancel it please', outcome: 'cancelled' },
   },
   es: {
     identity: 'Sí, soy yo.',
@@ -119,6 +127,7 @@ const SCRIPTS: Record<LanguageCode, Script> = {
     transfer: 'Quiero hablar con una persona.',
     address: { line: 'No, ahora es Calle Reforma 120, departamento 5, colonia Juárez.', contains: 'Calle Reforma 120' },
     backchannel: 'ajá',
+    codeSwitch: { line: 'Ok, deliver it mañana a las 3.', outcome: 'rescheduled' },
   },
   'pt-BR': {
     identity: 'Sim, sou eu.',
@@ -137,6 +146,7 @@ const SCRIPTS: Record<LanguageCode, Script> = {
     transfer: 'Quero falar com um atendente.',
     address: { line: 'Não, agora é Rua das Flores, 250, apartamento 12, Pinheiros.', contains: 'Rua das Flores, 250' },
     backchannel: 'uhum',
+    codeSwitch: { line: 'Ok, pode cancel, não preciso.', outcome: 'cancelled' },
   },
   id: {
     identity: 'Iya, saya sendiri.',
@@ -155,6 +165,7 @@ const SCRIPTS: Record<LanguageCode, Script> = {
     transfer: 'Saya mau bicara dengan orang.',
     address: { line: 'Bukan, sekarang alamat saya Jalan Melati nomor 12, Kebayoran Baru.', contains: 'Jalan Melati nomor 12' },
     backchannel: 'oh',
+    codeSwitch: { line: 'Oke, deliver besok jam 3 sore aja.', outcome: 'rescheduled' },
   },
 };
 
@@ -173,10 +184,18 @@ async function identified(language: LanguageCode, options: Parameters<typeof cal
   return scripted;
 }
 
+describe('the offline claims', () => {
+  it('name every language scripted here, and only capabilities a test below plays in each', () => {
+    expect([...OFFLINE_POLICY_CLAIMS.languages].sort()).toEqual(Object.keys(SCRIPTS).sort());
+    const titles = readFileSync(__filename, 'utf8').match(/it\('([a-z_, ]+):/g)?.join(' ') ?? '';
+    for (const capability of OFFLINE_POLICY_CLAIMS.capabilities) expect(titles).toMatch(new RegExp(`[ ']${capability}[,:]`));
+  });
+});
+
 describe.each(Object.keys(SCRIPTS) as LanguageCode[])('the offline policy in %s', (language) => {
   const script = SCRIPTS[language];
 
-  it('takes "yes, it is me" as identity only, then asks about the order by its number and amount', async () => {
+  it('identity: takes "yes, it is me" as identity only, then asks about the order by its number and amount', async () => {
     const scripted = call(language);
     const reply = await scripted.say(script.identity);
     expect(reply.tools).toEqual([]);
@@ -187,7 +206,7 @@ describe.each(Object.keys(SCRIPTS) as LanguageCode[])('the offline policy in %s'
     expect(scripted.decision).toEqual({ outcome: 'confirmed' });
   });
 
-  it('confirms in a reply in the language of the call', async () => {
+  it('confirm: confirms in a reply in the language of the call', async () => {
     const scripted = await identified(language);
     const reply = await scripted.say(script.confirm);
     expect(reply.tools.map((tool) => tool.name)).toEqual(['confirm_order']);
@@ -195,20 +214,20 @@ describe.each(Object.keys(SCRIPTS) as LanguageCode[])('the offline policy in %s'
     if (language === 'ar') expect(reply.text).toMatch(/[\u0600-\u06ff]/);
   });
 
-  it('cancels when asked to', async () => {
+  it('cancel: cancels when asked to', async () => {
     const scripted = await identified(language);
     await scripted.say(script.cancel);
     expect(scripted.decision?.outcome).toBe('cancelled');
   });
 
-  it('passes a new day and hour in the callee’s own words, and the tool resolves them on their calendar', async () => {
+  it('reschedule: passes a new day and hour in the callee’s own words, and the tool resolves them on their calendar', async () => {
     const scripted = await identified(language);
     const reply = await scripted.say(script.reschedule.line);
     expect(reply.tools).toEqual([{ name: 'reschedule_delivery', args: { date: script.reschedule.date, time: script.reschedule.time } }]);
     expect(scripted.decision).toEqual({ outcome: 'rescheduled', rescheduleDate: '2026-12-02', rescheduleTime: '17:00' });
   });
 
-  it('pins a part of the day down to an hour before rescheduling', async () => {
+  it('vague_time: pins a part of the day down to an hour before rescheduling', async () => {
     const scripted = await identified(language);
     const question = await scripted.say(script.vague.line);
     expect(question.tools).toEqual([]);
@@ -216,7 +235,7 @@ describe.each(Object.keys(SCRIPTS) as LanguageCode[])('the offline policy in %s'
     expect(scripted.decision).toEqual({ outcome: 'rescheduled', rescheduleDate: '2026-12-02', rescheduleTime: '18:00' });
   });
 
-  it('hears a past day refused, asks again, and takes the next one', async () => {
+  it('past_date: hears a past day refused, asks again, and takes the next one', async () => {
     const scripted = await identified(language, { now: new Date('2026-12-01T11:00:00Z') });
     const refused = await scripted.say(script.past.line);
     expect(refused.tools.map((tool) => tool.name)).toEqual(['reschedule_delivery']);
@@ -226,14 +245,14 @@ describe.each(Object.keys(SCRIPTS) as LanguageCode[])('the offline policy in %s'
     expect(decision?.outcome === 'rescheduled' && `${decision.rescheduleDate} ${decision.rescheduleTime}`).toBe(script.past.resolved);
   });
 
-  it('tells a wrong person nothing about the order', async () => {
+  it('wrong_person: tells a wrong person nothing about the order', async () => {
     const scripted = call(language);
     await scripted.say(script.wrongPerson);
     expect(scripted.decision?.outcome).toBe('wrong_person');
     expect(scripted.agentLines.join(' ')).not.toMatch(ORDER_DETAIL);
   });
 
-  it('says who is calling without order detail before the identity answer, and the amount only after it', async () => {
+  it('who_is_calling, amount_question: says who is calling without order detail before the identity answer, and the amount only after it', async () => {
     const scripted = call(language);
     await scripted.say(script.who);
     await scripted.say(script.amount);
@@ -244,32 +263,32 @@ describe.each(Object.keys(SCRIPTS) as LanguageCode[])('the offline policy in %s'
     expect(scripted.decision).toBeUndefined();
   });
 
-  it('follows a change of mind: the last thing wanted counts', async () => {
+  it('change_of_mind: follows a change of mind: the last thing wanted counts', async () => {
     const scripted = await identified(language);
     await scripted.say(script.changeOfMind);
     expect(scripted.decision?.outcome).toBe('cancelled');
   });
 
-  it('takes an angry refusal as a cancellation, with the callee’s words as the reason', async () => {
+  it('angry_refusal: takes an angry refusal as a cancellation, with the callee’s words as the reason', async () => {
     const scripted = await identified(language);
     await scripted.say(script.anger);
     expect(scripted.decision).toMatchObject({ outcome: 'cancelled', cancelReason: expect.any(String) });
   });
 
-  it('stops calling a callee who asks it to', async () => {
+  it('do_not_call: stops calling a callee who asks it to', async () => {
     const scripted = call(language);
     await scripted.say(script.doNotCall);
     expect(scripted.decision?.outcome).toBe('do_not_call');
   });
 
-  it('books a callback at the time the callee names', async () => {
+  it('callback: books a callback at the time the callee names', async () => {
     const scripted = await identified(language);
     const reply = await scripted.say(script.callback);
     expect(reply.tools.map((tool) => tool.name)).toEqual(['request_callback']);
     expect(scripted.decision).toEqual({ outcome: 'callback_requested', callbackAt: '2026-12-01T18:00+05:30' });
   });
 
-  it('hands a callee who asks for a person to a colleague, or offers a callback when there is none', async () => {
+  it('transfer: hands a callee who asks for a person to a colleague, or offers a callback when there is none', async () => {
     const transferring = await identified(language, { transferAvailable: true });
     await transferring.say(script.transfer);
     expect(transferring.decision?.outcome).toBe('transferred');
@@ -281,7 +300,7 @@ describe.each(Object.keys(SCRIPTS) as LanguageCode[])('the offline policy in %s'
     expect(alone.decision?.outcome).toBe('callback_requested');
   });
 
-  it('reads the address back before confirming, and records a correction with the outcome', async () => {
+  it('address: reads the address back before confirming, and records a correction with the outcome', async () => {
     const scripted = await identified(language, { confirmAddress: true });
     const question = await scripted.say(script.confirm);
     expect(question.tools).toEqual([]);
@@ -292,7 +311,7 @@ describe.each(Object.keys(SCRIPTS) as LanguageCode[])('the offline policy in %s'
     expect(scripted.decision).toEqual({ outcome: 'confirmed' });
   });
 
-  it('goes on to the outcome when the callee says the address is right', async () => {
+  it('address: goes on to the outcome when the callee says the address is right', async () => {
     const scripted = await identified(language, { confirmAddress: true });
     await scripted.say(script.confirm);
     await scripted.say(script.identity);
@@ -300,7 +319,7 @@ describe.each(Object.keys(SCRIPTS) as LanguageCode[])('the offline policy in %s'
     expect(scripted.decision).toEqual({ outcome: 'confirmed' });
   });
 
-  it('does not take a backchannel for an answer, and keeps its place through a reprompt', async () => {
+  it('backchannel, silence: does not take a backchannel for an answer, and keeps its place through a reprompt', async () => {
     const scripted = await identified(language);
     const reply = await scripted.say(script.backchannel);
     expect(reply.tools).toEqual([]);
@@ -309,7 +328,7 @@ describe.each(Object.keys(SCRIPTS) as LanguageCode[])('the offline policy in %s'
     expect(scripted.decision).toEqual({ outcome: 'confirmed' });
   });
 
-  it('asks again, naming the order, when the callee cut in before hearing it', async () => {
+  it('barge_in: asks again, naming the order, when the callee cut in before hearing it', async () => {
     const scripted = call(language);
     await scripted.say(script.identity);
     scripted.cutOff(1);
@@ -320,7 +339,13 @@ describe.each(Object.keys(SCRIPTS) as LanguageCode[])('the offline policy in %s'
     expect(scripted.decision).toEqual({ outcome: 'confirmed' });
   });
 
-  it('understands the keypad', async () => {
+  it('code_switching: understands a callee who switches language mid-call', async () => {
+    const scripted = await identified(language);
+    await scripted.say(script.codeSwitch.line);
+    expect(scripted.decision?.outcome).toBe(script.codeSwitch.outcome);
+  });
+
+  it('dtmf: understands the keypad', async () => {
     const scripted = call(language);
     await scripted.press('3');
     await scripted.say(script.reschedule.line);

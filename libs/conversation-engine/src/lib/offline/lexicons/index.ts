@@ -21,5 +21,7 @@ const LEXICONS: Record<LanguageCode, Lexicon> = { en: ENGLISH, hi: HINDI, 'hi-La
 export function lexiconsFor(code: LanguageCode): Lexicon[] {
   if (code === 'hi') return [HINDI, HINGLISH, ENGLISH];
   if (code === 'hi-Latn') return [HINGLISH, HINDI, ENGLISH];
-  return code === 'en' ? [ENGLISH] : [LEXICONS[code], ENGLISH];
+  // Indian callers answer English agents in Hinglish ("haan ji, confirm kar do"); its words rarely mean anything else in English.
+  if (code === 'en') return [ENGLISH, HINGLISH];
+  return [LEXICONS[code], ENGLISH];
 }
