@@ -549,6 +549,7 @@ describe('outbound-cli', () => {
       expect(run.stderr).toMatch(new RegExp(`O1 {2}\\+15\\*+21 {2}callback requested for ${tomorrow.replace(/[.+]/g, '\\$&')} on attempt 1; next attempt due at`));
       expect(run.stderr).toContain('1 row waits for a callback time');
       expect(run.stdout).toContain('1 callback scheduled at the time the callee asked for');
+      expect(run.stdout).not.toContain('left as they were'); // the callback's row says so in the CSV
       expect(run.stdout).toContain('1 with a language codcall does not know, left as they are');
       expect(readFileSync(csv, 'utf8')).toBe(
         rows.join('\n').replace('Sam,+15557654321,O1,,,,,', `Sam,+15557654321,O1,callback_requested,,,${tomorrow},`).replace('O2,,,,,Hinglish', 'O2,transferred,,,,Hinglish'),

@@ -69,7 +69,7 @@ export interface CampaignSummary {
   resumed: number;
   /** Calls still in flight when the drain timeout ran out; the next run asks the gateway about them. */
   abandonedInFlight: number;
-  /** Pending rows this run left without a final outcome (waiting, stopped, interrupted, lost). */
+  /** Pending rows this run left as they were in the CSV (waiting for a retry, stopped, interrupted, lost); a row waiting for its callback says callback_requested there. */
   notRecorded: number;
   interrupted: boolean;
   /** Stopped because every row left was waiting and exitWhenWaiting was set. */

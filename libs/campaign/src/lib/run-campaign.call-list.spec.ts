@@ -76,7 +76,7 @@ describe('runCampaign over a real CSV', () => {
     const summary = await runCampaign({ repository, gateway: new HttpGatewayClient(gateway.url), agentId: 'a1', carrier: 'sim', callsPerSecond: Infinity, exitWhenWaiting: true });
     await repository.close();
 
-    expect(summary).toMatchObject({ dialled: 3, callbacksScheduled: 1, waiting: 1, skippedUnknownLanguage: 1, byStatus: { transferred: 1, confirmed: 1 } });
+    expect(summary).toMatchObject({ dialled: 3, callbacksScheduled: 1, waiting: 1, notRecorded: 0, skippedUnknownLanguage: 1, byStatus: { transferred: 1, confirmed: 1 } });
     expect(gateway.received.map((call) => [call.context['order_id'], call.context['language']])).toEqual([['ORD012', ''], ['ORD013', ''], ['ORD011', 'ar']]);
     expect(readFileSync(csv, 'utf8')).toBe(
       [

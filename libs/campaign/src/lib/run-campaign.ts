@@ -128,6 +128,8 @@ class CampaignRun {
   private dialled = 0;
   private retries = 0;
   private callbacks = 0;
+  /** Rows whose CSV says callback_requested from this run and that have not finished since. */
+  private readonly awaitingCallback = new Set<string>();
   private resumed = 0;
   private duplicateRows = 0;
   private capacityRefusals = 0;
@@ -240,7 +242,7 @@ class CampaignRun {
       nextDueAt: this.queue.nextLater()?.entry.dueAt,
       resumed: this.resumed,
       abandonedInFlight: this.abandoned ? this.calls.size : 0,
-      notRecorded: rows.length - recorded,
+      notRecorded: rows.length - recorded - this.awaitingCallback.size,
       interrupted: signal?.aborted ?? false,
       exitedWhileWaiting: this.options.exitWhenWaiting === true && !this.stopping && waiting > 0,
       durationMs: this.clock.now() - this.startedAt,
@@ -496,6 +498,7 @@ class CampaignRun {
           // Unlike a retry, a callback is written at once: its time is a promise to the callee,
           // the operator sees it, and a run with another store still calls at that time.
           await Promise.all([row, ...duplicates].map((each) => this.options.repository.record(each.key, toRecordedOutcome(outcome))));
+          for (const each of [row, ...duplicates]) this.awaitingCallback.add(each.key);
           this.callbacks++;
         } else this.retries++;
         entry.attempts = attemptNo;
@@ -521,6 +524,7 @@ class CampaignRun {
 
   private rowFinished(event: Omit<Extract<CampaignEvent, { type: 'row-finished' }>, 'type'>): void {
     this.byStatus[event.outcome.status] = (this.byStatus[event.outcome.status] ?? 0) + 1;
+    this.awaitingCallback.delete(event.row.key);
     if (event.sameCallAs) this.duplicateRows++;
     this.emit({ type: 'row-finished', ...event });
   }
