@@ -50,6 +50,17 @@ describe('a callee asks to be called back, and the row gets that moment with the
     expect(resolveCallbackTime('after 2', { now, timezone: 'Asia/Kolkata' })).toEqual({ ok: true, at: '2026-12-02T14:00+05:30' });
   });
 
+  it('a part of the day already under way is soon, not tomorrow: "nanti sore" at 16:30 in Jakarta, "shaam ko" at 18:10 in Kolkata', () => {
+    expect(resolveCallbackTime('telepon nanti sore', { now, timezone: 'Asia/Jakarta', language: 'id' })).toEqual({ ok: true, at: '2026-12-01T17:00+07:00' });
+    // 12:40 UTC is 18:10 in Kolkata.
+    expect(resolveCallbackTime('shaam ko call karna', { now: new Date('2026-12-01T12:40:00Z'), timezone: 'Asia/Kolkata', language: 'hi-Latn' })).toEqual({
+      ok: true,
+      at: '2026-12-01T18:40+05:30',
+    });
+    // Once the evening is over (21:30), "in the evening" is tomorrow's.
+    expect(resolveCallbackTime('in the evening', { now: new Date('2026-12-01T16:00:00Z'), timezone: 'Asia/Kolkata' })).toEqual({ ok: true, at: '2026-12-02T18:00+05:30' });
+  });
+
   it('late at night, "6 baje ke baad" is the next evening in the callee\'s zone', () => {
     // 18:00 UTC is 23:30 in Kolkata.
     expect(resolveCallbackTime('6 baje ke baad', { now: new Date('2026-12-01T18:00:00Z'), timezone: 'Asia/Kolkata', language: 'hi-Latn' })).toEqual({

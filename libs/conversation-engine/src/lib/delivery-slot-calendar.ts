@@ -21,6 +21,12 @@ const DAYPARTS: [RegExp, Daypart][] = [
   [/\b(night|tonight)\b/i, 'night'],
 ];
 
+/** When each part of the day is over, for a callback asked for a part of the day already under way. */
+const DAYPART_ENDS: Record<Daypart, number> = { morning: 12, noon: 14, afternoon: 18, evening: 21, night: 23 };
+
+/** A callback "this evening" asked at 18:10 is soon, not tomorrow: half an hour on, while the evening lasts. */
+const SOON_IN_DAYPART_MINUTES = 30;
+
 export function findDaypart(text: string): Daypart | undefined {
   return DAYPARTS.find(([pattern]) => pattern.test(text))?.[1];
 }
@@ -122,6 +128,9 @@ export function readMoment(english: string, now: DateTime, timeOnly: 'today' | '
   const day = dayNamed ? { year: dayFrom.get('year') ?? now.year, month: dayFrom.get('month') ?? now.month, day: dayFrom.get('day') ?? now.day } : { year: now.year, month: now.month, day: now.day };
   let at = DateTime.fromObject({ ...day, hour, minute }, { zone: now.zone });
   if (!at.isValid) return { ok: false, problem: 'unparseable', text: english };
+  if (timeOnly === 'next' && !hourNamed && at <= now && at.hasSame(now, 'day') && now.hour < DAYPART_ENDS[daypart as Daypart]) {
+    return { ok: true, at: now.plus({ minutes: SOON_IN_DAYPART_MINUTES }).startOf('minute') };
+  }
   if (!dayNamed && timeOnly === 'next' && at <= now) at = at.plus({ days: 1 });
   return { ok: true, at };
 }
