@@ -1,5 +1,5 @@
 import { isBackchannel } from './backchannel';
-import { languagePack } from './registry';
+import { LANGUAGE_PACKS, languagePack } from './registry';
 
 describe('isBackchannel: the callee only says they are listening', () => {
   it.each([
@@ -24,6 +24,16 @@ describe('isBackchannel: the callee only says they are listening', () => {
     ['en', ['yes please', 'no', 'wait', '']],
   ] as const)('%s: %j carry an answer or a request', (code, utterances) => {
     for (const utterance of utterances) expect({ utterance, backchannel: isBackchannel(utterance, [languagePack(code)]) }).toEqual({ utterance, backchannel: false });
+  });
+
+  it('recognises every backchannel each pack lists, said once, twice or drawn out', () => {
+    for (const pack of LANGUAGE_PACKS) {
+      for (const token of pack.backchannels) {
+        for (const said of [token, `${token} ${token}`, `${token}${token.slice(-1).repeat(2)}!`]) {
+          expect({ pack: pack.code, said, backchannel: isBackchannel(said, [pack]) }).toEqual({ pack: pack.code, said, backchannel: true });
+        }
+      }
+    }
   });
 
   it('knows every language by default, since callers code-switch mid-call', () => {
