@@ -26,4 +26,13 @@ describe('ClauseSplitter', () => {
     expect(splitter.push('It costs 3.5 dollars, Mr. Doe')).toEqual([]);
     expect(splitter.flush()).toEqual(['It costs 3.5 dollars, Mr. Doe']);
   });
+
+  it('knows where Hindi and Arabic sentences end and pause', () => {
+    const splitter = new ClauseSplitter(12);
+    expect(splitter.push('धन्यवाद। आपका ऑर्डर कल शाम पाँच बजे आएगा। नमस')).toEqual(['धन्यवाद।', 'आपका ऑर्डर कल शाम पाँच बजे आएगा।']);
+    expect(splitter.flush()).toEqual(['नमस']);
+    expect(splitter.push('هل أنت فاطمة؟ ')).toEqual(['هل أنت فاطمة؟']);
+    expect(splitter.push('شكراً لك على وقتك، سنتصل بك غداً')).toEqual(['شكراً لك على وقتك،']);
+    expect(splitter.flush()).toEqual(['سنتصل بك غداً']);
+  });
 });

@@ -33,7 +33,8 @@ export class ClauseSplitter {
     // separate tokens, and waiting for the next costs a token's time on every turn), except a full
     // stop after a digit, which may still become "3.5".
     let cut = -1;
-    const sentence = /[.!?。！？]+["')\]]?(\s|$)/g;
+    // Hindi ends a sentence with a danda (। and ॥), Arabic asks with ؟ and pauses with ، and ؛.
+    const sentence = /[.!?。！？।॥؟]+["')\]]?(\s|$)/g;
     let match: RegExpExecArray | null;
     while ((match = sentence.exec(this.buffer))) {
       const before = this.buffer.slice(0, match.index);
@@ -44,7 +45,7 @@ export class ClauseSplitter {
       cut = match.index + match[0].length;
       break;
     }
-    const pause = /[,;:—–]\s/g;
+    const pause = /[,;:—–،؛]\s/g;
     while ((match = pause.exec(this.buffer))) {
       if (cut >= 0 && match.index >= cut) break;
       if (match.index >= this.minClauseChars) return match.index + match[0].length;

@@ -158,6 +158,13 @@ describe('the primary of a two-worker gateway', () => {
     expect(await whoAnswered(fetch(`${base}/call/${newCallIdOwnedBy(1)}?wait=0`, { headers: { authorization: `Bearer ${KEY}` } }))).toBe(1);
   });
 
+  it('takes the carrier\'s fetch of a transfer document to the worker that owns the call', async () => {
+    for (const owner of [1, 2]) {
+      const callId = newCallIdOwnedBy(owner);
+      expect(await whoAnswered(fetch(`${base}/call/${callId}/transfer`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'CallUUID=abc' }))).toBe(owner);
+    }
+  });
+
   it('sends dials without a key to the workers in turn, skips a worker that is full, and passes on the 503 when all are', async () => {
     const turns = [await whoAnswered(dial()), await whoAnswered(dial())];
     expect(turns.sort()).toEqual([1, 2]);

@@ -15,7 +15,7 @@ export type GatewayWorkers = Pick<WorkerPool, 'slots' | 'ready' | 'readySlots' |
 
 /** Bodies the primary holds while it picks a worker: the gateway's own limit, with room for the worker to give its own 413. */
 const MAX_PROXIED_BODY_BYTES = 2 * GATEWAY_LIMITS.max_body_bytes;
-const CALL_PATH = /^\/call\/([^/]+)(?:\/(?:answer|status))?\/?$/;
+const CALL_PATH = /^\/call\/([^/]+)(?:\/(?:answer|status|transfer))?\/?$/;
 /** Hop-by-hop headers (RFC 9110 7.6.1): each leg has its own. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate']);
 
