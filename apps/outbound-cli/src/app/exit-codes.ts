@@ -24,7 +24,7 @@ export const ExitCode = {
   unreachable: 3,
   /** Another campaign holds the CSV's lock. */
   locked: 4,
-  /** --exit-when-waiting: every row left waits for its calling window or a retry; run the same command again later. */
+  /** --exit-when-waiting: every row left waits for its calling window, a retry or a callback time; run the same command again later. */
   waiting: 5,
   interrupted: 130,
   terminated: 143,

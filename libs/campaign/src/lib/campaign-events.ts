@@ -61,7 +61,7 @@ export interface CampaignSummary {
   callbacksScheduled: number;
   /** Dials the gateway refused as at capacity, re-sent later without spending an attempt. */
   capacityRefusals: number;
-  /** Rows still waiting for their calling window or a retry when the run ended. */
+  /** Rows still waiting for their calling window, a retry or a callback time when the run ended. */
   waiting: number;
   /** When the first waiting row is due (epoch ms). */
   nextDueAt?: number;
