@@ -186,6 +186,7 @@ describe('the agent JSON for languages, transfers and addresses', () => {
 
   it('takes confirm_address (default false), a transfer message and an address question, and refuses a confirm_address that is not a boolean', () => {
     const agent = seed();
+    for (const field of ['confirm_address', 'transfer_message', 'address_question']) delete agent.agent_config.tasks[0].task_config[field];
     expect(runtime(agent)).toMatchObject({ confirmAddress: false, transferMessage: languagePack('en').defaults.transferring, addressQuestion: languagePack('en').defaults.addressQuestion });
     Object.assign(agent.agent_config.tasks[0].task_config, { confirm_address: true, transfer_message: 'Connecting you to Ravi.', address_question: 'Still at {address}?' });
     expect(runtime(agent)).toMatchObject({ confirmAddress: true, transferMessage: 'Connecting you to Ravi.', addressQuestion: 'Still at {address}?' });
