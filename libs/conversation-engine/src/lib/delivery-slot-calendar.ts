@@ -55,15 +55,18 @@ export function hourInDaypart(hour: number, daypart: Daypart | undefined): numbe
 
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 const DAY_WORDS =
-  /\b(?:(the\s+)?day\s+after\s+tomorrow|tomorrow|today|tonight|yesterday|this\s+(morning|afternoon|evening)|(?:(?:next|this|coming|on)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b/i;
+  /\b(?:(the\s+)?day\s+after\s+tomorrow|tomorrow|today|tonight|yesterday|this\s+(morning|afternoon|evening)|(?:(?:next|this|coming|on)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b/gi;
 
 /**
- * Replaces the first relative day ("tomorrow", "the day after tomorrow", "friday") by its date on
- * the callee's calendar and moves it to the front, where chrono reads a date before its time:
- * "at 5 evening tomorrow" -> "December 2 2026 at 5 evening". A weekday is its next one, today excluded.
+ * Replaces the relative day ("tomorrow", "the day after tomorrow", "friday") by its date on the
+ * callee's calendar and moves it to the front, where chrono reads a date before its time:
+ * "at 5 evening tomorrow" -> "December 2 2026 at 5 evening". When several are said, the last is
+ * meant ("not today, tomorrow"; "aaj nahi, kal"): the others are dropped. A weekday is its next
+ * one, today excluded.
  */
 export function anchorDays(text: string, now: DateTime): { text: string; anchored: boolean } {
-  const match = DAY_WORDS.exec(text);
+  const matches = [...text.matchAll(DAY_WORDS)];
+  const match = matches.at(-1);
   if (!match) return { text, anchored: false };
   const said = match[0].toLowerCase();
   let day: DateTime;
@@ -78,7 +81,7 @@ export function anchorDays(text: string, now: DateTime): { text: string; anchore
     const weekday = WEEKDAYS.indexOf((match[3] ?? '').toLowerCase()) + 1;
     day = now.plus({ days: ((weekday - now.weekday + 6) % 7) + 1 });
   }
-  const rest = `${text.slice(0, match.index)} ${daypart} ${text.slice(match.index + match[0].length)}`.replace(/\s+/g, ' ').trim();
+  const rest = `${daypart} ${text.replace(DAY_WORDS, ' ')}`.replace(/\s+/g, ' ').trim();
   return { text: `${day.setLocale('en').toFormat('LLLL d yyyy')} ${rest}`.trim(), anchored: true };
 }
 

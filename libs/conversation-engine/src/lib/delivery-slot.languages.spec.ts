@@ -41,6 +41,8 @@ describe('a callee names a delivery day and time in their own language, on their
       ['النهارده', 'الساعة ٨ بالليل', 'Africa/Cairo', '2026-12-01', '20:00'],
       ['بعد بكره', 'الساعة عشرة الصبح', 'Africa/Cairo', '2026-12-03', '10:00'],
       ['ghedda', 'f sba7', 'Africa/Cairo', '2026-12-02', '10:00'],
+      ['اليوم ما نقدرش، غدا فالعشية مع الخمسة', undefined, 'Africa/Cairo', '2026-12-02', '17:00'],
+      ['بعد بكرة', 'الساعة إحدى عشر الصبح', 'Asia/Dubai', '2026-12-03', '11:00'],
       ['bukra', "masa'", 'Asia/Dubai', '2026-12-02', '18:00'],
       ['bukra', 'al-masa, al-sa\'a sab\'a', 'Asia/Dubai', '2026-12-02', '19:00'],
       ['السبت', 'الساعة ١١ الصبح', 'Asia/Dubai', '2026-12-05', '11:00'],
@@ -93,6 +95,7 @@ describe('a day already gone is refused, so the agent asks again', () => {
     ['hi', 'आज', 'सुबह ९ बजे', 'Asia/Kolkata'],
     ['ar', 'امبارح', 'المساء', 'Asia/Dubai'],
     ['ar', 'اليوم', 'الساعة ٩ الصبح', 'Africa/Cairo'],
+    ['hi', 'कल रात को ही भेज देते, बीता हुआ कल', 'सात बजे', 'Asia/Kolkata'],
     ['es', 'ayer', 'por la tarde', 'America/Mexico_City'],
     ['es', 'hoy', 'a las dos de la mañana', 'America/Mexico_City'],
     ['pt-BR', 'ontem', 'de tarde', 'America/Sao_Paulo'],
@@ -166,6 +169,10 @@ describe('a whole utterance, as the offline engine hears it, still gives its day
     ['pt-BR', 'pode ser amanhã às 15h?', 'America/Sao_Paulo', '2026-12-02', '15:00'],
     ['id', 'besok aja ya, jam 3 sore', 'Asia/Jakarta', '2026-12-02', '15:00'],
     ['en', 'can you come tomorrow, say at 5 in the evening', 'Asia/Kolkata', '2026-12-02', '17:00'],
+    ['hi-Latn', 'aaj nahi, kal shaam 5 baje', 'Asia/Kolkata', '2026-12-02', '17:00'],
+    ['hi-Latn', 'kal nahi yaar, parson subah', 'Asia/Kolkata', '2026-12-03', '10:00'],
+    ['es', 'hoy no puedo, mejor mañana en la tarde', 'America/Mexico_City', '2026-12-02', '15:00'],
+    ['en', 'not today, tomorrow at 11 am', 'Asia/Kolkata', '2026-12-02', '11:00'],
   ])('%s: "%s"', (language, said, timezone, date, time) => {
     expect(resolveDeliverySlot(said, undefined, { now, timezone, language })).toEqual({ ok: true, date, time });
   });

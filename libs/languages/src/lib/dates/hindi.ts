@@ -46,6 +46,8 @@ const MONTHS = [
  * forward. Order matters: clock times before "baje", "parson" before "kal".
  */
 export const HINDI_REWRITES: readonly Rewrite[] = [
+  // "beeta hua kal" (the kal that has gone) makes every kal of the utterance yesterday.
+  [/^.*(?:बीता हुआ कल|बीते कल|beeta hua kal|bita hua kal|beete kal|guzra kal).*$/su, (said) => said.replace(words('(?:बीता हुआ |बीते |beeta hua |bita hua |beete |guzra )?(?:kal|कल)'), 'yesterday')],
   // Half and quarter hours: saade 5 = 5:30, sava 5 = 5:15, paune 5 = 4:45, dhai = 2:30, dedh = 1:30.
   [words(`(?:saade|saadhe|sade|sadhe|साढ़े|साढे)\\s+(${NUMBER})`), (_, hour) => halfPast(n(hour))],
   [words(`(?:sava|savaa|sawa|सवा)\\s+(${NUMBER})`), (_, hour) => `${n(hour)}:15`],

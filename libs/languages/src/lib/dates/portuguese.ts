@@ -40,6 +40,9 @@ export const PORTUGUESE_REWRITES: readonly Rewrite[] = [
   [words(`(?:daqui\\s+a|em|dentro\\s+de)\\s+(\\d{1,3}|${alternation(NUMBERS)})\\s+minutos`), (_, minutes) => `in ${n(minutes)} minutes`],
   [words(`(?:depois|apos)\\s+(?:das|da|de|as|a)\\s+(\\d{1,2}:\\d{2}|${NUMBER})`), (_, hour) => `after ${clock(hour)}`],
   [words(`(?:as|a|pras|pra)\\s+(\\d{1,2}:\\d{2}|${NUMBER})(?=\\s|$)`), (_, hour) => `at ${clock(hour)}`],
+  // "umas seis horas", "lá pelas 6", "por volta das 6": around six.
+  [words(`(?:umas|la\\s+pelas|pelas|por\\s+volta\\s+das)\\s+(\\d{1,2}:\\d{2}|${NUMBER})(?:\\s+horas)?`), (_, hour) => `at ${clock(hour)}`],
+  [words(`(${NUMBER})\\s+horas`), (_, hour) => `at ${clock(hour)}`],
   // "3 da tarde" with no "às" before it.
   [words(`(?<!(?:at|after)\\s)(\\d{1,2}(?::\\d{2})?)(?=\\s+(?:afternoon|night|morning))`), 'at $1'],
   [words('(?:na|no)\\s+(?:proxima|proximo)|(?:proxima|proximo)'), 'next'],
