@@ -83,6 +83,9 @@ const carrier: Carrier = {
   name: 'sim',
   placeCall: async () => ({ carrierCallId: `CA${Math.random().toString(16).slice(2)}` }),
   hangup: async () => undefined,
+  transfer: async () => {
+    throw new Error('the benchmark transfers no call');
+  },
   answerDocument: buildTwimlStream,
   parseStatusCallback: mapTwilioStatus,
   webhookCallIds: (params) => ({ dialled: params['CallSid'], live: params['CallSid'] }),
