@@ -67,7 +67,8 @@ const SLOT_STAGES: ReadonlySet<Stage> = new Set(['day', 'time', 'exact_time']);
 export function respond(state: DialogueState, heard: Heard, ctx: DialogueContext): DialogueTurn {
   const { replies, facts } = ctx;
   const say = (text: string, next: Partial<DialogueState>): DialogueTurn => ({ text, tools: [], next: { ...state, ...next } });
-  const intent = heard.keypad ? keypadIntent(heard.keypad) : heard.intent;
+  // An address correction is something to record only where the call checks addresses.
+  const intent = heard.keypad ? keypadIntent(heard.keypad) : heard.intents.find((said) => said !== 'address' || ctx.offered.has('update_address'));
 
   switch (intent) {
     case 'do_not_call':
@@ -93,16 +94,28 @@ export function respond(state: DialogueState, heard: Heard, ctx: DialogueContext
     if (state.stage === 'callback_time') return say(replies.askCallbackTime(), {});
   }
 
+  if (intent === 'address') {
+    const address = correctedAddress(heard, true);
+    if (!address) return say(replies.askAddress(), { stage: 'address_correction', addressChecked: true });
+    if (state.pending) return { text: '', tools: [{ name: 'update_address', args: { address } }], next: { ...state, addressChecked: true } };
+    return { text: `${replies.addressNoted()} ${replies.orderQuestion()}`, tools: [{ name: 'update_address', args: { address } }], next: { ...state, stage: 'order', identified: true, addressChecked: true } };
+  }
+
   if (state.stage === 'address' || state.stage === 'address_correction') {
     const address = state.stage === 'address_correction' && intent !== 'yes' ? heard.said.trim() : correctedAddress(heard);
     if (intent === 'yes' && state.stage === 'address' && state.pending) return finish(state, state.pending);
-    if (address && state.pending) {
-      return { text: `${replies.addressNoted()} ${state.pending.text}`, tools: [{ name: 'update_address', args: { address } }, state.pending.tool], next: { ...state, stage: 'order' } };
-    }
+    // The correction is noted first; the outcome waiting for it follows once the session says it was (afterTool).
+    if (address && state.pending) return { text: '', tools: [{ name: 'update_address', args: { address } }], next: state };
+    if (address) return { text: `${replies.addressNoted()} ${replies.orderQuestion()}`, tools: [{ name: 'update_address', args: { address } }], next: { ...state, stage: 'order' } };
     if (intent === 'no' || state.stage === 'address_correction') return say(replies.askAddress(), { stage: 'address_correction' });
     if (state.pending) return say(replies.addressQuestion(facts), {});
   }
 
+  // "Deliver it today, I'm home": the delivery as planned.
+  const plainToday = heard.dayIsToday && !heard.clock && !heard.daypart;
+  if (plainToday && (intent === 'confirm' || intent === 'yes') && state.stage !== 'identity') {
+    return outcome(state, { tool: { name: 'confirm_order', args: {} }, text: replies.confirmed(facts) }, ctx, replies.askOrder(facts));
+  }
   const names = heard.day ?? heard.daypart ?? heard.clock ?? (SLOT_STAGES.has(state.stage) ? heard.hour : undefined);
   if (intent === 'reschedule' || (names && state.stage !== 'identity') || (heard.day && state.stage === 'identity')) return reschedule(state, heard, ctx);
 
@@ -131,6 +144,7 @@ export function afterTool(state: DialogueState, tool: string | undefined, messag
   if (tool === 'reschedule_delivery' || /^Not rescheduled/i.test(message)) return say(past ? replies.pastDay() : replies.unclearDay(), { stage: 'day', slot: {}, pending: undefined });
   if (tool === 'request_callback' || /^Not booked/i.test(message)) return say(past ? replies.callbackPast() : replies.askCallbackTime(), { stage: 'callback_time' });
   if (tool === 'transfer_to_human') return say(replies.offerCallback(), { stage: 'callback_offer' });
+  if (tool === 'update_address' && state.pending) return finish({ ...state, stage: 'order', addressChecked: true }, state.pending);
   if (state.pending) return say(replies.askOrder(facts), { stage: 'proposal' });
   return say(replies.askOrder(facts), { stage: 'order', identified: true });
 }
@@ -232,7 +246,9 @@ function reschedule(state: DialogueState, heard: Heard, ctx: DialogueContext): D
   const together = heard.clock && heard.daypart && heard.when ? heard.when.replace(heard.day ?? '', '').trim() : undefined;
   const time = together || (slot.daypart ? lexicon.timePhrase(slot.daypart, clock) : clock);
   const when = `${slot.day} ${time}`.trim();
-  const pending: PendingOutcome = { tool: { name: 'reschedule_delivery', args: { date: slot.day, time } }, text: replies.rescheduled(when) };
+  // No words beside the tool: a day the tool refuses must not have been promised, and the agent's
+  // goodbye for a new day says the date the tool resolved.
+  const pending: PendingOutcome = { tool: { name: 'reschedule_delivery', args: { date: slot.day, time } }, text: '' };
   const turn = outcome({ ...state, slot }, pending, ctx, replies.proposeSlot(ctx.facts, when));
   return { ...turn, next: { ...turn.next, slot } };
 }
@@ -241,13 +257,17 @@ function callback(state: DialogueState, heard: Heard, ctx: DialogueContext): Dia
   const { replies } = ctx;
   if (!heard.when) return { text: replies.askCallbackTime(), tools: [], next: { ...state, stage: 'callback_time' } };
   if (!ctx.offered.has('request_callback')) return end(state, replies.callbackBooked(heard.when), { name: 'end_call', args: { reason: `callback requested: ${heard.when}` } });
-  return end(state, replies.callbackBooked(heard.when), { name: 'request_callback', args: { time: heard.when } });
+  // As for a new day: the tool may refuse the time, and the agent's goodbye says the one it booked.
+  return end(state, '', { name: 'request_callback', args: { time: heard.when } });
 }
 
-/** "No, it is 14 Park Street now": what follows the leading words, when it is long enough to be an address. */
-function correctedAddress(heard: Heard): string | undefined {
-  const rest = heard.rest.replace(/[.!?।]+$/, '').trim();
-  if (rest === heard.said.trim() && heard.intent) return undefined;
+/**
+ * "No, it is 14 Park Street now": what follows the leading words, when it is long enough to be
+ * an address. `afterChange`: from the end of "my address changed" on.
+ */
+function correctedAddress(heard: Heard, afterChange = false): string | undefined {
+  const rest = (afterChange ? (heard.afterAddressChange ?? '') : heard.rest).replace(/[.!?।]+$/, '').trim();
+  if (!afterChange && rest === heard.said.trim() && heard.intent) return undefined;
   return rest.split(/\s+/).length >= 2 || /\d/.test(rest) ? rest : undefined;
 }
 

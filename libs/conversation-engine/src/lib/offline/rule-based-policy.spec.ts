@@ -133,6 +133,49 @@ describe('RuleBasedDialoguePolicy (a rule engine, not an AI)', () => {
     expect(reply.text).toMatch(/^I am calling from the delivery team about your cash on delivery order O R D, 7/);
   });
 
+  it('says no goodbye beside a new day the tool may refuse, so a refused day was never promised', async () => {
+    const scripted = new ScriptedCall({ language: 'en' });
+    await scripted.say('Yes, speaking.');
+    const refused = await scripted.say('Deliver it yesterday at 5 pm.');
+    expect(refused.tools.map((tool) => tool.name)).toEqual(['reschedule_delivery']);
+    expect(refused.text).toBe('That day has already passed. Which upcoming day and time would suit you?');
+    expect(scripted.decision).toBeUndefined();
+  });
+
+  it.each([
+    ['en', "No, that's my old address. It's 14 Oak Street, apartment 3B, Springfield now.", '14 Oak Street, apartment 3B, Springfield now'],
+    ['hi', 'नहीं, पता बदल गया है। अब 45 गांधी नगर, जयपुर में रहती हूँ।', '45 गांधी नगर, जयपुर में रहती हूँ'],
+    ['ar', 'لا، العنوان ناقص. شارع الوحدة، بناية النخيل، شقة ١٢، قريب من دوار الساعة.', 'شارع الوحدة، بناية النخيل، شقة ١٢، قريب من دوار الساعة'],
+  ] as const)('in %s, notes an address corrected unasked while the order is discussed, then asks about the order', async (language, line, address) => {
+    const scripted = new ScriptedCall({ language, confirmAddress: true, variables: { name: 'Anita', order_id: 'ORD-1042', address: '12 Lake Road' } });
+    await scripted.say(language === 'en' ? 'Yes, speaking.' : language === 'hi' ? 'हाँ जी' : 'نعم');
+    const noted = await scripted.say(line);
+    expect(noted.tools).toEqual([{ name: 'update_address', args: { address } }]);
+    expect(scripted.decision).toBeUndefined();
+    await scripted.say(language === 'en' ? 'Yes, deliver it there.' : language === 'hi' ? 'हाँ, वहीं भेज दीजिए।' : 'إيه، أرسلوه.');
+    expect(scripted.decision).toEqual({ outcome: 'confirmed' });
+    expect(scripted.addressUpdate).toBe(address);
+  });
+
+  it('takes "deliver it today, I am home" as the delivery as planned', async () => {
+    const scripted = new ScriptedCall({ language: 'ar' });
+    await scripted.say('هلا، إيه أنا.');
+    await scripted.say('زين، خلاص وصّلوه اليوم، أنا موجودة.');
+    expect(scripted.decision).toEqual({ outcome: 'confirmed' });
+  });
+
+  it('takes the day said with an hour, and the "kal" a Hindi callee says they meant', async () => {
+    const scripted = new ScriptedCall({ language: 'hi' });
+    await scripted.say('हाँ जी');
+    const reply = await scripted.say('Actually, tomorrow morning at 10 would be better, आज मैं बाहर हूँ।');
+    expect(reply.tools).toEqual([{ name: 'reschedule_delivery', args: { date: 'tomorrow', time: 'morning at 10' } }]);
+
+    const past = new ScriptedCall({ language: 'hi' });
+    await past.say('जी, बोल रही हूँ।');
+    const yesterday = await past.say('कल रात को ही भेज देते, बीता हुआ कल, सात बजे।');
+    expect(yesterday.tools[0]?.args['date']).toBe('बीता हुआ कल');
+  });
+
   describe('code-switching', () => {
     it('a Hinglish callee mixing English words is understood, and answered in Hinglish', async () => {
       const scripted = new ScriptedCall({ language: 'hi-Latn' });

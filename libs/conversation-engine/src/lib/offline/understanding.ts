@@ -11,6 +11,10 @@ export interface Span {
 export interface Heard {
   /** The most decisive intent said, or undefined when none is. */
   intent?: Intent;
+  /** Every intent said, most decisive first. */
+  intents: Intent[];
+  /** The day named is today ("deliver it today": the delivery as planned). */
+  dayIsToday: boolean;
   /** Words of plain assent were said too ("yes it's me, who is calling?"). */
   affirms: boolean;
   /** A keypad press the session turned into words ("[The customer pressed 1 ...]"). */
@@ -26,6 +30,8 @@ export interface Heard {
   reason?: string;
   /** The turn's words once leading "no, it's ..." are dropped: a corrected address, perhaps. */
   rest: string;
+  /** After "my address has changed": the new address, once its leading words are dropped. */
+  afterAddressChange?: string;
   /** The whole turn as said. */
   said: string;
 }
@@ -138,11 +144,12 @@ export function understand(said: string, lexicons: readonly Lexicon[]): Heard {
   // A span ends where the next folded character begins: vowel marks dropped from its last letter stay in.
   const original = (span: Match): string => said.slice(origin[span.start], span.end < origin.length ? origin[span.end] : said.length).trim();
   const keypad = KEYPAD.exec(said)?.[1];
-  const heard: Heard = { rest: said.trim(), said, affirms: false };
+  const heard: Heard = { rest: said.trim(), said, affirms: false, intents: [], dayIsToday: false };
   if (keypad === '1' || keypad === '2' || keypad === '3') return { ...heard, keypad };
 
   const all = (pick: (lexicon: Lexicon) => readonly string[], from = 0) => lexicons.flatMap((lexicon) => matches(pick(lexicon), text, from));
-  const intentAt = (from: number): Intent | undefined => INTENTS.find((intent) => all((lexicon) => lexicon.intents[intent], from).length > 0);
+  const intentsAt = (from: number): Intent[] => INTENTS.filter((intent) => all((lexicon) => lexicon.intents[intent], from).length > 0);
+  const intentAt = (from: number): Intent | undefined => intentsAt(from)[0];
 
   // A change of mind counts from its last marker on, when anything is said after it.
   const markers = all((lexicon) => lexicon.changeOfMind);
@@ -154,7 +161,8 @@ export function understand(said: string, lexicons: readonly Lexicon[]): Heard {
     }
   }
   const segment = ' '.repeat(from) + text.slice(from);
-  heard.intent = intentAt(from);
+  heard.intents = intentsAt(from);
+  heard.intent = heard.intents[0];
   // Assent inside the question itself ("quem está falando", "siapa ya") is not assent.
   const asked = heard.intent ? all((lexicon) => lexicon.intents[heard.intent as Intent], from) : [];
   heard.affirms = all((lexicon) => lexicon.intents.yes, from).some((yes) => !asked.some((match) => yes.start < match.end && match.start < yes.end));
@@ -162,15 +170,30 @@ export function understand(said: string, lexicons: readonly Lexicon[]): Heard {
   const dayparts = disjoint(all((lexicon) => lexicon.dayparts, from));
   const days = disjoint(lexicons.flatMap((lexicon) => matches(lexicon.days, blank(segment, dayparts))));
   const clocks = disjoint(lexicons.flatMap((lexicon) => matches(lexicon.clocks, blank(segment, [...dayparts, ...days]))));
-  // "Not today, tomorrow" / "mañana, hoy no estoy": a day in a negated clause is not the one wanted.
+  // Which day is the one wanted: one said with an hour or a part of the day ("hoy no puedo,
+  // mañana a las 5"), else one not negated ("not today, tomorrow"), else the last said.
   const negations = all((lexicon) => lexicon.negations, from);
   const clause = (at: number): [number, number] => [Math.max(0, ...clauseBreaks.filter((b) => b <= at)), Math.min(text.length, ...clauseBreaks.filter((b) => b > at))];
-  const wanted = days.filter((day) => {
+  const inClause = (day: Match, spans: Match[]) => {
     const [start, end] = clause(day.start);
-    return !negations.some((negation) => negation.start >= start && negation.start < end);
-  });
-  const chosen = wanted.length ? wanted : days;
-  if (chosen.length) heard.day = original(chosen[chosen.length - 1]);
+    return spans.some((span) => span.start >= start && span.start < end && (span.end <= day.start || span.start >= day.end));
+  };
+  const timed = [...dayparts, ...clocksIn(lexicons, blank(segment, [...dayparts, ...days]))];
+  const notNegated = days.filter((day) => !inClause(day, negations));
+  const withTime = notNegated.filter((day) => inClause(day, timed));
+  let chosen = withTime.length ? withTime : notNegated.length ? notNegated : days;
+  // "कल ... बीता हुआ कल": the callee said which "kal" (yesterday or tomorrow) they meant.
+  const past = disjoint(lexicons.flatMap((lexicon) => matches(lexicon.pastDays, segment)));
+  const picked = chosen[chosen.length - 1];
+  if (picked && past.length) {
+    const pastDay = past.find((span) => text.slice(span.start, span.end).includes(text.slice(picked.start, picked.end)));
+    if (pastDay) chosen = [pastDay];
+  }
+  if (chosen.length) {
+    const day = chosen[chosen.length - 1];
+    heard.day = original(day);
+    heard.dayIsToday = lexicons.some((lexicon) => matches(lexicon.today, text.slice(0, day.end)).some((match) => match.start === day.start && match.end === day.end));
+  }
   if (dayparts.length) heard.daypart = original(dayparts[dayparts.length - 1]);
   if (clocks.length) heard.clock = original(clocks[clocks.length - 1]);
   const when = disjoint([...chosen, ...dayparts, ...clocks]);
@@ -182,17 +205,28 @@ export function understand(said: string, lexicons: readonly Lexicon[]): Heard {
   if (reasonMarker) heard.reason = said.slice(origin[reasonMarker.end] ?? said.length).replace(/^[\s,]+|[\s.!?।,]+$/g, '') || undefined;
 
   // "No, it's 14 Park Street now": the address is what follows the leading words.
-  let lead = 0;
-  for (let again = true; again; ) {
-    again = false;
-    const next = all((lexicon) => lexicon.addressLead).find((match) => text.slice(lead, match.start).trim() === '' && match.end > lead);
-    if (next) {
-      lead = next.end;
-      again = true;
+  const afterLead = (start: number): number => {
+    let lead = start;
+    for (let again = true; again; ) {
+      again = false;
+      const next = all((lexicon) => lexicon.addressLead).find((match) => match.start >= lead && text.slice(lead, match.start).trim() === '' && match.end > lead);
+      if (next) {
+        lead = next.end;
+        again = true;
+      }
     }
-  }
-  if (lead > 0) heard.rest = said.slice(origin[lead] ?? said.length).replace(/^[\s,:.-]+/, '').trim();
+    return lead;
+  };
+  const tail = (at: number) => said.slice(origin[at] ?? said.length).replace(/^[\s,:.;।،-]+/, '').trim();
+  const lead = afterLead(0);
+  if (lead > 0) heard.rest = tail(lead);
+  const change = all((lexicon) => lexicon.intents.address, from).pop();
+  if (change) heard.afterAddressChange = tail(afterLead(change.end + (text.slice(change.end).match(/^[\s]*/)?.[0].length ?? 0)));
   return heard;
+}
+
+function clocksIn(lexicons: readonly Lexicon[], text: string): Match[] {
+  return disjoint(lexicons.flatMap((lexicon) => matches(lexicon.clocks, text)));
 }
 
 /** Whether the words name a day or a time at all. */

@@ -51,6 +51,7 @@ export const ENGLISH: Lexicon = {
       'changed my mind',
     ],
     anger: ['scam', 'fraud', 'nonsense', 'rubbish', 'stupid', 'ridiculous', 'stop bothering', 'leave me alone', 'waste of (my )?time', 'fed up', 'how dare'],
+    address: ['(my )?old address', '(the |my )?address is (wrong|incomplete|old|not right)', 'wrong address', '(i|we) (have )?moved', '(my |the )?new address'],
     reschedule: [
       'reschedule',
       'postpone',
@@ -67,6 +68,8 @@ export const ENGLISH: Lexicon = {
     no: ['no', 'nope', 'nah', 'not really'],
     yes: ['yes', 'yeah', 'yep', 'yup', 'sure', 'correct', "that('s| is) (right|me|correct)", 'speaking', "(it's|it is) me", 'this is (he|she|me)', 'okay', 'ok', 'fine', 'absolutely', 'of course', 'right', 'i am', 'alright'],
   },
+  pastDays: ['yesterday', 'last (monday|tuesday|wednesday|thursday|friday|saturday|sunday)'],
+  today: ['today'],
   changeOfMind: ['actually', 'on second thought', 'no wait', 'wait', 'sorry i mean(t)?', 'instead', 'come to think of it'],
   negations: ['not', "\\p{L}+n't", 'no', 'never'],
   reasonMarkers: ['because', 'since', 'as i'],

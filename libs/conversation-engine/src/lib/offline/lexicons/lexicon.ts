@@ -11,6 +11,7 @@ export const INTENTS = [
   'callback',
   'cancel',
   'anger',
+  'address',
   'reschedule',
   'who',
   'amount',
@@ -31,8 +32,13 @@ export interface Lexicon {
   /**
    * `yes`: an affirmation that answers the question asked ("haan ji, bol raha hoon" to "is this
    * Anita?" is identity only). `confirm`: words that only ever mean "deliver the order".
+   * `address`: the delivery address is wrong or has changed; the new one usually follows.
    */
   intents: Record<Intent, readonly string[]>;
+  /** Days already gone: "yesterday", "बीता हुआ कल". Said, they are the day meant (and refused), over a word they contain ("कल"). */
+  pastDays: readonly string[];
+  /** "today": a delivery today with no hour is the delivery as planned. */
+  today: readonly string[];
   /** "actually", "no wait": what follows replaces what came before. */
   changeOfMind: readonly string[];
   /** Words that negate a clause: a day named in one ("not today", "hoy no voy a estar") is not the day wanted. */

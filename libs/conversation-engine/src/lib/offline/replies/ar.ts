@@ -27,6 +27,7 @@ export const ARABIC_REPLIES: Replies = {
   addressQuestion: (f) => `قبل التوصيل: هل عنوانك ما زال ${f.address}؟`,
   askAddress: () => 'ما هو العنوان الصحيح؟',
   addressNoted: () => 'شكرًا، سجلت العنوان الجديد.',
+  orderQuestion: () => 'هل نوصله في موعده؟',
   notUnderstood: () => 'عفوًا، لم أفهم. هل نوصل طلبك في موعده؟',
   confirmed: (f) => `شكرًا! تم تأكيد ${order(f)} وسيصلك في موعده. مع السلامة.`,
   cancelled: (f) => `تمام، ألغيت ${order(f)}. شكرًا لإخبارنا. مع السلامة.`,

@@ -26,6 +26,7 @@ export const ENGLISH_REPLIES: Replies = {
   addressQuestion: (f) => `Before we deliver: is your address still ${f.address}?`,
   askAddress: () => 'What is the correct delivery address?',
   addressNoted: () => 'Thank you, I have noted the new address.',
+  orderQuestion: () => 'Shall we deliver it there as planned?',
   notUnderstood: () => 'Sorry, I did not catch that. Shall we deliver your order as planned?',
   confirmed: (f) => `Thank you! ${order(f).replace(/^./, (c) => c.toUpperCase())} is confirmed and will be delivered as planned. Goodbye.`,
   cancelled: (f) => `Okay, I have cancelled ${order(f)}. Thank you for letting us know. Goodbye.`,

@@ -27,6 +27,7 @@ export const SPANISH_REPLIES: Replies = {
   addressQuestion: (f) => `Antes de la entrega: ¿su dirección sigue siendo ${f.address}?`,
   askAddress: () => '¿Cuál es la dirección correcta?',
   addressNoted: () => 'Gracias, anoté la nueva dirección.',
+  orderQuestion: () => '¿Lo entregamos como estaba previsto?',
   notUnderstood: () => 'Disculpe, no le entendí. ¿Entregamos su pedido como estaba previsto?',
   confirmed: (f) => `¡Gracias! ${order(f).replace(/^./, (c) => c.toUpperCase())} está confirmado y se entregará como estaba previsto. Hasta luego.`,
   cancelled: (f) => `De acuerdo, cancelé ${order(f)}. Gracias por avisarnos. Hasta luego.`,

@@ -27,6 +27,7 @@ export const HINGLISH_REPLIES: Replies = {
   addressQuestion: (f) => `Delivery se pehle: kya aapka address abhi bhi ${f.address} hi hai?`,
   askAddress: () => 'Sahi address kya hai?',
   addressNoted: () => 'Thank you, maine naya address note kar liya hai.',
+  orderQuestion: () => 'Kya hum ise plan ke hisaab se deliver kar dein?',
   notUnderstood: () => 'Sorry, main samajh nahi payi. Kya hum aapka order plan ke hisaab se deliver kar dein?',
   confirmed: (f) => `Thank you! Aapka ${order(f)} confirm ho gaya hai aur time par deliver hoga. Namaste.`,
   cancelled: (f) => `Theek hai, maine aapka ${order(f)} cancel kar diya hai. Batane ke liye thank you. Namaste.`,

@@ -27,6 +27,7 @@ export const INDONESIAN_REPLIES: Replies = {
   addressQuestion: (f) => `Sebelum dikirim: apakah alamat Anda masih ${f.address}?`,
   askAddress: () => 'Alamat yang benar di mana?',
   addressNoted: () => 'Terima kasih, alamat barunya sudah saya catat.',
+  orderQuestion: () => 'Apakah kami kirim sesuai jadwal?',
   notUnderstood: () => 'Maaf, saya kurang jelas. Apakah pesanan Anda kami kirim sesuai jadwal?',
   confirmed: (f) => `Terima kasih! ${order(f).replace(/^./, (c) => c.toUpperCase())} sudah dikonfirmasi dan akan dikirim sesuai jadwal. Sampai jumpa.`,
   cancelled: (f) => `Baik, ${order(f)} sudah saya batalkan. Terima kasih atas informasinya. Sampai jumpa.`,

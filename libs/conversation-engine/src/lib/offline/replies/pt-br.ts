@@ -27,6 +27,7 @@ export const PORTUGUESE_REPLIES: Replies = {
   addressQuestion: (f) => `Antes da entrega: seu endereço ainda é ${f.address}?`,
   askAddress: () => 'Qual é o endereço correto?',
   addressNoted: () => 'Obrigada, anotei o novo endereço.',
+  orderQuestion: () => 'Podemos entregar como combinado?',
   notUnderstood: () => 'Desculpe, não entendi. Podemos entregar o seu pedido como combinado?',
   confirmed: (f) => `Obrigada! ${order(f).replace(/^./, (c) => c.toUpperCase())} está confirmado e será entregue como combinado. Tchau.`,
   cancelled: (f) => `Tudo bem, cancelei ${order(f)}. Obrigada por avisar. Tchau.`,

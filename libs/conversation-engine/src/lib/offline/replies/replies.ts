@@ -37,6 +37,8 @@ export interface Replies {
   askAddress(): string;
   addressNoted(): string;
   notUnderstood(): string;
+  /** "Shall we deliver it as planned?", once the order was named. */
+  orderQuestion(): string;
   confirmed(f: OrderFacts): string;
   cancelled(f: OrderFacts): string;
   rescheduled(when: string): string;
