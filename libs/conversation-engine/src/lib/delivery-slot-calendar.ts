@@ -27,8 +27,14 @@ const DAYPART_ENDS: Record<Daypart, number> = { morning: 12, noon: 14, afternoon
 /** A callback "this evening" asked at 18:10 is soon, not tomorrow: half an hour on, while the evening lasts. */
 const SOON_IN_DAYPART_MINUTES = 30;
 
+/** The part of the day said first, since the anchored text puts the chosen day's words first. */
 export function findDaypart(text: string): Daypart | undefined {
-  return DAYPARTS.find(([pattern]) => pattern.test(text))?.[1];
+  let first: { index: number; daypart: Daypart } | undefined;
+  for (const [pattern, daypart] of DAYPARTS) {
+    const index = text.search(pattern);
+    if (index >= 0 && (!first || index < first.index)) first = { index, daypart };
+  }
+  return first?.daypart;
 }
 
 /**
@@ -57,17 +63,27 @@ const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'satur
 const DAY_WORDS =
   /\b(?:(the\s+)?day\s+after\s+tomorrow|tomorrow|today|tonight|yesterday|this\s+(morning|afternoon|evening)|(?:(?:next|this|coming|on)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b/gi;
 
+/** Words that say when in a day: a clock time, "after 6", am/pm, a part of the day. */
+const TIME_WORDS = /\b(?:at|after|from)\s+\d|\b\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b|\b(?:morning|noon|midday|afternoon|evening|night|lunch ?time)\b/i;
+
 /**
  * Replaces the relative day ("tomorrow", "the day after tomorrow", "friday") by its date on the
- * callee's calendar and moves it to the front, where chrono reads a date before its time:
- * "at 5 evening tomorrow" -> "December 2 2026 at 5 evening". When several are said, the last is
- * meant ("not today, tomorrow"; "aaj nahi, kal"): the others are dropped. A weekday is its next
- * one, today excluded.
+ * callee's calendar, with the words that say when in that day, and puts the date first, where
+ * chrono reads a date before its time: "at 5 evening tomorrow" -> "December 2 2026 at 5 evening".
+ * When several days are said, the one meant is the last that comes with a time ("not today,
+ * tomorrow at 5"; "tomorrow at 10 would be better, today I'm out"), else the last ("aaj nahi,
+ * kal"); the words around the other days are dropped, so their hours do not leak in. A weekday
+ * is its next one, today excluded.
  */
 export function anchorDays(text: string, now: DateTime): { text: string; anchored: boolean } {
   const matches = [...text.matchAll(DAY_WORDS)];
-  const match = matches.at(-1);
-  if (!match) return { text, anchored: false };
+  if (matches.length === 0) return { text, anchored: false };
+  // The words after each day, up to the next day; the first day also owns the words before it ("at 5 tomorrow").
+  const after = matches.map((match, index) => text.slice((match.index ?? 0) + match[0].length, matches[index + 1]?.index ?? text.length));
+  const before = text.slice(0, matches[0].index);
+  const timed = matches.map((_, index) => TIME_WORDS.test(after[index]) || (index === 0 && TIME_WORDS.test(before)));
+  const chosen = timed.lastIndexOf(true) >= 0 ? timed.lastIndexOf(true) : matches.length - 1;
+  const match = matches[chosen];
   const said = match[0].toLowerCase();
   let day: DateTime;
   let daypart = '';
@@ -81,8 +97,8 @@ export function anchorDays(text: string, now: DateTime): { text: string; anchore
     const weekday = WEEKDAYS.indexOf((match[3] ?? '').toLowerCase()) + 1;
     day = now.plus({ days: ((weekday - now.weekday + 6) % 7) + 1 });
   }
-  const rest = `${daypart} ${text.replace(DAY_WORDS, ' ')}`.replace(/\s+/g, ' ').trim();
-  return { text: `${day.setLocale('en').toFormat('LLLL d yyyy')} ${rest}`.trim(), anchored: true };
+  const context = chosen === 0 && !TIME_WORDS.test(after[0]) ? before : after[chosen];
+  return { text: `${day.setLocale('en').toFormat('LLLL d yyyy')} ${daypart} ${context}`.replace(/\s+/g, ' ').trim(), anchored: true };
 }
 
 const HALF = /\bin\s+(?:half\s+an?|a\s+half)\s+hours?\b/i;

@@ -173,6 +173,9 @@ describe('a whole utterance, as the offline engine hears it, still gives its day
     ['hi-Latn', 'kal nahi yaar, parson subah', 'Asia/Kolkata', '2026-12-03', '10:00'],
     ['es', 'hoy no puedo, mejor mañana en la tarde', 'America/Mexico_City', '2026-12-02', '15:00'],
     ['en', 'not today, tomorrow at 11 am', 'Asia/Kolkata', '2026-12-02', '11:00'],
+    ['hi', 'Actually, tomorrow morning at 10 would be better, आज मैं बाहर हूँ।', 'Asia/Kolkata', '2026-12-02', '10:00'],
+    ['es', '¿Lo pueden traer ayer a las cinco? Ay, perdón. Entonces pasado mañana a las once de la mañana.', 'America/Mexico_City', '2026-12-03', '11:00'],
+    ['id', 'jam 5 besok', 'Asia/Jakarta', '2026-12-02', '17:00'],
   ])('%s: "%s"', (language, said, timezone, date, time) => {
     expect(resolveDeliverySlot(said, undefined, { now, timezone, language })).toEqual({ ok: true, date, time });
   });
