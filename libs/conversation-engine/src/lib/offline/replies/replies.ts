@@ -37,7 +37,7 @@ export interface Replies {
   askAddress(): string;
   addressNoted(): string;
   notUnderstood(): string;
-  /** "Shall we deliver it as planned?", once the order was named. */
+  /** After a corrected address: "shall we deliver it there as planned?" (the order was named already). */
   orderQuestion(): string;
   confirmed(f: OrderFacts): string;
   cancelled(f: OrderFacts): string;
