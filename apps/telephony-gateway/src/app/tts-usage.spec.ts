@@ -87,7 +87,7 @@ describe('TTS characters of a simulated call, through the gateway', () => {
     const { call_id } = (await placed.json()) as { call_id: string };
     // A long-poll answers after 40 s at most; a call of two callee turns on a busy machine may take longer.
     for (let poll = 0; ; poll++) {
-      const view = await (await fetch(`${base}/call/${call_id}?wait=40`, { headers: withKey })).json();
+      const view: View = await (await fetch(`${base}/call/${call_id}?wait=40`, { headers: withKey })).json();
       if (view.state === 'completed' || poll === 2) return view;
     }
   }

@@ -151,6 +151,7 @@ export class ConversationSession {
         callId: this.options.callId,
         language: agent.transcriber.language,
         model: agent.transcriber.model,
+        ...(agent.transcriber.languageHints?.length ? { languageHints: agent.transcriber.languageHints } : {}),
         endpointingMs: agent.transcriber.endpointingMs,
       });
     } catch (error) {

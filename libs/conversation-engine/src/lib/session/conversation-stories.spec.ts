@@ -1,7 +1,8 @@
+import { localiseAgent, type AgentRuntimeConfig } from '@codcall/agent-config';
 import { languagePack } from '@codcall/languages';
 import { silentLogger } from '@codcall/logging';
 import { FakeClock, RecordingAudioOutput, sampleRuntimeAgent, type SampleAgentOverrides } from '@codcall/test-support';
-import type { LanguageModel, LanguageModelDelta, LanguageModelRequest, Synthesizer, Transcriber, TranscriberStream, TranscriptEvent } from '../providers';
+import type { LanguageModel, LanguageModelDelta, LanguageModelRequest, SynthesisRequest, Synthesizer, Transcriber, TranscriberOptions, TranscriberStream, TranscriptEvent } from '../providers';
 import { AsyncQueue } from './async-queue';
 import { ConversationSession } from './conversation-session';
 
@@ -28,27 +29,29 @@ class ScriptedModel implements LanguageModel {
   }
 }
 
-const synthesizer: Synthesizer = {
-  name: 'test:bytes',
-  async *synthesize(request) {
-    yield Buffer.alloc(request.text.length * 10, 0x55);
-  },
-};
-
-function call(replies: Reply[], options: { agent?: SampleAgentOverrides; variables?: Record<string, string>; transferAvailable?: boolean; timezone?: string } = {}) {
+function call(replies: Reply[], options: { agent?: SampleAgentOverrides; localised?: AgentRuntimeConfig; variables?: Record<string, string>; transferAvailable?: boolean; timezone?: string } = {}) {
   // 14:30 in Kolkata, Tuesday 1 December 2026.
   const clock = new FakeClock('2026-12-01T09:00:00Z');
   const events = new AsyncQueue<TranscriptEvent>();
+  const opened: TranscriberOptions[] = [];
+  const spoken: Omit<SynthesisRequest, 'signal'>[] = [];
+  const synthesizer: Synthesizer = {
+    name: 'test:bytes',
+    async *synthesize({ signal: _, ...request }) {
+      spoken.push(request);
+      yield Buffer.alloc(request.text.length * 10, 0x55);
+    },
+  };
   const transcriber: Transcriber = {
     name: 'test:scripted',
-    open: async (): Promise<TranscriberStream> => ({ sendAudio: () => undefined, close: async () => events.close(), [Symbol.asyncIterator]: () => events[Symbol.asyncIterator]() }),
+    open: async (options): Promise<TranscriberStream> => (opened.push(options), { sendAudio: () => undefined, close: async () => events.close(), [Symbol.asyncIterator]: () => events[Symbol.asyncIterator]() }),
   };
   const model = new ScriptedModel(replies);
   const output = new RecordingAudioOutput();
   const hangups: string[] = [];
   const session = new ConversationSession({
     callId: 'c1',
-    agent: sampleRuntimeAgent({ welcomeMessage: 'Hello, this is the delivery team. Am I speaking with {name}?', ...options.agent }),
+    agent: options.localised ?? sampleRuntimeAgent({ welcomeMessage: 'Hello, this is the delivery team. Am I speaking with {name}?', ...options.agent }),
     variables: options.variables ?? { name: 'Anita', order_id: 'ORD-1042', amount: '1499' },
     timezone: options.timezone ?? 'Asia/Kolkata',
     transferAvailable: options.transferAvailable,
@@ -83,7 +86,7 @@ function call(replies: Reply[], options: { agent?: SampleAgentOverrides; variabl
     }
     return session.result;
   };
-  return { session, model, hangups, callee, ended, playAll, clock };
+  return { session, model, hangups, callee, ended, playAll, clock, opened, spoken };
 }
 
 describe('a conversation that does not guess', () => {
@@ -235,6 +238,20 @@ describe('an address the agent confirms', () => {
     await callee('Yes, I am Fatima.');
     await callee('It is Flat 4B.');
     expect(model.offered(1)).not.toContain('update_address');
+    session.handleStreamEnd();
+    await session.result;
+  });
+});
+
+describe('a row in its own language', () => {
+  it('given a Hinglish row, the recogniser hears Hindi and English at once and the voice keeps to the row\'s language', async () => {
+    const hinglish = localiseAgent(sampleRuntimeAgent(), 'Hinglish');
+    const { session, opened, spoken } = call([], { localised: hinglish, variables: { name: 'Rahul', order_id: 'ORD010' } });
+    await session.start();
+    expect(opened[0]).toMatchObject({ language: hinglish.transcriber.language, languageHints: hinglish.transcriber.languageHints });
+    expect(hinglish.transcriber.languageHints?.length).toBeGreaterThan(0);
+    expect(spoken[0]).toMatchObject({ language: 'hi-Latn', languageCode: hinglish.synthesizer.languageCode });
+    expect(spoken.map((request) => request.text).join(' ')).toContain('Rahul');
     session.handleStreamEnd();
     await session.result;
   });

@@ -12,7 +12,8 @@ export function splitIntoClauses(text: string): string[] {
 }
 
 export function speechRequest(agent: AgentRuntimeConfig, text: string): Omit<SynthesisRequest, 'signal'> {
-  return { text, language: agent.language, voice: agent.synthesizer.voiceId ?? agent.synthesizer.voice, model: agent.synthesizer.model };
+  const { languageCode } = agent.synthesizer;
+  return { text, language: agent.language, ...(languageCode ? { languageCode } : {}), voice: agent.synthesizer.voiceId ?? agent.synthesizer.voice, model: agent.synthesizer.model };
 }
 
 /**
