@@ -11,7 +11,7 @@ const NUMBER = `\\d{1,2}|${alternation(NUMBERS)}`;
 const n = (word: string): number => numberFrom(NUMBERS, word);
 
 const BAJE = 'baje|bajey|baj|बजे';
-const HOUR_UNIT = 'ghante|ghanta|ghanton|ghante|घंटे|घंटा|घंटों';
+const HOUR_UNIT = 'ghante|ghanta|ghanton|घंटे|घंटा|घंटों';
 const MINUTE_UNIT = 'minute|minut|minat|mins?|मिनट';
 const AFTER = '(?:ke|के)\\s+(?:baad|bad|बाद)';
 const IN = '(?:mein|me|main|में|baad|bad|बाद|ke baad|के बाद)';

@@ -1,7 +1,7 @@
 import { alternation, ENGLISH_MONTHS, ENGLISH_WEEKDAYS, nameRewrites, numberFrom, words, type Rewrite } from './rewrite';
 
 const NUMBERS: Record<string, number> = {
-  satu: 1, se: 1, dua: 2, tiga: 3, empat: 4, lima: 5, enam: 6, tujuh: 7, delapan: 8, lapan: 8, sembilan: 9, sepuluh: 10,
+  satu: 1, dua: 2, tiga: 3, empat: 4, lima: 5, enam: 6, tujuh: 7, delapan: 8, lapan: 8, sembilan: 9, sepuluh: 10,
   sebelas: 11, 'dua belas': 12,
 };
 const NUMBER = `\\d{1,2}|${alternation(NUMBERS)}`;
