@@ -79,7 +79,8 @@ interface Pause {
  * clauses and spoken as each clause completes. Tool calls decide the outcome; the first outcome
  * tool ends the call with the model's words beside it, or the agent's prepared goodbye. The parts:
  * a PlayoutTracker (marks: what the callee heard), a TurnDetector (what the callee's words mean),
- * a SilenceWatch, and GoodbyeSpeech.
+ * a SilenceWatch, GoodbyeSpeech, and the conversation's stage (conversation-stage.ts: who is
+ * speaking, then the order question; the tools that settle the order wait for its answer).
  */
 export class ConversationSession {
   readonly result: Promise<ConversationResult>;
