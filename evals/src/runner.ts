@@ -99,11 +99,19 @@ export function rowFor(scenario: Scenario): Record<string, string> {
   };
 }
 
+/**
+ * How long a scripted callee waits in quiet before taking the agent's turn as over: patient, so a
+ * pause while the gateway synthesises the agent's next sentence (long on a loaded CI machine) is
+ * not taken for the end of its turn. Timed lines (pauseMs, bargeInAfterMs) still play as written.
+ */
+const CALLEE_TURN_GAP_MS = 1000;
+
 /** What the simulator is told to play: the callee's lines in their voice, answering at once. */
 export function simulationFor(scenario: Scenario): Record<string, unknown> {
   return {
     answer: scenario.answer,
     ringSeconds: 0.2,
+    turnGapMs: CALLEE_TURN_GAP_MS,
     language: scenario.calleeLanguage ?? scenario.language,
     ...(scenario.callee.length ? { says: scenario.callee } : {}),
     ...(scenario.persona ? { persona: scenario.persona } : {}),

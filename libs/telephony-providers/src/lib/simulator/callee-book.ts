@@ -30,6 +30,12 @@ export interface CalleeProfile {
   /** The callee's voice: a language code or name, handed to the simulator's `speak` as it is. */
   language?: string;
   /**
+   * How long the agent must have been quiet before the callee takes it for the end of its turn
+   * (the simulator's own gap otherwise). A patient callee waits out the pause between two of the
+   * agent's sentences; an eager one talks into it.
+   */
+  turnGapMs?: number;
+  /**
    * Who the callee is, for a language model to play them once `says` runs out: each further line
    * is produced at run time by the simulator's improviser (none configured: the call is refused).
    */
@@ -44,7 +50,7 @@ export const DEFAULT_CALLEE: CalleeProfile = { answer: 'human', says: ['Yes, spe
 export class CalleeBookError extends Error {}
 
 const E164 = /^\+[1-9]\d{7,14}$/;
-const PROFILE_FIELDS = ['answer', 'says', 'ringSeconds', 'language', 'persona'];
+const PROFILE_FIELDS = ['answer', 'says', 'ringSeconds', 'language', 'persona', 'turnGapMs'];
 const LINE_FIELDS = ['say', 'dtmf', 'pauseMs', 'bargeInAfterMs', 'silent'];
 const DTMF = /^[0-9*#]{1,20}$/;
 /** A BCP 47 tag ("hi", "pt-BR") or a language's name ("Hinglish"): the voice's owner maps it. */
@@ -61,7 +67,7 @@ export function parseCalleeProfile(value: unknown, where: string): CalleeProfile
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new CalleeBookError(`${where}: must be an object like {"answer": "human", "says": ["Yes."]}`);
   }
-  const { answer, says, ringSeconds, language, persona, ...rest } = value as Record<string, unknown>;
+  const { answer, says, ringSeconds, language, persona, turnGapMs, ...rest } = value as Record<string, unknown>;
   const unknown = Object.keys(rest);
   if (unknown.length) throw new CalleeBookError(`${where}: unknown field ${unknown.map((k) => `"${k}"`).join(', ')} (allowed: ${PROFILE_FIELDS.join(', ')})`);
   if (typeof answer !== 'string' || !CALLEE_ANSWERS.includes(answer as CalleeAnswer)) {
@@ -75,6 +81,9 @@ export function parseCalleeProfile(value: unknown, where: string): CalleeProfile
   if (language !== undefined && (typeof language !== 'string' || !LANGUAGE.test(language))) {
     throw new CalleeBookError(`${where}: language must be a language code or name such as "hi", "pt-BR" or "Hinglish", got ${JSON.stringify(language)}`);
   }
+  if (turnGapMs !== undefined && (typeof turnGapMs !== 'number' || !Number.isFinite(turnGapMs) || turnGapMs < 0 || turnGapMs > 10_000)) {
+    throw new CalleeBookError(`${where}: turnGapMs must be a number of milliseconds between 0 and 10000`);
+  }
   if (persona !== undefined) {
     if (typeof persona !== 'string' || persona.trim() === '' || persona.length > MAX_PERSONA_CHARS) {
       throw new CalleeBookError(`${where}: persona must be a non-empty description of at most ${MAX_PERSONA_CHARS} characters`);
@@ -87,6 +96,7 @@ export function parseCalleeProfile(value: unknown, where: string): CalleeProfile
     ...(ringSeconds !== undefined ? { ringSeconds } : {}),
     ...(language !== undefined ? { language: language as string } : {}),
     ...(persona !== undefined ? { persona: persona as string } : {}),
+    ...(turnGapMs !== undefined ? { turnGapMs: turnGapMs as number } : {}),
   };
 }
 

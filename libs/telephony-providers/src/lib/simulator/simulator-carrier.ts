@@ -331,7 +331,8 @@ export class SimulatedCall {
     if (this.playback.some((item) => item.kind === 'audio')) return;
     // The agent's turn is over once the callee has heard it fall quiet for the gap, not merely
     // once its audio was sent: on a busy gateway the next sentence may still be synthesising.
-    if (Date.now() - Math.max(this.lastAgentAudioAt, this.agentAudioEndedAt) < (this.options.timing?.agentTurnGapMs ?? 400)) return;
+    const gap = this.profile.turnGapMs ?? this.options.timing?.agentTurnGapMs ?? 400;
+    if (Date.now() - Math.max(this.lastAgentAudioAt, this.agentAudioEndedAt) < gap) return;
     // A barge-in line is said over the agent's next turn, not after this one.
     if (this.script[this.nextLine]?.bargeInAfterMs !== undefined) return;
     this.agentSpoke = false;

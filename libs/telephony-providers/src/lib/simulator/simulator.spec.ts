@@ -220,20 +220,38 @@ describe('SimulatorCarrier: the hard callees', () => {
   });
 
   it('given an agent whose second sentence comes a moment after the first played out, the callee waits for the quiet after it', async () => {
-    const heard: { at: number }[] = [];
+    const heard: string[] = [];
     const carrier = simulator({ answer: 'human', says: ['Yes.'] }, []);
+    const { carrierCallId } = await carrier.placeCall(request());
+    await started();
+    const sideChannel = (carrier as unknown as { options: { sideChannel: SpeechSideChannel } }).options.sideChannel;
+    sideChannel.subscribe('c1', () => heard.push('callee spoke'));
+    const played = (name: string) => gateway.messages.some((m) => m['event'] === 'mark' && (m['mark'] as { name: string }).name === name);
+    agentSays(200, 'first');
+    // The next sentence is still synthesising when the first has played out (a busy gateway).
+    await until(() => played('first'));
+    agentSays(200, 'second');
+    await until(() => played('second'));
+    heard.push('agent finished');
+    await until(() => heard.length === 2);
+    expect(heard).toEqual(['agent finished', 'callee spoke']);
+    await carrier.hangup(carrierCallId);
+  });
+
+  it('given a patient callee, a pause longer than the simulator gap but shorter than theirs is not the end of the turn', async () => {
+    const heard: { at: number }[] = [];
+    const carrier = simulator({ answer: 'human', turnGapMs: 600, says: ['Yes.'] }, []);
     const { carrierCallId } = await carrier.placeCall(request());
     await started();
     const sideChannel = (carrier as unknown as { options: { sideChannel: SpeechSideChannel } }).options.sideChannel;
     const sentAt = Date.now();
     sideChannel.subscribe('c1', () => heard.push({ at: Date.now() - sentAt }));
     agentSays(200, 'first');
-    // The next sentence is still synthesising when the first has played out (a busy gateway).
-    await new Promise((resolve) => setTimeout(resolve, 260));
+    await new Promise((resolve) => setTimeout(resolve, 500)); // 300 ms of quiet: past the simulator's 100 ms gap
+    expect(heard).toEqual([]);
     agentSays(200, 'second');
     await until(() => heard.length === 1);
-    // 260 ms, then the second sentence's 200 ms, then the 100 ms gap the simulator keeps.
-    expect(heard[0].at).toBeGreaterThanOrEqual(500);
+    expect(heard[0].at).toBeGreaterThanOrEqual(1250); // 500 + 200 played + the callee's 600 ms
     await carrier.hangup(carrierCallId);
   });
 
@@ -321,6 +339,7 @@ describe('callee books', () => {
     expect(bad(7)).toThrow('sim: says[1]: a line is a string or an object');
     expect(() => parseCalleeProfile({ answer: 'human', language: 'hindi please' }, 'sim')).toThrow('sim: language must be a language code or name');
     expect(() => parseCalleeProfile({ answer: 'busy', persona: 'Grumpy.' }, 'sim')).toThrow('sim: persona is only for a callee who answers');
+    expect(() => parseCalleeProfile({ answer: 'human', turnGapMs: -5 }, 'sim')).toThrow('sim: turnGapMs must be a number of milliseconds between 0 and 10000');
     expect(() => parseCalleeProfile({ answer: 'human', persona: '' }, 'sim')).toThrow('sim: persona must be a non-empty description');
   });
 
