@@ -43,6 +43,8 @@ export interface DialogueState {
   slot: { day?: string; daypart?: string; clock?: string };
   pending?: PendingOutcome;
   addressChecked: boolean;
+  /** The last order question read the address back: "no, it's 14 Park Street" corrects it. */
+  addressAsked?: boolean;
 }
 
 export const INITIAL_STATE: DialogueState = { stage: 'identity', identified: false, identityNoes: 0, slot: {}, addressChecked: false };
@@ -59,6 +61,18 @@ export interface DialogueContext {
   facts: OrderFacts;
   /** The tools the session offers on this turn (the order's tools only once the order question was asked). */
   offered: ReadonlySet<string>;
+  /** The call reads the delivery address back (it offers update_address, now or once the order is answered). */
+  checksAddress: boolean;
+}
+
+/**
+ * The order question, naming the order; where the call checks addresses it reads the address
+ * back in the same breath, so one "yes" answers both and a correction is heard at once.
+ */
+function askOrder(state: DialogueState, ctx: DialogueContext, next: Partial<DialogueState> = {}): DialogueTurn {
+  const reading = ctx.checksAddress && Boolean(ctx.facts.address) && !state.addressChecked;
+  const text = reading ? ctx.replies.askOrderAndAddress(ctx.facts) : ctx.replies.askOrder(ctx.facts);
+  return { text, tools: [], next: { ...state, stage: 'order', identified: true, ...next, addressAsked: reading, ...(reading ? { addressChecked: true } : {}) } };
 }
 
 const SLOT_STAGES: ReadonlySet<Stage> = new Set(['day', 'time', 'exact_time']);
@@ -98,15 +112,19 @@ export function respond(state: DialogueState, heard: Heard, ctx: DialogueContext
     const address = correctedAddress(heard, true);
     if (!address) return say(replies.askAddress(), { stage: 'address_correction', addressChecked: true });
     if (state.pending) return { text: '', tools: [{ name: 'update_address', args: { address } }], next: { ...state, addressChecked: true } };
-    return { text: `${replies.addressNoted()} ${replies.orderQuestion()}`, tools: [{ name: 'update_address', args: { address } }], next: { ...state, stage: 'order', identified: true, addressChecked: true } };
+    return noted(state, address, ctx);
   }
+
+  // "No, it's 14 Park Street now", to an order question that read the address back.
+  const correction = state.stage === 'order' && state.addressAsked && (intent === 'no' || intent === undefined) && !heard.day ? correctedAddress(heard) : undefined;
+  if (correction) return noted(state, correction, ctx);
 
   if (state.stage === 'address' || state.stage === 'address_correction') {
     const address = state.stage === 'address_correction' && intent !== 'yes' ? heard.said.trim() : correctedAddress(heard);
     if (intent === 'yes' && state.stage === 'address' && state.pending) return finish(state, state.pending);
     // The correction is noted first; the outcome waiting for it follows once the session says it was (afterTool).
     if (address && state.pending) return { text: '', tools: [{ name: 'update_address', args: { address } }], next: state };
-    if (address) return { text: `${replies.addressNoted()} ${replies.orderQuestion()}`, tools: [{ name: 'update_address', args: { address } }], next: { ...state, stage: 'order' } };
+    if (address) return noted(state, address, ctx);
     if (intent === 'no' || state.stage === 'address_correction') return say(replies.askAddress(), { stage: 'address_correction' });
     if (state.pending) return say(replies.addressQuestion(facts), {});
   }
@@ -145,8 +163,14 @@ export function afterTool(state: DialogueState, tool: string | undefined, messag
   if (tool === 'request_callback' || /^Not booked/i.test(message)) return say(past ? replies.callbackPast() : replies.askCallbackTime(), { stage: 'callback_time' });
   if (tool === 'transfer_to_human') return say(replies.offerCallback(), { stage: 'callback_offer' });
   if (tool === 'update_address' && state.pending) return finish({ ...state, stage: 'order', addressChecked: true }, state.pending);
-  if (state.pending) return say(replies.askOrder(facts), { stage: 'proposal' });
-  return say(replies.askOrder(facts), { stage: 'order', identified: true });
+  if (state.pending) return askOrder(state, ctx, { stage: 'proposal' });
+  return askOrder(state, ctx);
+}
+
+/** A corrected address, noted; the order question follows (the order was named already). */
+function noted(state: DialogueState, address: string, ctx: DialogueContext): DialogueTurn {
+  const text = `${ctx.replies.addressNoted()} ${ctx.replies.orderQuestion()}`;
+  return { text, tools: [{ name: 'update_address', args: { address } }], next: { ...state, stage: 'order', identified: true, addressChecked: true, addressAsked: false } };
 }
 
 function keypadIntent(digit: '1' | '2' | '3'): Heard['intent'] {
@@ -167,7 +191,10 @@ function finish(state: DialogueState, pending: PendingOutcome): DialogueTurn {
  * it. Before a delivery (confirm, a new day), the address is read back when the call checks it.
  */
 function outcome(state: DialogueState, pending: PendingOutcome, ctx: DialogueContext, proposal: string): DialogueTurn {
-  if (!ctx.offered.has(pending.tool.name)) return { text: proposal, tools: [], next: { ...state, stage: pending.tool.name === 'confirm_order' ? 'order' : 'proposal', identified: true, pending: pending.tool.name === 'confirm_order' ? undefined : pending } };
+  if (!ctx.offered.has(pending.tool.name)) {
+    if (pending.tool.name === 'confirm_order') return askOrder(state, ctx, { pending: undefined });
+    return { text: proposal, tools: [], next: { ...state, stage: 'proposal', identified: true, pending } };
+  }
   const delivers = pending.tool.name === 'confirm_order' || pending.tool.name === 'reschedule_delivery';
   if (delivers && ctx.offered.has('update_address') && ctx.facts.address && !state.addressChecked) {
     return { text: ctx.replies.addressQuestion(ctx.facts), tools: [], next: { ...state, stage: 'address', addressChecked: true, pending } };
@@ -180,11 +207,11 @@ function affirmed(state: DialogueState, ctx: DialogueContext): DialogueTurn {
   const say = (text: string, next: Partial<DialogueState>): DialogueTurn => ({ text, tools: [], next: { ...state, ...next } });
   switch (state.stage) {
     case 'identity':
-      return say(replies.askOrder(facts), { stage: 'order', identified: true });
+      return askOrder(state, ctx);
     case 'order':
       return outcome(state, { tool: { name: 'confirm_order', args: {} }, text: replies.confirmed(facts) }, ctx, replies.askOrder(facts));
     case 'proposal':
-      return state.pending ? outcome(state, state.pending, ctx, replies.askOrder(facts)) : say(replies.askOrder(facts), { stage: 'order' });
+      return state.pending ? outcome(state, state.pending, ctx, replies.askOrder(facts)) : askOrder(state, ctx);
     case 'choice':
       return say(replies.askChoice(), {});
     default:
@@ -214,7 +241,7 @@ function unclear(state: DialogueState, ctx: DialogueContext): DialogueTurn {
   const say = (text: string, next: Partial<DialogueState>): DialogueTurn => ({ text, tools: [], next: { ...state, ...next } });
   if (state.stage === 'identity') return say(replies.askIdentity(facts), {});
   if (state.stage === 'choice') return say(replies.askChoice(), {});
-  if (state.stage === 'proposal') return say(replies.askOrder(facts), { stage: 'order', pending: undefined });
+  if (state.stage === 'proposal') return askOrder(state, ctx, { pending: undefined });
   if (SLOT_STAGES.has(state.stage)) return repeatSlotQuestion(state, ctx);
   return say(replies.notUnderstood(), { stage: 'order' });
 }

@@ -109,11 +109,21 @@ describe('RuleBasedDialoguePolicy (a rule engine, not an AI)', () => {
   it('asks for the corrected address when the callee only says it is wrong', async () => {
     const scripted = new ScriptedCall({ language: 'en', confirmAddress: true, variables: { name: 'Anita', order_id: 'ORD-1042', address: '12 Lake Road' } });
     await scripted.say('Yes, speaking.');
-    await scripted.say('Yes, deliver it.');
-    expect((await scripted.say('No.')).text).toBe('What is the correct delivery address?');
+    expect((await scripted.say('The address is wrong.')).text).toBe('What is the correct delivery address?');
     await scripted.say('House 9, Civil Lines, near the water tank, Jaipur.');
     expect(scripted.addressUpdate).toBe('House 9, Civil Lines, near the water tank, Jaipur.');
+    await scripted.say('Yes, deliver it.');
     expect(scripted.decision).toEqual({ outcome: 'confirmed' });
+  });
+
+  it('reads the address back before a delivery the callee asked for before the order question', async () => {
+    const scripted = new ScriptedCall({ language: 'en', confirmAddress: true, variables: { name: 'Anita', order_id: 'ORD-1042', address: '12 Lake Road' } });
+    await scripted.say('Hi, yes, please deliver it tomorrow at 3 pm.');
+    expect((await scripted.say('Yes.')).text).toBe('Before we deliver: is your address still 12 Lake Road?');
+    await scripted.say('No, it is 40 Hill Road now.');
+    expect(scripted.toolNames).toEqual(['update_address', 'reschedule_delivery']);
+    expect(scripted.addressUpdate).toBe('40 Hill Road now');
+    expect(scripted.decision).toEqual({ outcome: 'rescheduled', rescheduleDate: '2026-12-02', rescheduleTime: '15:00' });
   });
 
   it('understands a keypad press at any point, 1 confirming', async () => {

@@ -3,6 +3,8 @@
 // again), without audio. Not part of the lib's API.
 import { languagePack, spokenVariables, type LanguageCode } from '@codcall/languages';
 import type { ChatMessage, ToolCall } from '../providers';
+import { sampleRuntimeAgent } from '@codcall/test-support';
+import { conversationPrompt } from '../session/conversation-prompt';
 import { ConversationStageTracker } from '../session/conversation-stage';
 import type { Decision } from '../session/conversation-result';
 import { runTool, toolsForCall, type ConversationTool } from '../tools';
@@ -43,8 +45,11 @@ export class ScriptedCall {
     this.tools = toolsForCall({ transferAvailable: options.transferAvailable ?? false, confirmAddress: options.confirmAddress ?? false, variables: this.variables });
     this.tracker = new ConversationStageTracker(this.variables['order_id']);
     const welcome = pack.defaults.welcome.replace(/\{(\w+)\}/g, (_, key: string) => spokenVariables(this.variables, pack)[key] ?? '');
+    // The session's own prompt: the agent's (ending with the language's instruction) and the engine's rules.
+    const agent = sampleRuntimeAgent({ systemPrompt: `You call {name} about an order.\n\n${pack.promptInstruction}`, confirmAddress: options.confirmAddress ?? false });
+    const prompt = conversationPrompt({ agent, variables: this.variables, tools: this.tools, now: this.now, timezone: this.timezone });
     this.history = [
-      { role: 'system', content: `You call {name} about an order.\n\n${pack.promptInstruction}\n\nToday is Tuesday, 1 December 2026.` },
+      { role: 'system', content: prompt },
       { role: 'assistant', content: welcome },
     ];
     this.agentLines.push(welcome);
