@@ -163,7 +163,7 @@ function writeCampaign(dir: string): { csv: string; callees: string } {
     lines.push(`Customer ${i},${phone},ORD${i},,,,Pune`);
     callees[phone] =
       i % TALK_EVERY === TALK_EVERY - 1
-        ? { answer: 'human', ringSeconds: 0.5, says: ['Yes, please deliver it.'] }
+        ? { answer: 'human', ringSeconds: 0.5, says: ['Yes, speaking.', 'Yes, please deliver it.'] }
         : i % 4 === 0
           ? { answer: 'no_answer', ringSeconds: 1 }
           : { answer: 'busy', ringSeconds: 0.5 };

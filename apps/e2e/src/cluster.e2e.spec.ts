@@ -100,7 +100,7 @@ describe('a gateway with one worker per core', () => {
 
   it('spreads the calls over both workers, and each one ends with its callee\'s outcome', async () => {
     // Two dials at once go to the two workers in turn (both have room).
-    const talking = await Promise.all(Array.from({ length: 2 }, () => dial({ answer: 'human', says: ['Yes, please deliver it.'] }).then((placed) => ({ placed, expected: 'confirmed' }))));
+    const talking = await Promise.all(Array.from({ length: 2 }, () => dial({ answer: 'human', says: ['Yes, speaking.', 'Yes, please deliver it.'] }).then((placed) => ({ placed, expected: 'confirmed' }))));
     const busy = await Promise.all(Array.from({ length: 4 }, () => dial({ answer: 'busy', ringSeconds: 0.2 }).then((placed) => ({ placed, expected: 'busy' }))));
     const calls = [...talking, ...busy];
     const humanOwners = new Set(calls.filter((call) => call.expected === 'confirmed').map((call) => ownerOf(call.placed.call_id)));

@@ -8,12 +8,12 @@ import type { CalleeBook, CarrierName } from '@codcall/telephony-providers';
 
 /** One callee of every kind a carrier campaign must handle, with what their row must end as. */
 const CALLEES: { name: string; phone: string; profile: CalleeBook[string]; expect: (tomorrowInIndia: string) => string }[] = [
-  { name: 'John Doe', phone: '+15551234567', profile: { answer: 'human', says: ['Yes, please deliver it.'] }, expect: () => 'confirmed,,' },
-  { name: 'Jane Smith', phone: '+15559876543', profile: { answer: 'human', says: ['No, please cancel it. I ordered it by mistake.'] }, expect: () => 'cancelled,,' },
+  { name: 'John Doe', phone: '+15551234567', profile: { answer: 'human', says: ['Yes, speaking.', 'Yes, please deliver it.'] }, expect: () => 'confirmed,,' },
+  { name: 'Jane Smith', phone: '+15559876543', profile: { answer: 'human', says: ['Yes, this is Jane.', 'No, please cancel it. I ordered it by mistake.'] }, expect: () => 'cancelled,,' },
   {
     name: 'Priya Sharma',
     phone: '+919876543210',
-    profile: { answer: 'human', says: ["I won't be home. Can you deliver it tomorrow at 3 pm?"] },
+    profile: { answer: 'human', says: ['Yes, speaking.', "I won't be home. Can you deliver it tomorrow at 3 pm?"] },
     expect: (tomorrow) => `rescheduled,${tomorrow},15:00`,
   },
   { name: 'Ahmed', phone: '+971501234567', profile: { answer: 'human', says: ['You have the wrong number.'] }, expect: () => 'wrong_person,,' },
