@@ -156,7 +156,7 @@ export function respond(state: DialogueState, heard: Heard, ctx: DialogueContext
 
 /** The last tool was refused or only noted something: the agent answers again (the tool's message says why). */
 export function afterTool(state: DialogueState, tool: string | undefined, message: string, ctx: DialogueContext): DialogueTurn {
-  const { replies, facts } = ctx;
+  const { replies } = ctx;
   const past = /\bpast\b/i.test(message);
   const say = (text: string, next: Partial<DialogueState>): DialogueTurn => ({ text, tools: [], next: { ...state, ...next } });
   if (tool === 'reschedule_delivery' || /^Not rescheduled/i.test(message)) return say(past ? replies.pastDay() : replies.unclearDay(), { stage: 'day', slot: {}, pending: undefined });
