@@ -3,11 +3,11 @@ import type { ConversationResult } from '@codcall/conversation-engine';
 import { silentLogger } from '@codcall/logging';
 import { sampleRuntimeAgent } from '@codcall/test-support';
 import { MemoryRecordingSink, readWavPcm16, type CallMediaEvent } from '@codcall/media';
-import type { Carrier, CarrierCallLookup, CarrierStatusUpdate, MediaStreamCodec, PlaceCallRequest } from '@codcall/telephony-providers';
+import type { AnswerDocument, Carrier, CarrierCallLookup, CarrierStatusUpdate, MediaStreamCodec, PlaceCallRequest } from '@codcall/telephony-providers';
 import { CallOrchestrator, type CallOrchestratorOptions } from './call-orchestrator';
 import type { CallRecord } from './call-record';
 import type { ConversationInput } from './conversation';
-import { AnswerRefusedError, GatewayAtCapacityError, IdempotencyConflictError } from './errors';
+import { AnswerRefusedError, GatewayAtCapacityError, IdempotencyConflictError, TransferDocumentRefusedError } from './errors';
 import { POLICY_VIOLATION, type MediaSocket } from './media-stream-connection';
 import { InMemoryCallStore, type CallArchive } from './ports';
 import { StreamTokenSigner } from './stream-token';
@@ -37,6 +37,8 @@ class ScriptedCarrier implements Carrier {
     if (this.refuseTransfers) throw new Error(this.refuseTransfers);
     this.transfers.push({ id, to });
   };
+  /** Set for a carrier whose transfer fetches its document from us (Plivo); Twilio's has none. */
+  transferDocument?: (id: string) => AnswerDocument | undefined;
   fetchCallState = async (id: string) => {
     this.lookedUp.push(id);
     return this.lines.get(id) ?? { up: false, status: 'not found' };
@@ -278,6 +280,99 @@ describe('a callee who asks for a person', () => {
     const view = await orchestrator.waitForCompletion(call_id, 1000);
     expect(view.outcome).toEqual({ status: 'failed', reason: 'the transfer to a person failed: Twilio: call CA1 is not in progress' });
     expect(carrier.hungUp).toEqual(['CA1']);
+  });
+});
+
+describe('a transfer whose carrier fetches its document from the gateway (Plivo)', () => {
+  const transferred: ConversationResult = { outcome: 'transferred', transcript: [], toolCalls: [], turns: [] };
+  const dialDocument = (to: string): AnswerDocument => ({ contentType: 'application/xml', body: `<Response><Dial><Number>${to}</Number></Dial></Response>` });
+
+  /** A call answered and streaming, through a carrier that serves the Dial of a transfer it was asked for, as Plivo's does. */
+  async function talkingCall(options: Partial<CallOrchestratorOptions> = {}) {
+    const ready = setup(agent, { transferNumber: '+919800000000', ...options });
+    const { carrier, orchestrator } = ready;
+    carrier.transferDocument = (id) => {
+      const transfer = carrier.transfers.find((asked) => asked.id === id);
+      return transfer && dialDocument(transfer.to);
+    };
+    const { call_id } = await orchestrator.placeCall(dial);
+    startStream(orchestrator, call_id, answer(orchestrator, call_id));
+    return { ...ready, callId: call_id };
+  }
+
+  it('gives the carrier the transfer URL when it dials, built from PUBLIC_BASE_URL', async () => {
+    const { carrier, callId } = await talkingCall();
+    expect(carrier.placed[0].transferUrl).toBe(`https://gw.example.com/call/${callId}/transfer`);
+  });
+
+  it('serves the Dial once, for the carrier call the dial returned, also after the call settled as transferred', async () => {
+    // Forgotten at once, were it not for the transfer still to be fetched.
+    const { orchestrator, carrier, result, callId } = await talkingCall({ retentionMs: 0 });
+    expect(() => orchestrator.transferDocument(callId, { id: 'CA1' })).toThrow(/no transfer of the call is under way/);
+    result(transferred);
+    expect((await orchestrator.waitForCompletion(callId, 1000)).outcome?.status).toBe('transferred');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+
+    expect(orchestrator.transferDocument(callId, { id: 'CA1' })).toEqual(dialDocument('+919800000000'));
+    expect(carrier.hungUp).toEqual([]);
+    // A replay of the fetch, signed or not, gets nothing more.
+    expect(() => orchestrator.transferDocument(callId, { id: 'CA1' })).toThrow(TransferDocumentRefusedError);
+    expect(() => orchestrator.transferDocument(callId, { id: 'CA1' })).toThrow(/served already/);
+    expect(orchestrator.view(callId).timeline.map((entry) => entry.event)).toContain('transfer document served');
+  });
+
+  it('serves it to a carrier that fetches before it has answered the transfer request', async () => {
+    const { orchestrator, carrier, result, callId } = await talkingCall();
+    const fetched: AnswerDocument[] = [];
+    const transfer = carrier.transfer;
+    carrier.transfer = async (id, to) => {
+      await transfer(id, to);
+      fetched.push(orchestrator.transferDocument(callId, { id }));
+    };
+    result(transferred);
+    expect((await orchestrator.waitForCompletion(callId, 1000)).outcome?.status).toBe('transferred');
+    expect(fetched).toEqual([dialDocument('+919800000000')]);
+  });
+
+  it('refuses a fetch naming another carrier call or none, and the refusal spends nothing', async () => {
+    const { orchestrator, result, callId } = await talkingCall();
+    result(transferred);
+    await orchestrator.waitForCompletion(callId, 1000);
+    expect(() => orchestrator.transferDocument(callId, { id: 'CA-someone-else' })).toThrow(/another carrier call/);
+    expect(() => orchestrator.transferDocument(callId, {})).toThrow(/names no carrier call/);
+    expect(orchestrator.transferDocument(callId, { id: 'CA1' }).body).toContain('+919800000000');
+  });
+
+  it('refuses a fetch once the transfer was asked for too long ago', async () => {
+    let now = Date.parse('2026-12-01T10:00:00Z');
+    const { orchestrator, result, callId } = await talkingCall({ now: () => now });
+    result(transferred);
+    await orchestrator.waitForCompletion(callId, 1000);
+    now += 31_000;
+    expect(() => orchestrator.transferDocument(callId, { id: 'CA1' })).toThrow(/too long ago/);
+  });
+
+  it('serves nothing for a transfer the carrier refused', async () => {
+    const { orchestrator, carrier, result, callId } = await talkingCall();
+    carrier.refuseTransfers = 'Plivo: call not found';
+    result(transferred);
+    expect((await orchestrator.waitForCompletion(callId, 1000)).outcome?.status).toBe('failed');
+    expect(() => orchestrator.transferDocument(callId, { id: 'CA1' })).toThrow(/no transfer of the call is under way/);
+  });
+
+  it('serves nothing through a carrier that transfers without a document (Twilio), nor for a call that left memory', async () => {
+    const { orchestrator, result, carrier, callId } = await talkingCall({ retentionMs: 0 });
+    carrier.transferDocument = undefined;
+    result(transferred);
+    await orchestrator.waitForCompletion(callId, 1000);
+    expect(() => orchestrator.transferDocument(callId, { id: 'CA1' })).toThrow(/without a document of ours/);
+
+    const ended = await talkingCall({ retentionMs: 0 });
+    await ended.orchestrator.handleStatusCallback(ended.callId, { id: 'CA1', state: 'completed' });
+    ended.result(confirmed);
+    await ended.orchestrator.waitForCompletion(ended.callId, 1000);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(() => ended.orchestrator.transferDocument(ended.callId, { id: 'CA1' })).toThrow(/the call has ended/);
   });
 });
 

@@ -2,10 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { localiseAgent } from '@codcall/agent-config';
 import { maskNumbersInText, type Logger } from '@codcall/logging';
 import type { AnswerDocument, Carrier, CarrierName } from '@codcall/telephony-providers';
-import { Call } from './call';
+import { Call, TRANSFER_FETCH_WINDOW_MS } from './call';
 import type { CallOutcome, CallView } from './call-record';
 import type { AgentSource, ConversationFactory } from './conversation';
-import { AnswerRefusedError, CallNotFoundError, CarrierNotConfiguredError, GatewayAtCapacityError, IdempotencyConflictError, SimulationNotSupportedError } from './errors';
+import {
+  AnswerRefusedError,
+  CallNotFoundError,
+  CarrierNotConfiguredError,
+  GatewayAtCapacityError,
+  IdempotencyConflictError,
+  SimulationNotSupportedError,
+  TransferDocumentRefusedError,
+} from './errors';
 import {
   DEFAULT_MEDIA_STREAM_LIMITS,
   MediaSocketAdmission,
@@ -189,6 +197,26 @@ export class CallOrchestrator {
     });
   }
 
+  /**
+   * The document of a transfer under way (Plivo's `<Dial>` at the call's transfer URL), for a fetch
+   * the edge has signature-checked: served once, only to a fetch naming the carrier call the dial
+   * returned, and only while the transfer the call asked for awaits it (also just after the call
+   * settled as transferred). Anything else is refused with TransferDocumentRefusedError.
+   */
+  transferDocument(callId: string, params: Record<string, string> = {}): AnswerDocument {
+    const call = this.calls.get(callId);
+    if (!call) {
+      if (this.store.load(callId)) throw new TransferDocumentRefusedError(callId, 'the call has ended');
+      throw new CallNotFoundError(callId);
+    }
+    const carrier = this.carrier(call.record.carrier);
+    if (!carrier.transferDocument) throw new TransferDocumentRefusedError(callId, `carrier ${carrier.name} transfers without a document of ours`);
+    const carrierCallId = call.acceptTransferFetch(carrier.webhookCallIds(params));
+    const document = carrier.transferDocument(carrierCallId);
+    if (!document) throw new TransferDocumentRefusedError(callId, 'the carrier has no transfer of the call under way');
+    return document;
+  }
+
   /** The carrier a call's webhooks come from, to check their signature. */
   carrierFor(callId: string): Carrier {
     const carrier = this.calls.get(callId)?.record.carrier ?? this.store.load(callId)?.carrier;
@@ -308,6 +336,8 @@ export class CallOrchestrator {
         answerUrl: `${base}/call/${callId}/answer`,
         statusCallbackUrl: `${base}/call/${callId}/status`,
         machineDetectionUrl: `${base}/call/${callId}/status`,
+        // Plivo's transfer API fetches the call's new XML from a URL; Twilio takes its TwiML inline and ignores this.
+        transferUrl: `${base}/call/${callId}/transfer`,
         ringTimeoutSeconds: this.ringTimeoutSeconds,
         machineDetection: true,
         machineDetectionMode: agent.voicemail.action === 'leave_message' ? 'message_end' : 'start',
@@ -346,7 +376,9 @@ export class CallOrchestrator {
   private forgetLater(call: Call): void {
     this.live--;
     // Short: the store answers for it afterwards, and a campaign at 50 calls a second settles 750 calls in 15 s.
-    const evict = setTimeout(() => this.calls.delete(call.callId), this.options.retentionMs ?? 15_000);
+    // A transferred call whose carrier has yet to fetch its transfer document stays until the fetch window closes.
+    const retentionMs = this.options.retentionMs ?? 15_000;
+    const evict = setTimeout(() => this.calls.delete(call.callId), call.awaitsTransferFetch ? Math.max(retentionMs, TRANSFER_FETCH_WINDOW_MS) : retentionMs);
     evict.unref();
   }
 

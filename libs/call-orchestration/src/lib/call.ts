@@ -6,7 +6,7 @@ import type { Carrier, CarrierStatusUpdate, WebhookCallIds } from '@codcall/tele
 import { isForward, publicState, reached, type CallPhase } from './call-lifecycle';
 import { toCallView, type CallOutcome, type CallRecord, type CallView } from './call-record';
 import { SynthesisUsage, type Conversation, type ConversationFactory } from './conversation';
-import { AnswerRefusedError } from './errors';
+import { AnswerRefusedError, TransferDocumentRefusedError } from './errors';
 import type { MediaStreamConnection, StreamBinding, StreamEvent, StreamedCall } from './media-stream-connection';
 import { outcomeFromCarrier, outcomeFromConversation } from './outcome-mapping';
 import { recordForArchive } from './phone-masking';
@@ -37,6 +37,13 @@ export interface NewCall {
   idempotencyKey?: string;
 }
 
+/**
+ * How long after asking the carrier to transfer a call its fetch of the transfer document is
+ * taken. Plivo fetches as soon as it has answered the transfer request; a fetch later than this is
+ * no transfer of ours under way, and a settled transferred call stays in memory at least this long.
+ */
+export const TRANSFER_FETCH_WINDOW_MS = 30_000;
+
 /** How `end` treats the line: a carrier that reported the end has hung up already. */
 export interface EndOptions {
   lineAlreadyDown?: boolean;
@@ -60,6 +67,8 @@ export class Call implements StreamedCall {
   private answerServed = false;
   private streamTokenUsed = false;
   private hangupRequested = false;
+  /** The transfer asked of the carrier, from just before the request (its document may be fetched before the carrier answers us). */
+  private transfer?: { carrierCallId: string; requestedAtMs: number; documentServed: boolean };
   private stream?: MediaStreamConnection;
   private conversation?: Conversation;
   private recording?: CallRecording;
@@ -173,6 +182,38 @@ export class Call implements StreamedCall {
     this.mark('answer document served');
     this.prepareGreetingAt('answer');
     this.persist();
+  }
+
+  /**
+   * The carrier fetches the document of the transfer `handOver` asked for (Plivo's `aleg_url`):
+   * once, for the carrier call the dial returned, within TRANSFER_FETCH_WINDOW_MS of the request,
+   * also once the call has settled as transferred. Returns the carrier call id to build it for;
+   * anything else is refused without touching the call.
+   */
+  acceptTransferFetch(ids: WebhookCallIds): string {
+    const refuse = (why: string) => {
+      this.deps.logger.warn({ why }, 'transfer document fetch refused');
+      return new TransferDocumentRefusedError(this.callId, why);
+    };
+    const transfer = this.transfer;
+    if (!transfer) throw refuse('no transfer of the call is under way');
+    if (transfer.documentServed) throw refuse('its transfer document was served already');
+    if (!this.awaitsTransferFetch) throw refuse('the transfer was asked for too long ago');
+    if (!ids.dialled && !ids.live) throw refuse('the fetch names no carrier call');
+    const { carrierCallId, liveCarrierCallId } = this.record;
+    if (ids.dialled && ids.dialled !== carrierCallId) throw refuse('the fetch names another carrier call than the dial returned');
+    // Plivo names the live call (CallUUID) beside the request: it must be the one the answer webhook named.
+    if (ids.live && liveCarrierCallId && ids.live !== liveCarrierCallId) throw refuse('the fetch names another live call than the answer webhook did');
+    if (!ids.dialled && ids.live !== (liveCarrierCallId ?? carrierCallId)) throw refuse('the fetch names another carrier call than the dial returned');
+    transfer.documentServed = true;
+    this.mark('transfer document served');
+    return transfer.carrierCallId;
+  }
+
+  /** A transfer was asked for and its document not yet fetched, within the window: the call must stay findable. */
+  get awaitsTransferFetch(): boolean {
+    const transfer = this.transfer;
+    return transfer !== undefined && !transfer.documentServed && this.deps.now() - transfer.requestedAtMs < TRANSFER_FETCH_WINDOW_MS;
   }
 
   /** A status or machine-detection webhook, signature-checked and parsed by the carrier. */
@@ -367,8 +408,10 @@ export class Call implements StreamedCall {
 
   /**
    * The callee asked for a person and heard the transfer message: the carrier moves the live line
-   * to the transfer number and the call ends `transferred`, without a hang-up. A transfer the
-   * carrier refuses ends the call as failed with its reason, hung up like any other.
+   * to the transfer number and the call ends `transferred`, without a hang-up. A carrier whose
+   * transfer fetches a document of ours (Plivo) may fetch it before or after it answered us, and
+   * after the call settled: see acceptTransferFetch. A transfer the carrier refuses ends the call
+   * as failed with its reason, hung up like any other.
    */
   private async handOver(outcome: CallOutcome): Promise<void> {
     const id = this.record.liveCarrierCallId ?? this.record.carrierCallId;
@@ -377,8 +420,11 @@ export class Call implements StreamedCall {
       if (!to) throw new Error('no transfer number is configured');
       if (!id) throw new Error('the carrier never named the call');
       this.mark('transfer requested', this.deps.keepFullNumbers ? to : maskPhone(to));
+      this.transfer = { carrierCallId: id, requestedAtMs: this.deps.now(), documentServed: false };
       await this.deps.carrier.transfer(id, to);
     } catch (error) {
+      // A refused transfer is none under way: its document is not served to anyone.
+      this.transfer = undefined;
       const reason = maskNumbersInText(describe(error));
       this.deps.logger.error({ err: reason }, 'the carrier could not transfer the call');
       return this.end({ status: 'failed', reason: `the transfer to a person failed: ${reason}` });

@@ -49,3 +49,17 @@ export class AnswerRefusedError extends Error {
     super(`no answer document for call ${callId}: ${why}`);
   }
 }
+
+/**
+ * A fetch of a call's transfer document the call cannot take: no transfer is under way (none was
+ * asked for, the carrier refused it, or its window has passed), the document was served already,
+ * or the fetch names another carrier call than the dial returned. Nothing about the call changes.
+ */
+export class TransferDocumentRefusedError extends Error {
+  constructor(
+    readonly callId: string,
+    readonly why: string,
+  ) {
+    super(`no transfer document for call ${callId}: ${why}`);
+  }
+}

@@ -1,6 +1,6 @@
-import { BadRequestException, Body, Controller, ForbiddenException, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { BadRequestException, Body, ConflictException, Controller, ForbiddenException, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { CallOrchestrator, type CallView } from '@codcall/call-orchestration';
+import { CallOrchestrator, TransferDocumentRefusedError, type CallView } from '@codcall/call-orchestration';
 import { Public } from '@codcall/nest-edge';
 import { GATEWAY_CONFIG } from '../tokens';
 import type { GatewayConfig } from '../config';
@@ -57,6 +57,19 @@ export class CallsController {
     res.status(200).type(document.contentType).send(document.body);
   }
 
+  /**
+   * Plivo's transfer API fetches the call's new XML here (its `aleg_url`) right after it answered
+   * the transfer request, maybe after the call settled as transferred. A refused fetch is 409 like
+   * a refused answer webhook: signed, so not forged, but not a transfer the call awaits.
+   */
+  @Public()
+  @Post('call/:id/transfer')
+  transfer(@Param('id', new ParseUUIDPipe({ version: '4' })) id: string, @Req() req: Request, @Res() res: Response): void {
+    this.verify(id, req);
+    const document = refusedAsConflict(() => this.calls.transferDocument(id, stringParams(req.body)));
+    res.status(200).type(document.contentType).send(document.body);
+  }
+
   @Public()
   @Post('call/:id/status')
   @HttpCode(204)
@@ -82,4 +95,14 @@ function stringParams(body: unknown): Record<string, string> {
   const params: Record<string, string> = {};
   for (const [key, value] of Object.entries(body)) if (typeof value === 'string') params[key] = value;
   return params;
+}
+
+/** A refused transfer fetch conflicts with the call's state (409), as a refused answer webhook does. */
+function refusedAsConflict<T>(serve: () => T): T {
+  try {
+    return serve();
+  } catch (error) {
+    if (error instanceof TransferDocumentRefusedError) throw new ConflictException(error.message);
+    throw error;
+  }
 }
