@@ -14,9 +14,9 @@ import { warmUpGateway, type WarmUpReport } from './warm-up';
 
 const BODY_LIMITS: JsonBodyLimits = { maxBodyBytes: GATEWAY_LIMITS.max_body_bytes, maxDepth: DEFAULT_MAX_JSON_DEPTH };
 
-/** Twilio, Plivo and the simulator post their webhooks as forms; nothing else here may. */
+/** Twilio, Plivo and the simulator post their webhooks as forms (Plivo's fetch of a transfer document too); nothing else here may. */
 function isCarrierWebhook(path: string): boolean {
-  return /^\/call\/[^/]+\/(answer|status)\/?$/.test(path);
+  return /^\/call\/[^/]+\/(answer|status|transfer)\/?$/.test(path);
 }
 
 /**
