@@ -307,7 +307,7 @@ describe('a transfer whose carrier fetches its document from the gateway (Plivo)
 
   it('serves the Dial once, for the carrier call the dial returned, also after the call settled as transferred', async () => {
     // Forgotten at once, were it not for the transfer still to be fetched.
-    const { orchestrator, carrier, result, callId } = await talkingCall({ retentionMs: 0 });
+    const { orchestrator, carrier, result, store, callId } = await talkingCall({ retentionMs: 0 });
     expect(() => orchestrator.transferDocument(callId, { id: 'CA1' })).toThrow(/no transfer of the call is under way/);
     result(transferred);
     expect((await orchestrator.waitForCompletion(callId, 1000)).outcome?.status).toBe('transferred');
@@ -319,6 +319,7 @@ describe('a transfer whose carrier fetches its document from the gateway (Plivo)
     expect(() => orchestrator.transferDocument(callId, { id: 'CA1' })).toThrow(TransferDocumentRefusedError);
     expect(() => orchestrator.transferDocument(callId, { id: 'CA1' })).toThrow(/served already/);
     expect(orchestrator.view(callId).timeline.map((entry) => entry.event)).toContain('transfer document served');
+    expect(store.load(callId)?.view.timeline.map((entry) => entry.event)).toContain('transfer document served');
   });
 
   it('serves it to a carrier that fetches before it has answered the transfer request', async () => {

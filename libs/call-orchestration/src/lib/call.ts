@@ -207,6 +207,8 @@ export class Call implements StreamedCall {
     if (!ids.dialled && ids.live !== (liveCarrierCallId ?? carrierCallId)) throw refuse('the fetch names another carrier call than the dial returned');
     transfer.documentServed = true;
     this.mark('transfer document served');
+    // Often after the call settled: the store's view, which answers once the call leaves memory, gains the mark too.
+    this.persist();
     return transfer.carrierCallId;
   }
 
