@@ -33,6 +33,8 @@ export interface PendingOutcome {
   tool: ToolRequest;
   /** The goodbye said with it. */
   text: string;
+  /** How the agent repeated it back, when it had to: said again to an answer it did not understand. */
+  proposal?: string;
 }
 
 export interface DialogueState {
@@ -193,7 +195,7 @@ function finish(state: DialogueState, pending: PendingOutcome): DialogueTurn {
 function outcome(state: DialogueState, pending: PendingOutcome, ctx: DialogueContext, proposal: string): DialogueTurn {
   if (!ctx.offered.has(pending.tool.name)) {
     if (pending.tool.name === 'confirm_order') return askOrder(state, ctx, { pending: undefined });
-    return { text: proposal, tools: [], next: { ...state, stage: 'proposal', identified: true, pending } };
+    return { text: proposal, tools: [], next: { ...state, stage: 'proposal', identified: true, pending: { ...pending, proposal } } };
   }
   const delivers = pending.tool.name === 'confirm_order' || pending.tool.name === 'reschedule_delivery';
   if (delivers && ctx.offered.has('update_address') && ctx.facts.address && !state.addressChecked) {
@@ -241,7 +243,7 @@ function unclear(state: DialogueState, ctx: DialogueContext): DialogueTurn {
   const say = (text: string, next: Partial<DialogueState>): DialogueTurn => ({ text, tools: [], next: { ...state, ...next } });
   if (state.stage === 'identity') return say(replies.askIdentity(facts), {});
   if (state.stage === 'choice') return say(replies.askChoice(), {});
-  if (state.stage === 'proposal') return askOrder(state, ctx, { pending: undefined });
+  if (state.stage === 'proposal') return state.pending?.proposal ? say(state.pending.proposal, {}) : askOrder(state, ctx, { pending: undefined });
   if (SLOT_STAGES.has(state.stage)) return repeatSlotQuestion(state, ctx);
   return say(replies.notUnderstood(), { stage: 'order' });
 }

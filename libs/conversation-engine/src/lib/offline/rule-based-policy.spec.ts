@@ -71,7 +71,7 @@ describe('RuleBasedDialoguePolicy (a rule engine, not an AI)', () => {
   it('asks for the day, then the time, and takes them from separate answers', async () => {
     const scripted = new ScriptedCall({ language: 'en' });
     await scripted.say('Yes, speaking.');
-    expect((await scripted.say('Can we reschedule?')).text).toMatch(/Which day/);
+    expect((await scripted.say('Can we reschedule?')).text).toMatch(/which day/i);
     expect((await scripted.say('Friday.')).text).toMatch(/what time/);
     await scripted.say('11 am.');
     expect(scripted.decision).toEqual({ outcome: 'rescheduled', rescheduleDate: '2026-12-04', rescheduleTime: '11:00' });
@@ -81,6 +81,15 @@ describe('RuleBasedDialoguePolicy (a rule engine, not an AI)', () => {
     const reply = await answer(new RuleBasedDialoguePolicy(), [{ role: 'tool', toolCallId: '1', content: 'Not rescheduled: 2026-11-20 10:00 is in the past' }]);
     expect(reply.text).toMatch(/already passed/);
     expect(reply.tools).toEqual([]);
+  });
+
+  it('keeps an outcome it repeated back through an answer it does not understand', async () => {
+    const scripted = new ScriptedCall({ language: 'en' });
+    await scripted.say("Hi, I won't be home, can you bring it tomorrow at 3 pm?");
+    const again = await scripted.say('Hmm, well.');
+    expect(again.text).toBe('You would like order O R D, 1 0 4 2 delivered tomorrow at 3 pm instead, is that right?');
+    await scripted.say('Yes.');
+    expect(scripted.decision?.outcome).toBe('rescheduled');
   });
 
   it('takes two plain "no"s to "am I speaking with ...?" as a wrong person', async () => {
@@ -101,7 +110,7 @@ describe('RuleBasedDialoguePolicy (a rule engine, not an AI)', () => {
   it('asks when to call back a callee who is busy but names no time', async () => {
     const scripted = new ScriptedCall({ language: 'en' });
     await scripted.say('Yes, speaking.');
-    expect((await scripted.say("I'm in a meeting right now.")).text).toBe('Of course. When shall we call you back?');
+    expect((await scripted.say("I'm in a meeting right now.")).text).toBe('Of course, when shall we call you back?');
     await scripted.say('After 6 pm.');
     expect(scripted.decision).toEqual({ outcome: 'callback_requested', callbackAt: '2026-12-01T18:00+05:30' });
   });
