@@ -98,6 +98,8 @@ describe('said in the row language', () => {
     expect(notInLanguage('Olá, estou falando com a Anita? É sobre o seu pedido.', 'pt-BR')).toBeUndefined();
     expect(notInLanguage('Halo, apakah saya berbicara dengan Ibu Anita? Ini tentang pesanan Anda.', 'id')).toBeUndefined();
     expect(notInLanguage('Namaste, kya main Anita ji se baat kar rahi hoon?', 'hi-Latn')).toBeUndefined();
+    expect(notInLanguage('Thank you. Main aapke order ke baare mein call kar rahi hoon.', 'hi-Latn')).toBeUndefined();
+    expect(notInLanguage('Gracias, le llamo por su pedido de mañana.', 'hi-Latn')).toBe('reads as es, not hi-Latn');
     expect(notInLanguage('مرحبا، هل أتحدث مع أنيتا؟', 'ar')).toBeUndefined();
     expect(notInLanguage('Hello, is this Anita?', 'ar')).toBe('mostly not in arabic script');
   });

@@ -55,7 +55,8 @@ export function notInLanguage(line: string, language: LanguageCode, rowValues: r
   const score = (code: LanguageCode) => words.filter((word) => MARKERS[code]?.includes(word)).length;
   const ownScore = score(language);
   for (const other of Object.keys(MARKERS) as LanguageCode[]) {
-    if (other === language) continue;
+    // Hinglish is Hindi mixed with English by definition: "Thank you." is a Hinglish line.
+    if (other === language || (language === 'hi-Latn' && other === 'en')) continue;
     const otherScore = score(other);
     if (otherScore >= 2 && otherScore > ownScore * 2) return `reads as ${other}, not ${language}`;
   }

@@ -101,10 +101,11 @@ export function rowFor(scenario: Scenario): Record<string, string> {
 
 /**
  * How long a scripted callee waits in quiet before taking the agent's turn as over: patient, so a
- * pause while the gateway synthesises the agent's next sentence (long on a loaded CI machine) is
- * not taken for the end of its turn. Timed lines (pauseMs, bargeInAfterMs) still play as written.
+ * pause while the gateway synthesises the agent's next clause is not taken for the end of its turn
+ * (on a loaded two-core machine a clause took over a second to synthesise: 1 s was not enough,
+ * measured). Timed lines (pauseMs, bargeInAfterMs) still play as written.
  */
-const CALLEE_TURN_GAP_MS = 1000;
+const CALLEE_TURN_GAP_MS = 1800;
 
 /** What the simulator is told to play: the callee's lines in their voice, answering at once. */
 export function simulationFor(scenario: Scenario): Record<string, unknown> {
