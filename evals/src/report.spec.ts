@@ -40,6 +40,12 @@ describe('the evals report', () => {
     });
     expect(report.totals).toEqual({ scenarios: 2, passed: 1, failed: 1, errors: 0, skipped: 0, claimed: 1, claimedFailing: 0 });
     expect(report.unclaimed).toEqual([{ id: 'hi/b', because: 'not claimed: transfer' }]);
+    const withSkip = buildReport([result('hi/p', 'confirmed', undefined, { verdict: 'skipped' }), result('hi/q', 'confirmed', 'no_response')], {
+      startedAt: new Date(),
+      finishedAt: new Date(),
+      mode: 'offline',
+    });
+    expect(withSkip.totals.claimedFailing).toBe(1); // the failed one; the skipped persona is no broken claim
     const markdown = renderMarkdown(report);
     expect(markdown).toContain('| hi | 2 | 1 | 1 | 0 | 0 | 50% | 0% (0) | 3 | 20 |');
     expect(markdown).toContain('| hi/b | failed | transferred | no_response | no | status transferred: the call ended no_response |');

@@ -71,7 +71,8 @@ export function buildReport(results: ScenarioResult[], meta: { startedAt: Date; 
       errors: count('error'),
       skipped: count('skipped'),
       claimed: results.filter((result) => result.claimed).length,
-      claimedFailing: results.filter((result) => result.claimed && result.verdict !== 'passed').length,
+      // A skipped scenario (a persona without a model) is not a failure of the engine's claim.
+      claimedFailing: results.filter((result) => result.claimed && (result.verdict === 'failed' || result.verdict === 'error')).length,
     },
     languages: languages.map((language) => summariseLanguage(language, results.filter((result) => result.language === language))),
     unclaimed: results.filter((result) => !result.claimed).map((result) => ({ id: result.id, because: result.claimNote ?? 'not claimed' })),
