@@ -45,8 +45,6 @@ export interface DialogueState {
   slot: { day?: string; daypart?: string; clock?: string };
   pending?: PendingOutcome;
   addressChecked: boolean;
-  /** The last order question read the address back: "no, it's 14 Park Street" corrects it. */
-  addressAsked?: boolean;
 }
 
 export const INITIAL_STATE: DialogueState = { stage: 'identity', identified: false, identityNoes: 0, slot: {}, addressChecked: false };
@@ -63,18 +61,11 @@ export interface DialogueContext {
   facts: OrderFacts;
   /** The tools the session offers on this turn (the order's tools only once the order question was asked). */
   offered: ReadonlySet<string>;
-  /** The call reads the delivery address back (it offers update_address, now or once the order is answered). */
-  checksAddress: boolean;
 }
 
-/**
- * The order question, naming the order; where the call checks addresses it reads the address
- * back in the same breath, so one "yes" answers both and a correction is heard at once.
- */
+/** The order question, naming the order (the session knows the order question by its id). */
 function askOrder(state: DialogueState, ctx: DialogueContext, next: Partial<DialogueState> = {}): DialogueTurn {
-  const reading = ctx.checksAddress && Boolean(ctx.facts.address) && !state.addressChecked;
-  const text = reading ? ctx.replies.askOrderAndAddress(ctx.facts) : ctx.replies.askOrder(ctx.facts);
-  return { text, tools: [], next: { ...state, stage: 'order', identified: true, ...next, addressAsked: reading, ...(reading ? { addressChecked: true } : {}) } };
+  return { text: ctx.replies.askOrder(ctx.facts), tools: [], next: { ...state, stage: 'order', identified: true, ...next } };
 }
 
 const SLOT_STAGES: ReadonlySet<Stage> = new Set(['day', 'time', 'exact_time']);
@@ -117,9 +108,6 @@ export function respond(state: DialogueState, heard: Heard, ctx: DialogueContext
     return noted(state, address, ctx);
   }
 
-  // "No, it's 14 Park Street now", to an order question that read the address back.
-  const correction = state.stage === 'order' && state.addressAsked && (intent === 'no' || intent === undefined) && !heard.day ? correctedAddress(heard) : undefined;
-  if (correction) return noted(state, correction, ctx);
 
   if (state.stage === 'address' || state.stage === 'address_correction') {
     const address = state.stage === 'address_correction' && intent !== 'yes' ? heard.said.trim() : correctedAddress(heard);
@@ -172,7 +160,7 @@ export function afterTool(state: DialogueState, tool: string | undefined, messag
 /** A corrected address, noted; the order question follows (the order was named already). */
 function noted(state: DialogueState, address: string, ctx: DialogueContext): DialogueTurn {
   const text = `${ctx.replies.addressNoted()} ${ctx.replies.orderQuestion()}`;
-  return { text, tools: [{ name: 'update_address', args: { address } }], next: { ...state, stage: 'order', identified: true, addressChecked: true, addressAsked: false } };
+  return { text, tools: [{ name: 'update_address', args: { address } }], next: { ...state, stage: 'order', identified: true, addressChecked: true } };
 }
 
 function keypadIntent(digit: '1' | '2' | '3'): Heard['intent'] {

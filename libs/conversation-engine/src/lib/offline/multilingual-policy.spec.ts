@@ -300,21 +300,21 @@ describe.each(Object.keys(SCRIPTS) as LanguageCode[])('the offline policy in %s'
     expect(alone.decision?.outcome).toBe('callback_requested');
   });
 
-  it('address: reads the address back with the order question, notes a correction, then records the answer', async () => {
-    const scripted = call(language, { confirmAddress: true });
-    const question = await scripted.say(script.identity);
+  it('address: reads the address back before confirming, and records a correction with the outcome', async () => {
+    const scripted = await identified(language, { confirmAddress: true });
+    const question = await scripted.say(script.confirm);
+    expect(question.tools).toEqual([]);
     expect(question.text).toContain('12 Lake Road, Jaipur');
-    const noted = await scripted.say(script.address.line);
-    expect(noted.tools.map((tool) => tool.name)).toEqual(['update_address']);
+    const reply = await scripted.say(script.address.line);
+    expect(reply.tools.map((tool) => tool.name)).toEqual(['update_address', 'confirm_order']);
     expect(scripted.addressUpdate).toContain(script.address.contains);
-    expect(scripted.decision).toBeUndefined();
-    await scripted.say(script.confirm);
     expect(scripted.decision).toEqual({ outcome: 'confirmed' });
   });
 
-  it('address: one "yes" to the order question that read the address back answers both', async () => {
+  it('address: goes on to the outcome when the callee says the address is right', async () => {
     const scripted = await identified(language, { confirmAddress: true });
     await scripted.say(script.confirm);
+    await scripted.say(script.identity);
     expect(scripted.addressUpdate).toBeUndefined();
     expect(scripted.decision).toEqual({ outcome: 'confirmed' });
   });

@@ -66,8 +66,6 @@ export class RuleBasedDialoguePolicy implements LanguageModel {
       replies,
       facts: { name: this.variables['name'] || undefined, orderId: spoken['order_id'] || undefined, amount: spoken['amount'] || undefined, address: this.variables['address'] || undefined },
       offered,
-      // The session's prompt names update_address when the call checks addresses, before the tool itself is offered.
-      checksAddress: offered.has('update_address') || /\bupdate_address\b/.test(request.messages.find((message) => message.role === 'system')?.content ?? ''),
     };
     const { state, since } = this.stateBefore(request.messages);
     const last = request.messages[request.messages.length - 1];

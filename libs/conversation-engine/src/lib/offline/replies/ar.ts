@@ -11,7 +11,6 @@ export const ARABIC_REPLIES: Replies = {
   whoBeforeIdentity: (f) => `معك فريق التوصيل من المتجر الذي طلبت منه. هل أتكلم مع ${you(f)}؟`,
   identityFirst: (f) => `أستطيع مشاركة تفاصيل الطلب مع ${you(f)} فقط. هل أتكلم مع ${you(f)}؟`,
   askOrder: (f) => `شكرًا، أتصل بخصوص ${order(f)}${amount(f)}، الدفع عند الاستلام. هل نوصله في موعده؟`,
-  askOrderAndAddress: (f) => `شكرًا، أتصل بخصوص ${order(f)}${amount(f)}، الدفع عند الاستلام. هل نوصله في موعده إلى العنوان ${f.address}؟`,
   whoAfterIdentity: (f) => `أتصل من فريق التوصيل بخصوص ${order(f)}${amount(f)}، الدفع عند الاستلام. هل نوصله في موعده؟`,
   amount: (f) => (f.amount ? `قيمة ${order(f)} هي ${f.amount}، تدفع نقدًا عند الاستلام. هل نوصله في موعده؟` : `المندوب سيخبرك بالمبلغ الدقيق لـ${order(f)} عند التوصيل. هل نوصله في موعده؟`),
   proposeCancel: (f) => `تريد إلغاء ${order(f)}، صحيح؟`,

@@ -10,7 +10,6 @@ export const ENGLISH_REPLIES: Replies = {
   whoBeforeIdentity: (f) => `This is the delivery team of the store you ordered from. Am I speaking with ${you(f)}?`,
   identityFirst: (f) => `I can only share the order details with ${you(f)}. Am I speaking with ${you(f)}?`,
   askOrder: (f) => `Thank you, I am calling about your cash on delivery ${order(f)}${amount(f)}. Shall we deliver it as planned?`,
-  askOrderAndAddress: (f) => `Thank you, I am calling about your cash on delivery ${order(f)}${amount(f)}. Shall we deliver it as planned to ${f.address}?`,
   whoAfterIdentity: (f) => `I am calling from the delivery team about your cash on delivery ${order(f)}${amount(f)}. Shall we deliver it as planned?`,
   amount: (f) => (f.amount ? `The amount for ${order(f)} is ${f.amount}, paid in cash on delivery. Shall we deliver it as planned?` : `The courier will tell you the exact amount for ${order(f)} on delivery. Shall we deliver it as planned?`),
   proposeCancel: (f) => `You would like to cancel ${order(f)}${amount(f)}, is that right?`,

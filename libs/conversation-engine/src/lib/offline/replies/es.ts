@@ -11,7 +11,6 @@ export const SPANISH_REPLIES: Replies = {
   whoBeforeIdentity: (f) => `Le llamamos del equipo de entregas de la tienda donde se hizo la compra. ¿Hablo con ${you(f)}?`,
   identityFirst: (f) => `Solo puedo dar los detalles del pedido a ${you(f)}. ¿Hablo con ${you(f)}?`,
   askOrder: (f) => `Gracias, le llamo por ${order(f)}${amount(f)}, con pago contra entrega. ¿Lo entregamos como estaba previsto?`,
-  askOrderAndAddress: (f) => `Gracias, le llamo por ${order(f)}${amount(f)}, con pago contra entrega. ¿Lo entregamos como estaba previsto en ${f.address}?`,
   whoAfterIdentity: (f) => `Le llamo del equipo de entregas por ${order(f)}${amount(f)}, con pago contra entrega. ¿Lo entregamos como estaba previsto?`,
   amount: (f) => (f.amount ? `El monto de ${order(f)} es ${f.amount}, que se paga en efectivo al recibirlo. ¿Lo entregamos como estaba previsto?` : `El repartidor le dirá el monto exacto de ${order(f)} en la entrega. ¿Lo entregamos como estaba previsto?`),
   proposeCancel: (f) => `Quiere cancelar ${order(f)}, ¿es correcto?`,

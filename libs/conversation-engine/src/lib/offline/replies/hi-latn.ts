@@ -11,7 +11,6 @@ export const HINGLISH_REPLIES: Replies = {
   whoBeforeIdentity: (f) => `Main us store ki delivery team se bol rahi hoon jahan se order kiya gaya tha. Kya meri baat ${you(f)} se ho rahi hai?`,
   identityFirst: (f) => `Order ki details main sirf ${you(f)} ko de sakti hoon. Kya meri baat ${you(f)} se ho rahi hai?`,
   askOrder: (f) => `Thank you, main aapke cash on delivery ${order(f)} ke baare mein call kar rahi hoon${amount(f)}. Kya hum ise plan ke hisaab se deliver kar dein?`,
-  askOrderAndAddress: (f) => `Thank you, main aapke cash on delivery ${order(f)} ke baare mein call kar rahi hoon${amount(f)}. Kya hum ise plan ke hisaab se ${f.address} par deliver kar dein?`,
   whoAfterIdentity: (f) => `Main delivery team se aapke cash on delivery ${order(f)} ke baare mein call kar rahi hoon${amount(f)}. Kya hum ise plan ke hisaab se deliver kar dein?`,
   amount: (f) => (f.amount ? `${order(f)} ka amount ${f.amount} hai, delivery par cash mein dena hai. Kya hum ise plan ke hisaab se deliver kar dein?` : `${order(f)} ka exact amount courier delivery par bata dega. Kya hum ise plan ke hisaab se deliver kar dein?`),
   proposeCancel: (f) => `Aap ${order(f)} cancel karna chahte hain, sahi hai?`,

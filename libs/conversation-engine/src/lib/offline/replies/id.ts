@@ -11,7 +11,6 @@ export const INDONESIAN_REPLIES: Replies = {
   whoBeforeIdentity: (f) => `Kami dari tim pengiriman toko tempat Anda berbelanja. Apakah saya berbicara dengan ${you(f)}?`,
   identityFirst: (f) => `Detail pesanan hanya bisa saya sampaikan kepada ${you(f)}. Apakah saya berbicara dengan ${you(f)}?`,
   askOrder: (f) => `Terima kasih, saya menelepon tentang ${order(f)}${amount(f)}, bayar di tempat. Apakah kami kirim sesuai jadwal?`,
-  askOrderAndAddress: (f) => `Terima kasih, saya menelepon tentang ${order(f)}${amount(f)}, bayar di tempat. Apakah kami kirim sesuai jadwal ke alamat ${f.address}?`,
   whoAfterIdentity: (f) => `Saya dari tim pengiriman, menelepon tentang ${order(f)}${amount(f)}, bayar di tempat. Apakah kami kirim sesuai jadwal?`,
   amount: (f) => (f.amount ? `Total ${order(f)} adalah ${f.amount}, dibayar tunai saat barang tiba. Apakah kami kirim sesuai jadwal?` : `Kurir akan menyebutkan jumlah pasti ${order(f)} saat pengiriman. Apakah kami kirim sesuai jadwal?`),
   proposeCancel: (f) => `Anda ingin membatalkan ${order(f)}, betul?`,

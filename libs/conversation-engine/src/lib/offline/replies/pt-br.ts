@@ -11,7 +11,6 @@ export const PORTUGUESE_REPLIES: Replies = {
   whoBeforeIdentity: (f) => `Aqui é da equipe de entregas da loja onde a compra foi feita. Falo com ${you(f)}?`,
   identityFirst: (f) => `Só posso passar os detalhes do pedido para ${you(f)}. Falo com ${you(f)}?`,
   askOrder: (f) => `Obrigada, estou ligando sobre ${order(f)}${amount(f)}, com pagamento na entrega. Podemos entregar como combinado?`,
-  askOrderAndAddress: (f) => `Obrigada, estou ligando sobre ${order(f)}${amount(f)}, com pagamento na entrega. Podemos entregar como combinado em ${f.address}?`,
   whoAfterIdentity: (f) => `Estou ligando da equipe de entregas sobre ${order(f)}${amount(f)}, com pagamento na entrega. Podemos entregar como combinado?`,
   amount: (f) => (f.amount ? `O valor do ${order(f).replace(/^o /, '')} é ${f.amount}, pago em dinheiro na entrega. Podemos entregar como combinado?` : `O entregador informa o valor exato do ${order(f).replace(/^o /, '')} na entrega. Podemos entregar como combinado?`),
   proposeCancel: (f) => `Você quer cancelar ${order(f)}, certo?`,

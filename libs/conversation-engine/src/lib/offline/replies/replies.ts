@@ -20,8 +20,6 @@ export interface Replies {
   /** Order details were asked for before the callee said who they are. */
   identityFirst(f: OrderFacts): string;
   askOrder(f: OrderFacts): string;
-  /** The order question that reads the delivery address back too, when the call checks addresses. */
-  askOrderAndAddress(f: OrderFacts): string;
   whoAfterIdentity(f: OrderFacts): string;
   amount(f: OrderFacts): string;
   proposeCancel(f: OrderFacts): string;
