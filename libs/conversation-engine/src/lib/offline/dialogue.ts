@@ -110,6 +110,8 @@ export function respond(state: DialogueState, heard: Heard, ctx: DialogueContext
 
 
   if (state.stage === 'address' || state.stage === 'address_correction') {
+    // "Oh sorry, the day after tomorrow at 11 then": a new day, not an address.
+    if (heard.day && state.pending?.tool.name === 'reschedule_delivery') return reschedule({ ...state, slot: {} }, heard, ctx);
     const address = state.stage === 'address_correction' && intent !== 'yes' ? heard.said.trim() : correctedAddress(heard);
     if (intent === 'yes' && state.stage === 'address' && state.pending) return finish(state, state.pending);
     // The correction is noted first; the outcome waiting for it follows once the session says it was (afterTool).

@@ -83,6 +83,15 @@ describe('RuleBasedDialoguePolicy (a rule engine, not an AI)', () => {
     expect(reply.tools).toEqual([]);
   });
 
+  it('takes a new day said in answer to the address question as the day, not as an address', async () => {
+    const scripted = new ScriptedCall({ language: 'en', confirmAddress: true, variables: { name: 'Anita', order_id: 'ORD-1042', address: '12 Lake Road' } });
+    await scripted.say('Yes, speaking.');
+    await scripted.say('Can you bring it tomorrow at five?');
+    await scripted.say('Oh, sorry, the day after tomorrow at 11 in the morning then.');
+    expect(scripted.addressUpdate).toBeUndefined();
+    expect(scripted.decision).toEqual({ outcome: 'rescheduled', rescheduleDate: '2026-12-03', rescheduleTime: '11:00' });
+  });
+
   it('keeps an outcome it repeated back through an answer it does not understand', async () => {
     const scripted = new ScriptedCall({ language: 'en' });
     await scripted.say("Hi, I won't be home, can you bring it tomorrow at 3 pm?");
