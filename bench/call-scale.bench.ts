@@ -90,9 +90,13 @@ const AGENT = (() => {
   return agent as { agent_config: { agent_welcome_message: string } };
 })();
 
-/** Call `index`'s CSV row. */
+/**
+ * Call `index`'s CSV row. It has no order id: the engine offers the outcome tools only after the
+ * callee answered an agent turn that names the order's id, and the scripted model's answers name
+ * none; without an id any turn after the callee's first answer is the order question.
+ */
 function contextFor(index: number): Record<string, string> {
-  return { name: `Customer ${index}`, order_id: `ORD${index}`, amount: '₹499', city: 'Pune' };
+  return { name: `Customer ${index}`, amount: '₹499', city: 'Pune' };
 }
 
 /** The welcome message as call `index`'s callee hears it. */
