@@ -3,7 +3,7 @@
 // again), without audio. Not part of the lib's API.
 import { languagePack, spokenVariables, type LanguageCode } from '@codcall/languages';
 import type { ChatMessage, ToolCall } from '../providers';
-import { sampleRuntimeAgent } from '@codcall/test-support';
+import type { AgentRuntimeConfig } from '@codcall/agent-config';
 import { conversationPrompt } from '../session/conversation-prompt';
 import { ConversationStageTracker } from '../session/conversation-stage';
 import type { Decision } from '../session/conversation-result';
@@ -46,7 +46,8 @@ export class ScriptedCall {
     this.tracker = new ConversationStageTracker(this.variables['order_id']);
     const welcome = pack.defaults.welcome.replace(/\{(\w+)\}/g, (_, key: string) => spokenVariables(this.variables, pack)[key] ?? '');
     // The session's own prompt: the agent's (ending with the language's instruction) and the engine's rules.
-    const agent = sampleRuntimeAgent({ systemPrompt: `You call {name} about an order.\n\n${pack.promptInstruction}`, confirmAddress: options.confirmAddress ?? false });
+    // Only what the prompt reads of an agent (this lib's sources may not import @codcall/test-support).
+    const agent = { systemPrompt: `You call {name} about an order.\n\n${pack.promptInstruction}`, addressQuestion: pack.defaults.addressQuestion, confirmAddress: options.confirmAddress ?? false } as AgentRuntimeConfig;
     const prompt = conversationPrompt({ agent, variables: this.variables, tools: this.tools, now: this.now, timezone: this.timezone });
     this.history = [
       { role: 'system', content: prompt },
