@@ -1,9 +1,9 @@
 import { CallOrchestrator, StreamTokenSigner, type AgentSource, type CallOrchestratorOptions, type CallStore, type ConversationFactory, type ConversationInput, type SynthesisUsage } from '@codcall/call-orchestration';
-import { ConversationSession, createOfflineSynthesizer, describeProviderAvailability, PreparedSpeech, selectProviders, welcomeSpeechRequests, type Synthesizer } from '@codcall/conversation-engine';
+import { ConversationSession, createOfflineSynthesizer, describeProviderAvailability, openaiConfigFromEnv, PreparedSpeech, selectProviders, welcomeSpeechRequests, type Synthesizer } from '@codcall/conversation-engine';
 import { findLanguage, languagePack } from '@codcall/languages';
 import { createLogger, type Logger } from '@codcall/logging';
 import { SpeechSideChannel } from '@codcall/media';
-import { loadCalleeBook, PlivoCarrier, SimulatorCarrier, TwilioCarrier, type Carrier, type CarrierName } from '@codcall/telephony-providers';
+import { loadCalleeBook, openAiPersonaCallee, PlivoCarrier, SimulatorCarrier, TwilioCarrier, type CalleeImproviser, type Carrier, type CarrierName, type HeardLine } from '@codcall/telephony-providers';
 import { BilledSpeech, CountedSynthesizer } from './billed-synthesis';
 import type { GatewayConfig } from './config';
 import { HttpAgentSource } from './http-agent-source';
@@ -22,6 +22,20 @@ export interface GatewayOverrides {
   media?: CallOrchestratorOptions['media'];
   /** Call ids that name the worker owning the call (a multi-process gateway's worker sets it). */
   newCallId?: CallOrchestratorOptions['newCallId'];
+}
+
+/** The model that plays the simulator's persona callees: cheap and quick, as a customer's replies are short. */
+const PERSONA_MODEL = 'gpt-4o-mini';
+
+/**
+ * With OPENAI_API_KEY, the simulator's persona callees are played by a chat model (at
+ * OPENAI_BASE_URL when set) that reads what has been said on the call so far; without it a
+ * persona script is refused. Null then.
+ */
+function personaCallee(env: NodeJS.ProcessEnv, logger: Logger, transcriptOf: (callId: string) => readonly HeardLine[]): CalleeImproviser | null {
+  const openai = openaiConfigFromEnv(env, { provider: 'openai', model: PERSONA_MODEL, temperature: 0.7, maxTokens: 80 });
+  if (!openai) return null;
+  return openAiPersonaCallee({ apiKey: openai.apiKey, baseUrl: openai.baseUrl, model: PERSONA_MODEL, conversation: transcriptOf, logger });
 }
 
 /** Greeting pre-synthesis: a few at once, a bounded queue, a bounded cache (see PreparedSpeech). */
@@ -62,13 +76,17 @@ export async function buildOrchestrator(config: GatewayConfig, overrides: Gatewa
     });
   }
 
+  // The orchestrator is built after its carriers: the persona callee reads its calls' transcripts once it is.
+  const late: { orchestrator?: CallOrchestrator } = {};
   if (config.simulator.enabled && !carriers.sim) {
     const calleeSpeech = createOfflineSynthesizer({ logger });
+    const improvise = personaCallee(env, logger.child({ carrier: 'sim', part: 'persona callee' }), (callId) => late.orchestrator?.transcriptSoFar(callId) ?? []);
     carriers.sim = new SimulatorCarrier({
       sideChannel,
       webhookSecret: config.simulator.webhookSecret,
       logger: logger.child({ carrier: 'sim' }),
       callees: config.simulator.calleesFile ? await loadCalleeBook(config.simulator.calleesFile) : undefined,
+      ...(improvise ? { improvise } : {}),
       speak: async (text, language) => {
         const chunks: Buffer[] = [];
         for await (const chunk of calleeSpeech.synthesize({ text, ...calleeVoice(language), signal: new AbortController().signal })) {
@@ -137,6 +155,7 @@ export async function buildOrchestrator(config: GatewayConfig, overrides: Gatewa
     newCallId: overrides.newCallId,
     logger,
   });
+  late.orchestrator = orchestrator;
   // Calls a killed gateway left in flight end now, before the first request; their carriers are asked in turn.
   const recovery = orchestrator.recoverInterruptedCalls().then(
     (done) => {

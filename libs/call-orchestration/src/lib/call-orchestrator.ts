@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { localiseAgent } from '@codcall/agent-config';
+import type { TranscriptEntry } from '@codcall/conversation-engine';
 import { maskNumbersInText, type Logger } from '@codcall/logging';
 import type { AnswerDocument, Carrier, CarrierName } from '@codcall/telephony-providers';
 import { Call, TRANSFER_FETCH_WINDOW_MS } from './call';
@@ -162,6 +163,11 @@ export class CallOrchestrator {
     const stored = this.store.load(callId);
     if (!stored) throw new CallNotFoundError(callId);
     return stored.view;
+  }
+
+  /** What has been said on a live call so far (the simulator's persona callees answer from it); a call not live here has none. */
+  transcriptSoFar(callId: string): readonly TranscriptEntry[] {
+    return this.calls.get(callId)?.transcriptSoFar() ?? [];
   }
 
   /** Resolves with the call's view once it has an outcome, or after `timeoutMs`. */

@@ -1,5 +1,5 @@
 import type { AgentRuntimeConfig } from '@codcall/agent-config';
-import type { ConversationResult } from '@codcall/conversation-engine';
+import type { ConversationResult, TranscriptEntry } from '@codcall/conversation-engine';
 import { maskNumbersInText, maskPhone, type Logger } from '@codcall/logging';
 import { CallRecording, type CallAudioOutput } from '@codcall/media';
 import type { Carrier, CarrierStatusUpdate, WebhookCallIds } from '@codcall/telephony-providers';
@@ -116,6 +116,11 @@ export class Call implements StreamedCall {
 
   get isLive(): boolean {
     return this.phaseNow !== 'settled';
+  }
+
+  /** What has been said on the call so far, while its conversation runs; nothing before or after. */
+  transcriptSoFar(): readonly TranscriptEntry[] {
+    return this.conversation?.transcriptSoFar?.() ?? [];
   }
 
   /** What GET /call/:id shows; the outcome only once it is settled. */

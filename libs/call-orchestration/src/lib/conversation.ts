@@ -1,5 +1,5 @@
 import type { AgentRuntimeConfig } from '@codcall/agent-config';
-import type { ConversationResult } from '@codcall/conversation-engine';
+import type { ConversationResult, TranscriptEntry } from '@codcall/conversation-engine';
 import type { Logger } from '@codcall/logging';
 import type { CallAudioOutput } from '@codcall/media';
 import type { CallRecord } from './call-record';
@@ -19,6 +19,8 @@ export interface Conversation {
   /** A machine answered: say this after its beep, then hang up. */
   leaveMessage(text: string): void;
   readonly result: Promise<ConversationResult>;
+  /** What has been said so far (a simulated persona callee answers from it); absent, nothing. */
+  transcriptSoFar?(): readonly TranscriptEntry[];
 }
 
 /**

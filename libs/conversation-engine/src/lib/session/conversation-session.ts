@@ -360,6 +360,11 @@ export class ConversationSession {
     this.turns.push({ kind: 'barge_in', speechStartedAtMs: pause.speechStartedAtMs, clearedAtMs: pause.clearedAtMs, latencyMs: pause.clearedAtMs - pause.speechStartedAtMs, resolution });
   }
 
+  /** What has been said on the call so far; a sentence still being spoken is in it once it is all written. */
+  transcriptSoFar(): readonly TranscriptEntry[] {
+    return this.transcript;
+  }
+
   /** The current utterance was cut off: the model is told only what was heard; the transcript marks it. */
   private cutOff(): void {
     const utterance = this.current;
