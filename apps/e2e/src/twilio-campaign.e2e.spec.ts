@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { pcm16ToMulaw, SpeechSideChannel } from '@codcall/media';
 import { FakeTwilioServer } from '@codcall/test-support';
 import { runScriptedCampaign, scriptedCallees } from './support/carrier-campaign';
-import { shippedAgent, startGateway } from './support/gateway';
+import { shippedAgent, shippedAgentWithTaskConfig, startGateway } from './support/gateway';
 
 const ACCOUNT_SID = 'AC' + 'a1'.repeat(16);
 const AUTH_TOKEN = 'twilio-auth-token-for-tests';
@@ -30,7 +30,7 @@ describe('a COD campaign through Twilio', () => {
       timing: { ringMs: 100, thinkMs: 50, agentTurnGapMs: 300 },
       callees: scriptedCallees(),
     }).start();
-    const leavesMessages = { ...agent, voicemail: { action: 'leave_message' as const, message: 'Hello {name}, this is the delivery team about order {order_id}. Please call us back.' } };
+    const leavesMessages = shippedAgentWithTaskConfig({ voicemail: true, voicemail_message: 'Hello {name}, this is the delivery team about order {order_id}. Please call us back.' });
     ({ app: gateway, url: gatewayUrl } = await startGateway(
       { TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_PHONE_NUMBER: '+15005550006', TWILIO_API_BASE_URL: twilio.baseUrl },
       { sideChannel, agents: { getRuntimeConfig: async (id) => (id === 'cod-voicemail' ? leavesMessages : agent) } },
@@ -75,7 +75,7 @@ describe('a COD campaign through Twilio', () => {
       (r) => r.json() as Promise<{ outcome: { status: string; reason: string }; transcript: { speaker: string; text: string }[] }>,
     );
     expect(view.outcome).toEqual({ status: 'voicemail', reason: 'message left after the beep' });
-    expect(view.transcript.at(-1)?.text).toContain('about order V1. Please call us back.');
+    expect(view.transcript.at(-1)?.text).toContain('about order V, 1. Please call us back.');
     const create = twilio.requests.filter((r) => r.path.endsWith('/Calls.json')).at(-1);
     expect(create?.params['MachineDetection']).toBe('DetectMessageEnd');
   }, 60_000);
@@ -96,7 +96,7 @@ describe('a COD campaign through Twilio', () => {
       }).then((r) => r.json() as Promise<{ call_id: string }>);
       const view = await fetch(`${url}/call/${placed.call_id}?wait=5`).then((r) => r.json() as Promise<{ outcome: { status: string; reason: string } }>);
       expect(view.outcome.status).toBe('failed');
-      expect(view.outcome.reason).toMatch(/Twilio refused the call: 401 Authenticate/);
+      expect(view.outcome.reason).toMatch(/Twilio refused the call: 401 \(20003\) Authenticate/);
       expect(JSON.stringify(view)).not.toContain(AUTH_TOKEN);
     } finally {
       await app.close();

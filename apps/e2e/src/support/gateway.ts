@@ -14,6 +14,18 @@ if (!seed.ok) throw new Error('the shipped agent is invalid');
 /** agent_data/cod_confirmation_agent.json as the gateway runs it. */
 export const shippedAgent: AgentRuntimeConfig = toRuntimeConfig(seed.agent);
 
+/**
+ * The shipped agent with some of its conversation task's `task_config` changed, built from the
+ * JSON as agent-api would: a runtime config edited by hand keeps the texts it was written with
+ * when the call localises it.
+ */
+export function shippedAgentWithTaskConfig(taskConfig: Record<string, unknown>): AgentRuntimeConfig {
+  const agent = structuredClone(seed.ok ? seed.agent : undefined)!;
+  const task = agent.agent_config.tasks[0];
+  task.task_config = { ...task.task_config, ...taskConfig };
+  return toRuntimeConfig(agent);
+}
+
 export interface RunningGateway {
   app: INestApplication;
   url: string;
