@@ -158,6 +158,8 @@ export class SimulatedCall {
   private nextLine = 0;
   /** A barge-in line waits for its moment in the agent's turn. */
   private bargeInPending = false;
+  /** The callee is saying a barge-in line over the agent; the agent's turn it interrupted is still arriving. */
+  private talkingOver = false;
   private speaking: Buffer[] = [];
   private playback: PlaybackItem[] = [];
   private agentSpoke = false;
@@ -273,8 +275,13 @@ export class SimulatedCall {
     if (!command) return;
     if (command.kind === 'audio') {
       this.playback.push({ kind: 'audio', bytes: command.bytes });
-      if (!this.agentSpoke) this.onAgentTurnStarted();
-      this.agentSpoke = true;
+      // Audio that arrives while the callee talks over the agent (a barge-in) is the tail of the turn
+      // they interrupted, not the agent's answer to them: counting it, the callee took its tail's end
+      // for the end of the answer and said its next line over the reply.
+      if (!this.talkingOver) {
+        if (!this.agentSpoke) this.onAgentTurnStarted();
+        this.agentSpoke = true;
+      }
       this.lastAgentAudioAt = Date.now();
     } else if (command.kind === 'mark') {
       this.playback.push({ kind: 'mark', name: command.name });
@@ -294,6 +301,7 @@ export class SimulatedCall {
       if (this.ended) return;
       tick++;
       this.sendInboundFrame();
+      if (this.talkingOver && !this.calleeTurnPending && this.speaking.length === 0) this.talkingOver = false;
       this.playOneFrame();
       this.maybeTakeTurn();
       this.after(Math.max(0, started + tick * FRAME_MS - Date.now()), step);
@@ -348,6 +356,7 @@ export class SimulatedCall {
       this.bargeInPending = false;
       // The callee talks now, over whatever is still playing; the agent's reply is its next turn.
       this.agentSpoke = false;
+      this.talkingOver = true;
       this.takeTurn();
     });
   }
