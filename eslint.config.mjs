@@ -47,7 +47,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/media/**/*.ts', 'libs/logging/**/*.ts', 'libs/languages/**/*.ts'],
+    files: ['libs/media/**/*.ts', 'libs/logging/**/*.ts', 'libs/languages/**/*.ts', 'libs/gateway-api/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

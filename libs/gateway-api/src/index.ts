@@ -1,0 +1,2 @@
+// Public surface of @codcall/gateway-api: the wire contracts between codcall's services. Dependency-free.
+export * from './lib/campaign-api';

@@ -1,0 +1,164 @@
+/**
+ * The campaign-api's HTTP API (apps/campaign-api), as the CLI's `--server` mode, the dashboard and
+ * the tests use it. Snake_case on the wire, like the gateway's API. Every route but /health needs
+ * `Authorization: Bearer <key>` (CODCALL_API_KEYS), as on the other services.
+ *
+ *   POST /campaigns                    multipart/form-data (below) -> 201 CampaignView
+ *   GET  /campaigns                    -> CampaignList
+ *   GET  /campaigns/:id                -> CampaignView
+ *   GET  /campaigns/:id/events         text/event-stream of CampaignEventView (below)
+ *   POST /campaigns/:id/pause          -> CampaignView (no new dials; calls in flight finish)
+ *   POST /campaigns/:id/resume         -> CampaignView
+ *   POST /campaigns/:id/cancel         -> CampaignView (no new dials; calls in flight finish; rows left as they are)
+ *   GET  /campaigns/:id/csv            text/csv: the upload byte for byte plus the outcome cells
+ *   GET  /campaigns/:id/calls          -> CallRecordList
+ *   GET  /campaigns/:id/calls/:call_id/recording   audio/wav, when the recording is readable here
+ */
+
+/** Where a campaign is. `waiting`: every row left waits for its window, a retry or a callback time. */
+export const CAMPAIGN_STATES = ['running', 'waiting', 'paused', 'cancelled', 'finished', 'failed'] as const;
+export type CampaignState = (typeof CAMPAIGN_STATES)[number];
+/** States a campaign never leaves. */
+export const FINAL_CAMPAIGN_STATES: readonly CampaignState[] = ['cancelled', 'finished', 'failed'];
+
+/** The multipart file parts of POST /campaigns. `csv` is required. */
+export const CAMPAIGN_UPLOAD_FILES = {
+  /** The call list, as the CLI reads it (any encoding the CLI takes, kept byte for byte). */
+  csv: 'csv',
+  /** Scripted callees for the gateway's simulator, keyed by E.164 number (the CLI's --simulate file). */
+  simulate: 'simulate',
+  /** Numbers never to dial, one per line (the CLI's --dnc file). */
+  dnc: 'dnc',
+} as const;
+
+/**
+ * The multipart text fields of POST /campaigns: the CLI's flags under snake_case names, with the
+ * same meanings, defaults and checks. Only agent_id is required.
+ */
+export interface CampaignUploadFields {
+  agent_id: string;
+  /** Shown in lists; default: the uploaded file's name. */
+  name?: string;
+  /** twilio | plivo | sim (default twilio, or sim with a `simulate` part). */
+  provider?: string;
+  concurrency?: string;
+  cps?: string;
+  /** HH:MM-HH:MM in each callee's local time. */
+  window?: string;
+  /** e.g. mon-sat or mon-fri,sun */
+  days?: string;
+  max_attempts?: string;
+  /** Comma-separated outcome statuses. */
+  retry_statuses?: string;
+  /** Minutes before the first retry. */
+  retry_after?: string;
+  retry_backoff?: string;
+  cost_per_minute?: string;
+  /** "true" to treat numbers in unassigned ranges as invalid. */
+  strict_numbers?: string;
+  /** "true" to dial rows whose status codcall does not know. */
+  dial_unknown_statuses?: string;
+  /** "true" to skip rows over the gateway's limits instead of refusing the campaign. */
+  skip_oversized_rows?: string;
+  /** One signed POST per final outcome goes here (overrides OUTCOME_WEBHOOK_URL). */
+  outcome_webhook_url?: string;
+}
+
+export interface CampaignRowCounts {
+  total: number;
+  /** Rows with a final status (this run's or already final in the upload). */
+  done: number;
+  /** Rows still to call now. */
+  pending: number;
+  /** Rows waiting for their window, a retry or a callback time. */
+  waiting: number;
+  /** Calls in flight. */
+  in_flight: number;
+}
+
+export interface CampaignView {
+  campaign_id: string;
+  name: string;
+  agent_id: string;
+  provider: string;
+  state: CampaignState;
+  /** ISO 8601. */
+  created_at: string;
+  updated_at: string;
+  finished_at?: string;
+  /** The uploaded file's name. */
+  file_name: string;
+  rows: CampaignRowCounts;
+  /** Rows per CSV status, this campaign's outcomes and the rows that were already final. */
+  by_status: Record<string, number>;
+  /** When the next waiting row is due (ISO 8601). */
+  next_due_at?: string;
+  /** Why the campaign failed, or what was refused (a campaign-wide error). */
+  error?: string;
+  /** What the preflight said of the file before anything was dialled. */
+  preflight?: CampaignPreflightView;
+}
+
+export interface CampaignPreflightView {
+  invalid_numbers: { line: number; reason: string }[];
+  unknown_statuses: { line: number; status: string }[];
+  duplicates: { lines: number[] }[];
+  already_final: number;
+  unknown_languages: { line: number; language: string }[];
+}
+
+export interface CampaignList {
+  campaigns: CampaignView[];
+}
+
+/**
+ * One server-sent event: `id: <seq>`, `event: <type>`, `data: <JSON of this object>`. The first
+ * event of every connection is a `snapshot`; a reconnect with Last-Event-ID gets what it missed
+ * when the service still has it, else a fresh snapshot. The stream ends after `finished`.
+ */
+export type CampaignEventView =
+  | { type: 'snapshot'; campaign: CampaignView }
+  | { type: 'row-started'; line: number; order_id?: string; attempt: number }
+  | { type: 'call-placed'; line: number; order_id?: string; call_id: string }
+  /** `final` false: the policy retries the row (or calls back) at `next_due_at`. */
+  | {
+      type: 'outcome';
+      line: number;
+      order_id?: string;
+      status: string;
+      reschedule_date?: string;
+      reschedule_time?: string;
+      callback_at?: string;
+      call_id?: string;
+      attempts: number;
+      final: boolean;
+      next_due_at?: string;
+      reason?: string;
+    }
+  | { type: 'waiting'; rows: number; next_due_at: string; reason: string }
+  | { type: 'state'; state: CampaignState }
+  | { type: 'finished'; campaign: CampaignView };
+export type CampaignEventType = CampaignEventView['type'];
+
+export interface CallRecordView {
+  call_id: string;
+  line: number;
+  order_id?: string;
+  attempt: number;
+  status?: string;
+  /** Masked as the gateway's settings ask. */
+  phone: string;
+  started_at?: string;
+  duration_seconds?: number;
+  transcript?: unknown[];
+  tool_calls?: unknown[];
+  turns?: unknown[];
+  timeline?: unknown[];
+  tts_characters?: number;
+  /** `/campaigns/:id/calls/:call_id/recording` when the campaign-api can read the recording. */
+  recording_url?: string;
+}
+
+export interface CallRecordList {
+  calls: CallRecordView[];
+}
