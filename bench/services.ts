@@ -37,7 +37,9 @@ export function deadline(ms: number): Promise<void> {
 export async function startService(name: string, main: string, env: Record<string, string>, port: number, dir: string): Promise<Service> {
   const log = join(dir, `${name}.log`);
   const out = createWriteStream(log);
-  const child = spawn(process.execPath, [main], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_GATEWAY_NODE_ARGS (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof): node flags for the gateway only; its workers inherit them.
+  const nodeArgs = name === 'gateway' ? (process.env['BENCH_GATEWAY_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean) : [];
+  const child = spawn(process.execPath, [...nodeArgs, main], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.on('exit', () => children.delete(child));
   child.stdout?.pipe(out);
