@@ -13,3 +13,4 @@ export * from './lib/fakes/embedded-speech';
 export * from './lib/fakes/openai-fake-server';
 export * from './lib/recording-audio-output';
 export * from './lib/free-port';
+export * from './lib/redis-server';
