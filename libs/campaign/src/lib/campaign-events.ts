@@ -17,8 +17,9 @@ export type CampaignEvent =
   /**
    * An outcome was recorded for the row in the CSV (invalid numbers and do-not-call included, never
    * dialled). `sameCallAs`: a duplicate row, given the outcome of the call made for that row.
+   * `durationSeconds`: the call's, as the gateway reported it (for outcome webhooks).
    */
-  | { type: 'row-finished'; row: CallListRow; outcome: CallOutcome; callId?: string; attempts: number; sameCallAs?: CallListRow }
+  | { type: 'row-finished'; row: CallListRow; outcome: CallOutcome; callId?: string; attempts: number; sameCallAs?: CallListRow; durationSeconds?: number }
   /**
    * The attempt ended with a retried status, or the callee asked to be called back (outcome
    * callback_requested, already in the CSV with its callback_at); the row is called again at `nextDueAt`.

@@ -518,8 +518,9 @@ class CampaignRun {
     }
     if (this.logger.isLevelEnabled('info')) this.logger.info({ ...where, status: outcome.status, reason: outcome.reason, attempts: attemptNo, duplicates: duplicates.length }, 'outcome recorded');
     const callId = view.callId || undefined;
-    this.rowFinished({ row, outcome, callId, attempts: attemptNo });
-    for (const duplicate of duplicates) this.rowFinished({ row: duplicate, outcome, callId, attempts: attemptNo, sameCallAs: row });
+    const durationSeconds = view.durationSeconds;
+    this.rowFinished({ row, outcome, callId, attempts: attemptNo, durationSeconds });
+    for (const duplicate of duplicates) this.rowFinished({ row: duplicate, outcome, callId, attempts: attemptNo, sameCallAs: row, durationSeconds });
   }
 
   private rowFinished(event: Omit<Extract<CampaignEvent, { type: 'row-finished' }>, 'type'>): void {
