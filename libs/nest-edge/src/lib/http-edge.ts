@@ -17,6 +17,8 @@ export interface HttpEdgeOptions {
   limits: JsonBodyLimits;
   /** Paths that take form-encoded bodies (carrier webhooks); every other path takes JSON only. */
   acceptsForm?: (path: string) => boolean;
+  /** Routes that take multipart/form-data uploads, parsed (and bounded) by the route's own interceptor. */
+  acceptsMultipart?: (method: string, path: string) => boolean;
   logger?: Logger;
 }
 
@@ -43,10 +45,10 @@ export class HttpEdge {
 
   /** Mounts the rules on an app created with `bodyParser: false`. */
   apply(app: NestExpressApplication): void {
-    const { corsOrigins, corsHeaders, limits, acceptsForm } = this.options;
+    const { corsOrigins, corsHeaders, limits, acceptsForm, acceptsMultipart } = this.options;
     // Without CORS_ORIGINS no Access-Control-* header is ever sent, so no web page can read an answer.
     if (corsOrigins.length) app.enableCors({ origin: [...corsOrigins], allowedHeaders: [...corsHeaders] });
-    app.use(requireJsonBodies({ acceptsForm }));
+    app.use(requireJsonBodies({ acceptsForm, acceptsMultipart }));
     app.useBodyParser('json', { limit: limits.maxBodyBytes, inflate: false });
     if (acceptsForm) {
       app.useBodyParser('urlencoded', {

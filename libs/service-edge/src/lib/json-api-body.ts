@@ -42,13 +42,15 @@ export function refuseDeepBodies(maxDepth: number): Middleware {
  * names, which may also send a form (the carriers' webhooks). A browser can send a form or text to
  * any address without asking; it cannot send `application/json` cross-site without a CORS preflight.
  */
-export function requireJsonBodies(options: { acceptsForm?: (path: string) => boolean } = {}): Middleware {
+export function requireJsonBodies(options: { acceptsForm?: (path: string) => boolean; acceptsMultipart?: (method: string, path: string) => boolean } = {}): Middleware {
   return (req, res, next) => {
     if (!hasBody(req)) return next();
     const type = mediaType(req.headers['content-type']);
     if (type === 'application/json') return next();
     const path = pathOf(req.url);
     if (options.acceptsForm?.(path) && type === 'application/x-www-form-urlencoded') return next();
+    // File uploads (the campaign-api's CSV): the route's own multipart parser bounds them.
+    if (type === 'multipart/form-data' && options.acceptsMultipart?.(req.method ?? 'GET', path)) return next();
     const accepted = options.acceptsForm?.(path) ? 'application/json or application/x-www-form-urlencoded' : 'application/json';
     sendError(res, 415, `unsupported content type "${type || '(none)'}": send the body as ${accepted}`);
   };
