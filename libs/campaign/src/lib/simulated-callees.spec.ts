@@ -28,6 +28,11 @@ describe('simulated callees (--simulate)', () => {
     expect(parseSimulatedCallees(hard, 'callees.json')).toEqual(hard);
   });
 
+  it('accepts a patient callee (turnGapMs), as the gateway that plays it does', () => {
+    const patient = { '+15551234567': { answer: 'human', says: ['Yes.'], turnGapMs: 1000 } };
+    expect(parseSimulatedCallees(patient, 'callees.json')).toEqual(patient);
+  });
+
   it.each([
     [[], 'callees.json: must be a JSON object keyed by E.164 number'],
     [{ '5551234567': { answer: 'human' } }, 'callees.json: "55******67" is not an E.164 number'],
@@ -40,7 +45,7 @@ describe('simulated callees (--simulate)', () => {
     [{ '+15551234567': { answer: 'human', says: [{ say: 'Yes', pauseMs: 100, bargeInAfterMs: 100 }] } }, 'says[0]: pauseMs waits for the agent to finish and bargeInAfterMs talks over it'],
     [{ '+15551234567': { answer: 'human', says: [{ dtmf: '12a' }] } }, 'says[0]: dtmf must be 1 to 20 keypad digits'],
     [{ '+15551234567': { answer: 'human', says: [{ shout: 'Yes' }] } }, 'says[0]: unknown field "shout" (allowed: say, dtmf, pauseMs, bargeInAfterMs, silent)'],
-    [{ '+15551234567': { answer: 'human', say: ['Yes'] } }, 'callees.json: +15*******67: unknown field "say" (allowed: answer, says, ringSeconds, language, persona)'],
+    [{ '+15551234567': { answer: 'human', say: ['Yes'] } }, 'callees.json: +15*******67: unknown field "say" (allowed: answer, says, ringSeconds, language, persona, turnGapMs)'],
     [{ '+15551234567': { answer: 'human', language: 'Klingon' } }, 'callees.json: +15*******67: language must name a language codcall knows'],
     [{ '+15551234567': { answer: 'voicemail', persona: 'A busy man' } }, 'persona is only for a callee who answers'],
     [{ '+15551234567': { answer: 'busy', ringSeconds: -1 } }, 'callees.json: +15*******67: ringSeconds must be a number between 0 and 120'],

@@ -1,6 +1,8 @@
 import type { CallMediaEvent } from '@codcall/media';
+import type { CarrierName } from '@codcall/gateway-api';
 
-export type CarrierName = 'twilio' | 'plivo' | 'sim';
+/** The carriers' names are the wire contract's (POST /call `carrier`). */
+export type { CarrierName };
 
 export interface PlaceCallRequest {
   /** Our call id (the gateway's). */
