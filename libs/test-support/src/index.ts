@@ -14,3 +14,4 @@ export * from './lib/fakes/openai-fake-server';
 export * from './lib/recording-audio-output';
 export * from './lib/free-port';
 export * from './lib/redis-server';
+export * from './lib/fake-campaign-api';

@@ -16,6 +16,7 @@ import type { CliDeps } from './cli-deps';
 import { describeFailure, ExitCode } from './exit-codes';
 import { runReportCommand, type ReportOptions } from './report-command';
 import { DEFAULT_AGENT_API_URL, DEFAULT_GATEWAY_URL, DEFAULT_STORE_NAME, runStartCommand, type RawStartOptions } from './start-command';
+import { runServerStartCommand, wantsServerMode, type RawServerOptions } from './server-mode';
 
 /** The CSV's columns as `start --help` explains them: what is required, what codcall reads, what it writes. */
 export const CSV_COLUMNS_HELP = [
@@ -53,7 +54,7 @@ export async function runCli(argv: readonly string[], cliDeps: CliDeps): Promise
 export function buildProgram(deps: CliDeps, setExitCode: (code: number) => void): Command {
   const program = new Command('outbound-cli')
     .description('Phones every pending row of a cash-on-delivery call list through the telephony gateway and writes each outcome back.')
-    .addHelpText('after', '\nEnvironment: CODCALL_API_KEY (sent to the gateway and agent-api as a bearer token), GATEWAY_URL, AGENT_API_URL, CAMPAIGN_STORE, LOG_LEVEL.')
+    .addHelpText('after', '\nEnvironment: CODCALL_API_KEY (sent to the gateway, agent-api and campaign-api as a bearer token), GATEWAY_URL, AGENT_API_URL, CAMPAIGN_API_URL, CAMPAIGN_STORE, LOG_LEVEL.')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => deps.stdout.write(text),
@@ -90,8 +91,12 @@ export function buildProgram(deps: CliDeps, setExitCode: (code: number) => void)
     .option('--dial-unknown-statuses', 'also dial rows whose status codcall does not know (by default they are listed and left as they are)')
     .option('--skip-oversized-rows', "skip rows that do not fit what the gateway accepts (by default the run is refused before dialling, naming them)")
     .option('--no-progress', 'plain lines instead of the progress bar')
+    .option('--server <url>', 'run the campaign on the campaign-api at <url> (default: CAMPAIGN_API_URL when set): upload, follow, and get the CSV back; Ctrl-C detaches')
+    .option('--follow <campaign_id>', 'with --server: follow a campaign uploaded before, and write its CSV back over --csv when it finishes')
     .addHelpText('after', CSV_COLUMNS_HELP)
-    .action(async (options: RawStartOptions) => setExitCode(await runStartCommand(options, deps)));
+    .action(async (options: RawServerOptions) =>
+      setExitCode(await (wantsServerMode(options, deps.env) ? runServerStartCommand(options, deps) : runStartCommand(options as RawStartOptions, deps))),
+    );
 
   program
     .command('report')
