@@ -1,112 +1,27 @@
 import { OUTCOME_STATUSES, type OutcomeStatus } from '@codcall/call-list';
-import type { TurnTimingEntry } from '@codcall/campaign-store';
+import {
+  CALL_STATES,
+  IDEMPOTENCY_KEY_HEADER,
+  type CallOutcome as GatewayCallOutcome,
+  type CallState,
+  type CallView as GatewayCallView,
+  type GatewayHealth,
+  type GatewayLimits,
+  type PlaceCallBody,
+  type PlaceCallRequest,
+  type PlacedCall,
+} from '@codcall/gateway-api';
 import { ApiKeyRefusedError, GatewayCapacityError, GatewayRequestError, ServiceUnreachableError } from './errors';
 import { isObject, messageOf, retryAfterSeconds, sendJson, trimSlash, type FetchLike, type HttpAnswer } from './http';
 import { parseTurnTimings } from './turn-timings';
 
-/** Carriers the gateway knows by name; the campaign only passes the name through. */
-export const CARRIER_NAMES = ['twilio', 'plivo', 'sim'] as const;
-export type CarrierName = (typeof CARRIER_NAMES)[number];
-
-/** How a simulated callee behaves (the gateway's carrier simulator): picks up or not, and what they say. */
-export const SIMULATED_ANSWERS = ['human', 'voicemail', 'no_answer', 'busy', 'failed'] as const;
-export type SimulatedAnswer = (typeof SIMULATED_ANSWERS)[number];
-/** One turn of a simulated callee in its object form: a hard callee's pause, barge-in, keys, or silence. */
-export interface SimulatedLine {
-  say?: string;
-  /** Keypad digits pressed (after `say`): 0-9, * and #. */
-  dtmf?: string;
-  /** Quiet before speaking, once the agent's audio has played out. */
-  pauseMs?: number;
-  /** Speaks this many ms after the agent starts its turn, over its audio. */
-  bargeInAfterMs?: number;
-  silent?: true;
-}
-
-export interface CalleeProfile {
-  answer: SimulatedAnswer;
-  /** One line per agent turn: a string, or a line with its timing. */
-  says?: (string | SimulatedLine)[];
-  /** Seconds the phone rings before it is answered (or gives up, for no_answer). */
-  ringSeconds?: number;
-  /** The language the callee speaks in (a code or a name codcall knows). */
-  language?: string;
-  /** Who the callee is, for a language model to play them once `says` runs out (the gateway's simulator needs a model for it). */
-  persona?: string;
-}
-
-export interface GatewayHealth {
-  status: string;
-  /** Carriers that are configured and usable on this gateway. */
-  carriers: string[];
-  /** The gateway answers a repeated POST /call with the same Idempotency-Key with the same call, never a second dial. */
-  idempotencyKeys: boolean;
-  /** What POST /call accepts, when the gateway says (its /health `limits`). */
-  limits?: GatewayLimits;
-}
-
-/** The gateway's limits on one POST /call, from /health: rows are checked against them before dialling. */
-export interface GatewayLimits {
-  /** The JSON body, in bytes. */
-  maxBodyBytes?: number;
-  /** One context value (a CSV cell), in characters (UTF-16 code units, as the gateway counts them). */
-  maxContextValueChars?: number;
-  /** Columns in the context (the CSV's columns). */
-  maxContextColumns?: number;
-}
-
-export interface PlaceCallRequest {
-  agentId: string;
-  /** E.164. */
-  to: string;
-  /** Every CSV column of the row, for the agent's prompt and welcome message. */
-  context: Record<string, string>;
-  carrier: CarrierName;
-  simulation?: CalleeProfile;
-  /** Sent as the Idempotency-Key header: the campaign's attempt reference. */
-  idempotencyKey?: string;
-}
-
-export type CallState = 'queued' | 'ringing' | 'in_progress' | 'completed';
-const CALL_STATES: readonly CallState[] = ['queued', 'ringing', 'in_progress', 'completed'];
-
-export interface PlacedCall {
-  callId: string;
-  state: CallState;
-}
-
-/** How a finished call ended, as the gateway reports it; `reason` explains failures. */
-export interface CallOutcome {
-  status: OutcomeStatus;
-  reschedule_date?: string;
-  reschedule_time?: string;
-  /** With callback_requested: when the callee asked to be called, ISO 8601 with its offset ('2026-12-01T18:00+05:30'). */
-  callback_at?: string;
-  /** The address the callee corrected during the call (update_address), with any status. */
-  address_update?: string;
-  reason?: string;
-}
-
-export interface CallView {
-  callId: string;
-  state: CallState;
-  /** Present exactly when state is completed. */
-  outcome?: CallOutcome;
-  carrierCallId?: string;
-  recording?: string;
-  durationSeconds?: number;
-  /** The carrier's own word for how the call ended (e.g. Twilio's no-answer), when the gateway gives it. */
-  carrierStatus?: string;
-  /** What the gateway kept of the conversation, stored with the attempt as they come. */
-  transcript?: unknown[];
-  timeline?: unknown[];
-  toolCalls?: unknown[];
-  turnLatenciesMs?: number[];
-  /** Every turn leg by leg, malformed entries dropped; absent from an older gateway's views. */
-  turns?: TurnTimingEntry[];
-  /** Characters the gateway sent to speech synthesis for the call. */
-  ttsCharacters?: number;
-}
+// The gateway's API is the wire contract's (@codcall/gateway-api); re-exported under the names the
+// campaign's importers use.
+export { CARRIER_NAMES, SIMULATED_ANSWERS, type CarrierName, type SimulatedAnswer, type SimulatedLine, type CalleeProfile } from '@codcall/gateway-api';
+export type { CallState, GatewayHealth, GatewayLimits, PlaceCallRequest, PlacedCall };
+/** How a finished call ended, as the gateway reports it; a row the campaign settles without a call has any CSV status. */
+export type CallOutcome = GatewayCallOutcome<OutcomeStatus>;
+export type CallView = GatewayCallView<OutcomeStatus>;
 
 /** The gateway's HTTP API as the campaign uses it. */
 export interface GatewayClient {
@@ -164,7 +79,7 @@ export class HttpGatewayClient implements GatewayClient {
 
   async placeCall(request: PlaceCallRequest): Promise<PlacedCall> {
     const answer = await retrying(this.connectRetryDelaysMs, (error) => !error.requestMayHaveArrived, () =>
-      this.send('POST', '/call', placeCallPayload(request), this.timeoutMs, request.idempotencyKey ? { 'idempotency-key': request.idempotencyKey } : undefined),
+      this.send('POST', '/call', placeCallPayload(request), this.timeoutMs, request.idempotencyKey ? { [IDEMPOTENCY_KEY_HEADER]: request.idempotencyKey } : undefined),
     );
     const body = answer.body;
     if (answer.status === 503) {
@@ -175,7 +90,7 @@ export class HttpGatewayClient implements GatewayClient {
     if (!isObject(body) || typeof body['call_id'] !== 'string' || !body['call_id']) {
       throw new GatewayRequestError(answer.status, 'the answer has no call_id', this.baseUrl + '/call');
     }
-    const state = CALL_STATES.includes(body['state'] as CallState) ? (body['state'] as CallState) : 'queued';
+    const state = (CALL_STATES as readonly unknown[]).includes(body['state']) ? (body['state'] as CallState) : 'queued';
     return { callId: body['call_id'], state };
   }
 
@@ -192,7 +107,7 @@ export class HttpGatewayClient implements GatewayClient {
     const invalid = (why: string) => new GatewayRequestError(200, why, this.baseUrl + path);
     if (!isObject(body) || typeof body['call_id'] !== 'string') throw invalid('the answer is not a call');
     const state = body['state'] as CallState;
-    if (!CALL_STATES.includes(state)) throw invalid(`unknown call state ${JSON.stringify(body['state'])}`);
+    if (!(CALL_STATES as readonly string[]).includes(state)) throw invalid(`unknown call state ${JSON.stringify(body['state'])}`);
     const view: CallView = { callId: body['call_id'], state };
     if (typeof body['carrier_call_id'] === 'string') view.carrierCallId = body['carrier_call_id'];
     if (typeof body['recording'] === 'string') view.recording = body['recording'];
@@ -236,7 +151,7 @@ export class HttpGatewayClient implements GatewayClient {
 }
 
 /** The JSON body of POST /call for a request: what is sent, and what the row checks measure. */
-export function placeCallPayload(request: PlaceCallRequest): Record<string, unknown> {
+export function placeCallPayload(request: PlaceCallRequest): PlaceCallBody {
   return {
     agent_id: request.agentId,
     recipient_phone_number: request.to,
