@@ -23,11 +23,13 @@ import {
   MAX_CONCURRENCY,
   preflightCampaign,
   runCampaign,
+  type CampaignEvent,
   type CampaignSummary,
   type SimulatedCallees,
   type CarrierName,
 } from '@codcall/campaign';
 import { silentLogger, type Logger } from '@codcall/logging';
+import { OutcomeWebhookOutbox, outcomeWebhookSettingsFrom, OutcomeWebhookSettingsError, type OutcomeWebhookSettings } from '@codcall/outcome-webhooks';
 import { openCsv, type CliDeps, type OpenCallList } from './cli-deps';
 import { ExitCode, UsageError } from './exit-codes';
 import { CampaignInterruption } from './interruption';
@@ -62,6 +64,7 @@ export interface RawStartOptions {
   costPerMinute?: string;
   dialUnknownStatuses?: boolean;
   skipOversizedRows?: boolean;
+  outcomeWebhookUrl?: string;
 }
 
 /** The file holding every campaign's attempts and the shared do-not-call list, beside the CSV unless told otherwise. */
@@ -93,7 +96,12 @@ export interface StartOptions {
   apiKey?: string;
   dialUnknownStatuses: boolean;
   skipOversizedRows: boolean;
+  /** OUTCOME_WEBHOOK_URL (or --outcome-webhook-url) with OUTCOME_WEBHOOK_SECRET: one signed POST per final outcome. */
+  outcomeWebhooks?: OutcomeWebhookSettings;
 }
+
+/** How long the CLI waits at exit for outcome webhooks still being delivered; the rest go out on the next run. */
+export const OUTCOME_WEBHOOK_EXIT_WAIT_MS = 10_000;
 
 export const RETRY_OPTION_NAMES = { statuses: '--retry-statuses', maxAttempts: '--max-attempts', spacing: '--retry-after', backoff: '--retry-backoff' };
 
@@ -155,7 +163,17 @@ export function resolveStartOptions(raw: RawStartOptions, deps: Pick<CliDeps, 'e
     apiKey: deps.env['CODCALL_API_KEY']?.trim() || deps.env['CODCALL_API_KEYS']?.split(',')[0]?.trim() || undefined,
     dialUnknownStatuses: raw.dialUnknownStatuses === true,
     skipOversizedRows: raw.skipOversizedRows === true,
+    outcomeWebhooks: outcomeWebhooks(raw.outcomeWebhookUrl, deps.env),
   };
+}
+
+function outcomeWebhooks(optionUrl: string | undefined, env: CliDeps['env']): OutcomeWebhookSettings | undefined {
+  try {
+    return outcomeWebhookSettingsFrom(env, optionUrl);
+  } catch (error) {
+    if (error instanceof OutcomeWebhookSettingsError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 function parseConcurrency(raw: string | undefined): number {
@@ -202,23 +220,40 @@ export async function runStartCommand(raw: RawStartOptions, deps: CliDeps): Prom
   try {
     const callList = await openCallList(options, deps, logger);
     let store: CampaignStore | undefined;
+    let outbox: OutcomeWebhookOutbox | undefined;
     let exitCode: number;
     try {
       const key = options.campaign ?? campaignKey(callList.targetPath ?? options.csv, callList.rows());
       store = CampaignStore.open(options.store, { key, csvPath: options.csv });
       if (doNotCall) store.addDoNotCallList(doNotCall, Date.now());
-      exitCode = await dial(options, callList, store, simulation, deps, logger);
+      // Beside the store: deliveries a run could not finish are resumed by the next one.
+      if (options.outcomeWebhooks) outbox = OutcomeWebhookOutbox.open(`${options.store}.webhooks.sqlite`, options.outcomeWebhooks, { logger });
+      const onOutcome = outbox?.listener({ campaignId: key, csvColumns: csvColumns(callList) });
+      exitCode = await dial(options, callList, store, simulation, deps, logger, onOutcome);
     } catch (error) {
       await callList.close().catch((closeError: unknown) => logger.error({ err: closeError }, 'closing the call list failed'));
       throw error;
     } finally {
       store?.close();
+      if (outbox) await closeOutbox(outbox, deps);
     }
     await callList.close();
     return exitCode;
   } finally {
     lock.release();
   }
+}
+
+/** The CSV's header in order: the file's own when it says, else the first row's columns (read in header order). */
+function csvColumns(callList: OpenCallList): string[] {
+  const headers = (callList as { headers?: readonly string[] }).headers;
+  return headers ? [...headers] : Object.keys(callList.rows()[0]?.values ?? {});
+}
+
+async function closeOutbox(outbox: OutcomeWebhookOutbox, deps: CliDeps): Promise<void> {
+  const left = await outbox.settle(OUTCOME_WEBHOOK_EXIT_WAIT_MS);
+  await outbox.close();
+  if (left > 0) deps.stderr.write(`${left} outcome ${left === 1 ? 'webhook is' : 'webhooks are'} still queued (the receiver did not take ${left === 1 ? 'it' : 'them'} yet); the next run sends ${left === 1 ? 'it' : 'them'}.\n`);
 }
 
 function openCallList(options: StartOptions, deps: CliDeps, logger: Logger): Promise<OpenCallList> {
@@ -233,6 +268,7 @@ async function dial(
   simulation: SimulatedCallees | undefined,
   deps: CliDeps,
   logger: Logger,
+  onOutcome?: (event: CampaignEvent) => void,
 ): Promise<number> {
   const gateway = new HttpGatewayClient(options.gatewayUrl, { fetch: deps.fetch, apiKey: options.apiKey, ...deps.gatewayClientOptions });
   const agents = new AgentApiClient(options.agentApiUrl, { fetch: deps.fetch, apiKey: options.apiKey });
@@ -268,6 +304,8 @@ async function dial(
       costPerMinute: options.costPerMinute,
       signal: interruption.signal,
       onEvent: (event) => {
+        // First, so an outcome is in the webhook outbox before anything else sees it.
+        onOutcome?.(event);
         interruption.track(event);
         progress.handle(event);
       },
