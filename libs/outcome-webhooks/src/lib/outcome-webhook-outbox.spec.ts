@@ -145,6 +145,18 @@ describe('outcome webhooks', () => {
     expect(givenUp).toContain('could not reach the receiver (ECONNREFUSED)');
   });
 
+  it('without a global URL, posts only the outcomes of campaigns that bring their own URL', async () => {
+    await receiver.start();
+    const outbox = OutcomeWebhookOutbox.open(file, { url: '', secret: SECRET }, { logger: log.logger, ...QUICK });
+    outboxes.push(outbox);
+    const john = finished(row(2, 'John Doe', '+15551234567', 'ORD001'), { status: 'confirmed' }, { callId: 'call-1' });
+    outbox.listener({ campaignId: 'cmp_plain', csvColumns: COLUMNS })(john);
+    outbox.listener({ campaignId: 'cmp_own', csvColumns: COLUMNS, url: receiver.url })(john);
+    expect(await outbox.settle(2000)).toBe(0);
+    expect(receiver.received.map((each) => each.payload.campaign_id)).toEqual(['cmp_own']);
+    expect(() => outbox.listener({ campaignId: 'cmp_bad', csvColumns: COLUMNS, url: 'http://orders.example/hooks' })).toThrow(/outcome_webhook_url must use https/);
+  });
+
   it('pauses between tries double from the first delay up to the longest, with up to half taken off at random', () => {
     const backoff = { firstDelayMs: 1000, maxDelayMs: 600_000, giveUpAfterMs: 86_400_000 };
     expect([1, 2, 3, 4].map((failures) => retryDelayMs(failures, backoff, () => 1))).toEqual([1000, 2000, 4000, 8000]);

@@ -70,12 +70,18 @@ export class OutcomeWebhookOutbox {
     };
   }
 
-  /** Writes the outcome's delivery (synchronously, durably) and wakes the sender; answers its event id. */
-  accept(campaign: OutcomeCampaign, event: RowFinishedEvent): string {
+  /**
+   * Writes the outcome's delivery (synchronously, durably) and wakes the sender; answers its event
+   * id, or undefined when neither the campaign nor the settings name a URL (a service whose
+   * campaigns each bring their own).
+   */
+  accept(campaign: OutcomeCampaign, event: RowFinishedEvent): string | undefined {
+    const url = campaign.url || this.settings.url;
+    if (!url) return undefined;
     const now = Date.now();
     const payload = outcomePayload(campaign, event, now);
     try {
-      const fresh = this.store.accept({ eventId: payload.event_id, campaignId: campaign.campaignId, url: campaign.url ?? this.settings.url, body: JSON.stringify(payload), at: now });
+      const fresh = this.store.accept({ eventId: payload.event_id, campaignId: campaign.campaignId, url, body: JSON.stringify(payload), at: now });
       if (fresh) this.pump();
     } catch (error) {
       this.logger.error({ err: error, eventId: payload.event_id, campaignId: campaign.campaignId }, 'outcome webhook could not be written to the outbox');

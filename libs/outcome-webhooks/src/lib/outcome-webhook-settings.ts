@@ -1,7 +1,7 @@
 import { providerUrlProblem } from '@codcall/agent-config';
 
 export interface OutcomeWebhookSettings {
-  /** Where every final outcome is POSTed (OUTCOME_WEBHOOK_URL, or a campaign's own). */
+  /** Where every final outcome is POSTed (OUTCOME_WEBHOOK_URL); '' when only campaigns' own URLs are used. */
   url: string;
   /** OUTCOME_WEBHOOK_SECRET: keys the HMAC of every delivery; never logged. */
   secret: string;
@@ -25,10 +25,17 @@ export function outcomeWebhookSettingsFrom(env: NodeJS.ProcessEnv, overrideUrl?:
   const source = overrideUrl !== undefined ? '--outcome-webhook-url' : 'OUTCOME_WEBHOOK_URL';
   const url = (overrideUrl ?? env['OUTCOME_WEBHOOK_URL'] ?? '').trim();
   if (!url) return undefined;
-  const secret = env['OUTCOME_WEBHOOK_SECRET'] ?? '';
-  if (!secret.trim()) throw new OutcomeWebhookSettingsError(`${source} is set but OUTCOME_WEBHOOK_SECRET is not: every outcome webhook is signed, so set a secret your receiver shares`);
-  if (secret.length < MIN_SECRET_LENGTH) throw new OutcomeWebhookSettingsError(`OUTCOME_WEBHOOK_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
+  const secret = outcomeWebhookSecretFrom(env);
+  if (!secret) throw new OutcomeWebhookSettingsError(`${source} is set but OUTCOME_WEBHOOK_SECRET is not: every outcome webhook is signed, so set a secret your receiver shares`);
   return { url: checkOutcomeWebhookUrl(url, source, env), secret };
+}
+
+/** OUTCOME_WEBHOOK_SECRET, checked, or undefined when unset (a service taking campaigns' own URLs needs it without a global URL). */
+export function outcomeWebhookSecretFrom(env: NodeJS.ProcessEnv): string | undefined {
+  const secret = env['OUTCOME_WEBHOOK_SECRET'] ?? '';
+  if (!secret.trim()) return undefined;
+  if (secret.length < MIN_SECRET_LENGTH) throw new OutcomeWebhookSettingsError(`OUTCOME_WEBHOOK_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
+  return secret;
 }
 
 /** The URL as given, or OutcomeWebhookSettingsError naming `source` (also for a campaign's own outcome_webhook_url). */
