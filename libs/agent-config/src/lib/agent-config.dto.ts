@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
+import { CARRIER_NAMES } from '@codcall/gateway-api';
 
 /**
  * The Bolna-compatible agent JSON (see shared AGENT_SCHEMA.md). Field names are Bolna's so agents
@@ -11,7 +12,8 @@ import {
 export const TRANSCRIBER_PROVIDERS = ['deepgram', 'offline'] as const;
 export const LLM_PROVIDERS = ['openai', 'azure-openai', 'azure', 'groq', 'ollama', 'vllm', 'openrouter', 'offline'] as const;
 export const SYNTHESIZER_PROVIDERS = ['elevenlabs', 'offline'] as const;
-export const CARRIERS = ['twilio', 'plivo', 'sim'] as const;
+/** An agent's telephony provider is a carrier the gateway knows by name (the wire contract's list). */
+export const CARRIERS = CARRIER_NAMES;
 export const INTERRUPTION_MODES = ['pause', 'words'] as const;
 export const GREETING_PREFETCH = ['dial', 'answer'] as const;
 export const TASK_TYPES = ['conversation', 'extraction', 'summarization', 'webhook'] as const;

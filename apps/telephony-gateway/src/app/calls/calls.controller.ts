@@ -1,6 +1,7 @@
 import { BadRequestException, Body, ConflictException, Controller, ForbiddenException, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CallOrchestrator, TransferDocumentRefusedError, type CallView } from '@codcall/call-orchestration';
+import { IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_RULE, type GatewayHealthBody, type PlacedCallBody } from '@codcall/gateway-api';
 import { Public } from '@codcall/nest-edge';
 import { GATEWAY_CONFIG } from '../tokens';
 import type { GatewayConfig } from '../config';
@@ -18,17 +19,15 @@ export class CallsController {
   /** Open to anyone, so it says nothing a caller could use: no key, number, agent or call. */
   @Public()
   @Get('health')
-  health() {
+  health(): GatewayHealthBody {
     const { max_body_bytes, max_context_columns, max_context_value_chars } = GATEWAY_LIMITS;
     return { status: 'ok', carriers: this.calls.availableCarriers(), idempotency_keys: true, limits: { max_body_bytes, max_context_value_chars, max_context_columns } };
   }
 
   @Post('call')
   @HttpCode(201)
-  async place(@Body() body: PlaceCallDto, @Headers('idempotency-key') idempotencyKey?: string): Promise<{ call_id: string; state: string }> {
-    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
-      throw new BadRequestException('Idempotency-Key must be 1 to 200 visible ASCII characters');
-    }
+  async place(@Body() body: PlaceCallDto, @Headers(IDEMPOTENCY_KEY_HEADER) idempotencyKey?: string): Promise<PlacedCallBody> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) throw new BadRequestException(IDEMPOTENCY_KEY_RULE);
     const view = await this.calls.placeCall({
       idempotencyKey,
       agentId: body.agent_id,

@@ -1,78 +1,38 @@
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateBy, type ValidationOptions } from 'class-validator';
+import { CARRIER_NAMES, E164, MAX_AGENT_ID_CHARS, callContextProblem, simulationSizeProblem, type CarrierName, type PlaceCallBody } from '@codcall/gateway-api';
 
-const CARRIERS = ['twilio', 'plivo', 'sim'] as const;
+// The limits are the wire contract's; re-exported for the gateway's body-size settings.
+export { GATEWAY_LIMITS } from '@codcall/gateway-api';
 
-/**
- * What one `POST /call` may carry; `GET /health` publishes these so a campaign checks its rows
- * before dialling rather than having a row refused mid-campaign.
- */
-export const GATEWAY_LIMITS = {
-  max_body_bytes: 64 * 1024,
-  max_context_columns: 100,
-  max_context_key_chars: 100,
-  max_context_value_chars: 2000,
-} as const;
-
-/** A scripted callee is a handful of short lines; anything larger is a mistake or an attack. */
-const SIMULATION_LIMITS = { maxJsonChars: 16 * 1024, maxLines: 50, maxLineChars: 1000 } as const;
-
-/** The CSV row: string values only, within the limits above; the message names the column at fault. */
-function IsCallContext(options?: ValidationOptions) {
-  const problem = (value: unknown): string | undefined => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'context must be an object whose values are all strings (the CSV row)';
-    const entries = Object.entries(value);
-    if (entries.length > GATEWAY_LIMITS.max_context_columns) return `context has ${entries.length} columns; at most ${GATEWAY_LIMITS.max_context_columns} are allowed`;
-    for (const [key, column] of entries) {
-      if (typeof column !== 'string') return `context.${key} must be a string (the CSV row)`;
-      if (key.length > GATEWAY_LIMITS.max_context_key_chars) return `context has a column name of ${key.length} characters; at most ${GATEWAY_LIMITS.max_context_key_chars} are allowed`;
-      if (column.length > GATEWAY_LIMITS.max_context_value_chars) return `context.${key} is ${column.length} characters long; at most ${GATEWAY_LIMITS.max_context_value_chars} are allowed`;
-    }
-    return undefined;
-  };
+/** A check from the contract as a class-validator decorator: the message is the contract's problem. */
+function Satisfies(name: string, problem: (value: unknown) => string | undefined, options?: ValidationOptions) {
   return ValidateBy(
-    { name: 'isCallContext', validator: { validate: (value: unknown) => problem(value) === undefined, defaultMessage: (args) => problem(args?.value) ?? 'context is invalid' } },
+    { name, validator: { validate: (value: unknown) => problem(value) === undefined, defaultMessage: (args) => problem(args?.value) ?? `${args?.property} is invalid` } },
     options,
   );
 }
 
-/** Only the size is checked here; the simulator's callee book checks the shape and names what is wrong. */
-function IsBoundedSimulation(options?: ValidationOptions) {
-  const problem = (value: unknown): string | undefined => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'simulation must be an object like {"answer": "human", "says": ["Yes."]}';
-    if (JSON.stringify(value).length > SIMULATION_LIMITS.maxJsonChars) return `simulation is larger than ${SIMULATION_LIMITS.maxJsonChars} characters of JSON`;
-    const says = (value as { says?: unknown }).says;
-    if (Array.isArray(says)) {
-      if (says.length > SIMULATION_LIMITS.maxLines) return `simulation.says has ${says.length} lines; at most ${SIMULATION_LIMITS.maxLines} are allowed`;
-      const long = says.findIndex((line) => typeof line === 'string' && line.length > SIMULATION_LIMITS.maxLineChars);
-      if (long !== -1) return `simulation.says.${long} is longer than ${SIMULATION_LIMITS.maxLineChars} characters`;
-    }
-    return undefined;
-  };
-  return ValidateBy(
-    { name: 'isBoundedSimulation', validator: { validate: (value: unknown) => problem(value) === undefined, defaultMessage: (args) => problem(args?.value) ?? 'simulation is invalid' } },
-    options,
-  );
-}
-
-export class PlaceCallDto {
+/** POST /call's body (PlaceCallBody), validated at the edge; `simulation` stays unknown until the simulator parses it. */
+export class PlaceCallDto implements Omit<PlaceCallBody, 'simulation'> {
   @IsString()
   @IsNotEmpty()
-  @MaxLength(200)
+  @MaxLength(MAX_AGENT_ID_CHARS)
   agent_id!: string;
 
-  @Matches(/^\+[1-9]\d{7,14}$/, { message: 'recipient_phone_number must be an E.164 number such as +15551234567' })
+  @Matches(E164, { message: 'recipient_phone_number must be an E.164 number such as +15551234567' })
   recipient_phone_number!: string;
 
+  /** The CSV row: string values only, within GATEWAY_LIMITS; the message names the column at fault. */
   @IsOptional()
-  @IsCallContext()
+  @Satisfies('isCallContext', callContextProblem)
   context?: Record<string, string>;
 
   @IsOptional()
-  @IsIn(CARRIERS)
-  carrier?: (typeof CARRIERS)[number];
+  @IsIn(CARRIER_NAMES)
+  carrier?: CarrierName;
 
-  /** A scripted callee for the simulator: { answer, says }. */
+  /** A scripted callee for the simulator: only its size is checked here; the simulator checks its shape and names what is wrong. */
   @IsOptional()
-  @IsBoundedSimulation()
+  @Satisfies('isBoundedSimulation', simulationSizeProblem)
   simulation?: Record<string, unknown>;
 }
