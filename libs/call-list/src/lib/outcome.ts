@@ -11,17 +11,20 @@ export type OutcomeStatus =
   | 'invalid_number'
   | 'do_not_call'
   | 'callback_requested'
-  | 'transferred';
+  | 'transferred'
+  | 'outside_window';
 
 export const OUTCOME_STATUSES: readonly OutcomeStatus[] = [
   'confirmed', 'cancelled', 'rescheduled', 'wrong_person', 'no_answer', 'busy', 'failed', 'voicemail', 'no_response', 'invalid_number', 'do_not_call',
-  'callback_requested', 'transferred',
+  'callback_requested', 'transferred', 'outside_window',
 ];
 
 /**
  * After these a row is never dialled again; the others may be retried by a later run.
  * `callback_requested` is not final: the callee asked to be called at `callback_at`, and is.
  * `transferred` is: a person took the call over, and the order is theirs to settle.
+ * `outside_window` is not: the row was never dialled because the run's calling window never
+ * opens in its zones (or its zone cannot be known); a run with another window or a timezone cell calls it.
  */
 export const FINAL_STATUSES: ReadonlySet<string> = new Set(['confirmed', 'cancelled', 'rescheduled', 'wrong_person', 'invalid_number', 'do_not_call', 'transferred']);
 

@@ -63,7 +63,7 @@ export function describeWindow(window: CallingWindow): string {
 /** The zones whose local time governs when a number may be called, and where they came from. */
 export interface RecipientZones {
   zones: string[];
-  source: 'timezone column' | 'country' | 'calling code' | 'fallback';
+  source: 'timezone column' | 'area code' | 'country' | 'calling code' | 'fallback';
   country?: string;
 }
 
@@ -99,6 +99,13 @@ const MINUTE = 60_000;
  * next opens in all of them. Throws CampaignOptionsError if it never does within two weeks.
  */
 export function windowState(window: CallingWindow, zones: readonly string[], at: number): WindowState {
+  const state = windowOpening(window, zones, at);
+  if (!state) throw new CampaignOptionsError(`${neverOpenReason(window, zones)}; give these rows a timezone column`);
+  return state;
+}
+
+/** As windowState, but undefined when the window is never open in all of `zones` at once within two weeks of `at`. */
+export function windowOpening(window: CallingWindow, zones: readonly string[], at: number): WindowState | undefined {
   let t = at;
   for (let round = 0; round < 64; round++) {
     const opening = Math.max(...zones.map((zone) => nextOpening(window, zone, t)));
@@ -109,7 +116,17 @@ export function windowState(window: CallingWindow, zones: readonly string[], at:
     t = opening;
     if (t - at > 14 * 24 * 60 * MINUTE) break;
   }
-  throw new CampaignOptionsError(`the calling window (${describeWindow(window)}) is never open in all of ${zones.join(', ')} at once; give these rows a timezone column`);
+  return undefined;
+}
+
+/** Why a row with these zones is never called in this window: the window and every zone, named. */
+export function neverOpenReason(window: CallingWindow, zones: readonly string[]): string {
+  return `the calling window (${describeWindow(window)}) is never open in all of ${zones.join(', ')} at once`;
+}
+
+/** A window open all day every day needs no zones: any row may be called at any time. */
+export function isAlwaysOpen(window: CallingWindow): boolean {
+  return window.startMinute === 0 && window.endMinute === 24 * 60 && window.days.size === 7;
 }
 
 /** The first instant ≥ at when the window is open in `zone`. */

@@ -9,7 +9,8 @@ export type WaitReason = 'calling window' | 'retry' | 'callback';
 export type CampaignEvent =
   /** Before anything is done: rows left alone (unknown statuses, rows over the gateway's limits) and duplicate groups. */
   | { type: 'call-list-reviewed'; review: CallListReview }
-  | { type: 'campaign-started'; total: number; pending: number; skippedFinal: number; skippedUnknownStatus: number; skippedUnknownLanguage: number; invalidNumbers: number; resumed: number }
+  /** `outsideWindow`: rows this run's calling window never reaches (or whose zone cannot be known), recorded outside_window without a call. */
+  | { type: 'campaign-started'; total: number; pending: number; skippedFinal: number; skippedUnknownStatus: number; skippedUnknownLanguage: number; invalidNumbers: number; resumed: number; outsideWindow?: number }
   | { type: 'row-started'; row: CallListRow; attempt: number }
   | { type: 'call-placed'; row: CallListRow; callId: string }
   /** A call that was in flight when an earlier run stopped is being asked after, not dialled again. */
@@ -54,6 +55,8 @@ export interface CampaignSummary {
   /** Duplicate rows that got the outcome of another row's call instead of a call of their own. */
   duplicateRows: number;
   invalidNumbers: number;
+  /** Rows recorded outside_window: this run's calling window never opens in their zones (or their zone cannot be known); a later run calls them. */
+  outsideWindow: number;
   /** Outcomes recorded in the CSV by this run, per status. */
   byStatus: Record<string, number>;
   /** Retries scheduled by this run (callbacks apart). */

@@ -1,8 +1,8 @@
 import type { CallListRow } from '@codcall/call-list';
 import type { Attempt, RowAfterAttempt, StoredRow } from '@codcall/campaign-store';
-import { recipientZones, type CallingWindow } from './calling-window';
-import { CampaignOptionsError } from './errors';
+import { isAlwaysOpen, neverOpenReason, windowOpening, type CallingWindow } from './calling-window';
 import type { CallOutcome } from './gateway-client';
+import type { RowZones } from './recipient-zone-lookup';
 import { isRetried, rowAfterAttempt, type RetryPolicy } from './retry-policy';
 
 /** A row the campaign still has to call (or to finish asking about). */
@@ -11,7 +11,10 @@ export interface PlannedRow {
   /** Later rows that are the same order to the same number: called with `row`, and given its outcome. */
   duplicates: CallListRow[];
   e164: string;
+  /** The zones whose calling window the row waits for; none when there is no window or it is always open. */
   zones: readonly string[];
+  /** Where the zones came from, for the reason given if the window turns out never to open for them. */
+  zoneSource?: string;
   /** Attempts started before this one. */
   attempts: number;
   dueAt: number;
@@ -39,15 +42,29 @@ export interface InterruptedAttempt {
   after: RowAfterAttempt;
 }
 
+/**
+ * A row not dialled because the run's calling window never opens in its zones, or its zone cannot
+ * be known: recorded as outside_window in the CSV only (not final, and nothing in the store), so a
+ * later run with another window or a timezone cell calls it as it would have been called.
+ */
+export interface OutsideWindowRow {
+  row: CallListRow;
+  duplicates: CallListRow[];
+  e164: string;
+  reason: string;
+}
+
 export interface CampaignPlan {
+  /** Rows settled without a call: written to the store (unless `fromStore`) and to the CSV. */
   settled: SettledRow[];
+  outsideWindow: OutsideWindowRow[];
   /** Calls placed by an earlier run: asked after, never dialled. */
   resume: PlannedRow[];
   /** Due now, in order: dials in doubt re-sent with their key first, then the rest in file order. */
   ready: PlannedRow[];
   /** Waiting for a retry's spacing. */
   later: PlannedRow[];
-  /** Store writes the run makes before anything else. */
+  /** Attempts to finish in the store as failed before anything else. */
   interrupted: InterruptedAttempt[];
 }
 
@@ -63,14 +80,15 @@ export interface PlanInput {
   now: number;
   idempotentDials: boolean;
   callingWindow?: CallingWindow;
-  timezoneColumn: string;
-  fallbackZone: string;
+  /** Each row's zones by row key (RecipientZoneLookup), resolved before planning; read only with a calling window. */
+  zones: ReadonlyMap<string, RowZones>;
 }
 
 /**
- * What the CSV and the store say is left to do, decided without doing any of it: the campaign
- * applies the plan (store writes first, then the rows settled without a call, then the dials).
- * A duplicate group is planned as its first row, carrying the others.
+ * What the CSV and the store say is left to do, decided without doing any of it (no I/O, no
+ * writes): the campaign applies the plan (interrupted attempts finished in the store first, then
+ * the rows settled without a call and those outside their window, then the dials). A duplicate
+ * group is planned as its first row, carrying the others.
  */
 export function planCampaign(input: PlanInput): CampaignPlan {
   const { stored, policy, now } = input;
@@ -81,9 +99,9 @@ export function planCampaign(input: PlanInput): CampaignPlan {
     duplicatesOf.set(first.key, others);
     for (const other of others) taken.add(other.key);
   }
-  const plan: CampaignPlan = { settled: [], resume: [], ready: [], later: [], interrupted: [] };
+  const plan: CampaignPlan = { settled: [], outsideWindow: [], resume: [], ready: [], later: [], interrupted: [] };
   const redial: PlannedRow[] = [];
-  const zoneCache = new Map<string, readonly string[]>();
+  const neverOpen = new Map<string, boolean>();
 
   for (const row of input.rows) {
     if (taken.has(row.key)) continue;
@@ -110,12 +128,22 @@ export function planCampaign(input: PlanInput): CampaignPlan {
       plan.settled.push({ row, duplicates, outcome: { status: 'do_not_call', reason: 'on the do-not-call list' }, e164, fromStore: false });
       continue;
     }
-    const zones = zonesOf(row, e164, input, zoneCache);
-    const entry: PlannedRow = { row, duplicates, e164, zones, attempts: previous?.attempts ?? 0, dueAt: previous?.nextDueAt ?? callbackTimeInCsv(row) ?? now };
+    const where = zonesOf(row, input);
+    const entry: PlannedRow = {
+      row, duplicates, e164, zones: where.ok ? where.zones : [], zoneSource: where.ok ? where.source : undefined,
+      attempts: previous?.attempts ?? 0, dueAt: previous?.nextDueAt ?? callbackTimeInCsv(row) ?? now,
+    };
     if (openAttempt?.state === 'placed' && openAttempt.callId) {
+      // Asked after whatever the window: the call was placed, and only its outcome is missing.
       entry.resume = { attemptId: openAttempt.id, attemptNo: openAttempt.attemptNo, ref: openAttempt.ref, callId: openAttempt.callId };
       entry.attempts = openAttempt.attemptNo - 1;
       plan.resume.push(entry);
+      continue;
+    }
+    const outside = outsideWindow(where, entry, input, neverOpen);
+    if (outside !== undefined) {
+      // Before an interrupted attempt is counted failed: the dial in doubt stays open for the run that can call.
+      plan.outsideWindow.push({ row, duplicates, e164, reason: outside });
       continue;
     }
     if (openAttempt && input.idempotentDials) {
@@ -155,21 +183,28 @@ function callbackTimeInCsv(row: CallListRow): number | undefined {
   return Number.isFinite(at) ? at : undefined;
 }
 
-/** The zones whose calling window the row waits for; cached per country prefix when the row has no timezone cell. */
-function zonesOf(row: CallListRow, e164: string, input: PlanInput, cache: Map<string, readonly string[]>): readonly string[] {
-  if (!input.callingWindow) return [];
-  const cell = row.values[input.timezoneColumn];
-  const key = `${e164.slice(0, 6)}`;
-  if (!cell?.trim()) {
-    const cached = cache.get(key);
-    if (cached) return cached;
-  }
-  let zones: readonly string[];
-  try {
-    zones = recipientZones(e164, cell, input.fallbackZone).zones;
-  } catch (error) {
-    throw new CampaignOptionsError(`line ${row.line}: ${(error as Error).message}`);
-  }
-  if (!cell?.trim()) cache.set(key, zones);
-  return zones;
+/** The zones whose calling window the row waits for: none without a window, or with one open all day every day. */
+function zonesOf(row: CallListRow, input: PlanInput): { ok: true; zones: readonly string[]; source?: string } | { ok: false; reason: string } {
+  if (!input.callingWindow || isAlwaysOpen(input.callingWindow)) return { ok: true, zones: [] };
+  const found = input.zones.get(row.key);
+  if (!found) throw new Error(`line ${row.line}: its zones were not looked up before planning`); // a bug, not a row's fault
+  if (!found.ok) return { ok: false, reason: `its calling window cannot be known: ${found.reason}` };
+  return { ok: true, zones: found.zones, source: found.source === 'country' || found.source === 'calling code' ? `${found.source} ${found.country}` : found.source };
+}
+
+/** Why the row cannot be called in this run's window, if it cannot: its zone unknown, or a window never open in all its zones. */
+function outsideWindow(where: ReturnType<typeof zonesOf>, entry: PlannedRow, input: PlanInput, neverOpen: Map<string, boolean>): string | undefined {
+  if (!where.ok) return where.reason;
+  const window = input.callingWindow;
+  if (!window || !entry.zones.length) return undefined;
+  const key = entry.zones.join(' ');
+  let never = neverOpen.get(key);
+  if (never === undefined) neverOpen.set(key, (never = windowOpening(window, entry.zones, input.now) === undefined));
+  return never ? outsideWindowReason(window, entry) : undefined;
+}
+
+/** Names the window, the zones and where they came from, and what makes a later run call the row. */
+export function outsideWindowReason(window: CallingWindow, entry: Pick<PlannedRow, 'zones' | 'zoneSource'>): string {
+  const from = entry.zoneSource ? ` (by its ${entry.zoneSource})` : '';
+  return `${neverOpenReason(window, entry.zones)}${from}; a timezone cell or a window open in all of them calls it`;
 }

@@ -12,6 +12,9 @@ export interface RetryPolicy {
   backoffFactor: number;
 }
 
+/** Statuses an attempt can end with; outside_window is given to rows never dialled, so nothing retries it. */
+const ATTEMPT_STATUSES: readonly string[] = OUTCOME_STATUSES.filter((status) => status !== 'outside_window');
+
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   statuses: new Set(['no_answer', 'busy', 'failed']),
   maxAttempts: 3,
@@ -41,8 +44,8 @@ export function resolveRetryPolicy(layers: { settings: RetryPolicySettings; name
   const statuses = pick('statuses');
   if (statuses) {
     const list = (Array.isArray(statuses.value) ? statuses.value : String(statuses.value).split(',')).map((s) => String(s).trim()).filter(Boolean);
-    const unknown = list.filter((status) => !(OUTCOME_STATUSES as readonly string[]).includes(status));
-    if (unknown.length) throw new CampaignOptionsError(`${statuses.name}: unknown status ${unknown.join(', ')} (one of ${OUTCOME_STATUSES.join(', ')})`);
+    const unknown = list.filter((status) => !ATTEMPT_STATUSES.includes(status));
+    if (unknown.length) throw new CampaignOptionsError(`${statuses.name}: unknown status ${unknown.join(', ')} (one of ${ATTEMPT_STATUSES.join(', ')})`);
     policy.statuses = new Set(list);
   }
   const attempts = pick('maxAttempts');

@@ -1,12 +1,14 @@
 import type { WaitReason } from './campaign-events';
 import type { PlannedRow } from './campaign-plan';
-import { windowState, type CallingWindow } from './calling-window';
+import { windowOpening, type CallingWindow } from './calling-window';
 import { MinHeap } from './min-heap';
 
 /**
  * The rows a campaign has left to dial, in the order it dials them: due rows in file order, rows
  * whose number is on a call at the moment (taken first once it is free), and rows waiting for a
- * time (a retry's spacing or their calling window), earliest first.
+ * time (a retry's spacing or their calling window), earliest first. A row whose window turns out
+ * never to open in all its zones (a retry that crosses a clock change) is set aside for the
+ * campaign to record as outside its window.
  */
 export class RowQueue {
   /** Due rows in order; `cursor` is the next one not yet taken. */
@@ -17,12 +19,20 @@ export class RowQueue {
   private readonly later = new MinHeap<PlannedRow>((a, b) => a.dueAt - b.dueAt);
   private readonly laterReason = new Map<PlannedRow, WaitReason>();
   private readonly windowCache = new Map<string, { from: number; until: number; open: boolean }>();
+  private outside: PlannedRow[] = [];
 
   constructor(private readonly callingWindow: CallingWindow | undefined) {}
 
   /** Rows still to dial or waiting, blocked ones included. */
   get size(): number {
-    return this.later.size + this.ready.length - this.cursor + this.blocked.length;
+    return this.later.size + this.ready.length - this.cursor + this.blocked.length + this.outside.length;
+  }
+
+  /** Rows found since the last call to be outside their window for good (in this run). */
+  takeOutsideWindow(): PlannedRow[] {
+    const rows = this.outside;
+    this.outside = [];
+    return rows;
   }
 
   get blockedCount(): number {
@@ -66,6 +76,10 @@ export class RowQueue {
   takeNext(now: number, numbersInFlight: ReadonlySet<string>): PlannedRow | undefined {
     const usable = (entry: PlannedRow): boolean => {
       const opensAt = this.opensAt(entry, now);
+      if (opensAt === undefined) {
+        this.outside.push(entry);
+        return false;
+      }
       if (opensAt <= now) return true;
       entry.dueAt = opensAt;
       this.pushLater(entry, 'calling window');
@@ -88,14 +102,15 @@ export class RowQueue {
     return undefined;
   }
 
-  /** When the row's calling window is next open (now if it is). Cached per set of zones while the answer holds. */
-  private opensAt(entry: PlannedRow, now: number): number {
+  /** When the row's calling window is next open (now if it is; undefined if never). Cached per set of zones while the answer holds. */
+  private opensAt(entry: PlannedRow, now: number): number | undefined {
     const window = this.callingWindow;
     if (!window || entry.zones.length === 0) return now;
     const key = entry.zones.join(' ');
     const cached = this.windowCache.get(key);
     if (cached && now >= cached.from && now < cached.until) return cached.open ? now : cached.until;
-    const state = windowState(window, entry.zones, now);
+    const state = windowOpening(window, entry.zones, now);
+    if (!state) return undefined;
     this.windowCache.set(key, state.open ? { from: now, until: state.until, open: true } : { from: now, until: state.opensAt, open: false });
     return state.open ? now : state.opensAt;
   }

@@ -1,16 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import { MAX_ADDRESS_UPDATE_CHARS, type CallListRow, type Outcome } from '@codcall/call-list';
-import { CampaignStore, type CallRecordEntry } from '@codcall/campaign-store';
-import { maskPhone, silentLogger, type Logger } from '@codcall/logging';
+import { CampaignStore } from '@codcall/campaign-store';
+import { silentLogger, type Logger } from '@codcall/logging';
+import { asError, AttemptRunner, sameOutcomeFor, type AttemptResult } from './attempt-runner';
 import { CallPacer, DEFAULT_CALLS_PER_SECOND } from './call-pacer';
 import { assertRowsFit, reviewCallList } from './call-list-review';
 import { CampaignStoppedError, type CampaignEvent, type CampaignSummary } from './campaign-events';
-import { planCampaign, type PlannedRow, type SettledRow } from './campaign-plan';
+import { outsideWindowReason, planCampaign, type OutsideWindowRow, type PlannedRow, type SettledRow } from './campaign-plan';
 import type { CallingWindow } from './calling-window';
 import { systemClock, type Clock } from './clock';
-import { ApiKeyRefusedError, CampaignOptionsError, GatewayCapacityError, GatewayRequestError, ServiceUnreachableError } from './errors';
-import type { CallOutcome, CallView, CarrierName, GatewayClient, GatewayLimits, PlaceCallRequest, PlacedCall } from './gateway-client';
-import { DEFAULT_RETRY_POLICY, rowAfterAttempt, type RetryPolicy } from './retry-policy';
+import { CampaignOptionsError } from './errors';
+import type { CallOutcome, CarrierName, GatewayClient, GatewayLimits, PlaceCallRequest } from './gateway-client';
+import { RecipientZoneLookup } from './recipient-zone-lookup';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
 import { RowQueue } from './row-queue';
 import type { SimulatedCallees } from './simulated-callees';
 
@@ -34,10 +35,6 @@ export const DEFAULT_DRAIN_TIMEOUT_MS = 120_000;
 const DEFAULT_POLL_SECONDS = 25;
 /** Longest single sleep while rows wait: the loop looks again at least this often. */
 const MAX_SLEEP_MS = 60_000;
-/** A gateway's Retry-After is honoured within these bounds, plus up to this share more so refused dials do not all come back at once. */
-const CAPACITY_WAIT_MIN_MS = 1_000;
-const CAPACITY_WAIT_MAX_MS = 60_000;
-const CAPACITY_WAIT_JITTER = 0.2;
 
 export interface CampaignOptions {
   repository: CampaignCallList;
@@ -59,10 +56,12 @@ export interface CampaignOptions {
   retryPolicy?: RetryPolicy;
   /** Local hours and days to call in; undefined calls at any time. */
   callingWindow?: CallingWindow;
-  /** The CSV column whose IANA zone overrides the number's country (default `timezone`). */
+  /** The CSV column whose IANA zone overrides the number's area code or country (default `timezone`). */
   timezoneColumn?: string;
   /** The zone for numbers whose country cannot be told (default: this machine's). */
   fallbackZone?: string;
+  /** Looks up the rows' zones (North-American area codes, countries); one lookup may serve many campaigns. Default: one per run. */
+  zoneLookup?: RecipientZoneLookup;
   /**
    * The gateway honours Idempotency-Key on POST /call (its /health says so): a dial left in doubt
    * by a crash is re-sent with the same key, which returns the call if it was placed. Without it,
@@ -96,8 +95,11 @@ export interface CampaignOptions {
  * the gateway would refuse). Each attempt is written to the store before the gateway is asked
  * to dial. Rows are called in their local calling window, at most `callsPerSecond` starts and
  * `concurrency` calls at a time, never two at once to one number; retried statuses wait their
- * spacing, and a gateway at capacity is waited for. A run after a crash asks the gateway about
- * calls that were in flight instead of dialling them again.
+ * spacing, and a gateway at capacity is waited for. A row whose window never opens in its zones
+ * (or whose zone cannot be known) is recorded outside_window, and the others go on. A run after
+ * a crash asks the gateway about calls that were in flight instead of dialling them again.
+ * It settles only once every call it started has ended and been recorded (or the drain timeout
+ * gave up on them, after which nothing more is written): the caller may close the store then.
  */
 export async function runCampaign(options: CampaignOptions): Promise<CampaignSummary> {
   const ownStore = !options.store;
@@ -109,34 +111,24 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   }
 }
 
-/** POST /call answers that would be the same for every row: stop rather than fail each row. */
-const CAMPAIGN_WIDE_STATUSES = new Set([401, 403, 404, 502, 503]);
-
 class CampaignRun {
   private readonly concurrency: number;
   private readonly pollSeconds: number;
   private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly store: CampaignStore;
-  private readonly policy: RetryPolicy;
   private readonly pacer: CallPacer;
   private readonly queue: RowQueue;
+  private readonly attempts: AttemptRunner;
   private readonly startedAt: number;
   private readonly byStatus: Record<string, number> = {};
   private readonly numbersInFlight = new Set<string>();
   private readonly calls = new Set<Promise<void>>();
-  private dialled = 0;
   private retries = 0;
   private callbacks = 0;
   /** Rows whose CSV says callback_requested from this run and that have not finished since. */
   private readonly awaitingCallback = new Set<string>();
-  private resumed = 0;
   private duplicateRows = 0;
-  private capacityRefusals = 0;
-  /** Until then the gateway said it is at capacity: no new call starts. */
-  private capacityUntil = 0;
-  /** Dials waiting to be re-sent after a capacity refusal: no new call starts while there are any. */
-  private capacityWaiters = 0;
   private fatal: Error | undefined;
   /** Set when the run gives up on calls in flight: whatever they bring back is left to the next run. */
   private abandoned = false;
@@ -151,9 +143,24 @@ class CampaignRun {
     this.logger = (options.logger ?? silentLogger()).child({ component: 'campaign' });
     this.clock = options.clock ?? systemClock;
     this.store = options.store;
-    this.policy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
     this.pacer = new CallPacer(options.callsPerSecond ?? DEFAULT_CALLS_PER_SECOND);
     this.queue = new RowQueue(options.callingWindow);
+    this.attempts = new AttemptRunner({
+      gateway: options.gateway,
+      store: this.store,
+      carrier: options.carrier,
+      policy: options.retryPolicy ?? DEFAULT_RETRY_POLICY,
+      pollSeconds: this.pollSeconds,
+      costPerMinute: options.costPerMinute,
+      clock: this.clock,
+      logger: this.logger,
+      requestFor: (row, to, key) => this.requestFor(row, to, key),
+      emit: (event) => this.emit(event),
+      stopping: () => this.stopping,
+      halt: this.halt.signal,
+      abandoned: () => this.abandoned,
+      capacityFreed: () => this.wakeUp(),
+    });
     this.startedAt = this.clock.now();
   }
 
@@ -187,32 +194,46 @@ class CampaignRun {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
+      const window = this.options.callingWindow;
+      const zoneLookup = this.options.zoneLookup ?? new RecipientZoneLookup();
+      const zones = window
+        ? await zoneLookup.zonesFor(rows, { timezoneColumn: this.options.timezoneColumn ?? 'timezone', fallbackZone: this.options.fallbackZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone })
+        : new Map();
+      // Decided without a write; everything after this line applies it.
       const plan = planCampaign({
         rows,
         duplicateGroups: review.duplicates,
         stored: this.store.rows(),
         openAttempts: this.store.openAttempts(),
         isDoNotCall: (e164) => this.store.isDoNotCall(e164),
-        policy: this.policy,
+        policy: this.options.retryPolicy ?? DEFAULT_RETRY_POLICY,
         now: this.clock.now(),
         idempotentDials: this.options.idempotentDials === true,
-        callingWindow: this.options.callingWindow,
-        timezoneColumn: this.options.timezoneColumn ?? 'timezone',
-        fallbackZone: this.options.fallbackZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+        callingWindow: window,
+        zones,
       });
-      for (const interrupted of plan.interrupted) {
-        this.store.finishAttempt(interrupted.attemptId, { outcome: interrupted.outcome, at: this.clock.now(), row: interrupted.after, sameOutcomeFor: sameOutcomeFor(interrupted.duplicates) });
-        this.logger.warn({ row: interrupted.row.line, attempt: interrupted.attemptNo }, 'an attempt was interrupted while dialling; counted as failed');
+      try {
+        for (const interrupted of plan.interrupted) {
+          this.store.finishAttempt(interrupted.attemptId, { outcome: interrupted.outcome, at: this.clock.now(), row: interrupted.after, sameOutcomeFor: sameOutcomeFor(interrupted.duplicates) });
+          this.logger.warn({ row: interrupted.row.line, attempt: interrupted.attemptNo }, 'an attempt was interrupted while dialling; counted as failed');
+        }
+        this.queue.pushReady(plan.ready);
+        for (const entry of plan.later) this.queue.pushLater(entry, entry.row.status === 'callback_requested' ? 'callback' : 'retry');
+        const invalid = plan.settled.filter((settled) => !settled.row.phone.ok && !settled.fromStore).length;
+        const outsideWindow = plan.outsideWindow.reduce((sum, { duplicates }) => sum + 1 + duplicates.length, 0);
+        this.emit({ type: 'campaign-started', total, pending: rows.length, skippedFinal, skippedUnknownStatus, skippedUnknownLanguage, invalidNumbers: invalid, resumed: plan.resume.length, outsideWindow });
+        this.logger.info({ total, pending: rows.length, invalid, outsideWindow, resume: plan.resume.length, concurrency: this.concurrency }, 'campaign started');
+        await this.settleWithoutCalls(plan.settled);
+        await this.recordOutsideWindow(plan.outsideWindow);
+        for (const entry of plan.resume) this.startCall(entry);
+        await this.dialLoop();
+      } catch (error) {
+        // A store write or a bug: no new calls, and the calls in flight still end and are recorded.
+        this.stop(asError(error), this.calls.size);
+      } finally {
+        // Whatever happened, the store and the CSV outlive every call that started.
+        await this.drain();
       }
-      this.queue.pushReady(plan.ready);
-      for (const entry of plan.later) this.queue.pushLater(entry, entry.row.status === 'callback_requested' ? 'callback' : 'retry');
-      const invalid = plan.settled.filter((settled) => !settled.row.phone.ok && !settled.fromStore).length;
-      this.emit({ type: 'campaign-started', total, pending: rows.length, skippedFinal, skippedUnknownStatus, skippedUnknownLanguage, invalidNumbers: invalid, resumed: plan.resume.length });
-      this.logger.info({ total, pending: rows.length, invalid, resume: plan.resume.length, concurrency: this.concurrency }, 'campaign started');
-      await this.settleWithoutCalls(plan.settled);
-      for (const entry of plan.resume) this.startCall(entry);
-      await this.dialLoop();
-      await this.drain();
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
@@ -227,20 +248,21 @@ class CampaignRun {
     const summary: CampaignSummary = {
       total,
       pending: rows.length,
-      dialled: this.dialled,
+      dialled: this.attempts.dialled,
       skippedFinal,
       skippedUnknownStatus,
       skippedUnknownLanguage,
       skippedOverLimits,
       duplicateRows: this.duplicateRows,
       invalidNumbers: this.byStatus['invalid_number'] ?? 0,
+      outsideWindow: this.byStatus['outside_window'] ?? 0,
       byStatus: { ...this.byStatus },
       retriesScheduled: this.retries,
       callbacksScheduled: this.callbacks,
-      capacityRefusals: this.capacityRefusals,
+      capacityRefusals: this.attempts.capacityRefusals,
       waiting,
       nextDueAt: this.queue.nextLater()?.entry.dueAt,
-      resumed: this.resumed,
+      resumed: this.attempts.resumed,
       abandonedInFlight: this.abandoned ? this.calls.size : 0,
       notRecorded: rows.length - recorded - this.awaitingCallback.size,
       interrupted: signal?.aborted ?? false,
@@ -271,16 +293,23 @@ class CampaignRun {
         this.store.finishRowWithoutCall({ rowKey: each.key, orderId: each.values['order_id'] ?? '', phone: e164 ?? each.values['recipient_phone_number'] ?? '', outcome, at: now });
       }
     }
+    await this.recordWithoutCalls(settled);
+  }
+
+  /** Rows this run's window cannot reach: the CSV says so (and why), the store is left as it was. */
+  private async recordOutsideWindow(rows: OutsideWindowRow[]): Promise<void> {
+    if (this.stopping || !rows.length) return;
+    for (const { row, reason } of rows) this.logger.warn({ row: row.line, reason }, 'outside the calling window: not dialled');
+    await this.recordWithoutCalls(rows.map(({ row, duplicates, reason }) => ({ row, duplicates, outcome: { status: 'outside_window', reason } })));
+  }
+
+  private async recordWithoutCalls(groups: readonly { row: CallListRow; duplicates: CallListRow[]; outcome: CallOutcome }[]): Promise<void> {
     // Recorded together, so the repository can share one journal fsync between them.
-    const targets = settled.flatMap(({ row, duplicates, outcome }) => [row, ...duplicates].map((each) => ({ row: each, outcome, sameCallAs: each === row ? undefined : row })));
+    const targets = groups.flatMap(({ row, duplicates, outcome }) => [row, ...duplicates].map((each) => ({ row: each, outcome, sameCallAs: each === row ? undefined : row })));
     const results = await Promise.allSettled(targets.map(({ row, outcome }) => this.options.repository.record(row.key, toRecordedOutcome(outcome))));
     results.forEach((result, i) => {
       const { row, outcome, sameCallAs } = targets[i];
-      if (result.status === 'rejected') {
-        const error = asError(result.reason);
-        this.emit({ type: 'row-error', row, error });
-        return this.stop(error);
-      }
+      if (result.status === 'rejected') return this.recordingFailed(row, asError(result.reason), undefined, this.calls.size);
       this.rowFinished({ row, outcome, attempts: 0, sameCallAs });
     });
   }
@@ -295,9 +324,10 @@ class CampaignRun {
         await this.sleepUntil(Infinity);
         continue;
       }
-      if (this.capacityWaiters > 0 || now < this.capacityUntil) {
+      const capacityAt = this.attempts.capacityAllowsAt(now);
+      if (capacityAt > now) {
         // The gateway is full: its refused dials go first, new ones would only be refused too.
-        await this.sleepUntil(this.capacityWaiters > 0 ? Infinity : this.capacityUntil);
+        await this.sleepUntil(capacityAt);
         continue;
       }
       const startAt = this.pacer.nextStartAt(now);
@@ -309,8 +339,10 @@ class CampaignRun {
       if (entry) {
         this.pacer.take(now);
         this.startCall(entry);
-        continue;
       }
+      const outside = this.queue.takeOutsideWindow();
+      if (outside.length) await this.recordOutsideWindow(outside.map((late) => ({ ...late, reason: outsideWindowReason(this.options.callingWindow!, late) })));
+      if (entry || outside.length) continue;
       const next = this.queue.nextLater();
       const idle = this.calls.size === 0 && this.queue.blockedCount === 0;
       if (idle && !next) return;
@@ -362,13 +394,16 @@ class CampaignRun {
     }
   }
 
-  // ---- one call ----
+  // ---- one call: the attempt runner says what happened, the campaign decides what follows ----
 
   private startCall(entry: PlannedRow): void {
     this.numbersInFlight.add(entry.e164);
-    const call = this.call(entry)
+    const call = this.attempts
+      .run(entry)
+      .then((result) => this.afterAttempt(entry, result))
       .catch((error: unknown) => {
-        if (!this.abandoned) this.stop(asError(error)); // a store or bug error: stop rather than guess
+        // afterAttempt does not throw; were it to, the campaign stops rather than guess.
+        if (!this.abandoned) this.stop(asError(error), this.calls.size - 1);
       })
       .finally(() => {
         this.calls.delete(call);
@@ -378,127 +413,34 @@ class CampaignRun {
     this.calls.add(call);
   }
 
-  private async call(entry: PlannedRow): Promise<void> {
-    const { gateway, carrier } = this.options;
-    const { row, e164: to } = entry;
-    // Plain fields rather than a child logger per call: a pino child costs more than the call's own bookkeeping.
-    const where: { row: number; callId?: string } = { row: row.line };
-    let callId = entry.resume?.callId;
-    const attemptNo = entry.resume?.attemptNo ?? entry.attempts + 1;
-    let attemptId = entry.resume?.attemptId;
-    let view: CallView;
-    try {
-      if (entry.resume?.callId && callId) {
-        this.resumed++;
-        where.callId = callId;
-        this.logger.info({ ...where, attempt: attemptNo }, 'asking the gateway about a call placed before the last run stopped');
-        this.emit({ type: 'call-resumed', row, callId });
-      } else {
-        const ref = entry.resume?.ref ?? randomUUID();
-        const id = entry.resume?.attemptId ?? this.store.beginAttempt({ rowKey: row.key, orderId: row.values['order_id'] ?? '', phone: to, attemptNo, carrier, at: this.clock.now(), ref });
-        attemptId = id;
-        this.emit({ type: 'row-started', row, attempt: attemptNo });
-        const placed = await this.placeCall(entry, id, this.requestFor(row, to, ref));
-        if (!placed) return;
-        callId = placed.callId;
-        if (this.abandoned) return;
-        this.store.attemptPlaced(id, callId, this.clock.now());
-        this.dialled++;
-        where.callId = callId;
-        if (this.logger.isLevelEnabled('info')) this.logger.info({ ...where, to: maskPhone(to), carrier, attempt: attemptNo }, 'call placed');
-        this.emit({ type: 'call-placed', row, callId });
-      }
-      view = await gateway.waitForCall(callId, this.pollSeconds);
-      while (view.state !== 'completed' || !view.outcome) {
-        if (this.abandoned) return;
-        view = await gateway.waitForCall(callId, this.pollSeconds);
-      }
-    } catch (caught) {
-      if (this.abandoned) return;
-      const error = asError(caught);
-      if (!isAboutThisRow(error, callId)) {
-        this.logger.warn({ ...where, err: error }, 'campaign-wide failure; row left as it was');
-        this.emit({ type: 'row-error', row, error, callId });
-        return this.stop(error);
-      }
-      // Includes a 404 for a call this campaign placed (a gateway that lost it): a failed attempt
-      // like any other, so the retry policy, not the 404, decides whether the row is dialled again.
-      this.logger.warn({ ...where, err: error }, 'gateway error for this row; the attempt failed');
-      this.emit({ type: 'row-error', row, error, callId, recordedAs: 'failed' });
-      view = { callId: callId ?? '', state: 'completed', outcome: { status: 'failed', reason: error instanceof GatewayRequestError ? error.reason : error.message } };
-    }
-    if (this.abandoned || attemptId === undefined || !view.outcome) return;
-    await this.settle(entry, attemptId, attemptNo, view, where);
-  }
-
-  /**
-   * POST /call. A dial that surely never reached the gateway (connection refused, API key refused)
-   * takes its attempt back and stops the campaign. A gateway at capacity is waited for and the
-   * same dial, with the same key, is sent again: the attempt is not spent.
-   */
-  private async placeCall(entry: PlannedRow, attemptId: number, request: PlaceCallRequest): Promise<PlacedCall | undefined> {
-    let holding = false;
-    try {
-      for (;;) {
-        try {
-          return await this.options.gateway.placeCall(request);
-        } catch (error) {
-          if (error instanceof GatewayCapacityError) {
-            if (!holding) this.capacityWaiters++;
-            holding = true;
-            this.capacityRefusals++;
-            if (await this.waitForCapacity(error)) continue;
-            this.store.cancelAttempt(attemptId);
-            this.emit({ type: 'row-error', row: entry.row, error: new Error('not dialled: the campaign stopped while the gateway was at capacity') });
-            return undefined;
-          }
-          if ((error instanceof ServiceUnreachableError && !error.requestMayHaveArrived) || error instanceof ApiKeyRefusedError) {
-            this.store.cancelAttempt(attemptId);
-            this.emit({ type: 'row-error', row: entry.row, error });
-            this.stop(error);
-            return undefined;
-          }
-          throw error;
-        }
-      }
-    } finally {
-      if (holding) {
-        this.capacityWaiters--;
-        this.wakeUp();
-      }
+  private async afterAttempt(entry: PlannedRow, result: AttemptResult): Promise<void> {
+    if (this.abandoned) return; // the caller may have closed the CSV: the next run records it
+    switch (result.type) {
+      case 'abandoned':
+      case 'not-dialled':
+        return;
+      case 'campaign-error':
+        // The one place an attempt stops the campaign: what failed this row would fail every row.
+        this.emit({ type: 'row-error', row: entry.row, error: result.error, callId: result.callId });
+        return this.stop(result.error, this.calls.size - 1);
+      case 'ended':
+        return this.recordOutcome(entry, result);
     }
   }
 
-  /** Waits out the gateway's Retry-After (within bounds, plus jitter); false when the campaign stopped meanwhile. */
-  private async waitForCapacity(error: GatewayCapacityError): Promise<boolean> {
-    const now = this.clock.now();
-    const waitMs = Math.min(Math.max(error.retryAfterSeconds * 1000, CAPACITY_WAIT_MIN_MS), CAPACITY_WAIT_MAX_MS);
-    if (now >= this.capacityUntil) {
-      this.logger.warn({ waitMs, inFlight: this.calls.size, reason: error.reason }, 'gateway at capacity: waiting before dialling again');
-      this.emit({ type: 'gateway-at-capacity', waitMs, message: error.reason });
-    }
-    this.capacityUntil = Math.max(this.capacityUntil, now + waitMs);
-    const resendAt = this.capacityUntil + Math.random() * waitMs * CAPACITY_WAIT_JITTER;
-    while (!this.stopping && this.clock.now() < resendAt) await this.clock.sleep(resendAt - this.clock.now(), this.halt.signal);
-    return !this.stopping;
-  }
-
-  private async settle(entry: PlannedRow, attemptId: number, attemptNo: number, view: CallView, where: { row: number; callId?: string }): Promise<void> {
+  private async recordOutcome(entry: PlannedRow, { outcome, view, attemptNo, after }: Extract<AttemptResult, { type: 'ended' }>): Promise<void> {
     const { row, duplicates } = entry;
-    const outcome = view.outcome!;
-    const at = this.clock.now();
-    const after = rowAfterAttempt(this.policy, outcome.status, attemptNo, at, outcome.callback_at);
+    const callId = view.callId || undefined;
+    const where = { row: row.line, callId };
+    const group = [row, ...duplicates];
     try {
-      this.store.finishAttempt(attemptId, {
-        outcome, carrierStatus: view.carrierStatus, at, row: after, record: view.callId ? this.callRecord(view) : undefined, sameOutcomeFor: sameOutcomeFor(duplicates),
-      });
       if (after.state === 'waiting') {
         const callback = outcome.status === 'callback_requested';
         if (callback) {
           // Unlike a retry, a callback is written at once: its time is a promise to the callee,
           // the operator sees it, and a run with another store still calls at that time.
-          await Promise.all([row, ...duplicates].map((each) => this.options.repository.record(each.key, toRecordedOutcome(outcome))));
-          for (const each of [row, ...duplicates]) this.awaitingCallback.add(each.key);
+          await Promise.all(group.map((each) => this.options.repository.record(each.key, toRecordedOutcome(outcome))));
+          for (const each of group) this.awaitingCallback.add(each.key);
           this.callbacks++;
         } else this.retries++;
         entry.attempts = attemptNo;
@@ -510,17 +452,21 @@ class CampaignRun {
         return;
       }
       // Together, so both rows' journal entries share one fsync.
-      await Promise.all([row, ...duplicates].map((each) => this.options.repository.record(each.key, toRecordedOutcome(outcome))));
+      await Promise.all(group.map((each) => this.options.repository.record(each.key, toRecordedOutcome(outcome))));
     } catch (error) {
       this.logger.error({ ...where, err: error, status: outcome.status }, 'could not record the outcome');
-      this.emit({ type: 'row-error', row, error: asError(error), callId: view.callId });
-      return this.stop(asError(error));
+      return this.recordingFailed(row, asError(error), view.callId, this.calls.size - 1);
     }
     if (this.logger.isLevelEnabled('info')) this.logger.info({ ...where, status: outcome.status, reason: outcome.reason, attempts: attemptNo, duplicates: duplicates.length }, 'outcome recorded');
-    const callId = view.callId || undefined;
     const durationSeconds = view.durationSeconds;
     this.rowFinished({ row, outcome, callId, attempts: attemptNo, durationSeconds });
     for (const duplicate of duplicates) this.rowFinished({ row: duplicate, outcome, callId, attempts: attemptNo, sameCallAs: row, durationSeconds });
+  }
+
+  /** The CSV refused an outcome: every later one would be refused too. */
+  private recordingFailed(row: CallListRow, error: Error, callId: string | undefined, othersInFlight: number): void {
+    this.emit({ type: 'row-error', row, error, callId });
+    this.stop(error, othersInFlight);
   }
 
   private rowFinished(event: Omit<Extract<CampaignEvent, { type: 'row-finished' }>, 'type'>): void {
@@ -530,27 +476,11 @@ class CampaignRun {
     this.emit({ type: 'row-finished', ...event });
   }
 
-  private callRecord(view: CallView): CallRecordEntry {
-    const rate = this.options.costPerMinute;
-    return {
-      callId: view.callId,
-      durationSeconds: view.durationSeconds,
-      costEstimate: rate !== undefined && view.durationSeconds !== undefined ? Math.round((view.durationSeconds / 60) * rate * 10_000) / 10_000 : undefined,
-      transcript: view.transcript,
-      toolCalls: view.toolCalls,
-      turnLatenciesMs: view.turnLatenciesMs,
-      turns: view.turns,
-      ttsCharacters: view.ttsCharacters,
-      timeline: view.timeline,
-      recording: view.recording,
-    };
-  }
-
-  private stop(error: Error): void {
+  /** No new calls: the calls in flight still end and are recorded, and the run then throws CampaignStoppedError. */
+  private stop(error: Error, othersInFlight: number): void {
     if (this.fatal) return;
     this.fatal = error;
-    // Called from inside a call (or before any), so the others are what is still in flight.
-    const inFlight = Math.max(this.calls.size - 1, 0);
+    const inFlight = Math.max(othersInFlight, 0);
     this.logger.warn({ err: error, inFlight }, 'stopping: no new calls; waiting for calls in flight');
     this.emit({ type: 'stopping', reason: 'error', inFlight, error });
     this.halt.abort();
@@ -565,19 +495,6 @@ class CampaignRun {
       this.logger.error({ err: error, event: event.type }, 'campaign event listener failed');
     }
   }
-}
-
-/**
- * A gateway answer about this row (bad input, a 500 for this call, a lost call) fails the attempt;
- * anything else (unreachable, a refused API key, unknown agent, carrier not configured, a bug) is campaign-wide.
- */
-function isAboutThisRow(error: Error, callId: string | undefined): boolean {
-  if (!(error instanceof GatewayRequestError)) return false;
-  return callId !== undefined || !CAMPAIGN_WIDE_STATUSES.has(error.status);
-}
-
-function sameOutcomeFor(duplicates: readonly CallListRow[]): { rowKey: string; orderId: string }[] | undefined {
-  return duplicates.length ? duplicates.map((row) => ({ rowKey: row.key, orderId: row.values['order_id'] ?? '' })) : undefined;
 }
 
 function toRecordedOutcome(outcome: CallOutcome): Outcome {
@@ -596,8 +513,4 @@ function checkRange(name: string, value: number, min: number, max: number): numb
     throw new CampaignOptionsError(`${name} must be an integer from ${min} to ${max}, got ${value}`);
   }
   return value;
-}
-
-function asError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
 }
