@@ -85,7 +85,7 @@ describe('outbound-cli start --server (a campaign run on the campaign-api)', () 
       'start', '--server', server.url, `--agentId=${AGENT}`, '--csv', 'call_list.csv', '--simulate', 'callees.json', '--dnc', 'dnc.txt',
       '--concurrency', '3', '--cps', '2', '--window', '08:00-21:00', '--days', 'mon-sat', '--max-attempts', '2',
       '--retry-statuses', 'no_answer,busy', '--retry-after', '15', '--retry-backoff', '3', '--cost-per-minute', '0.02',
-      '--strict-numbers', '--dial-unknown-statuses', '--no-progress',
+      '--strict-numbers', '--dial-unknown-statuses', '--outcome-webhook-url', 'https://orders.example.com/codcall', '--no-progress',
     ]);
 
     expect(run.stderr).not.toMatch(/outbound-cli:/);
@@ -94,7 +94,7 @@ describe('outbound-cli start --server (a campaign run on the campaign-api)', () 
     expect(upload.fields).toEqual({
       agent_id: AGENT, concurrency: '3', cps: '2', window: '08:00-21:00', days: 'mon-sat', max_attempts: '2',
       retry_statuses: 'no_answer,busy', retry_after: '15', retry_backoff: '3', cost_per_minute: '0.02',
-      strict_numbers: 'true', dial_unknown_statuses: 'true',
+      strict_numbers: 'true', dial_unknown_statuses: 'true', outcome_webhook_url: 'https://orders.example.com/codcall',
     });
     expect(upload.files['csv']).toEqual({ name: 'call_list.csv', bytes: Buffer.from(CSV) });
     expect(upload.files['simulate'].bytes.toString()).toBe(JSON.stringify(CALLEES));

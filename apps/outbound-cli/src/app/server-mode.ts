@@ -18,8 +18,6 @@ import { renderStatusTable } from './status-table';
 export interface RawServerOptions extends RawStartOptions {
   server?: string;
   follow?: string;
-  /** H5's per-campaign webhook option, when given. */
-  outcomeWebhookUrl?: string;
 }
 
 /** Local-run settings the campaign-api keeps for itself. */
@@ -68,7 +66,11 @@ export async function runServerStartCommand(raw: RawServerOptions, deps: CliDeps
     const given = UPLOAD_OPTIONS.find(([key]) => raw[key] !== undefined);
     if (given) throw new UsageError(`${given[1]} was fixed when the campaign was uploaded; --follow takes only --csv, --server and --no-progress`);
   }
-  const options = follow ? undefined : resolveStartOptions(raw, deps);
+  // Checked as a local run would check them, bar the webhook: its secret is the service's, not ours.
+  const options = follow ? undefined : resolveStartOptions({ ...raw, outcomeWebhookUrl: undefined }, { cwd: deps.cwd, env: withoutWebhookSettings(deps.env) });
+  if (raw.outcomeWebhookUrl !== undefined && !/^https?:\/\/\S+$/.test(raw.outcomeWebhookUrl)) {
+    throw new UsageError(`--outcome-webhook-url must be an http(s) URL, got "${raw.outcomeWebhookUrl}"`);
+  }
   const csv = resolve(deps.cwd, raw.csv ?? 'call_list.csv');
   const apiKey = deps.env['CODCALL_API_KEY']?.trim() || deps.env['CODCALL_API_KEYS']?.split(',')[0]?.trim() || undefined;
   const client = new CampaignApiClient(server, { fetch: deps.fetch, apiKey });
@@ -290,6 +292,11 @@ export function uploadFields(raw: RawServerOptions): CampaignUploadFields {
     outcome_webhook_url: raw.outcomeWebhookUrl,
   };
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as unknown as CampaignUploadFields;
+}
+
+function withoutWebhookSettings(env: CliDeps['env']): CliDeps['env'] {
+  const { OUTCOME_WEBHOOK_URL: _url, OUTCOME_WEBHOOK_SECRET: _secret, ...rest } = env;
+  return rest;
 }
 
 /** A local run that stopped before writing its journalled outcomes into the file: uploading now would leave them out. */
