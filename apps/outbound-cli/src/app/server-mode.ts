@@ -44,6 +44,8 @@ export interface ServerModeTuning {
 }
 
 const DEFAULT_RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 4000, 8000];
+/** The campaign-api sends a keep-alive comment every 15 s: four missed is a dead connection. */
+const STREAM_IDLE_MS = 60_000;
 
 /** `--server`, `--follow` or CAMPAIGN_API_URL: the campaign runs on the campaign-api, not here. */
 export function wantsServerMode(raw: RawServerOptions, env: CliDeps['env']): boolean {
@@ -211,9 +213,9 @@ export async function followEvents(
           end = { kind: 'waiting' };
         }
         return end ? 'stop' : undefined;
-      });
+      }, { idleMs: STREAM_IDLE_MS });
       if (end) return end;
-      reason = result === 'ended' ? 'the service closed it before the campaign finished' : 'stopped';
+      reason = result === 'idle' ? `nothing came for ${STREAM_IDLE_MS / 1000} s` : 'the service closed it before the campaign finished';
     } catch (error) {
       if (options.signal.aborted) return { kind: 'detached' };
       if (error instanceof CampaignApiError && !error.retryable) throw error;

@@ -64,4 +64,15 @@ describe('the server-sent events parser', () => {
     await expect(readEventStream(body, new SseParser(), (event) => void seen.push(event))).resolves.toBe('ended');
     expect(seen).toEqual([{ type: 'outcome', data: '{"name":"María"}', lastEventId: '1' }]);
   });
+
+  it('gives up on a stream that goes silent, keep-alives included, past its idle limit', async () => {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(': keep-alive\n\nid: 1\ndata: x\n\n'));
+      },
+    });
+    const seen: ServerSentEvent[] = [];
+    await expect(readEventStream(body, new SseParser(), (event) => void seen.push(event), { idleMs: 50 })).resolves.toBe('idle');
+    expect(seen.map((event) => event.data)).toEqual(['x']);
+  });
 });

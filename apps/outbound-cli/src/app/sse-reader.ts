@@ -107,22 +107,35 @@ export class SseParser {
   }
 }
 
-/** Reads a fetch body as an event stream, calling `onEvent` for each event until the body ends. */
+/**
+ * Reads a fetch body as an event stream, calling `onEvent` for each event until the body ends.
+ * `idleMs`: a stream that sends nothing at all (not even a keep-alive comment) this long is taken
+ * for a dead connection ('idle'), so a half-open socket cannot keep the reader waiting for ever.
+ */
 export async function readEventStream(
   body: ReadableStream<Uint8Array>,
   parser: SseParser,
   onEvent: (event: ServerSentEvent) => void | 'stop',
-): Promise<'ended' | 'stopped'> {
+  options: { idleMs?: number } = {},
+): Promise<'ended' | 'stopped' | 'idle'> {
   const decoder = new TextDecoder('utf-8');
   const reader = body.getReader();
+  let timer: NodeJS.Timeout | undefined;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const read = reader.read();
+      const next = options.idleMs === undefined
+        ? await read
+        : await Promise.race([read, new Promise<'idle'>((resolve) => (timer = setTimeout(() => resolve('idle'), options.idleMs)))]);
+      clearTimeout(timer);
+      if (next === 'idle') return 'idle';
+      const { done, value } = next;
       const events = parser.feed(done ? decoder.decode() : decoder.decode(value, { stream: true }));
       for (const event of events) if (onEvent(event) === 'stop') return 'stopped';
       if (done) return 'ended';
     }
   } finally {
+    clearTimeout(timer);
     reader.cancel().catch(() => undefined);
   }
 }
