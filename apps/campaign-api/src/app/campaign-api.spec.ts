@@ -1,0 +1,205 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import type { CampaignEventView, CampaignView } from '@codcall/gateway-api';
+import { FakeAgentApi, FakeGateway, type FakeCallScript, type PlaceCallBody } from '@codcall/test-support';
+import { createCampaignApiApp } from './bootstrap';
+import { loadCampaignApiConfig } from './config';
+
+const API_KEY = 'campaign-api-spec-key-0123456789';
+const AGENT = '11111111-1111-4111-8111-111111111111';
+const CSV = [
+  '\ufeffname,recipient_phone_number,order_id,status,reschedule_date,reschedule_time,city',
+  'John Doe,+15551234567,ORD001,,,,Austin',
+  '"Smith, Jane",+15559876543,ORD002,"","","","Boston, MA"',
+  'Wrong Format,98765 43210,ORD003,,,,Pune',
+  '',
+].join('\n');
+const EXPECTED = CSV.replace('ORD001,,,', 'ORD001,confirmed,,').replace('ORD002,"","",""', 'ORD002,"cancelled","",""').replace('ORD003,,,', 'ORD003,invalid_number,,');
+const ONE_CALL_NOW = { agent_id: AGENT, provider: 'sim', window: '00:00-24:00', cps: '1000', max_attempts: '1' };
+
+function outcomeOf(call: PlaceCallBody): FakeCallScript {
+  return call.recipient_phone_number === '+15559876543' ? { outcome: { status: 'cancelled' } } : { outcome: { status: 'confirmed' } };
+}
+
+/** Test responses are whatever JSON the API sent; the assertions check their shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const json = async (response: Response | Promise<Response>): Promise<any> => (await response).json();
+
+/** Reads server-sent events until the stream ends (or `stopAfter` says so). */
+async function readEvents(response: Response, stopAfter: (event: CampaignEventView) => boolean = () => false): Promise<{ id: string; event: CampaignEventView }[]> {
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  const events: { id: string; event: CampaignEventView }[] = [];
+  let text = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return events;
+    text += decoder.decode(value, { stream: true });
+    let end: number;
+    while ((end = text.indexOf('\n\n')) >= 0) {
+      const block = text.slice(0, end);
+      text = text.slice(end + 2);
+      const id = /^id: (.*)$/m.exec(block)?.[1];
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (id === undefined || data === undefined) continue; // a heartbeat comment
+      const event = JSON.parse(data) as CampaignEventView;
+      events.push({ id, event });
+      if (stopAfter(event)) {
+        await reader.cancel();
+        return events;
+      }
+    }
+  }
+}
+
+describe('campaign API', () => {
+  let dataDir: string;
+  let agents: FakeAgentApi;
+  let gateway: FakeGateway;
+  let app: INestApplication;
+  let url: string;
+
+  beforeAll(async () => {
+    agents = await new FakeAgentApi([AGENT]).start();
+  });
+  afterAll(() => agents.stop());
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'campaign-api-'));
+    gateway = await new FakeGateway({ carriers: ['sim'], script: outcomeOf }).start();
+    const config = loadCampaignApiConfig({
+      CODCALL_API_KEYS: API_KEY,
+      CAMPAIGN_API_HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      AGENT_API_URL: agents.url,
+      GATEWAY_URL: gateway.url,
+      CAMPAIGN_MAX_UPLOAD_BYTES: '4096',
+      CAMPAIGN_MAX_SSE_CONNECTIONS: '2',
+    });
+    app = await createCampaignApiApp(config, { pollSeconds: 1 });
+    await app.listen(0, '127.0.0.1');
+    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  });
+  afterEach(async () => {
+    await app.close();
+    await gateway.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const auth = { authorization: `Bearer ${API_KEY}` };
+  const get = (path: string, headers: Record<string, string> = auth) => fetch(`${url}${path}`, { headers });
+  const post = (path: string, headers: Record<string, string> = auth) => fetch(`${url}${path}`, { method: 'POST', headers });
+
+  function upload(fields: Record<string, string>, files: { csv?: string; simulate?: string } = { csv: CSV }, headers: Record<string, string> = auth): Promise<Response> {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    if (files.csv !== undefined) form.append('csv', new Blob([files.csv], { type: 'text/csv' }), 'orders 1.csv');
+    if (files.simulate !== undefined) form.append('simulate', new Blob([files.simulate], { type: 'application/json' }), 'callees.json');
+    return fetch(`${url}/campaigns`, { method: 'POST', headers, body: form });
+  }
+
+  it('runs an uploaded call list to the end while the event stream tells each step, and hands back the CSV with its outcomes', async () => {
+    const created = await upload({ ...ONE_CALL_NOW, name: 'Monday orders' });
+    expect(created.status).toBe(201);
+    const campaign = (await created.json()) as CampaignView;
+    expect(campaign).toMatchObject({ name: 'Monday orders', file_name: 'orders 1.csv', agent_id: AGENT, state: 'running' });
+
+    const stream = await get(`/campaigns/${campaign.campaign_id}/events`);
+    expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const events = await readEvents(stream);
+    expect(events[0].event.type).toBe('snapshot');
+    expect(events.at(-1)?.event).toMatchObject({ type: 'finished', campaign: { state: 'finished', rows: { total: 3, done: 3 } } });
+    expect(events.filter(({ event }) => event.type === 'outcome').map(({ event }) => event.type === 'outcome' && [event.order_id, event.status]).sort()).toEqual([
+      ['ORD001', 'confirmed'],
+      ['ORD002', 'cancelled'],
+      ['ORD003', 'invalid_number'],
+    ]);
+    expect(events.map(({ id }) => Number(id))).toEqual([...events.map(({ id }) => Number(id))].sort((a, b) => a - b));
+
+    const csv = await get(`/campaigns/${campaign.campaign_id}/csv`);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(Buffer.from(await csv.arrayBuffer()).equals(Buffer.from(EXPECTED, 'utf8'))).toBe(true);
+
+    expect((await json(get('/campaigns'))).campaigns).toEqual([expect.objectContaining({ campaign_id: campaign.campaign_id, state: 'finished', by_status: { confirmed: 1, cancelled: 1, invalid_number: 1 } })]);
+    const calls = (await json(get(`/campaigns/${campaign.campaign_id}/calls`))).calls;
+    expect(calls.map((call: { order_id: string; status: string; phone: string }) => [call.order_id, call.status, call.phone.includes('1234567')]).sort()).toEqual([
+      ['ORD001', 'confirmed', false],
+      ['ORD002', 'cancelled', false],
+    ]);
+    // A reconnect after the end gets the end again, and the stream closes.
+    const again = await readEvents(await get(`/campaigns/${campaign.campaign_id}/events`, { ...auth, 'last-event-id': events[1].id }));
+    expect(again.map(({ event }) => event.type)).toEqual(events.slice(2).map(({ event }) => event.type));
+    expect(await json(post(`/campaigns/${campaign.campaign_id}/pause`))).toMatchObject({ statusCode: 409, message: expect.stringContaining('is finished') });
+    expect(readdirSync(join(dataDir, 'uploads'))).toEqual([]);
+  });
+
+  it('answers nothing without the API key but /health, which says nothing else', async () => {
+    const health = await get('/health', {});
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const id = '00000000-0000-4000-8000-000000000000';
+    const refused = await Promise.all([
+      get('/campaigns', {}),
+      get(`/campaigns/${id}`, {}),
+      get(`/campaigns/${id}/events`, {}),
+      get(`/campaigns/${id}/csv`, {}),
+      get(`/campaigns/${id}/calls`, {}),
+      get(`/campaigns/${id}/calls/x/recording`, {}),
+      post(`/campaigns/${id}/pause`, {}),
+      post(`/campaigns/${id}/resume`, {}),
+      post(`/campaigns/${id}/cancel`, {}),
+      upload(ONE_CALL_NOW, { csv: CSV }, {}),
+      upload(ONE_CALL_NOW, { csv: CSV }, { authorization: 'Bearer not-the-key-at-all-0000' }),
+    ]);
+    expect(refused.map((response) => response.status)).toEqual(refused.map(() => 401));
+    expect(gateway.received).toEqual([]);
+    expect(readdirSync(join(dataDir, 'campaigns'))).toEqual(['service.lock']);
+  });
+
+  it('refuses what it cannot run with the status and message that say why', async () => {
+    const missing = await upload(ONE_CALL_NOW, { csv: 'name,phone\nA,+15551234567\n' });
+    expect(missing.status).toBe(400);
+    expect((await missing.json()).message).toMatch(/^orders 1\.csv: .*recipient_phone_number/);
+    expect(await json(upload({ ...ONE_CALL_NOW, concurrency: '500' }))).toMatchObject({ statusCode: 400, message: 'concurrency must be a whole number from 1 to 100, got "500"' });
+    expect(await json(upload({ ...ONE_CALL_NOW, agent_id: '00000000-0000-4000-8000-000000000000' }))).toMatchObject({ statusCode: 404, reason: 'agent_not_found' });
+    expect(await json(upload(ONE_CALL_NOW, {}))).toMatchObject({ statusCode: 400, message: expect.stringContaining('"csv"') });
+    const tooBig = await upload(ONE_CALL_NOW, { csv: CSV + `Big Row,+15551234568,ORD9,,,,${'x'.repeat(5000)}\n` });
+    expect(tooBig.status).toBe(413);
+    const json415 = await fetch(`${url}/campaigns`, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: 'hello' });
+    expect(json415.status).toBe(415);
+    expect((await get('/campaigns/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await get('/campaigns/../../etc/passwd')).status).toBe(404);
+    expect(gateway.received).toEqual([]);
+    expect(readdirSync(join(dataDir, 'uploads'))).toEqual([]);
+  });
+
+  it('pauses and resumes over HTTP, and bounds the event streams open at once', async () => {
+    await gateway.stop();
+    gateway = await new FakeGateway({ carriers: ['sim'], script: () => ({ hold: true }) }).start();
+    // The app's gateway URL is fixed at start: this spec's second gateway listens elsewhere, so start again.
+    await app.close();
+    const config = loadCampaignApiConfig({ CODCALL_API_KEYS: API_KEY, CAMPAIGN_API_HOST: '127.0.0.1', DATA_DIR: dataDir, AGENT_API_URL: agents.url, GATEWAY_URL: gateway.url, CAMPAIGN_MAX_SSE_CONNECTIONS: '2' });
+    app = await createCampaignApiApp(config, { pollSeconds: 1 });
+    await app.listen(0, '127.0.0.1');
+    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+
+    const { campaign_id: id } = await json(upload({ ...ONE_CALL_NOW, concurrency: '1' }));
+    const [first] = await gateway.placed(1);
+    const streams = [await get(`/campaigns/${id}/events`), await get(`/campaigns/${id}/events`)];
+    const third = await get(`/campaigns/${id}/events`);
+    expect(third.status).toBe(503);
+    for (const stream of streams) await stream.body?.cancel();
+
+    expect(await json(post(`/campaigns/${id}/pause`))).toMatchObject({ state: 'paused', rows: { in_flight: 1 } });
+    gateway.finish(first, { status: 'confirmed' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(gateway.placedCalls()).toHaveLength(1);
+    expect(await json(post(`/campaigns/${id}/resume`))).toMatchObject({ state: 'running' });
+    const [, second] = await gateway.placed(2);
+    gateway.finish(second, { status: 'cancelled' });
+    const end = await readEvents(await get(`/campaigns/${id}/events`), (event) => event.type === 'finished');
+    expect(end.at(-1)?.event).toMatchObject({ type: 'finished', campaign: { state: 'finished' } });
+    expect(gateway.placedCalls().map((call) => call.context['order_id'])).toEqual(['ORD001', 'ORD002']);
+  });
+});

@@ -1,0 +1,132 @@
+import { createReadStream } from 'node:fs';
+import { BadRequestException, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req, Res, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { FileFieldsInterceptor } from '@nestjs/platform-express';
+import type { Request, Response } from 'express';
+import { Public } from '@codcall/nest-edge';
+import { CampaignHost, type UploadedFile } from '@codcall/campaign-service';
+import { CAMPAIGN_UPLOAD_FILES, type CallRecordList, type CampaignList, type CampaignView } from '@codcall/gateway-api';
+import { CampaignEventStreams } from './campaign-event-streams';
+
+export const CAMPAIGN_HOST = Symbol('CAMPAIGN_HOST');
+
+/** What multer's disk storage tells of each file part. */
+interface StoredPart {
+  path: string;
+  originalname: string;
+}
+type UploadedParts = Partial<Record<keyof typeof CAMPAIGN_UPLOAD_FILES, StoredPart[]>>;
+
+const UPLOAD_PARTS = Object.values(CAMPAIGN_UPLOAD_FILES).map((name) => ({ name, maxCount: 1 }));
+
+/** The campaign-api of libs/gateway-api's campaign-api.ts; the rules live in @codcall/campaign-service. */
+@Controller()
+export class CampaignsController {
+  constructor(
+    @Inject(CAMPAIGN_HOST) private readonly host: CampaignHost,
+    @Inject(CampaignEventStreams) private readonly streams: CampaignEventStreams,
+  ) {}
+
+  @Post('campaigns')
+  @HttpCode(201)
+  @UseInterceptors(FileFieldsInterceptor(UPLOAD_PARTS))
+  async create(@UploadedFiles() parts: UploadedParts | undefined, @Req() req: Request): Promise<CampaignView> {
+    const file = (name: keyof UploadedParts): UploadedFile | undefined => {
+      const [part] = parts?.[name] ?? [];
+      return part ? { path: part.path, fileName: part.originalname } : undefined;
+    };
+    const upload = { fields: textFields(req.body), csv: file('csv'), simulate: file('simulate'), dnc: file('dnc') };
+    return this.host.create(upload);
+  }
+
+  @Get('campaigns')
+  list(): CampaignList {
+    return { campaigns: this.host.list() };
+  }
+
+  @Get('campaigns/:id')
+  get(@Param('id') id: string): CampaignView {
+    return this.host.get(id);
+  }
+
+  /** Server-sent events: a snapshot (or what a reconnect missed after Last-Event-ID), then each event, until `finished`. */
+  @Get('campaigns/:id/events')
+  events(@Param('id') id: string, @Req() req: Request, @Res() res: Response): void {
+    this.host.get(id); // a 404 before the stream starts
+    const header = req.headers['last-event-id'];
+    const lastSeq = typeof header === 'string' && /^\d{1,16}$/.test(header.trim()) ? Number(header.trim()) : undefined;
+    this.streams.start(req, res, (send) => this.host.follow(id, lastSeq, send));
+  }
+
+  @Post('campaigns/:id/pause')
+  @HttpCode(200)
+  pause(@Param('id') id: string): Promise<CampaignView> {
+    return this.host.pause(id);
+  }
+
+  @Post('campaigns/:id/resume')
+  @HttpCode(200)
+  resume(@Param('id') id: string): Promise<CampaignView> {
+    return this.host.resume(id);
+  }
+
+  @Post('campaigns/:id/cancel')
+  @HttpCode(200)
+  cancel(@Param('id') id: string): Promise<CampaignView> {
+    return this.host.cancel(id);
+  }
+
+  /** The file's own bytes with the outcomes written so far: the upload plus the outcome cells. */
+  @Get('campaigns/:id/csv')
+  async csv(@Param('id') id: string, @Res() res: Response): Promise<void> {
+    const { file_name } = this.host.get(id);
+    const path = await this.host.csvFile(id);
+    // Opened before the headers go out: a rewrite renaming a new file over it later does not change what is sent.
+    const stream = createReadStream(path);
+    await new Promise<void>((resolve, reject) => stream.once('open', () => resolve()).once('error', reject));
+    res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${asciiName(file_name)}"` });
+    stream.pipe(res);
+  }
+
+  @Get('campaigns/:id/calls')
+  async calls(@Param('id') id: string, @Query('offset') offset?: string, @Query('limit') limit?: string): Promise<CallRecordList> {
+    return { calls: await this.host.calls(id, { offset: pageNumber('offset', offset), limit: pageNumber('limit', limit) }) };
+  }
+
+  @Get('campaigns/:id/calls/:callId/recording')
+  async recording(@Param('id') id: string, @Param('callId') callId: string, @Res() res: Response): Promise<void> {
+    const path = await this.host.recordingPath(id, callId);
+    if (!path) throw new NotFoundException(`no recording of call ${callId.slice(0, 100)} is readable here`);
+    const stream = createReadStream(path);
+    await new Promise<void>((resolve, reject) => stream.once('open', () => resolve()).once('error', () => reject(new NotFoundException('the recording is no longer readable'))));
+    res.writeHead(200, { 'content-type': 'audio/wav' });
+    stream.pipe(res);
+  }
+
+  /** Open to anyone, so it says nothing a caller could use. */
+  @Public()
+  @Get('health')
+  health() {
+    return { status: 'ok' };
+  }
+}
+
+/** Multer's text fields, each a string; a field sent twice is refused rather than one of them guessed at. */
+function textFields(body: unknown): Record<string, string> {
+  const fields: Record<string, string> = {};
+  if (typeof body !== 'object' || body === null) return fields;
+  for (const [name, value] of Object.entries(body)) {
+    if (typeof value !== 'string') throw new BadRequestException(`field ${name.slice(0, 100)} must be sent once, as text`);
+    fields[name] = value;
+  }
+  return fields;
+}
+
+function pageNumber(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(raw)) throw new BadRequestException(`${name} must be a whole number, got "${raw.slice(0, 20)}"`);
+  return Number(raw);
+}
+
+function asciiName(name: string): string {
+  return name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+}
