@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { pcm16ToMulaw, SpeechSideChannel } from '@codcall/media';
 import { parsePlivoStreamXml, signPlivoRequest } from '@codcall/telephony-providers';
 import { FakePlivoServer } from '@codcall/test-support';
+import type { CallViewBody, PlacedCallBody } from '@codcall/gateway-api';
 import { runScriptedCampaign, scriptedCallees } from './support/carrier-campaign';
 import { shippedAgent, startGateway } from './support/gateway';
 
@@ -11,12 +12,6 @@ const AUTH_TOKEN = 'plivo-auth-token-for-tests';
 const tone = (ms: number) => pcm16ToMulaw(Int16Array.from({ length: ms * 8 }, (_, i) => Math.round(5000 * Math.sin(i / 2))));
 
 const agent = shippedAgent;
-
-interface CallView {
-  call_id: string;
-  state: string;
-  outcome?: { status: string; reason?: string };
-}
 
 /**
  * `--provider plivo`, end to end: the gateway places every call through Plivo's REST API against
@@ -60,8 +55,8 @@ describe('a COD campaign through Plivo', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ agent_id: agentId, recipient_phone_number: to, carrier: 'plivo', context: { name: 'Test', order_id: 'N1' } }),
-    }).then((r) => r.json() as Promise<CallView>);
-  const view = (callId: string, wait = 0) => fetch(`${gatewayUrl}/call/${callId}?wait=${wait}`).then((r) => r.json() as Promise<CallView>);
+    }).then((r) => r.json() as Promise<PlacedCallBody>);
+  const view = (callId: string, wait = 0) => fetch(`${gatewayUrl}/call/${callId}?wait=${wait}`).then((r) => r.json() as Promise<CallViewBody>);
   /** A webhook signed as Plivo signs it, with `token`. */
   const webhook = (path: string, params: Record<string, string>, token = AUTH_TOKEN) => {
     const url = `${gatewayUrl}${path}`;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { CallListRepository } from '@codcall/call-list';
 import { HttpGatewayClient, NO_RETRIES, runCampaign, type CampaignSummary } from '@codcall/campaign';
+import type { CallViewBody } from '@codcall/gateway-api';
 import { pcm16ToMulaw, SpeechSideChannel } from '@codcall/media';
 import { signPlivoRequest, signTwilioRequest, type CalleeBook, type CarrierName } from '@codcall/telephony-providers';
 import { FakePlivoServer, FakeTwilioServer } from '@codcall/test-support';
@@ -16,11 +17,6 @@ const tone = (ms: number) => pcm16ToMulaw(Int16Array.from({ length: ms * 8 }, (_
 /** Says who they are first, then asks for a person: the agent announces the transfer and the carrier moves the line. */
 const ASKS_FOR_A_PERSON: CalleeBook = { [LEE]: { answer: 'human', says: ['Yes, speaking.', 'Can I talk to a real person, please?'] } };
 const fakeTiming = { ringMs: 100, thinkMs: 50, agentTurnGapMs: 300 };
-
-interface CallView {
-  outcome?: { status: string; reason?: string };
-  timeline: { event: string; detail?: string }[];
-}
 
 const HEADER = 'name,recipient_phone_number,order_id,status,reschedule_date,reschedule_time\r\n';
 
@@ -39,7 +35,7 @@ async function campaignOfLee(gatewayUrl: string, carrier: CarrierName): Promise<
   }
 }
 
-const viewOf = (gatewayUrl: string, callId: string) => fetch(`${gatewayUrl}/call/${callId}`).then((r) => r.json() as Promise<CallView>);
+const viewOf = (gatewayUrl: string, callId: string) => fetch(`${gatewayUrl}/call/${callId}`).then((r) => r.json() as Promise<CallViewBody>);
 const callIdIn = (url: string) => /\/call\/([0-9a-f-]{36})\//.exec(url)?.[1] ?? '';
 
 /**
