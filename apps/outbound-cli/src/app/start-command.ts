@@ -338,6 +338,7 @@ function writeSummary(deps: CliDeps, callList: OpenCallList, summary: CampaignSu
   const facts = [
     `${summary.dialled} ${summary.dialled === 1 ? 'call' : 'calls'} placed`,
     summary.invalidNumbers ? `${summary.invalidNumbers} invalid ${summary.invalidNumbers === 1 ? 'number' : 'numbers'}` : '',
+    summary.outsideWindow ? `${summary.outsideWindow} outside their calling window, not dialled (outside_window; a run with a window open in their zones calls them)` : '',
     summary.skippedFinal ? `${summary.skippedFinal} already final, skipped` : '',
     summary.skippedUnknownStatus ? `${summary.skippedUnknownStatus} with a status codcall does not know, left as they are` : '',
     summary.skippedUnknownLanguage ? `${summary.skippedUnknownLanguage} with a language codcall does not know, left as they are` : '',
