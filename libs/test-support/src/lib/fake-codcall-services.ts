@@ -1,27 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { CallOutcome, PlaceCallBody as GatewayPlaceCallBody } from '@codcall/gateway-api';
 
 /*
  * Test doubles for the services a campaign talks to, speaking their real HTTP APIs on port 0 so the
  * real HTTP clients are exercised. Shared by the campaign's and the CLI's tests.
  */
 
-/** The body of POST /call as the gateway receives it. */
-export interface PlaceCallBody {
-  agent_id: string;
-  recipient_phone_number: string;
-  context: Record<string, string>;
-  carrier: string;
-  simulation?: { answer: string; says?: string[]; ringSeconds?: number };
-}
+/** The body of POST /call as the gateway receives it from the campaign's client, which always names the context and carrier. */
+export type PlaceCallBody = GatewayPlaceCallBody & Required<Pick<GatewayPlaceCallBody, 'context' | 'carrier'>>;
 
-export interface FakeOutcome {
-  status: string;
-  reschedule_date?: string;
-  reschedule_time?: string;
-  reason?: string;
-}
+/** Any status, so a test can also send one the client must refuse. */
+export type FakeOutcome = CallOutcome<string>;
 
 /** What the fake gateway does with one POST /call. */
 export type FakeCallScript =
