@@ -167,6 +167,15 @@ describe('outbound-cli start --server (a campaign run on the campaign-api)', () 
     expect(readFileSync(csv)).toEqual(server.resultCsv(campaignId));
   });
 
+  it('a campaign that failed on the server exits 1 with its reason, its outcomes so far written back', async () => {
+    const server = await startApi({ failWith: 'the gateway at http://gw refused the API key' });
+    const run = await cli(['start', '--server', server.url, `--agentId=${AGENT}`, '--no-progress']);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('outbound-cli: campaign cmp_1 failed on the server: the gateway at http://gw refused the API key');
+    expect(readFileSync(csv)).toEqual(server.resultCsv('cmp_1'));
+  });
+
   describe('refusals map to the CLI\'s exit codes', () => {
     it('a refused API key is exit 2 with what to set', async () => {
       const server = await startApi();

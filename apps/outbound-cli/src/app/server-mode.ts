@@ -149,7 +149,16 @@ async function followAndWriteBack(
   }
 
   const finished = ending.campaign;
-  const downloaded = await client.downloadCsv(finished.campaign_id);
+  const failure = finished.state === 'failed' ? `campaign ${finished.campaign_id} failed on the server: ${finished.error ?? 'no reason given'}` : undefined;
+  let downloaded: Buffer;
+  try {
+    downloaded = await client.downloadCsv(finished.campaign_id);
+  } catch (error) {
+    // A campaign refused before its file was kept has no CSV to give back: the failure is the news.
+    if (!failure) throw error;
+    deps.stderr.write(`outbound-cli: ${failure}; ${csv} is unchanged\n`);
+    return ExitCode.failure;
+  }
   const written = await writeBackCsv(csv, downloaded, uploadedSha256);
   if (written.writtenTo === 'original') await removeUploadRecord(csv);
   const headline =
@@ -164,7 +173,11 @@ async function followAndWriteBack(
     deps.stderr.write(`outbound-cli: ${written.why}, so it was not overwritten; the campaign's CSV is ${written.path}\n`);
     return ExitCode.badInput;
   }
-  return finished.state === 'failed' ? ExitCode.failure : ExitCode.ok;
+  if (failure) {
+    deps.stderr.write(`outbound-cli: ${failure}\n`);
+    return ExitCode.failure;
+  }
+  return ExitCode.ok;
 }
 
 type FollowEnd = { kind: 'finished'; campaign: CampaignView } | { kind: 'detached' } | { kind: 'waiting' };

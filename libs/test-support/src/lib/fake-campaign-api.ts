@@ -36,6 +36,8 @@ export interface FakeCampaignApiOptions {
   dropFirstStreamAfter?: number;
   /** Answer POST /campaigns with this status and message (a refused upload). */
   refuseUpload?: { status: number; message: string | string[] };
+  /** End each campaign `failed` with this error (after its rows), as a campaign-wide refusal would. */
+  failWith?: string;
   /** Largest upload body (default 5 MB); more answers 413. */
   maxUploadBytes?: number;
 }
@@ -203,7 +205,8 @@ export class FakeCampaignApi {
         return this.schedule(campaignId, campaign);
       }
       if (!campaign.released) return;
-      campaign.view.state = 'finished';
+      campaign.view.state = this.options.failWith ? 'failed' : 'finished';
+      if (this.options.failWith) campaign.view.error = this.options.failWith;
       campaign.view.finished_at = campaign.view.updated_at = new Date().toISOString();
       this.publish(campaign, { type: 'finished', campaign: { ...campaign.view } });
       for (const res of campaign.listeners) res.end();
