@@ -16,3 +16,4 @@ export * from './lib/campaign-identity';
 export * from './lib/do-not-call-list';
 export * from './lib/campaign-report';
 export * from './lib/turn-report';
+export * from './lib/recipient-zone-lookup';
