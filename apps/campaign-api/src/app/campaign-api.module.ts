@@ -9,6 +9,7 @@ import { CampaignEventStreams } from './campaigns/campaign-event-streams';
 import { CAMPAIGN_HOST, CampaignsController } from './campaigns/campaigns.controller';
 import type { CampaignApiConfig } from './config';
 import { gatewayClientFactory } from './gateway-client.factory';
+import { CampaignOutcomeWebhooks } from './outcome-webhooks';
 
 /** What tests (and distributed mode) may put in place of the real services. */
 export interface CampaignApiOverrides {
@@ -21,12 +22,18 @@ export interface CampaignApiOverrides {
   pollSeconds?: number;
 }
 
-/** Stops the campaigns' runs as a pause would, keeping them running in campaign.json, before the HTTP server closes. */
+const OUTCOME_WEBHOOKS = Symbol('OUTCOME_WEBHOOKS');
+
+/** Stops the campaigns' runs as a pause would, keeping them running in campaign.json, before the HTTP server closes; then the webhook outbox (pending deliveries wait for the next start). */
 class CampaignHostShutdown implements BeforeApplicationShutdown {
-  constructor(@Inject(CAMPAIGN_HOST) private readonly host: CampaignHost) {}
+  constructor(
+    @Inject(CAMPAIGN_HOST) private readonly host: CampaignHost,
+    @Inject(OUTCOME_WEBHOOKS) private readonly webhooks: CampaignOutcomeWebhooks | undefined,
+  ) {}
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.host.close();
+    await this.webhooks?.close();
   }
 }
 
@@ -47,18 +54,29 @@ export class CampaignApiModule {
       controllers: [CampaignsController],
       providers: [
         {
+          provide: OUTCOME_WEBHOOKS,
+          useFactory: () => (config.outcomeWebhooks ? CampaignOutcomeWebhooks.open(config.dataDir, config.outcomeWebhooks, overrides.logger) : undefined),
+        },
+        {
           provide: CAMPAIGN_HOST,
-          useFactory: () =>
-            CampaignHost.open({
+          inject: [OUTCOME_WEBHOOKS],
+          useFactory: async (webhooks: CampaignOutcomeWebhooks | undefined) => {
+            const host = await CampaignHost.open({
               dataDir: config.dataDir,
               agents: overrides.agents ?? new AgentApiClient(config.agentApiUrl, { apiKey: config.clientApiKey }),
               gatewayFor: overrides.gatewayFor ?? gatewayClientFactory(config),
               limits: { maxUploadBytes: config.maxUploadBytes, maxRows: config.maxRows },
-              onCampaignEvent: overrides.onCampaignEvent,
+              onCampaignEvent: (campaignId, event) => {
+                webhooks?.onCampaignEvent(campaignId, event);
+                overrides.onCampaignEvent?.(campaignId, event);
+              },
               logger: overrides.logger,
               drainTimeoutMs: config.drainTimeoutMs,
               pollSeconds: overrides.pollSeconds,
-            }),
+            });
+            webhooks?.attach(host);
+            return host;
+          },
         },
         {
           provide: CampaignEventStreams,

@@ -208,6 +208,11 @@ export class CampaignHost {
     return [...(this.campaign(campaignId).record.csvColumns ?? [])];
   }
 
+  /** The campaign's own outcome webhook URL (its upload's outcome_webhook_url), when it gave one. */
+  outcomeWebhookUrl(campaignId: string): string | undefined {
+    return this.campaign(campaignId).record.settings.outcomeWebhookUrl;
+  }
+
   /** No new dials; calls in flight finish and are recorded. */
   async pause(campaignId: string): Promise<CampaignView> {
     const campaign = this.campaign(campaignId);
