@@ -6,4 +6,4 @@ export * from './lib/outcome-payload';
 export * from './lib/outcome-webhook-outbox';
 export { OutboxFileError } from './lib/outbox-store';
 export { DEFAULT_DELIVERY_BACKOFF, retryDelayMs, type DeliveryBackoff } from './lib/webhook-delivery';
-export { OUTCOME_WEBHOOK_QUEUE, OUTCOME_WEBHOOK_QUEUE_PREFIX } from './lib/bullmq-deliveries';
+export { OUTCOME_WEBHOOK_QUEUE, OUTCOME_WEBHOOK_QUEUE_PREFIX } from './lib/outcome-webhook-queue';

@@ -3,9 +3,7 @@ import type { Logger } from '@codcall/logging';
 import { redactUrl } from './outcome-webhook-settings';
 import { deliverOutcome, type DeliveryBackoff } from './webhook-delivery';
 
-/** Redis keys `codcall:outcome-webhooks:*` (BullMQ refuses ':' in a queue name, so the prefix carries the namespace). */
-export const OUTCOME_WEBHOOK_QUEUE = 'outcome-webhooks';
-export const OUTCOME_WEBHOOK_QUEUE_PREFIX = 'codcall';
+import { OUTCOME_WEBHOOK_QUEUE, OUTCOME_WEBHOOK_QUEUE_PREFIX } from './outcome-webhook-queue';
 
 export interface OutcomeDeliveryJob {
   eventId: string;

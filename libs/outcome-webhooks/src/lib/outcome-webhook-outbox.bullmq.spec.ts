@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { RedisTestServer } from '@codcall/test-support';
 import { capturedLogger, COLUMNS, finished, row, SECRET, WebhookReceiver } from '../../test/webhook-receiver';
-import { OUTCOME_WEBHOOK_QUEUE, OUTCOME_WEBHOOK_QUEUE_PREFIX } from './bullmq-deliveries';
+import { OUTCOME_WEBHOOK_QUEUE, OUTCOME_WEBHOOK_QUEUE_PREFIX } from './outcome-webhook-queue';
 import { OutcomeWebhookOutbox } from './outcome-webhook-outbox';
 
 describe('outcome webhooks in distributed mode (BullMQ on a real Redis)', () => {

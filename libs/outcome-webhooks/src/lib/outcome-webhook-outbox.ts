@@ -1,6 +1,6 @@
 import type { CampaignEvent } from '@codcall/campaign';
 import { silentLogger, type Logger } from '@codcall/logging';
-import { BullmqDeliveries } from './bullmq-deliveries';
+import type { BullmqDeliveries } from './bullmq-deliveries';
 import { outcomePayload, type OutcomeCampaign, type RowFinishedEvent } from './outcome-payload';
 import { checkOutcomeWebhookUrl, redactUrl, type OutcomeWebhookSettings } from './outcome-webhook-settings';
 import { OutboxStore, type StoredDelivery } from './outbox-store';
@@ -51,7 +51,10 @@ export class OutcomeWebhookOutbox {
     this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     if (options.redisUrl) {
-      this.bullmq = new BullmqDeliveries(options.redisUrl, settings.secret, { backoff: this.backoff, concurrency: this.concurrency, requestTimeoutMs: this.requestTimeoutMs, logger: this.logger });
+      // Loaded only in distributed mode: bullmq takes about half a second to load, which every CLI run would pay.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { BullmqDeliveries: Deliveries } = require('./bullmq-deliveries') as typeof import('./bullmq-deliveries');
+      this.bullmq = new Deliveries(options.redisUrl, settings.secret, { backoff: this.backoff, concurrency: this.concurrency, requestTimeoutMs: this.requestTimeoutMs, logger: this.logger });
     }
   }
 
