@@ -16,12 +16,15 @@ const CSV = [
   'John Doe,+15551234567,ORD001,,,,Austin',
   'Priya Sharma,+919876543210,ORD003,,,,Mumbai',
   'Wrong Format,98765 43210,ORD005,,,,Pune',
+  'Cut Off,+15550001111,ORD007,,,,Dallas',
   'Already Done,+15551230000,ORD006,confirmed,,,Austin',
   '',
 ].join('\n');
-const CALLEES = { '+15551234567': { answer: 'human', says: ['Yes.'] }, '+919876543210': { answer: 'human', says: ['Tomorrow at 3 pm.'] } };
+const CALLEES = { '+15551234567': { answer: 'human', says: ['Yes.'] }, '+919876543210': { answer: 'human', says: ['Tomorrow at 3 pm.'] }, '+15550001111': { answer: 'human', says: ['Hello?'] } };
 
 function script(call: PlaceCallBody): FakeCallScript {
+  // The gateway fails this one call: the attempt is recorded failed, and that is an outcome too.
+  if (call.recipient_phone_number === '+15550001111') return { reject: { status: 500, message: 'the carrier dropped the call' } };
   return call.recipient_phone_number === '+919876543210'
     ? { outcome: { status: 'rescheduled', reschedule_date: '2031-05-06', reschedule_time: '15:00' }, view: { duration_seconds: 48 } }
     : { outcome: { status: 'confirmed' }, view: { duration_seconds: 21 } };
@@ -102,8 +105,8 @@ describe('outbound-cli outcome webhooks', () => {
     expect(received.every((each) => each.valid)).toBe(true);
     const payloads = received.map((each) => JSON.parse(each.body) as Record<string, unknown> & { row: Record<string, string> });
     // The row already final was not called, so it is no outcome of this run.
-    expect(payloads.map((each) => each.row['order_id']).sort()).toEqual(['ORD001', 'ORD003', 'ORD005']);
-    expect(new Set(payloads.map((each) => each['event_id'])).size).toBe(3);
+    expect(payloads.map((each) => each.row['order_id']).sort()).toEqual(['ORD001', 'ORD003', 'ORD005', 'ORD007']);
+    expect(new Set(payloads.map((each) => each['event_id'])).size).toBe(4);
     const priya = payloads.find((each) => each.row['order_id'] === 'ORD003');
     expect(priya).toMatchObject({
       status: 'rescheduled', reschedule_date: '2031-05-06', reschedule_time: '15:00', attempts: 1, duration_seconds: 48,
@@ -111,6 +114,7 @@ describe('outbound-cli outcome webhooks', () => {
     });
     expect(priya?.['call_id']).toEqual(expect.any(String));
     expect(payloads.find((each) => each.row['order_id'] === 'ORD005')).toMatchObject({ status: 'invalid_number' });
+    expect(payloads.find((each) => each.row['order_id'] === 'ORD007')).toMatchObject({ status: 'failed', reason: expect.stringContaining('the carrier dropped the call') });
     expect(readFileSync(join(dir, 'call_list.csv'), 'utf8')).toContain('ORD003,rescheduled,2031-05-06,15:00');
     expect(run.logs).not.toContain(SECRET);
     expect(run.logs).not.toContain('+919876543210');
@@ -118,7 +122,7 @@ describe('outbound-cli outcome webhooks', () => {
     // A second run has no new outcome, so it posts nothing again.
     const again = await cli([], { OUTCOME_WEBHOOK_URL: receiverUrl, OUTCOME_WEBHOOK_SECRET: SECRET });
     expect(again.code).toBe(0);
-    expect(received).toHaveLength(3);
+    expect(received).toHaveLength(4);
   });
 
   it('refuses a webhook URL without its secret, or over plain http to another host, before dialling (exit 2)', async () => {

@@ -40,9 +40,13 @@ export interface OutcomeCampaign {
   transcriptUrl?: (callId: string) => string | undefined;
 }
 
-/** `evt_` and 32 hex digits of the campaign, row, call, attempt and status: the same outcome always gets the same id. */
+/**
+ * `evt_` and 32 hex digits of the campaign, the row and the status: one id per row outcome. Not
+ * the call or the attempt: a later run re-records a final outcome the store has but the CSV lacks
+ * (no call, attempts 0), and that is the same outcome, sent once.
+ */
 export function outcomeEventId(campaignId: string, event: RowFinishedEvent): string {
-  const identity = [campaignId, event.row.key, event.callId ?? '', event.attempts, event.outcome.status].join('\n');
+  const identity = [campaignId, event.row.key, event.outcome.status].join('\n');
   return `evt_${createHash('sha256').update(identity).digest('hex').slice(0, 32)}`;
 }
 
