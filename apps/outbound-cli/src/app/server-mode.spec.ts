@@ -167,6 +167,16 @@ describe('outbound-cli start --server (a campaign run on the campaign-api)', () 
     expect(readFileSync(csv)).toEqual(server.resultCsv(campaignId));
   });
 
+  it('Ctrl-C while the upload is sent detaches once the service answers, with the campaign id to follow', async () => {
+    const server = await startApi({ onUpload: () => signals.emit('signal', 'SIGINT') });
+    const run = await cli(['start', '--server', server.url, `--agentId=${AGENT}`, '--no-progress']);
+
+    expect(run.code).toBe(130);
+    expect(run.stdout).toContain(`--follow cmp_1 --csv ${csv}`);
+    expect(server.streamRequests).toEqual([]);
+    expect(JSON.parse(readFileSync(`${csv}.campaign-api.json`, 'utf8'))).toMatchObject({ campaign_id: 'cmp_1', server: server.url });
+  });
+
   it('a campaign that failed on the server exits 1 with its reason, its outcomes so far written back', async () => {
     const server = await startApi({ failWith: 'the gateway at http://gw refused the API key' });
     const run = await cli(['start', '--server', server.url, `--agentId=${AGENT}`, '--no-progress']);

@@ -80,6 +80,8 @@ export async function runServerStartCommand(raw: RawServerOptions, deps: CliDeps
   // While this CLI follows the campaign no local run writes the file (the write-back checks it anyway).
   const target = await realpath(csv).catch(() => csv);
   const lock = CampaignLock.acquire(`${target}.lock`);
+  // Subscribed before the upload: a Ctrl-C while it is sent still gets the campaign's id printed.
+  const detachment = new Detachment(deps);
   try {
     let campaign: CampaignView;
     let uploadedSha256: string | undefined;
@@ -95,18 +97,47 @@ export async function runServerStartCommand(raw: RawServerOptions, deps: CliDeps
       campaign = await client.createCampaign({ fields: uploadFields(raw), csv: { name: basename(csv), bytes }, simulate, dnc });
       await saveUploadRecord(csv, { campaign_id: campaign.campaign_id, server, sha256: uploadedSha256, uploaded_at: new Date().toISOString() });
       deps.stderr.write(`Campaign ${campaign.campaign_id} created on ${server}; following it (Ctrl-C detaches: the campaign goes on on the server).\n`);
-      return await followAndWriteBack(client, campaign, csv, uploadedSha256, rows, raw, deps, tuning);
+      return await followAndWriteBack(client, campaign, csv, uploadedSha256, rows, raw, deps, detachment, tuning);
     }
     campaign = await client.campaign(follow as string);
     uploadedSha256 = (await loadUploadRecord(csv, campaign.campaign_id))?.sha256;
     const rows = await localRows(csv, false, false);
-    return await followAndWriteBack(client, campaign, csv, uploadedSha256, rows, raw, deps, tuning);
+    return await followAndWriteBack(client, campaign, csv, uploadedSha256, rows, raw, deps, detachment, tuning);
   } catch (error) {
     if (!(error instanceof CampaignApiError)) throw error;
     deps.stderr.write(`outbound-cli: ${error.message}\n`);
     return error.exitCode;
   } finally {
+    detachment.dispose();
     lock.release();
+  }
+}
+
+/** Ctrl-C or SIGTERM: the first detaches (the campaign goes on on the service), the second leaves at once. */
+class Detachment {
+  private readonly controller = new AbortController();
+  private readonly unsubscribe: () => void;
+  private first?: Signal;
+
+  constructor(deps: Pick<CliDeps, 'onSignal' | 'exitNow'>) {
+    this.unsubscribe = deps.onSignal((received) => {
+      if (this.first) return deps.exitNow(SIGNAL_EXIT_CODES[received]);
+      this.first = received;
+      this.controller.abort();
+    });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** 130 after SIGINT, 143 after SIGTERM. */
+  get exitCode(): number {
+    return SIGNAL_EXIT_CODES[this.first ?? 'SIGINT'];
+  }
+
+  dispose(): void {
+    this.unsubscribe();
   }
 }
 
@@ -118,34 +149,27 @@ async function followAndWriteBack(
   rows: ReadonlyMap<number, CallListRow>,
   raw: RawServerOptions,
   deps: CliDeps,
+  detachment: Detachment,
   tuning: ServerModeTuning,
 ): Promise<number> {
   const progress = createProgressDisplay(deps.stderr, { bar: raw.progress !== false });
   const bridge = new ServerProgressBridge(progress, rows);
-  const detach = new AbortController();
-  let signal: Signal | undefined;
-  const unsubscribe = deps.onSignal((received) => {
-    if (signal) return deps.exitNow(SIGNAL_EXIT_CODES[received]);
-    signal = received;
-    detach.abort();
-  });
   let ending: FollowEnd;
   try {
     ending = await followEvents(client, campaign.campaign_id, (event) => bridge.handle(event), {
-      signal: detach.signal,
+      signal: detachment.signal,
       stopWhenWaiting: raw.exitWhenWaiting === true,
       reconnectDelaysMs: tuning.reconnectDelaysMs ?? DEFAULT_RECONNECT_DELAYS_MS,
       onReconnect: (attempt, reason) => progress.note(`Lost the campaign's event stream (${reason}); reconnecting (${attempt})...`),
     });
   } finally {
-    unsubscribe();
     progress.stop();
   }
   const again = `outbound-cli start --server ${client.baseUrl} --follow ${campaign.campaign_id} --csv ${csv}`;
   if (ending.kind === 'detached' || ending.kind === 'waiting') {
     const why = ending.kind === 'waiting' ? 'Every row left waits for its window, a retry or a callback time' : 'Detached';
     deps.stdout.write(`\n${why}: campaign ${campaign.campaign_id} goes on on ${client.baseUrl}. Follow it again (and get the CSV back) with:\n  ${again}\n`);
-    return ending.kind === 'waiting' ? ExitCode.waiting : SIGNAL_EXIT_CODES[signal ?? 'SIGINT'];
+    return ending.kind === 'waiting' ? ExitCode.waiting : detachment.exitCode;
   }
 
   const finished = ending.campaign;
@@ -204,6 +228,7 @@ export async function followEvents(
   let lastSeq = -1;
   let failures = 0;
   for (;;) {
+    if (options.signal.aborted) return { kind: 'detached' }; // Ctrl-C came during the upload
     let reason: string;
     const parser = new SseParser();
     let end: FollowEnd | undefined;

@@ -36,6 +36,8 @@ export interface FakeCampaignApiOptions {
   dropFirstStreamAfter?: number;
   /** Answer POST /campaigns with this status and message (a refused upload). */
   refuseUpload?: { status: number; message: string | string[] };
+  /** Called when an upload has arrived, before it is answered (a test's Ctrl-C mid-upload). */
+  onUpload?: (upload: ReceivedCampaignUpload) => void;
   /** End each campaign `failed` with this error (after its rows), as a campaign-wide refusal would. */
   failWith?: string;
   /** Largest upload body (default 5 MB); more answers 413. */
@@ -140,6 +142,7 @@ export class FakeCampaignApi {
       else upload.files[name] = { name: value.name, bytes: Buffer.from(await value.arrayBuffer()) };
     }
     this.uploads.push(upload);
+    this.options.onUpload?.(upload);
     if (this.options.refuseUpload) return send(res, this.options.refuseUpload.status, { statusCode: this.options.refuseUpload.status, message: this.options.refuseUpload.message });
     const csv = upload.files[CAMPAIGN_UPLOAD_FILES.csv];
     if (!csv) return send(res, 400, { statusCode: 400, message: 'the csv part is required' });
