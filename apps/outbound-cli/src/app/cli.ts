@@ -24,12 +24,12 @@ export const CSV_COLUMNS_HELP = [
   'The CSV (UTF-8): name, recipient_phone_number (E.164), order_id, status, reschedule_date and reschedule_time are required; every column reaches the agent as {column}.',
   'Columns codcall also reads:',
   `  language        the row's language, a code or a name: ${LANGUAGE_PACKS.map((pack) => `${pack.code} (${pack.name})`).join(', ')}; empty: the agent's default. A language codcall does not know: the row is listed and left as it is`,
-  '  timezone        an IANA zone for the calling window (otherwise the number\'s country)',
+  '  timezone        an IANA zone for the calling window (otherwise a +1 number\'s area code, or the number\'s country)',
   "  address         the delivery address, which the agent confirms when its config sets confirm_address",
   'Columns codcall writes when the file has them (it never adds a column):',
   '  callback_at     with status callback_requested: when the callee asked to be called back (ISO 8601 with its offset); the row is called again then',
   '  address_update  the address the callee corrected during the call',
-  `Statuses it writes: ${OUTCOME_STATUSES.join(', ')}. callback_requested is called again at its callback_at; transferred (handed to a person) is final.`,
+  `Statuses it writes: ${OUTCOME_STATUSES.join(', ')}. callback_requested is called again at its callback_at; transferred (handed to a person) is final; outside_window (not dialled: the window never opens in the row's zones) is called by a later run whose window does.`,
 ].join('\n');
 
 /** Runs the CLI in-process and resolves with its exit code; it never exits the process itself (bar the second Ctrl-C). */
