@@ -6,7 +6,7 @@ import { CallPacer, DEFAULT_CALLS_PER_SECOND } from './call-pacer';
 import { assertRowsFit, reviewCallList } from './call-list-review';
 import { CampaignStoppedError, type CampaignEvent, type CampaignSummary } from './campaign-events';
 import { outsideWindowReason, planCampaign, type OutsideWindowRow, type PlannedRow, type SettledRow } from './campaign-plan';
-import type { CallingWindow } from './calling-window';
+import { isAlwaysOpen, type CallingWindow } from './calling-window';
 import { systemClock, type Clock } from './clock';
 import { CampaignOptionsError } from './errors';
 import type { CallOutcome, CarrierName, GatewayClient, GatewayLimits, PlaceCallRequest } from './gateway-client';
@@ -196,7 +196,7 @@ class CampaignRun {
     try {
       const window = this.options.callingWindow;
       const zoneLookup = this.options.zoneLookup ?? new RecipientZoneLookup();
-      const zones = window
+      const zones = window && !isAlwaysOpen(window) // a window open all day every day needs no zones
         ? await zoneLookup.zonesFor(rows, { timezoneColumn: this.options.timezoneColumn ?? 'timezone', fallbackZone: this.options.fallbackZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone })
         : new Map();
       // Decided without a write; everything after this line applies it.
