@@ -1,14 +1,10 @@
+import type { TranscriptLine } from '@codcall/gateway-api';
 import type { LanguageCode } from '@codcall/languages';
 import { cellMatches, expectedCell } from './cells';
 import { notInLanguage } from './language-script';
 import type { Check, Scenario } from './scenario';
 
-export interface TranscriptLine {
-  speaker: 'agent' | 'callee';
-  text: string;
-  atMs: number;
-  interrupted?: boolean;
-}
+export type { TranscriptLine };
 
 /** One finished call, as the gateway reports it: what the checks are scored on. */
 export interface CallObservation {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CallViewBody as CallView } from '@codcall/gateway-api';
 import { scoreScenario, type CallObservation, type CheckResult, type TranscriptLine } from './checks';
 import { rowZone } from './cells';
 import { isClaimed, unclaimedBecause, type OfflineClaims } from './claims';
@@ -27,7 +28,7 @@ const ZONES: Record<Scenario['language'], string> = {
   id: 'Asia/Jakarta',
 };
 /** The cells an outcome can write into its row. */
-const OUTCOME_CELLS = ['reschedule_date', 'reschedule_time', 'callback_at', 'address_update', 'reason'];
+const OUTCOME_CELLS = ['reschedule_date', 'reschedule_time', 'callback_at', 'address_update', 'reason'] as const;
 /** The tools whose call records an outcome: the first one ends the time to outcome. */
 const OUTCOME_TOOLS = ['confirm_order', 'cancel_order', 'reschedule_delivery', 'wrong_person', 'do_not_call', 'request_callback', 'transfer_to_human', 'end_call'];
 /** Longest a scenario's call may take: the agent's own call_terminate is 180 s. */
@@ -63,15 +64,6 @@ export interface RunOptions {
   /** A language model can play persona callees (OPENAI_API_KEY is set). */
   personas: boolean;
   onResult?: (result: ScenarioResult, done: number, total: number) => void;
-}
-
-interface CallView {
-  call_id: string;
-  state: string;
-  outcome?: Record<string, string | undefined> & { status?: string };
-  transcript?: TranscriptLine[];
-  tool_calls?: { name: string; atMs: number; result?: string }[];
-  duration_seconds?: number;
 }
 
 /** The agent JSON a scenario's call uses: the shipped agent with the scenario's settings on top. */
