@@ -196,6 +196,8 @@ describe('outcome webhooks', () => {
       expect(outcomeWebhookSettingsFrom({ ...env, ALLOW_INSECURE_PROVIDER_URLS: 'true' })).toEqual({ url: 'http://orders.example/hooks', secret: SECRET });
       expect(outcomeWebhookSettingsFrom({ ...env, OUTCOME_WEBHOOK_URL: 'http://127.0.0.1:9000/hooks' })?.url).toBe('http://127.0.0.1:9000/hooks');
       expect(() => outcomeWebhookSettingsFrom({ ...env, OUTCOME_WEBHOOK_URL: 'https://169.254.169.254/latest' })).toThrow(/metadata/);
+      expect(() => outcomeWebhookSettingsFrom({ ...env, OUTCOME_WEBHOOK_URL: 'https://[::ffff:169.254.169.254]/latest' })).toThrow(/metadata/);
+      expect(() => outcomeWebhookSettingsFrom({ ...env, OUTCOME_WEBHOOK_URL: 'https://user:pw@orders.example/hooks' })).toThrow(/user name or password/);
     });
   });
 });
