@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import type { CalleeProfile, CallViewBody, PlacedCallBody } from '@codcall/gateway-api';
 import { signTwilioRequest } from '@codcall/telephony-providers';
 import { freePort, MAINS, startService, withApiKey, WORKSPACE, type RunningService } from './support/processes';
 
@@ -14,12 +15,6 @@ import { freePort, MAINS, startService, withApiKey, WORKSPACE, type RunningServi
 const SIM_SECRET = 'cluster-e2e-simulator-secret';
 const WORKERS = 2;
 
-interface View {
-  call_id: string;
-  state: string;
-  carrier_call_id?: string;
-  outcome?: { status: string; reason?: string };
-}
 interface Stats {
   workers: { pid: number; calls_live: number; event_loop_delay_p99_ms: number; cpu_user_ms: number; rss_bytes: number }[];
   totals: { workers: number; calls_live: number };
@@ -78,19 +73,19 @@ describe('a gateway with one worker per core', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   }, 30_000);
 
-  const dial = async (simulation: Record<string, unknown>, key?: string): Promise<View> => {
+  const dial = async (simulation: CalleeProfile, key?: string): Promise<PlacedCallBody> => {
     const response = await fetch(`${gateway.url}/call`, {
       method: 'POST',
       headers: withApiKey({ 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) }),
       body: JSON.stringify({ agent_id: agentId, recipient_phone_number: '+15551234567', carrier: 'sim', simulation, context: { name: 'Asha', order_id: 'R1', order_total: '499' } }),
     });
     expect(response.status).toBe(201);
-    return (await response.json()) as View;
+    return (await response.json()) as PlacedCallBody;
   };
-  const view = async (callId: string, wait = 0): Promise<View> => (await fetch(`${gateway.url}/call/${callId}?wait=${wait}`, { headers: withApiKey() })).json() as Promise<View>;
+  const view = async (callId: string, wait = 0): Promise<CallViewBody> => (await fetch(`${gateway.url}/call/${callId}?wait=${wait}`, { headers: withApiKey() })).json() as Promise<CallViewBody>;
   const stats = async (): Promise<Stats> => (await fetch(`${gateway.url}/stats`, { headers: withApiKey() })).json() as Promise<Stats>;
   /** Dials ringing calls until one belongs to `worker`; the others are left to ring out. */
-  const ringingCallOf = async (worker: number): Promise<View> => {
+  const ringingCallOf = async (worker: number): Promise<PlacedCallBody> => {
     for (let i = 0; i < 10; i++) {
       const placed = await dial({ answer: 'human', ringSeconds: 60 });
       if (ownerOf(placed.call_id) === worker) return placed;
