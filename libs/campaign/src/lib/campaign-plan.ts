@@ -189,7 +189,8 @@ function zonesOf(row: CallListRow, input: PlanInput): { ok: true; zones: readonl
   const found = input.zones.get(row.key);
   if (!found) throw new Error(`line ${row.line}: its zones were not looked up before planning`); // a bug, not a row's fault
   if (!found.ok) return { ok: false, reason: `its calling window cannot be known: ${found.reason}` };
-  return { ok: true, zones: found.zones, source: found.source === 'country' || found.source === 'calling code' ? `${found.source} ${found.country}` : found.source };
+  const source = found.source === 'country' || found.source === 'calling code' ? `${found.source} ${found.country}` : found.source === 'fallback' ? 'fallback zone (its country is unknown)' : found.source;
+  return { ok: true, zones: found.zones, source };
 }
 
 /** Why the row cannot be called in this run's window, if it cannot: its zone unknown, or a window never open in all its zones. */
