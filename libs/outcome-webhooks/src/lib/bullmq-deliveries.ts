@@ -64,9 +64,11 @@ export class BullmqDeliveries {
       jobId: job.eventId,
       attempts: this.attempts,
       backoff: { type: 'exponential', delay: this.options.backoff.firstDelayMs, jitter: 0.5 },
-      // Kept a week so a second hand-over of the same event id is still recognised.
-      removeOnComplete: { age: 7 * 24 * 3600 },
-      removeOnFail: { age: 30 * 24 * 3600 },
+      // A second hand-over of the same event id comes within minutes (a lease run out), so an hour
+      // recognises it; bounded by count too, so 100,000 outcomes a day do not fill Redis.
+      removeOnComplete: { age: 3600, count: 10_000 },
+      // Given up: kept a week for inspection.
+      removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
     });
   }
 
