@@ -28,12 +28,18 @@ describe('outbound-cli start --server, end to end', () => {
     work = mkdtempSync(join(tmpdir(), 'codcall-cli-server-'));
     const [agentPort, gatewayPort, campaignPort] = [await freePort(), await freePort(), await freePort()];
     agentApi = await startService(MAINS.agentApi, { AGENT_API_PORT: String(agentPort), DATA_DIR: join(work, 'agents') }, agentPort);
-    gateway = await startService(MAINS.gateway, { GATEWAY_PORT: String(gatewayPort), AGENT_API_URL: agentApi.url, RECORDS_DIR: join(work, 'calls') }, gatewayPort);
-    campaignApi = await startService(
-      CAMPAIGN_API_MAIN,
-      { CAMPAIGN_API_PORT: String(campaignPort), CAMPAIGN_API_HOST: '127.0.0.1', DATA_DIR: join(work, 'campaign-api'), AGENT_API_URL: agentApi.url, GATEWAY_URL: gateway.url, REDIS_URL: '' },
-      campaignPort,
-    );
+    // The gateway and the campaign-api start side by side: the campaign-api asks the gateway nothing before a campaign.
+    const started = await Promise.allSettled([
+      startService(MAINS.gateway, { GATEWAY_PORT: String(gatewayPort), AGENT_API_URL: agentApi.url, RECORDS_DIR: join(work, 'calls') }, gatewayPort),
+      startService(
+        CAMPAIGN_API_MAIN,
+        { CAMPAIGN_API_PORT: String(campaignPort), CAMPAIGN_API_HOST: '127.0.0.1', DATA_DIR: join(work, 'campaign-api'), AGENT_API_URL: agentApi.url, GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`, REDIS_URL: '' },
+        campaignPort,
+      ),
+    ]);
+    // Kept even when the other failed, so afterAll stops it.
+    [gateway, campaignApi] = started.map((result) => (result.status === 'fulfilled' ? result.value : undefined));
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
     const response = await fetch(`${agentApi.url}/agent`, {
       method: 'POST',
       headers: withApiKey({ 'content-type': 'application/json' }),
