@@ -160,7 +160,7 @@ describe('campaign API', () => {
   it('refuses what it cannot run with the status and message that say why', async () => {
     const missing = await upload(ONE_CALL_NOW, { csv: 'name,phone\nA,+15551234567\n' });
     expect(missing.status).toBe(400);
-    expect((await missing.json()).message).toMatch(/^orders 1\.csv: .*recipient_phone_number/);
+    expect((await json(missing)).message).toMatch(/^orders 1\.csv: .*recipient_phone_number/);
     expect(await json(upload({ ...ONE_CALL_NOW, concurrency: '500' }))).toMatchObject({ statusCode: 400, message: 'concurrency must be a whole number from 1 to 100, got "500"' });
     expect(await json(upload({ ...ONE_CALL_NOW, agent_id: '00000000-0000-4000-8000-000000000000' }))).toMatchObject({ statusCode: 404, reason: 'agent_not_found' });
     expect(await json(upload(ONE_CALL_NOW, {}))).toMatchObject({ statusCode: 400, message: expect.stringContaining('"csv"') });

@@ -107,7 +107,7 @@ describe('CampaignHost', () => {
     await startGateway();
     const host = await openHost();
     const created = await host.create(upload(ONE_CALL_NOW));
-    expect(created).toMatchObject({ state: 'running', agent_id: AGENT, provider: 'sim', file_name: 'call_list.csv' });
+    expect(created).toMatchObject({ state: 'running', agent_id: AGENT, provider: 'sim', file_name: 'call_list.csv', rows: { total: 5, done: 1, pending: 4 } });
     expect(created.preflight).toMatchObject({ invalid_numbers: [{ line: 6 }], already_final: 1 });
 
     const done = await ended(host, created.campaign_id);
@@ -122,6 +122,7 @@ describe('CampaignHost', () => {
       expect.arrayContaining([['ORD001', 'confirmed', 2], ['ORD002', 'cancelled', 3], ['ORD003', 'rescheduled', 5]]),
     );
     expect(calls.every((call) => !call.phone.includes('1234567') && !call.phone.includes('9876543210'))).toBe(true);
+    await host.idle(created.campaign_id); // campaign.json written
     const record = JSON.parse(readFileSync(join(dataDir, 'campaigns', created.campaign_id, 'campaign.json'), 'utf8'));
     expect(record).toMatchObject({ state: 'finished', settings: { agentId: AGENT, carrier: 'sim' } });
   });

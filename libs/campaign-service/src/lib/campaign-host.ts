@@ -178,6 +178,8 @@ export class CampaignHost {
         retryPolicy: serialisePolicy(accepted.retryPolicy),
         preflight: accepted.preflight,
         csvColumns: accepted.csvColumns,
+        rows: accepted.counts.rows,
+        byStatus: accepted.counts.byStatus,
       };
       await staging.write(record);
       const folder = new CampaignFolder(join(this.root, campaignId));

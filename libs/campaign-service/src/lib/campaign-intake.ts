@@ -15,12 +15,13 @@ import {
   RowsOverGatewayLimitsError,
   ServiceUnreachableError,
   SimulatedCalleesError,
+  tallyRowStatuses,
   type CallListReview,
   type GatewayClient,
   type GatewayHealth,
   type RetryPolicy,
 } from '@codcall/campaign';
-import type { CampaignPreflightView } from '@codcall/gateway-api';
+import type { CampaignPreflightView, CampaignRowCounts } from '@codcall/gateway-api';
 import { maskNumbersInText, type Logger } from '@codcall/logging';
 import { CampaignRefusedError } from './campaign-errors';
 import { parseCampaignSettings, resolveRetry, type CampaignSettings } from './campaign-settings';
@@ -64,6 +65,8 @@ export interface AcceptedUpload {
   preflight: CampaignPreflightView;
   csvColumns: string[];
   rows: number;
+  /** The file's counts before anything is dialled. */
+  counts: { rows: CampaignRowCounts; byStatus: Record<string, number> };
 }
 
 /**
@@ -112,7 +115,14 @@ export async function checkUpload(input: {
         requestFor: (row, e164) => ({ agentId: settings.agentId, to: e164, context: { ...row.values }, carrier: settings.carrier }),
       });
       assertRowsFit(review, fileName);
-      return { settings, retryPolicy, health, preflight: preflightView(rows, review), csvColumns: [...list.headers], rows: rows.length };
+      const preflight = preflightView(rows, review);
+      const byStatus = tallyRowStatuses(rows);
+      if ('' in byStatus) {
+        byStatus['pending'] = (byStatus['pending'] ?? 0) + byStatus[''];
+        delete byStatus[''];
+      }
+      const counts = { rows: { total: rows.length, done: preflight.already_final, pending: review.toProcess.length, waiting: 0, in_flight: 0 }, byStatus };
+      return { settings, retryPolicy, health, preflight, csvColumns: [...list.headers], rows: rows.length, counts };
     } finally {
       await list.close();
     }
