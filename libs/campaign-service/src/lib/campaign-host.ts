@@ -25,6 +25,7 @@ import { CampaignNotFoundError, CampaignRefusedError, CampaignStateError } from 
 import { campaignEvent, CampaignEventFeed, DEFAULT_EVENT_BUFFER, eventView, type FeedEntry, type FeedListener } from './campaign-event-feed';
 import { CampaignFolder, isCampaignId, listCampaignFolders, type CampaignRecord } from './campaign-folder';
 import { checkUpload, DEFAULT_UPLOAD_LIMITS, refusalFrom, type CampaignAgents, type CampaignUpload, type UploadLimits } from './campaign-intake';
+import type { CampaignSettings } from './campaign-settings';
 
 /** Which gateway a campaign dials through: HTTP to one gateway, or (distributed mode) a queue. */
 export type GatewayClientFactory = (campaign: { campaignId: string; callsPerSecond: number }) => GatewayClient & { close?: () => Promise<void> };
@@ -213,6 +214,11 @@ export class CampaignHost {
   /** The campaign's own outcome webhook URL (its upload's outcome_webhook_url), when it gave one. */
   outcomeWebhookUrl(campaignId: string): string | undefined {
     return this.campaign(campaignId).record.settings.outcomeWebhookUrl;
+  }
+
+  /** The options the campaign was uploaded with (its own outcome_webhook_url among them). */
+  settings(campaignId: string): CampaignSettings {
+    return structuredClone(this.campaign(campaignId).record.settings);
   }
 
   /** No new dials; calls in flight finish and are recorded. */

@@ -11,8 +11,14 @@
  *   POST /campaigns/:id/resume         -> CampaignView
  *   POST /campaigns/:id/cancel         -> CampaignView (no new dials; calls in flight finish; rows left as they are)
  *   GET  /campaigns/:id/csv            text/csv: the upload byte for byte plus the outcome cells
- *   GET  /campaigns/:id/calls          -> CallRecordList
+ *   GET  /campaigns/:id/calls          -> CallRecordList (oldest first; ?offset=&limit= page through, limit 1000 by default, 5000 at most)
  *   GET  /campaigns/:id/calls/:call_id/recording   audio/wav, when the recording is readable here
+ *
+ * Refusals answer `{ statusCode, message }` (the message names the field, file or limit at fault),
+ * and for a refused upload also `reason`: invalid (400), carrier_not_configured (400), too_large
+ * (413), agent_not_found (404), unreachable (502: agent-api or the gateway). 404 for an unknown
+ * campaign, 409 for a pause, resume or cancel its state does not allow, 503 when too many event
+ * streams are open.
  */
 
 /** Where a campaign is. `waiting`: every row left waits for its window, a retry or a callback time. */
