@@ -98,10 +98,11 @@ export interface StartOptions {
   skipOversizedRows: boolean;
   /** OUTCOME_WEBHOOK_URL (or --outcome-webhook-url) with OUTCOME_WEBHOOK_SECRET: one signed POST per final outcome. */
   outcomeWebhooks?: OutcomeWebhookSettings;
+  /** OUTCOME_WEBHOOK_EXIT_WAIT_SECONDS: how long the CLI waits at exit for deliveries; the rest go out on the next run. */
+  outcomeWebhookExitWaitMs: number;
 }
 
-/** How long the CLI waits at exit for outcome webhooks still being delivered; the rest go out on the next run. */
-export const OUTCOME_WEBHOOK_EXIT_WAIT_MS = 10_000;
+export const DEFAULT_OUTCOME_WEBHOOK_EXIT_WAIT_SECONDS = 10;
 
 export const RETRY_OPTION_NAMES = { statuses: '--retry-statuses', maxAttempts: '--max-attempts', spacing: '--retry-after', backoff: '--retry-backoff' };
 
@@ -164,7 +165,15 @@ export function resolveStartOptions(raw: RawStartOptions, deps: Pick<CliDeps, 'e
     dialUnknownStatuses: raw.dialUnknownStatuses === true,
     skipOversizedRows: raw.skipOversizedRows === true,
     outcomeWebhooks: outcomeWebhooks(raw.outcomeWebhookUrl, deps.env),
+    outcomeWebhookExitWaitMs: exitWaitSeconds(deps.env['OUTCOME_WEBHOOK_EXIT_WAIT_SECONDS']) * 1000,
   };
+}
+
+function exitWaitSeconds(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return DEFAULT_OUTCOME_WEBHOOK_EXIT_WAIT_SECONDS;
+  const value = Number(raw);
+  if (!/^\s*\d+\s*$/.test(raw) || value > 600) throw new UsageError(`OUTCOME_WEBHOOK_EXIT_WAIT_SECONDS must be a whole number from 0 to 600, got "${raw}"`);
+  return value;
 }
 
 function outcomeWebhooks(optionUrl: string | undefined, env: CliDeps['env']): OutcomeWebhookSettings | undefined {
@@ -235,7 +244,7 @@ export async function runStartCommand(raw: RawStartOptions, deps: CliDeps): Prom
       throw error;
     } finally {
       store?.close();
-      if (outbox) await closeOutbox(outbox, deps);
+      if (outbox) await closeOutbox(outbox, options.outcomeWebhookExitWaitMs, deps);
     }
     await callList.close();
     return exitCode;
@@ -250,8 +259,8 @@ function csvColumns(callList: OpenCallList): string[] {
   return headers ? [...headers] : Object.keys(callList.rows()[0]?.values ?? {});
 }
 
-async function closeOutbox(outbox: OutcomeWebhookOutbox, deps: CliDeps): Promise<void> {
-  const left = await outbox.settle(OUTCOME_WEBHOOK_EXIT_WAIT_MS);
+async function closeOutbox(outbox: OutcomeWebhookOutbox, waitMs: number, deps: CliDeps): Promise<void> {
+  const left = await outbox.settle(waitMs);
   await outbox.close();
   if (left > 0) deps.stderr.write(`${left} outcome ${left === 1 ? 'webhook is' : 'webhooks are'} still queued (the receiver did not take ${left === 1 ? 'it' : 'them'} yet); the next run sends ${left === 1 ? 'it' : 'them'}.\n`);
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createLogger } from '@codcall/logging';
 import { verifyOutcomeWebhook } from '@codcall/outcome-webhooks';
-import { FakeAgentApi, FakeGateway, type FakeCallScript, type PlaceCallBody } from '@codcall/test-support';
+import { FakeAgentApi, FakeGateway, freePort, type FakeCallScript, type PlaceCallBody } from '@codcall/test-support';
 import { runCli } from './cli';
 import type { CliDeps } from './cli-deps';
 
@@ -46,8 +46,9 @@ describe('outbound-cli outcome webhooks', () => {
   let receiverUrl: string;
   const received: { body: string; valid: boolean }[] = [];
 
-  beforeAll(async () => {
-    receiver = createServer((request, response) => {
+  /** The operator's system: records each delivery and whether its signature holds. */
+  async function startReceiver(port = 0): Promise<Server> {
+    const server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
@@ -56,14 +57,21 @@ describe('outbound-cli outcome webhooks', () => {
         response.writeHead(204).end();
       });
     });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    return server;
+  }
+
+  async function stopReceiver(server: Server): Promise<void> {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+
+  beforeAll(async () => {
+    receiver = await startReceiver();
     receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/orders/outcomes`;
   });
 
-  afterAll(async () => {
-    receiver.closeAllConnections();
-    await new Promise((resolve) => receiver.close(resolve));
-  });
+  afterAll(() => stopReceiver(receiver));
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'outbound-cli-webhooks-'));
@@ -123,6 +131,28 @@ describe('outbound-cli outcome webhooks', () => {
     const again = await cli([], { OUTCOME_WEBHOOK_URL: receiverUrl, OUTCOME_WEBHOOK_SECRET: SECRET });
     expect(again.code).toBe(0);
     expect(received).toHaveLength(4);
+  });
+
+  it('with the receiver down, says at exit how many outcomes are still queued, and the next run sends them, none twice', async () => {
+    const port = await freePort();
+    const downUrl = `http://127.0.0.1:${port}/orders/outcomes`;
+    const env = { OUTCOME_WEBHOOK_URL: downUrl, OUTCOME_WEBHOOK_SECRET: SECRET, OUTCOME_WEBHOOK_EXIT_WAIT_SECONDS: '1' };
+    const first = await cli([], env);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('4 outcome webhooks are still queued (the receiver did not take them yet); the next run sends them.');
+    expect(received).toHaveLength(0);
+
+    const later = await startReceiver(port);
+    try {
+      const second = await cli([], env);
+      expect(second.code).toBe(0);
+      expect(second.stderr).not.toMatch(/still queued/);
+      const orders = received.map((each) => (JSON.parse(each.body) as { row: Record<string, string> }).row['order_id']);
+      expect(orders.sort()).toEqual(['ORD001', 'ORD003', 'ORD005', 'ORD007']);
+      expect(received.every((each) => each.valid)).toBe(true);
+    } finally {
+      await stopReceiver(later);
+    }
   });
 
   it('refuses a webhook URL without its secret, or over plain http to another host, before dialling (exit 2)', async () => {

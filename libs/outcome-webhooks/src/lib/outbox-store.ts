@@ -34,6 +34,7 @@ const SCHEMA = `
     failures INTEGER NOT NULL DEFAULT 0,
     created_at INTEGER NOT NULL,
     next_attempt_at INTEGER NOT NULL,
+    lease_until INTEGER,
     last_error TEXT,
     finished_at INTEGER
   );
@@ -47,9 +48,10 @@ const KEEP_DEAD_MS = 30 * 24 * 3_600_000;
 /**
  * The outbox on disk. Synchronous (better-sqlite3) and FULL-synchronous in WAL mode: when
  * `accept` returns, the outcome survives a crash or a power cut. Several processes may share the
- * file (two CLIs on two CSVs beside one store): a delivery is claimed by pushing its
- * next_attempt_at past the request's timeout in one transaction, so no two senders take it at once,
- * and one whose sender died comes due again.
+ * file (two CLIs on two CSVs beside one store): a delivery is claimed by leasing it past the
+ * request's timeout in one transaction, so no two senders take it at once, and one whose sender
+ * died comes due again. Opening the file makes every pending delivery due at once (a restart is
+ * when a receiver that was down is likeliest back), bar those leased to a live sender.
  */
 export class OutboxStore {
   private readonly statements;
@@ -61,21 +63,23 @@ export class OutboxStore {
       insert: s(`INSERT OR IGNORE INTO outcome_deliveries (event_id, campaign_id, url, body, state, created_at, next_attempt_at)
         VALUES (@eventId, @campaignId, @url, @body, 'pending', @at, @at)`),
       due: s(`SELECT seq, event_id, campaign_id, url, body, failures, created_at FROM outcome_deliveries
-        WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY seq LIMIT ?`),
-      lease: s('UPDATE outcome_deliveries SET next_attempt_at = ? WHERE seq = ?'),
+        WHERE state = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until <= @now) ORDER BY seq LIMIT @limit`),
+      lease: s('UPDATE outcome_deliveries SET lease_until = ? WHERE seq = ?'),
+      // A new sender tries what was waiting out a backoff at once; deliveries leased to a live sender stay its own.
+      resume: s(`UPDATE outcome_deliveries SET next_attempt_at = @now WHERE state = 'pending' AND next_attempt_at > @now`),
       // The body is dropped once it is done with (a dead one is kept to be replayed by hand): the
       // row stays a week only for its event id, small at 100,000 outcomes a day.
-      finish: s(`UPDATE outcome_deliveries SET state = @state, last_error = @error, finished_at = @at,
+      finish: s(`UPDATE outcome_deliveries SET state = @state, last_error = @error, finished_at = @at, lease_until = NULL,
         body = CASE WHEN @state = 'dead' THEN body ELSE '' END WHERE seq = @seq`),
-      fail: s(`UPDATE outcome_deliveries SET failures = failures + 1, last_error = @error, next_attempt_at = @next WHERE seq = @seq`),
-      nextDue: s(`SELECT MIN(next_attempt_at) AS next FROM outcome_deliveries WHERE state = 'pending'`),
+      fail: s(`UPDATE outcome_deliveries SET failures = failures + 1, last_error = @error, next_attempt_at = @next, lease_until = NULL WHERE seq = @seq`),
+      nextDue: s(`SELECT MIN(MAX(next_attempt_at, COALESCE(lease_until, 0))) AS next FROM outcome_deliveries WHERE state = 'pending'`),
       count: s('SELECT COUNT(*) AS n FROM outcome_deliveries WHERE state = ?'),
       state: s('SELECT state FROM outcome_deliveries WHERE event_id = ?'),
       prune: s(`DELETE FROM outcome_deliveries WHERE (state IN ('delivered', 'gone', 'queued') AND finished_at < @finished)
         OR (state = 'dead' AND finished_at < @dead)`),
     };
     this.claimTransaction = db.transaction((now: number, limit: number, leaseMs: number) => {
-      const rows = this.statements.due.all(now, limit) as DeliveryRecord[];
+      const rows = this.statements.due.all({ now, limit }) as DeliveryRecord[];
       for (const row of rows) this.statements.lease.run(now + leaseMs, row.seq);
       return rows.map(toDelivery);
     });
@@ -95,6 +99,7 @@ export class OutboxStore {
     }
     const store = new OutboxStore(db);
     store.statements.prune.run({ finished: now - KEEP_FINISHED_MS, dead: now - KEEP_DEAD_MS });
+    store.statements.resume.run({ now });
     return store;
   }
 
@@ -118,7 +123,7 @@ export class OutboxStore {
     this.statements.fail.run({ seq, error, next: nextAttemptAt });
   }
 
-  /** When the next pending delivery is due (leases included), or undefined when none is pending. */
+  /** When the next pending delivery is due (or its lease runs out), or undefined when none is pending. */
   nextDueAt(): number | undefined {
     return (this.statements.nextDue.get() as { next: number | null }).next ?? undefined;
   }
