@@ -5,8 +5,11 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { silentLogger } from '@codcall/logging';
 import { FakeCampaignApi, unusedUrl, type FakeCampaignApiOptions } from '@codcall/test-support';
+import type { CampaignEventView, CampaignView } from '@codcall/gateway-api';
 import { runCli } from './cli';
 import type { CliDeps } from './cli-deps';
+import { followEvents } from './server-mode';
+import { CampaignApiClient } from './server-mode-client';
 
 const AGENT = '11111111-1111-4111-8111-111111111111';
 const KEY = 'campaign-api-key-0123456789';
@@ -217,6 +220,43 @@ describe('outbound-cli start --server (a campaign run on the campaign-api)', () 
       expect(run.stderr).toContain('--store is a local run\'s setting');
       expect(server.uploads).toEqual([]);
     });
+  });
+});
+
+describe('following a campaign\'s event stream', () => {
+  const view = { campaign_id: 'c1', state: 'running', rows: { total: 1, done: 0, pending: 1, waiting: 0, in_flight: 0 }, by_status: {} } as unknown as CampaignView;
+  const sse = (events: [number, CampaignEventView][]) =>
+    new Response(events.map(([id, event]) => `id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`).join(''), { headers: { 'content-type': 'text/event-stream' } });
+
+  it('after a reconnect answered by a fresh snapshot (a restarted service numbering anew), still shows what follows', async () => {
+    const answers = [
+      sse([[500, { type: 'snapshot', campaign: view }], [501, { type: 'row-started', line: 2, attempt: 1 }]]),
+      sse([[3, { type: 'snapshot', campaign: view }], [4, { type: 'outcome', line: 2, status: 'confirmed', attempts: 1, final: true }], [5, { type: 'finished', campaign: { ...view, state: 'finished' } }]]),
+    ];
+    const lastEventIds: (string | undefined)[] = [];
+    const client = new CampaignApiClient('http://campaign-api.test', {
+      fetch: (async (_url: string, init: { headers: Record<string, string> }) => {
+        lastEventIds.push(init.headers['last-event-id']);
+        return answers.shift() ?? new Response('', { status: 503 });
+      }) as unknown as typeof fetch,
+    });
+    const seen: string[] = [];
+    const end = await followEvents(client, 'c1', (event) => void seen.push(event.type), {
+      signal: new AbortController().signal,
+      stopWhenWaiting: false,
+      reconnectDelaysMs: [1],
+      onReconnect: () => undefined,
+    });
+
+    expect(end).toMatchObject({ kind: 'finished', campaign: { state: 'finished' } });
+    expect(lastEventIds).toEqual([undefined, '501']);
+    expect(seen).toEqual(['snapshot', 'row-started', 'snapshot', 'outcome', 'finished']);
+  });
+
+  it('gives up after its reconnects in a row fail, saying how to follow the campaign again', async () => {
+    const client = new CampaignApiClient('http://campaign-api.test', { fetch: (async () => new Response('restarting', { status: 503 })) as unknown as typeof fetch });
+    const follow = followEvents(client, 'c1', () => undefined, { signal: new AbortController().signal, stopWhenWaiting: false, reconnectDelaysMs: [1, 1], onReconnect: () => undefined });
+    await expect(follow).rejects.toMatchObject({ exitCode: 3, message: expect.stringContaining('3 times in a row (the campaign-api at http://campaign-api.test answered HTTP 503: restarting); it goes on on the server: follow it again with --follow c1') });
   });
 });
 

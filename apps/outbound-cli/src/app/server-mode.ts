@@ -44,6 +44,7 @@ export interface ServerModeTuning {
 }
 
 const DEFAULT_RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 4000, 8000];
+const MAX_RECONNECT_DELAY_MS = 30_000;
 /** The campaign-api sends a keep-alive comment every 15 s: four missed is a dead connection. */
 const STREAM_IDLE_MS = 60_000;
 
@@ -236,13 +237,14 @@ export async function followEvents(
       const body = await client.openEvents(campaignId, lastEventId, options.signal);
       const result = await readEventStream(body, parser, (message) => {
         failures = 0;
+        const event = parseEvent(message.data);
         const seq = Number(message.lastEventId);
         if (message.lastEventId !== '' && Number.isInteger(seq)) {
-          if (seq <= lastSeq) return undefined; // replayed twice
+          // A snapshot starts the count afresh (a service that restarted may number anew); anything else seen already is a replay.
+          if (seq <= lastSeq && event?.type !== 'snapshot') return undefined;
           lastSeq = seq;
         }
         if (message.lastEventId !== '') lastEventId = message.lastEventId;
-        const event = parseEvent(message.data);
         if (!event) return undefined;
         onEvent(event);
         if (event.type === 'finished') end = { kind: 'finished', campaign: event.campaign };
@@ -265,7 +267,8 @@ export async function followEvents(
         ExitCode.unreachable,
       );
     }
-    const delay = parser.retryMs ?? options.reconnectDelaysMs[failures];
+    // The service's `retry:` is taken, within reason.
+    const delay = Math.min(parser.retryMs ?? options.reconnectDelaysMs[failures], MAX_RECONNECT_DELAY_MS);
     failures++;
     options.onReconnect(failures, reason);
     if (!(await sleep(delay, options.signal))) return { kind: 'detached' };
