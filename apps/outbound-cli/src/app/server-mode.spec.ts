@@ -27,6 +27,10 @@ const CALLEES = { '+15551234567': { answer: 'human', says: ['Yes.'] }, '+9198765
 
 class Captured extends Writable {
   text = '';
+  readonly columns = 200;
+  constructor(readonly isTTY = false) {
+    super();
+  }
   override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
     this.text += chunk.toString();
     done();
@@ -63,9 +67,9 @@ describe('outbound-cli start --server (a campaign run on the campaign-api)', () 
     return api;
   }
 
-  async function cli(args: string[], env: Record<string, string> = {}) {
+  async function cli(args: string[], env: Record<string, string> = {}, tty = false) {
     const stdout = new Captured();
-    const stderr = new Captured();
+    const stderr = new Captured(tty);
     const deps: CliDeps = {
       env: { CODCALL_API_KEY: KEY, ...env },
       cwd: dir,
@@ -120,6 +124,13 @@ describe('outbound-cli start --server (a campaign run on the campaign-api)', () 
     expect(run.stdout).toMatch(/confirmed\s+\|\s+1/);
     expect(existsSync(`${csv}.campaign-api.json`)).toBe(false);
     expect(readdirTemps(dir)).toEqual([]);
+  });
+
+  it('on a terminal, draws the same bar and tally as a local run', async () => {
+    const server = await startApi();
+    const run = await cli(['start', '--server', server.url, `--agentId=${AGENT}`], {}, true);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/2\/2 rows \| confirmed 1 · rescheduled 1/);
   });
 
   it('does not overwrite a file changed while the campaign ran: the result goes beside it, and the exit code says so', async () => {
