@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { join } from 'node:path';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { checkProviderEnvironment } from '@codcall/conversation-engine';
+import { redisUrlFrom, RedisUrlError } from '@codcall/call-queue';
 import { API_KEY_VARIABLE, ApiKeyConfigError, edgeSettingsFromEnv, EdgeSettingsError, parseApiKeys, type EdgeSettings } from '@codcall/service-edge';
 
 /** The gateway's whole configuration, read from the environment once at start-up. */
@@ -42,6 +43,12 @@ export interface GatewayConfig extends EdgeSettings {
   workers: number;
   /** Set in a worker the primary started: which one it is (1-based, GATEWAY_WORKER_INDEX, set by the primary). */
   worker?: { index: number; count: number };
+  /**
+   * Distributed mode (REDIS_URL set): the gateway takes calls from the campaigns' BullMQ queues as
+   * `gatewayId` (GATEWAY_ID, default hostname-port); a job it holds is found stalled `lockSeconds`
+   * after it stops renewing it (QUEUE_LOCK_SECONDS, default 30).
+   */
+  queue?: { redisUrl: string; gatewayId: string; lockSeconds: number };
 }
 
 export class ConfigError extends Error {}
@@ -81,7 +88,22 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     twilio: twilioConfig(env),
     plivo: plivoConfig(env),
     transferNumber: transferNumber(env),
+    ...queueConfig(env, port),
   };
+}
+
+function queueConfig(env: NodeJS.ProcessEnv, port: number): Pick<GatewayConfig, 'queue'> {
+  let redisUrl: string | undefined;
+  try {
+    redisUrl = redisUrlFrom(env);
+  } catch (error) {
+    if (error instanceof RedisUrlError) throw new ConfigError(error.message);
+    throw error;
+  }
+  if (!redisUrl) return {};
+  const gatewayId = env['GATEWAY_ID']?.trim() || `${hostname()}-${port}`;
+  if (!/^[A-Za-z0-9_.-]{1,100}$/.test(gatewayId)) throw new ConfigError(`GATEWAY_ID must be 1 to 100 letters, digits, '.', '_' or '-', got "${gatewayId}"`);
+  return { queue: { redisUrl, gatewayId, lockSeconds: integer(env, 'QUEUE_LOCK_SECONDS', 30, 2, 600) } };
 }
 
 /** Worker indexes live in one byte of the call id (see call-ownership.ts). */

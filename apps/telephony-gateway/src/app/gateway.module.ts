@@ -6,6 +6,7 @@ import type { GatewayConfig } from './config';
 import { CallsController } from './calls/calls.controller';
 import { MediaStreamGateway } from './media/media-stream.gateway';
 import { buildOrchestrator, type GatewayOverrides } from './orchestrator.factory';
+import { GatewayCallQueue } from './queue/gateway-call-queue';
 import { SqliteCallStore } from './persistence/sqlite-call-store';
 import { ProcessLoadMeter } from './stats/process-load';
 import { StatsController } from './stats/stats.controller';
@@ -38,6 +39,8 @@ export class GatewayModule implements OnApplicationShutdown {
         { provide: CallOrchestrator, useFactory: (store: SqliteCallStore) => buildOrchestrator(config, overrides, store), inject: [SqliteCallStore] },
         { provide: ProcessLoadMeter, useFactory: () => new ProcessLoadMeter() },
         MediaStreamGateway,
+        // Distributed mode only: without REDIS_URL the gateway takes calls over POST /call alone.
+        ...(config.queue ? [{ provide: GatewayCallQueue, useFactory: (calls: CallOrchestrator) => new GatewayCallQueue(config.queue!, config, calls, overrides.logger), inject: [CallOrchestrator] }] : []),
       ],
     };
   }

@@ -1,0 +1,85 @@
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import { CallOrchestrator, GatewayAtCapacityError } from '@codcall/call-orchestration';
+import { CallQueueWorker } from '@codcall/call-queue';
+import type { CallView, PlaceCallRequest } from '@codcall/campaign';
+import { silentLogger, type Logger } from '@codcall/logging';
+import { GATEWAY_LIMITS } from '../calls/place-call.dto';
+import type { GatewayConfig } from '../config';
+import { campaignCallView } from './call-view';
+
+/** How long one wait on the orchestrator lasts before it is asked again (a call can outlast it). */
+const COMPLETION_WAIT_MS = 60_000;
+/** A dial refused because POST /call took the last slot waits this long before asking again. */
+const CAPACITY_RETRY_MS = 500;
+
+/**
+ * The gateway's worker in distributed mode (REDIS_URL): takes calls from every campaign's BullMQ
+ * queue, at most this process's GATEWAY_MAX_CALLS share, and dials them through its own
+ * orchestrator, so their webhooks and media come to this process's PUBLIC_BASE_URL as for
+ * POST /call. Each process of a multi-process gateway is its own worker (GATEWAY_ID.w<index>).
+ * On shutdown it stops taking jobs and waits for the calls it holds before the orchestrator ends them.
+ */
+export class GatewayCallQueue implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly worker: CallQueueWorker;
+  readonly gatewayId: string;
+
+  constructor(
+    queue: NonNullable<GatewayConfig['queue']>,
+    config: GatewayConfig,
+    private readonly calls: CallOrchestrator,
+    private readonly logger: Logger = silentLogger(),
+  ) {
+    this.gatewayId = config.worker ? `${queue.gatewayId}.w${config.worker.index}` : queue.gatewayId;
+    this.worker = new CallQueueWorker({
+      redisUrl: queue.redisUrl,
+      gatewayId: this.gatewayId,
+      publicBaseUrl: config.publicBaseUrl,
+      carriers: calls.availableCarriers(),
+      maxCalls: config.maxCalls,
+      limits: { maxBodyBytes: GATEWAY_LIMITS.max_body_bytes, maxContextValueChars: GATEWAY_LIMITS.max_context_value_chars, maxContextColumns: GATEWAY_LIMITS.max_context_columns },
+      lockMs: queue.lockSeconds * 1000,
+      placeCall: (request) => this.place(request),
+      waitForCompletion: (callId) => this.completion(callId),
+      logger,
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.worker.start();
+    this.logger.info({ gatewayId: this.gatewayId }, 'taking calls from the campaigns queued in Redis');
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.logger.info({ gatewayId: this.gatewayId, calls: this.worker.callsInProgress }, 'no more queued calls taken; waiting for the ones in progress');
+    await this.worker.stop();
+  }
+
+  private async place(request: PlaceCallRequest): Promise<{ callId: string }> {
+    for (;;) {
+      try {
+        const view = await this.calls.placeCall({
+          idempotencyKey: request.idempotencyKey,
+          agentId: request.agentId,
+          to: request.to,
+          context: { ...request.context, recipient_phone_number: request.context['recipient_phone_number'] ?? request.to },
+          carrier: request.carrier,
+          simulation: request.simulation,
+        });
+        return { callId: view.call_id };
+      } catch (error) {
+        // Calls placed over POST /call count too: the job keeps its claim and waits for a slot.
+        if (!(error instanceof GatewayAtCapacityError)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, CAPACITY_RETRY_MS));
+      }
+    }
+  }
+
+  private async completion(callId: string): Promise<CallView> {
+    for (;;) {
+      const view = await this.calls.waitForCompletion(callId, COMPLETION_WAIT_MS);
+      if (view.state === 'completed' && view.outcome) return campaignCallView(view);
+      // Not live here and not ended (a view from the store): look again rather than spin.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
