@@ -9,7 +9,7 @@ const agentApi = process.env.AGENT_API_URL ?? 'http://127.0.0.1:5001';
 
 export default defineConfig({
   root,
-  base: './',
+  base: '/',
   // Vite 8 transforms JSX itself (oxc); no React plugin, whose Babel peers clash with jest's.
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
   resolve: { alias: { '@codcall/gateway-api': fileURLToPath(new URL('../../libs/gateway-api/src/index.ts', import.meta.url)) } },

@@ -5,6 +5,7 @@ import { HttpEdge } from '@codcall/nest-edge';
 import { DEFAULT_MAX_JSON_DEPTH, type JsonBodyLimits } from '@codcall/service-edge';
 import { CampaignApiModule, type CampaignApiOverrides } from './campaign-api.module';
 import { CampaignErrorsFilter } from './campaigns/campaign-errors.filter';
+import { mountDashboardSite } from './dashboard/dashboard-site';
 import type { CampaignApiConfig } from './config';
 
 /** Its JSON bodies are empty (pause, resume, cancel); the CSV comes as multipart, bounded by the upload limits. */
@@ -20,11 +21,12 @@ export async function createCampaignApiApp(config: CampaignApiConfig, overrides:
     corsOrigins: config.corsOrigins,
     corsHeaders: ['authorization', 'content-type', 'last-event-id'],
     limits: BODY_LIMITS,
-    acceptsMultipart: (method, path) => method === 'POST' && path === '/campaigns',
+    acceptsMultipart: (method, path) => method === 'POST' && (path === '/campaigns' || path === '/campaigns/preflight'),
     logger: overrides.logger,
   });
   const app = await NestFactory.create<NestExpressApplication>(CampaignApiModule.register(config, overrides), { logger: ['error', 'warn'], bodyParser: false, forceCloseConnections: true });
   edge.apply(app);
+  mountDashboardSite(app, config.dashboardDir);
   app.useGlobalFilters(new CampaignErrorsFilter());
   app.enableShutdownHooks();
   return app;

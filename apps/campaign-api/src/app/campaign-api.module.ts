@@ -8,6 +8,7 @@ import type { Logger } from '@codcall/logging';
 import { CampaignEventStreams } from './campaigns/campaign-event-streams';
 import { CAMPAIGN_HOST, CampaignsController } from './campaigns/campaigns.controller';
 import type { CampaignApiConfig } from './config';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { gatewayClientFactory } from './gateway-client.factory';
 import { CampaignOutcomeWebhooks } from './outcome-webhooks';
 
@@ -50,6 +51,7 @@ export class CampaignApiModule {
           defParamCharset: 'utf8',
           limits: { fileSize: config.maxUploadBytes, files: 3, fields: 20, parts: 23, fieldSize: 64 * 1024, fieldNameSize: 100, headerPairs: 100 },
         }),
+        DashboardModule.register(config, overrides),
       ],
       controllers: [CampaignsController],
       providers: [

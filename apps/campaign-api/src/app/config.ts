@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { OutcomeWebhookSettingsError } from '@codcall/outcome-webhooks';
 import { ApiKeyConfigError, edgeSettingsFromEnv, EdgeSettingsError, type EdgeSettings } from '@codcall/service-edge';
+import { dashboardDirFrom } from './dashboard/dashboard-site';
 import { campaignWebhookConfigFrom, type CampaignWebhookConfig } from './outcome-webhooks';
 
 export interface CampaignApiConfig extends EdgeSettings {
@@ -19,6 +20,8 @@ export interface CampaignApiConfig extends EdgeSettings {
   maxEventStreams: number;
   /** CAMPAIGN_DRAIN_TIMEOUT_SECONDS: on pause or shutdown, how long calls in flight are waited for. */
   drainTimeoutMs: number;
+  /** DASHBOARD_DIR, else dist/apps/dashboard when it is built: the operations dashboard, served at `/`. */
+  dashboardDir?: string;
   /** OUTCOME_WEBHOOK_URL / OUTCOME_WEBHOOK_SECRET (+ CAMPAIGN_API_PUBLIC_URL for transcript links); undefined: no webhooks. */
   outcomeWebhooks?: CampaignWebhookConfig;
 }
@@ -52,6 +55,7 @@ export function loadCampaignApiConfig(env: NodeJS.ProcessEnv = process.env): Cam
     maxRows: whole(env, 'CAMPAIGN_MAX_ROWS', 200_000, 1, 2_000_000),
     maxEventStreams: whole(env, 'CAMPAIGN_MAX_SSE_CONNECTIONS', 100, 1, 10_000),
     drainTimeoutMs: whole(env, 'CAMPAIGN_DRAIN_TIMEOUT_SECONDS', 120, 1, 3600) * 1000,
+    dashboardDir: dashboardDirFrom(env),
     outcomeWebhooks: webhookConfig(env),
   };
 }

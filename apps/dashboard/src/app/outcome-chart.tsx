@@ -1,22 +1,9 @@
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { useEffect, useRef } from 'react';
 import type { OutcomePoint } from '../lib/campaign-progress';
+import { colourOf } from '../lib/status-colours';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
-
-const COLOURS: Record<string, string> = {
-  confirmed: '#1a7f37',
-  cancelled: '#b42318',
-  rescheduled: '#2463eb',
-  callback_requested: '#7c3aed',
-  transferred: '#0e7490',
-  no_answer: '#a16207',
-  busy: '#c2410c',
-  voicemail: '#6b7280',
-  invalid_number: '#9f1239',
-  wrong_person: '#be185d',
-  failed: '#111827',
-};
 
 /** Outcomes so far (cumulative, per status) against seconds since the page opened, from the event stream. */
 export function OutcomeChart({ points }: { points: OutcomePoint[] }) {
@@ -45,11 +32,11 @@ export function OutcomeChart({ points }: { points: OutcomePoint[] }) {
     if (!current) return;
     const start = points[0]?.atMs ?? 0;
     const statuses = [...new Set(points.flatMap((point) => Object.keys(point.counts)))];
-    current.data.datasets = statuses.map((status) => ({
+    current.data.datasets = statuses.map((status, index) => ({
       label: status,
       data: points.map((point) => ({ x: Math.round((point.atMs - start) / 100) / 10, y: point.counts[status] ?? 0 })),
-      borderColor: COLOURS[status] ?? '#475569',
-      backgroundColor: COLOURS[status] ?? '#475569',
+      borderColor: colourOf(status, index),
+      backgroundColor: colourOf(status, index),
       stepped: true,
       pointRadius: 0,
     }));

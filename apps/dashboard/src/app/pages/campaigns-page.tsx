@@ -79,7 +79,7 @@ export function CampaignsPage() {
             </p>
             <StatusCounts byStatus={campaign.by_status} />
             {campaign.error && <p className="error">{campaign.error}</p>}
-            <CampaignControls campaign={campaign} onAction={(action) => act(campaign.campaign_id, action)} />
+            <CampaignControls campaign={campaign} withLink onAction={(action) => act(campaign.campaign_id, action)} />
           </Section>
         ))}
       </div>
@@ -87,11 +87,15 @@ export function CampaignsPage() {
   );
 }
 
-export function CampaignControls({ campaign, onAction }: { campaign: CampaignView; onAction: (action: CampaignAction) => void }) {
+export function CampaignControls({ campaign, onAction, withLink = false }: { campaign: CampaignView; onAction: (action: CampaignAction) => void; withLink?: boolean }) {
   const final = FINAL_STATES.has(campaign.state);
   return (
     <div className="actions">
-      <a href={hrefOf({ page: 'campaign', campaignId: campaign.campaign_id })}>Open {campaign.name}</a>
+      {withLink && (
+        <a href={hrefOf({ page: 'campaign', campaignId: campaign.campaign_id })} aria-label={`Open the campaign ${campaign.name}`}>
+          Open the campaign
+        </a>
+      )}
       {campaign.state === 'paused' ? (
         <button type="button" onClick={() => onAction('resume')}>
           Resume
