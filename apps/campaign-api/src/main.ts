@@ -14,7 +14,8 @@ async function main(): Promise<void> {
     const config = loadCampaignApiConfig();
     const app = await createCampaignApiApp(config, { logger });
     await app.listen(config.port, config.host);
-    logger.info({ port: config.port, dataDir: config.dataDir, gatewayUrl: config.gatewayUrl, agentApiUrl: config.agentApiUrl }, 'campaign API listening');
+    // Origins only: a URL may carry credentials, which never reach the logs.
+    logger.info({ port: config.port, dataDir: config.dataDir, gateway: new URL(config.gatewayUrl).origin, agentApi: new URL(config.agentApiUrl).origin }, 'campaign API listening');
   } catch (error) {
     if (!SETUP_ERRORS.some((type) => error instanceof type)) throw error;
     logger.fatal((error as Error).message);

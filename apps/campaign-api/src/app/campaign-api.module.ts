@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Module, type BeforeApplicationShutdown, type DynamicModule } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
@@ -42,6 +42,8 @@ class CampaignHostShutdown implements BeforeApplicationShutdown {
 export class CampaignApiModule {
   static register(config: CampaignApiConfig, overrides: CampaignApiOverrides = {}): DynamicModule {
     const uploads = join(config.dataDir, 'uploads');
+    // Parts left by uploads a crash cut short: nothing is being uploaded before the service listens.
+    rmSync(uploads, { recursive: true, force: true });
     mkdirSync(uploads, { recursive: true });
     return {
       module: CampaignApiModule,
