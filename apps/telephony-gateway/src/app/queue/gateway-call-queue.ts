@@ -1,4 +1,4 @@
-import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { CallOrchestrator, GatewayAtCapacityError } from '@codcall/call-orchestration';
 import { CallQueueWorker } from '@codcall/call-queue';
 import type { CallView, PlaceCallRequest } from '@codcall/campaign';
@@ -17,9 +17,9 @@ const CAPACITY_RETRY_MS = 500;
  * queue, at most this process's GATEWAY_MAX_CALLS share, and dials them through its own
  * orchestrator, so their webhooks and media come to this process's PUBLIC_BASE_URL as for
  * POST /call. Each process of a multi-process gateway is its own worker (GATEWAY_ID.w<index>).
- * On shutdown it stops taking jobs and waits for the calls it holds before the orchestrator ends them.
+ * On shutdown it stops taking jobs and waits for the calls it holds before the gateway ends what is left.
  */
-export class GatewayCallQueue implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class GatewayCallQueue implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly worker: CallQueueWorker;
   readonly gatewayId: string;
 
@@ -49,7 +49,8 @@ export class GatewayCallQueue implements OnApplicationBootstrap, BeforeApplicati
     this.logger.info({ gatewayId: this.gatewayId }, 'taking calls from the campaigns queued in Redis');
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  /** The first shutdown hook: before the media gateway's beforeApplicationShutdown ends every call still live. */
+  async onModuleDestroy(): Promise<void> {
     this.logger.info({ gatewayId: this.gatewayId, calls: this.worker.callsInProgress }, 'no more queued calls taken; waiting for the ones in progress');
     await this.worker.stop();
   }
