@@ -24,7 +24,7 @@ export async function createCampaignApiApp(config: CampaignApiConfig, overrides:
     acceptsMultipart: (method, path) => method === 'POST' && (path === '/campaigns' || path === '/campaigns/preflight'),
     logger: overrides.logger,
   });
-  const app = await NestFactory.create<NestExpressApplication>(CampaignApiModule.register(config, overrides), { logger: ['error', 'warn'], bodyParser: false, forceCloseConnections: true });
+  const app = await NestFactory.create<NestExpressApplication>(CampaignApiModule.register(config, overrides), { logger: ['error', 'warn'], bodyParser: false, forceCloseConnections: true, abortOnError: false });
   edge.apply(app);
   mountDashboardSite(app, config.dashboardDir);
   app.useGlobalFilters(new CampaignErrorsFilter());

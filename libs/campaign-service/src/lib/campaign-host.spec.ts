@@ -175,6 +175,7 @@ describe('CampaignHost', () => {
     expect(JSON.parse(readFileSync(join(dataDir, 'campaigns', id, 'campaign.json'), 'utf8')).state).toBe('running');
 
     const second = await openHost();
+    await expect(openHost()).rejects.toThrow(/campaigns is in use by another campaign-api \(pid \d+ on .+\): stop it, or give each campaign-api its own DATA_DIR$/);
     expect(second.get(id).state).toBe('running');
     for (const callId of held) gateway.finish(callId, { status: 'confirmed' });
     const third = (await gateway.placed(3))[2];

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { copyFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CallListRepository } from '@codcall/call-list';
-import { CampaignLock, CampaignStore } from '@codcall/campaign-store';
+import { CampaignLock, CampaignStore, CampaignStoreError } from '@codcall/campaign-store';
 import {
   CampaignStoppedError,
   CarrierNotConfiguredError,
@@ -135,7 +135,7 @@ export class CampaignHost {
   static async open(options: CampaignHostOptions): Promise<CampaignHost> {
     const root = join(options.dataDir, 'campaigns');
     mkdirSync(root, { recursive: true });
-    const host = new CampaignHost(options, CampaignLock.acquire(join(root, 'service.lock')));
+    const host = new CampaignHost(options, takeDataFolder(root));
     for (const { folder, record } of listCampaignFolders(root)) {
       const campaign = new HostedCampaign(folder, record, options.eventBufferSize ?? DEFAULT_EVENT_BUFFER);
       host.campaigns.set(record.campaignId, campaign);
@@ -480,6 +480,17 @@ export class CampaignHost {
     const campaign = isCampaignId(campaignId) ? this.campaigns.get(campaignId) : undefined;
     if (!campaign) throw new CampaignNotFoundError(campaignId.slice(0, 100));
     return campaign;
+  }
+}
+
+/** One host per data folder: two would both write each campaign's CSV and dial its rows. */
+function takeDataFolder(root: string): CampaignLock {
+  try {
+    return CampaignLock.acquire(join(root, 'service.lock'));
+  } catch (error) {
+    if (!(error instanceof CampaignStoreError) || error.code !== 'LOCKED') throw error;
+    const holder = /\(pid \d+ on [^,]+/.exec(error.message)?.[0].slice(1) ?? 'another process';
+    throw new CampaignStoreError('LOCKED', `${root} is in use by another campaign-api (${holder}): stop it, or give each campaign-api its own DATA_DIR`);
   }
 }
 
