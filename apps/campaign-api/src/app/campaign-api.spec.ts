@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -201,5 +201,29 @@ describe('campaign API', () => {
     const end = await readEvents(await get(`/campaigns/${id}/events`), (event) => event.type === 'finished');
     expect(end.at(-1)?.event).toMatchObject({ type: 'finished', campaign: { state: 'finished' } });
     expect(gateway.placedCalls().map((call) => call.context['order_id'])).toEqual(['ORD001', 'ORD002']);
+  });
+  it('on shutdown drains like a pause but keeps the campaign running, so the next start carries on without dialling a row twice', async () => {
+    await gateway.stop();
+    gateway = await new FakeGateway({ carriers: ['sim'], idempotencyKeys: true, script: () => ({ hold: true }) }).start();
+    const restart = async () => {
+      await app.close(); // what SIGTERM does (enableShutdownHooks)
+      const env = { CODCALL_API_KEYS: API_KEY, CAMPAIGN_API_HOST: '127.0.0.1', DATA_DIR: dataDir, AGENT_API_URL: agents.url, GATEWAY_URL: gateway.url, CAMPAIGN_DRAIN_TIMEOUT_SECONDS: '1' };
+      app = await createCampaignApiApp(loadCampaignApiConfig(env), { pollSeconds: 1 });
+      await app.listen(0, '127.0.0.1');
+      url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    };
+    await restart();
+    const { campaign_id: id } = await json(upload({ ...ONE_CALL_NOW, concurrency: '1' }));
+    const [first] = await gateway.placed(1);
+
+    await restart(); // the call is still in progress: left for the next start to ask after
+    expect(JSON.parse(readFileSync(join(dataDir, 'campaigns', id, 'campaign.json'), 'utf8')).state).toBe('running');
+    gateway.finish(first, { status: 'confirmed' });
+    const [, second] = await gateway.placed(2);
+    gateway.finish(second, { status: 'cancelled' });
+    const end = await readEvents(await get(`/campaigns/${id}/events`), (event) => event.type === 'finished');
+    expect(end.at(-1)?.event).toMatchObject({ type: 'finished', campaign: { state: 'finished', rows: { done: 3 } } });
+    expect(gateway.placedCalls().map((call) => call.context['order_id'])).toEqual(['ORD001', 'ORD002']);
+    expect(Buffer.from(await (await get(`/campaigns/${id}/csv`)).arrayBuffer()).toString('utf8')).toBe(EXPECTED);
   });
 });
