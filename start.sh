@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # codcall launcher.
 #   bash start.sh demo    offline demo campaign: no vendor keys, built-in carrier simulator, prints the CSV
+#   bash start.sh demo --open
+#                         the same campaign run through the campaign-api, then the operations
+#                         dashboard's URL; the services keep serving until Ctrl-C
 #   bash start.sh serve   runs agent-api (5001) and telephony-gateway (5002) in the foreground
 # Both listen on 127.0.0.1 and make an API key for the run unless .env sets CODCALL_API_KEYS.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 MODE="${1:-demo}"
+OPEN=""
+for arg in "${@:2}"; do [ "$arg" = "--open" ] && OPEN=1; done
+CAMPAIGN_API_PORT="${CAMPAIGN_API_PORT:-5003}"
 AGENT_API_PORT="${AGENT_API_PORT:-5001}"
 GATEWAY_PORT="${GATEWAY_PORT:-5002}"
 export AGENT_API_URL="${AGENT_API_URL:-http://127.0.0.1:${AGENT_API_PORT}}"
@@ -29,12 +35,13 @@ export AGENT_API_HOST="${AGENT_API_HOST:-127.0.0.1}" GATEWAY_HOST="${GATEWAY_HOS
 [ -d node_modules ] || npm ci --no-audit --no-fund
 echo "Building the apps..." >&2
 mkdir -p runs
-npx nx run-many -t build -p agent-api telephony-gateway outbound-cli --outputStyle=static >runs/build.log 2>&1 \
+npx nx run-many -t build -p agent-api telephony-gateway outbound-cli ${OPEN:+campaign-api dashboard} --outputStyle=static >runs/build.log 2>&1 \
   || { tail -30 runs/build.log >&2; die "build failed (full log: runs/build.log)"; }
 
 AGENT_API_MAIN=dist/apps/agent-api/apps/agent-api/src/main.js
 GATEWAY_MAIN=dist/apps/telephony-gateway/apps/telephony-gateway/src/main.js
 CLI_MAIN=dist/apps/outbound-cli/apps/outbound-cli/src/main.js
+CAMPAIGN_API_MAIN=dist/apps/campaign-api/apps/campaign-api/src/main.js
 
 port_free() { ! node -e "require('net').connect($1,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))"; }
 wait_healthy() {
@@ -61,6 +68,16 @@ start_services() {
   wait_healthy "$GATEWAY_URL" telephony-gateway "$run_dir/telephony-gateway.log"
 }
 
+# The campaign-api, serving the built dashboard at / beside its API (demo --open).
+start_campaign_api() {
+  local run_dir="$1"
+  port_free "$CAMPAIGN_API_PORT" || die "port $CAMPAIGN_API_PORT is taken: set CAMPAIGN_API_PORT"
+  DASHBOARD_URL="http://127.0.0.1:${CAMPAIGN_API_PORT}"
+  DATA_DIR="$run_dir/campaign-api" CAMPAIGN_API_PORT="$CAMPAIGN_API_PORT" CAMPAIGN_API_HOST=127.0.0.1 \
+    node "$CAMPAIGN_API_MAIN" 2>"$run_dir/campaign-api.log" & PIDS+=($!)
+  wait_healthy "$DASHBOARD_URL" campaign-api "$run_dir/campaign-api.log"
+}
+
 case "$MODE" in
   demo)
     RUN_DIR="runs/demo-$(date +%Y%m%d-%H%M%S)"
@@ -70,6 +87,11 @@ case "$MODE" in
     export SIMULATOR_ENABLED=true
     export TRANSFER_NUMBER="${TRANSFER_NUMBER:-+14155550100}"
     start_services "$RUN_DIR"
+    SERVER_ARGS=()
+    if [ -n "$OPEN" ]; then
+      start_campaign_api "$RUN_DIR"
+      SERVER_ARGS=(--server "$DASHBOARD_URL")
+    fi
     AGENT_ID=$(node -e "
       const body = require('fs').readFileSync('agent_data/cod_confirmation_agent.json', 'utf8');
       const headers = { 'content-type': 'application/json', authorization: 'Bearer ' + process.env.CODCALL_API_KEY };
@@ -81,7 +103,7 @@ case "$MODE" in
     set +e
     # A demo calls every row once, now: no calling window, no retries, no pacing to speak of.
     node "$CLI_MAIN" --agentId="$AGENT_ID" --csv "$RUN_DIR/call_list.csv" --simulate demo/callees.json --concurrency 8 \
-      --window 00:00-24:00 --max-attempts 1 --cps 20
+      --window 00:00-24:00 --max-attempts 1 --cps 20 ${SERVER_ARGS[@]+"${SERVER_ARGS[@]}"}
     status=$?
     set -e
     echo
@@ -89,6 +111,12 @@ case "$MODE" in
     cat "$RUN_DIR/call_list.csv"
     echo
     echo "Recordings and call records: $RUN_DIR/calls/ (one WAV and one JSON per call)"
+    if [ -n "$OPEN" ]; then
+      echo
+      echo "Dashboard: $DASHBOARD_URL  (sign in with this run's API key: $CODCALL_API_KEY)"
+      echo "The services keep serving (logs in $RUN_DIR). Ctrl-C stops them."
+      wait
+    fi
     exit "$status"
     ;;
   serve)
