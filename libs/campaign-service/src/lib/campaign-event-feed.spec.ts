@@ -14,11 +14,12 @@ describe('a campaign event feed', () => {
     expect(feed.missedSince(undefined)).toBeUndefined();
   });
 
-  it('numbers events in order across feeds, from the start time, so a service started later numbers above them', () => {
+  it('numbers events in order across feeds, from the start time, so a service started later numbers above them', async () => {
     const [a, b] = [new CampaignEventFeed(), new CampaignEventFeed()];
     const first = a.publish(waiting(1));
     const second = b.publish(waiting(2));
     expect(second.seq).toBeGreaterThan(first.seq);
+    await new Promise((resolve) => setTimeout(resolve, 2));
     const laterStart = Date.now() * 1000; // where a service started now would begin
     expect(second.seq).toBeLessThan(laterStart);
     expect(Number.isSafeInteger(second.seq)).toBe(true);
