@@ -89,9 +89,12 @@ export function applyCampaignEvent(progress: CampaignProgress, event: CampaignEv
   return next;
 }
 
-/** The statuses a campaign's view counts that are outcomes (not the rows never called). */
+/** Rows still to call, as a view may count them: no outcome to chart. */
+const NOT_OUTCOMES = new Set(['', 'pending']);
+
+/** The statuses a campaign's view counts that are outcomes (not the rows still to call). */
 export function outcomeCounts(byStatus: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(byStatus).filter(([status]) => status !== ''));
+  return Object.fromEntries(Object.entries(byStatus).filter(([status]) => !NOT_OUTCOMES.has(status)));
 }
 
 /** Done rows as a whole percentage of all rows (0 for an empty campaign). */

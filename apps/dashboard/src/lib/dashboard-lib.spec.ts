@@ -29,6 +29,7 @@ describe('the dashboard reading a call list for its preview', () => {
   it('masks a number as the services do', () => {
     expect(maskPhone('+919876543210')).toBe('+91********10');
     expect(maskPhone('98765 43210')).toBe('98******10');
+    expect(maskPhone('+91********10')).toBe('+91********10');
   });
 });
 
@@ -47,7 +48,7 @@ describe('the dashboard following a campaign’s events', () => {
   });
 
   it('keeps each row’s latest status and call, the rows in flight and a point per outcome', () => {
-    const campaign = { rows: { total: 2, done: 0, pending: 2, waiting: 0, in_flight: 0 }, by_status: {}, state: 'running' } as unknown as CampaignView;
+    const campaign = { rows: { total: 2, done: 0, pending: 2, waiting: 0, in_flight: 0 }, by_status: { pending: 2 }, state: 'running' } as unknown as CampaignView;
     let progress = applyCampaignEvent(emptyProgress(), { type: 'snapshot', campaign }, 0);
     progress = applyCampaignEvent(progress, { type: 'row-started', line: 2, order_id: 'ORD001', attempt: 1 }, 10);
     progress = applyCampaignEvent(progress, { type: 'call-placed', line: 2, call_id: 'call-1' }, 20);

@@ -4,6 +4,8 @@
  */
 export function maskPhone(phone: string | undefined | null): string {
   if (!phone) return '';
+  // A number the services already masked (a call record's) is shown as they masked it.
+  if (phone.includes('*')) return phone;
   const digits = phone.replace(/[^\d+]/g, '');
   if (digits.length < 6) return '*'.repeat(digits.length);
   const head = digits.startsWith('+') ? digits.slice(0, 3) : digits.slice(0, 2);
