@@ -43,6 +43,10 @@ export const AGENT_API_PREFIX = '/agent-api';
 
 export type CampaignAction = 'pause' | 'resume' | 'cancel';
 
+const CALLS_PER_PAGE = 500;
+/** 100,000 call records at most in one page of the dashboard. */
+const MAX_CALL_PAGES = 200;
+
 /**
  * The campaign-api and agent-api as the dashboard speaks to them: same origin, every request with
  * `Authorization: Bearer <key>`; a 401 calls `onKeyRefused` and throws KeyRefusedError.
@@ -88,9 +92,9 @@ export class DashboardApi {
   }
 
   /** The server's preflight of an upload; undefined when this campaign-api has no preflight route. */
-  async preflight(form: FormData): Promise<PreflightAnswer | undefined> {
+  async preflight(form: FormData, signal?: AbortSignal): Promise<PreflightAnswer | undefined> {
     try {
-      return await this.json<PreflightAnswer>('/campaigns/preflight', { method: 'POST', body: form });
+      return await this.json<PreflightAnswer>('/campaigns/preflight', { method: 'POST', body: form, signal });
     } catch (error) {
       if (error instanceof ApiError && (error.status === 404 || error.status === 405)) return undefined;
       throw error;
@@ -106,8 +110,15 @@ export class DashboardApi {
     return (await this.request(`/campaigns/${encodeURIComponent(id)}/csv`)).arrayBuffer();
   }
 
-  calls(id: string): Promise<CallRecordList> {
-    return this.json(`/campaigns/${encodeURIComponent(id)}/calls`);
+  /** Every call record of the campaign, page by page (a bounded number of pages). */
+  async calls(id: string): Promise<CallRecordList> {
+    const calls: CallRecordList['calls'] = [];
+    for (let page = 0; page < MAX_CALL_PAGES; page++) {
+      const { calls: more } = await this.json<CallRecordList>(`/campaigns/${encodeURIComponent(id)}/calls?offset=${calls.length}&limit=${CALLS_PER_PAGE}`);
+      calls.push(...more);
+      if (more.length < CALLS_PER_PAGE) break;
+    }
+    return { calls };
   }
 
   /** A recording's bytes (an <audio> element cannot send the key itself). */

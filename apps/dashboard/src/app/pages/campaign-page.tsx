@@ -1,4 +1,4 @@
-import type { CampaignView } from '@codcall/gateway-api';
+import type { CampaignPreflightView, CampaignView } from '@codcall/gateway-api';
 import { useEffect, useMemo, useState } from 'react';
 import { applyCampaignEvent, emptyProgress, type CampaignProgress } from '../../lib/campaign-progress';
 import type { CsvTable } from '../../lib/csv-text';
@@ -100,6 +100,7 @@ export function CampaignPage({ campaignId }: { campaignId: string }) {
               </p>
             )}
             {view.error && <p className="error">{view.error}</p>}
+            {view.preflight && <PreflightSummary preflight={view.preflight} />}
             <CampaignControls campaign={view} onAction={act} />
             <p className="actions">
               <button type="button" onClick={download} disabled={!csv}>
@@ -118,6 +119,19 @@ export function CampaignPage({ campaignId }: { campaignId: string }) {
       </Section>
     </>
   );
+}
+
+/** What the preflight said of the file when the campaign was created. */
+function PreflightSummary({ preflight }: { preflight: CampaignPreflightView }) {
+  const notes = [
+    ...preflight.invalid_numbers.map((item) => `line ${item.line}: invalid number`),
+    ...preflight.unknown_statuses.map((item) => `line ${item.line}: unknown status “${item.status}”`),
+    ...preflight.duplicates.map((group) => `lines ${group.lines.join(', ')}: the same number`),
+    ...preflight.unknown_languages.map((item) => `line ${item.line}: unknown language “${item.language}”`),
+    ...(preflight.already_final ? [`${preflight.already_final} rows already final`] : []),
+  ];
+  if (notes.length === 0) return null;
+  return <p className="muted">Preflight: {notes.join(' · ')}</p>;
 }
 
 function Counters({ view, calling }: { view: CampaignView; calling: number }) {

@@ -73,16 +73,17 @@ export function NewCampaignPage() {
   // The authoritative check: the campaign-api reads the file as POST /campaigns would, and dials nobody.
   useEffect(() => {
     if (!form || !options.agent_id) return;
-    let current = true;
+    // A change of file or option asks again; the answer to the older question is dropped.
+    const controller = new AbortController();
     setPreflight({ checking: true });
     const timer = setTimeout(() => {
-      api.preflight(form).then(
-        (answer) => current && setPreflight(answer ? { answer, checking: false } : { unsupported: true, checking: false }),
-        (error: unknown) => current && setPreflight({ error, checking: false }),
+      api.preflight(form, controller.signal).then(
+        (answer) => !controller.signal.aborted && setPreflight(answer ? { answer, checking: false } : { unsupported: true, checking: false }),
+        (error: unknown) => !controller.signal.aborted && setPreflight({ error, checking: false }),
       );
-    }, 300);
+    }, 400);
     return () => {
-      current = false;
+      controller.abort();
       clearTimeout(timer);
     };
   }, [api, form, options.agent_id]);
