@@ -1,19 +1,19 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { CallListRepository } from '@codcall/call-list';
-import { QueueGatewayClient } from '@codcall/call-queue';
-import { NO_RETRIES, runCampaign, type CalleeProfile, type CampaignEvent, type SimulatedCallees } from '@codcall/campaign';
+import type { CalleeProfile, SimulatedCallees } from '@codcall/campaign';
+import { FINAL_CAMPAIGN_STATES, type CampaignView } from '@codcall/gateway-api';
 import { RedisTestServer } from '@codcall/test-support';
+import { CAMPAIGN_API_MAIN, startCampaignApi, uploadCampaign } from './support/campaign-api';
 import { dialRecords, mostStartsWithin, startQueuedGateway } from './support/distributed-gateways';
 import { freePort, MAINS, startService, withApiKey, WORKSPACE, type RunningService } from './support/processes';
 
 /**
  * The distributed mode end to end: Redis, two gateway processes (simulator carrier, one process
  * each, their own ports, PUBLIC_BASE_URLs and data) taking a 300-row campaign's calls from its
- * BullMQ queue, and the campaign runner (runCampaign with QueueGatewayClient, as the campaign-api
- * runs it with REDIS_URL). One gateway is SIGKILLed mid-campaign and Redis is restarted later on:
+ * BullMQ queue, and the built campaign-api with REDIS_URL, the campaign started by POST /campaigns
+ * and its CSV read back from GET /campaigns/:id/csv. One gateway is SIGKILLed mid-campaign and Redis is restarted later on:
  * every row is called once, the dead gateway's live calls end failed with its reason (no retries
  * here, so the CSV shows them), the other gateway takes the rest, and the calls started across
  * both stay within the campaign's calls per second.
@@ -43,11 +43,12 @@ describe('a campaign spread over two gateways through Redis', () => {
   let work: string;
   let redis: RedisTestServer;
   let agentApi: RunningService | undefined;
+  let campaignApi: RunningService | undefined;
   const gateways: RunningService[] = [];
   let agentId: string;
 
   beforeAll(async () => {
-    for (const main of [MAINS.agentApi, MAINS.gateway]) if (!existsSync(main)) throw new Error(`${main} is missing: build the apps first (npm test does)`);
+    for (const main of [MAINS.agentApi, MAINS.gateway, CAMPAIGN_API_MAIN]) if (!existsSync(main)) throw new Error(`${main} is missing: build the apps first (npm test does)`);
     work = mkdtempSync(join(tmpdir(), 'codcall-distributed-'));
     redis = await new RedisTestServer().start();
     const agentPort = await freePort();
@@ -61,9 +62,12 @@ describe('a campaign spread over two gateways through Redis', () => {
     for (const id of ['gw-a', 'gw-b']) {
       gateways.push(await startQueuedGateway({ id, port: await freePort(), redisUrl: redis.url, agentApiUrl: agentApi.url, work, maxCalls: 30, lockSeconds: LOCK_SECONDS }));
     }
+    // GATEWAY_URL is not dialled with REDIS_URL set: the calls go to the queue.
+    campaignApi = await startCampaignApi({ port: await freePort(), dataDir: join(work, 'campaigns'), agentApiUrl: agentApi.url, gatewayUrl: gateways[0].url, env: { REDIS_URL: redis.url } });
   }, 90_000);
 
   afterAll(async () => {
+    await campaignApi?.stop();
     for (const gateway of gateways) await gateway.stop();
     await agentApi?.stop();
     await redis?.stop();
@@ -71,43 +75,44 @@ describe('a campaign spread over two gateways through Redis', () => {
   }, 60_000);
 
   it('calls every row once, survives a gateway SIGKILL and a Redis restart, and keeps to the CPS across both gateways', async () => {
-    const csvPath = join(work, 'orders.csv');
-    writeFileSync(csvPath, `${HEADER}\n${Array.from({ length: ROWS }, (_, i) => lineOf(i)).join('\n')}\n`);
+    const upload = `${HEADER}\n${Array.from({ length: ROWS }, (_, i) => lineOf(i)).join('\n')}\n`;
     const simulation: SimulatedCallees = Object.fromEntries(Array.from({ length: ROWS }, (_, i) => [phoneOf(i), calleeOf(i).profile]));
-    const repository = await CallListRepository.open(csvPath);
-    const client = new QueueGatewayClient({ redisUrl: redis.url, campaignId: 'e2e-distributed', callsPerSecond: CPS });
+    const api = campaignApi!.url;
+    const created = await uploadCampaign(
+      api,
+      { agent_id: agentId, provider: 'sim', concurrency: '100', cps: String(CPS), max_attempts: '1', window: '00:00-24:00' },
+      { csv: Buffer.from(upload, 'utf8'), fileName: 'orders.csv', simulate: Buffer.from(JSON.stringify(simulation)) },
+    );
+    const campaignId = created.campaign_id;
     const [, gatewayB] = gateways;
-    const rowOfJob = new Map<string, number>();
-    let finished = 0;
     let killedAt = 0;
     let redisRestarted: Promise<void> | undefined;
-    const onEvent = (event: CampaignEvent) => {
-      if (event.type === 'call-placed') rowOfJob.set(event.callId, Number(event.row.values['order_id'].slice(1)));
-      if (event.type !== 'row-finished') return;
-      finished++;
-      if (finished === 60) {
+    let view: CampaignView = created;
+    const deadline = Date.now() + 90_000;
+    while (!FINAL_CAMPAIGN_STATES.includes(view.state)) {
+      if (Date.now() > deadline) throw new Error(`the campaign did not finish: ${JSON.stringify(view)}\n${campaignApi!.output().slice(-2000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      view = (await (await fetch(`${api}/campaigns/${campaignId}`, { headers: withApiKey() })).json()) as CampaignView;
+      if (!killedAt && view.rows.done >= 60) {
         killedAt = Date.now();
         gatewayB.process.kill('SIGKILL');
       }
-      if (finished === 160) redisRestarted = redis.restart(300);
-    };
-
-    try {
-      const health = await client.health();
-      expect(health.carriers).toContain('sim');
-      // The runner starts calls as fast as rows come: the queue's rate limit, shared by both gateways, is what paces them.
-      const summary = await runCampaign({ repository, gateway: client, agentId, carrier: 'sim', simulation, concurrency: 100, callsPerSecond: Infinity, retryPolicy: NO_RETRIES, idempotentDials: true, pollSeconds: 5, onEvent });
-      await redisRestarted;
-      expect(summary.dialled).toBe(ROWS);
-    } finally {
-      await repository.close();
-      await client.close();
+      if (!redisRestarted && view.rows.done >= 160) redisRestarted = redis.restart(300);
     }
+    await redisRestarted;
+    expect(view).toMatchObject({ state: 'finished', rows: { total: ROWS, done: ROWS } });
     expect(killedAt).toBeGreaterThan(0);
     expect(redisRestarted).toBeDefined();
 
     const inspect = new Redis(redis.url);
-    const records = await dialRecords(inspect).finally(() => inspect.disconnect());
+    const records = await dialRecords(inspect);
+    // Each job's row, from the request the job carries (job id = the attempt's idempotency key).
+    const rowOfJob = new Map<string, number>();
+    for (const record of records) {
+      const data = JSON.parse((await inspect.hget(`codcall:calls-${campaignId}:${record.key}`, 'data')) ?? '{}') as { request?: { context: Record<string, string> } };
+      rowOfJob.set(record.key, Number(data.request?.context['order_id']?.slice(1)));
+    }
+    inspect.disconnect();
     // One job, one claim, one dial per row: nothing dialled twice.
     expect(records).toHaveLength(ROWS);
     expect(new Set(records.map((record) => rowOfJob.get(record.key))).size).toBe(ROWS);
@@ -120,7 +125,7 @@ describe('a campaign spread over two gateways through Redis', () => {
     // The CSV is the upload plus each row's outcome, byte for byte; the dead gateway's calls say failed.
     const failedRows = new Set(cutOff.map((record) => rowOfJob.get(record.key)));
     const expected = `${HEADER}\n${Array.from({ length: ROWS }, (_, i) => lineOf(i, failedRows.has(i) ? 'failed' : calleeOf(i).status)).join('\n')}\n`;
-    expect(readFileSync(csvPath, 'utf8')).toBe(expected);
+    expect(await (await fetch(`${api}/campaigns/${campaignId}/csv`, { headers: withApiKey() })).text()).toBe(expected);
 
     // Every call the surviving gateway and the dead one finished was placed once (their call records).
     const recorded = ['gw-a', 'gw-b'].flatMap((id) => {
