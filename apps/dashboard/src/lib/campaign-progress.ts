@@ -1,4 +1,4 @@
-import type { CampaignEventView, CampaignView } from '@codcall/gateway-api';
+import type { CallRecordView, CampaignEventView, CampaignView } from '@codcall/gateway-api';
 
 /** What the campaign page knows of one row from the events: its latest status and call. */
 export interface LiveRow {
@@ -100,4 +100,24 @@ export function outcomeCounts(byStatus: Record<string, number>): Record<string, 
 /** Done rows as a whole percentage of all rows (0 for an empty campaign). */
 export function percentDone(view: CampaignView): number {
   return view.rows.total ? Math.round((view.rows.done / view.rows.total) * 100) : 0;
+}
+
+/**
+ * The outcomes-over-time points of a campaign opened after its calls ended: each call's outcome at
+ * its end (start plus duration), from the campaign's creation on. The live events take over from here.
+ */
+export function timelineFromCalls(createdAt: string, calls: readonly CallRecordView[]): OutcomePoint[] {
+  const start = Date.parse(createdAt);
+  if (Number.isNaN(start)) return [];
+  const ended = calls
+    .filter((call) => call.status && call.started_at)
+    .map((call) => ({ status: call.status!, atMs: Date.parse(call.started_at!) + (call.duration_seconds ?? 0) * 1000 }))
+    .filter((call) => !Number.isNaN(call.atMs))
+    .sort((a, b) => a.atMs - b.atMs);
+  const points: OutcomePoint[] = [{ atMs: start, counts: {} }];
+  for (const call of ended.slice(-MAX_POINTS)) {
+    const last = points[points.length - 1].counts;
+    points.push({ atMs: Math.max(start, call.atMs), counts: { ...last, [call.status]: (last[call.status] ?? 0) + 1 } });
+  }
+  return points;
 }

@@ -1,6 +1,6 @@
 import type { CallRecordView, CampaignView } from '@codcall/gateway-api';
 import { buildDashboardReport } from './call-report';
-import { applyCampaignEvent, emptyProgress } from './campaign-progress';
+import { applyCampaignEvent, emptyProgress, timelineFromCalls } from './campaign-progress';
 import { missingCallListColumns, parseCsvText } from './csv-text';
 import { EventStreamParser } from './event-stream';
 import { maskPhone } from './phone-mask';
@@ -58,6 +58,18 @@ describe('the dashboard following a campaign’s events', () => {
     expect(progress.calling.size).toBe(0);
     expect(progress.view?.rows.done).toBe(1);
     expect(progress.timeline.map((point) => point.counts)).toEqual([{}, { rescheduled: 1 }]);
+  });
+});
+
+describe('the chart of a campaign opened after its calls', () => {
+  it('places each outcome at its call’s end, counted up in order', () => {
+    const call = (status: string, started: string, seconds: number) => ({ call_id: status, line: 2, attempt: 1, status, phone: '', started_at: started, duration_seconds: seconds }) as CallRecordView;
+    const points = timelineFromCalls('2026-12-01T10:00:00Z', [call('confirmed', '2026-12-01T10:00:01Z', 20), call('busy', '2026-12-01T10:00:01Z', 2)]);
+    expect(points.map((point) => [point.atMs - Date.parse('2026-12-01T10:00:00Z'), point.counts])).toEqual([
+      [0, {}],
+      [3000, { busy: 1 }],
+      [21000, { busy: 1, confirmed: 1 }],
+    ]);
   });
 });
 

@@ -1,6 +1,6 @@
-import type { CampaignPreflightView, CampaignView } from '@codcall/gateway-api';
+import type { CallRecordView, CampaignPreflightView, CampaignView } from '@codcall/gateway-api';
 import { useEffect, useMemo, useState } from 'react';
-import { applyCampaignEvent, emptyProgress, type CampaignProgress } from '../../lib/campaign-progress';
+import { applyCampaignEvent, emptyProgress, timelineFromCalls, type CampaignProgress } from '../../lib/campaign-progress';
 import type { CsvTable } from '../../lib/csv-text';
 import type { CampaignAction } from '../../lib/dashboard-api';
 import { hrefOf } from '../../lib/routes';
@@ -17,6 +17,7 @@ export function CampaignPage({ campaignId }: { campaignId: string }) {
   const [progress, setProgress] = useState<CampaignProgress>(emptyProgress);
   const [csv, setCsv] = useState<{ bytes: ArrayBuffer; table: CsvTable } | undefined>();
   const [callsByLine, setCallsByLine] = useState<Map<number, string>>(new Map());
+  const [calls, setCalls] = useState<CallRecordView[]>([]);
   const [error, setError] = useState<unknown>();
   const [finishedAt, setFinishedAt] = useState(0);
 
@@ -54,6 +55,7 @@ export function CampaignPage({ campaignId }: { campaignId: string }) {
       const byLine = new Map<number, string>();
       for (const call of [...list.calls].sort((a, b) => a.attempt - b.attempt)) byLine.set(call.line, call.call_id);
       setCallsByLine(byLine);
+      setCalls(list.calls);
     }, setError);
     return () => {
       current = false;
@@ -62,6 +64,11 @@ export function CampaignPage({ campaignId }: { campaignId: string }) {
 
   const rows = useMemo(() => campaignRows(csv?.table, progress.rows, callsByLine), [csv, progress.rows, callsByLine]);
   const view = progress.view;
+  // Opened after (some of) its calls ended, the chart starts from the call records; the events carry it on.
+  const timeline = useMemo(
+    () => (progress.timeline.length > 1 || !view ? progress.timeline : timelineFromCalls(view.created_at, calls)),
+    [progress.timeline, view, calls],
+  );
 
   async function act(action: CampaignAction) {
     try {
@@ -110,7 +117,7 @@ export function CampaignPage({ campaignId }: { campaignId: string }) {
             </p>
           </Section>
           <Section title="Outcomes over time">
-            <OutcomeChart points={progress.timeline} />
+            <OutcomeChart points={timeline} />
           </Section>
         </>
       )}
