@@ -3,4 +3,7 @@
 module.exports = {
   projects: ['<rootDir>/libs/*/jest.config.cjs', '<rootDir>/apps/*/jest.config.cjs', '<rootDir>/evals/jest.config.cjs'],
   reporters: ['default', '<rootDir>/tools/jest-tally-reporter.cjs'],
+  // Most suites wait on real-time audio rather than compute: two workers on two cores overlap them.
+  maxWorkers: 2,
+  testSequencer: '<rootDir>/tools/jest-long-first-sequencer.cjs',
 };
