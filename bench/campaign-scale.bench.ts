@@ -50,10 +50,10 @@ interface ModeResult {
   error?: string;
 }
 
-/** Row i's callee: 40% answer and confirm in one turn, 30% busy, 30% ring out. */
+/** Row i's callee: 40% answer, say who they are and confirm (two turns: the agent asks who it speaks with first), 30% busy, 30% ring out. */
 function calleeFor(index: number): unknown {
   const kind = index % 10;
-  if (kind < 4) return { answer: 'human', ringSeconds: 0.5, says: ['Yes, please deliver it.'] };
+  if (kind < 4) return { answer: 'human', ringSeconds: 0.5, says: ['Yes, speaking.', 'Yes, please deliver it.'] };
   if (kind < 7) return { answer: 'busy', ringSeconds: 0.5 };
   return { answer: 'no_answer', ringSeconds: 1 };
 }
