@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, MAINS, runCli, startService, withApiKey, WORKSPACE, type RunningService } from './support/processes';
+import { patientDemoCallees } from './support/demo-callees';
 
 const CAMPAIGN_API_MAIN = join(WORKSPACE, 'dist/apps/campaign-api/apps/campaign-api/src/main.js');
 
@@ -62,7 +63,7 @@ describe('outbound-cli start --server, end to end', () => {
     const served = join(work, 'served.csv');
     writeFileSync(local, rows);
     writeFileSync(served, rows);
-    const callees = join(WORKSPACE, 'demo/callees.json');
+    const callees = patientDemoCallees(work);
 
     const [localRun, serverRun] = await Promise.all([
       runCli(['start', `--agentId=${agentId}`, '--csv', local, '--simulate', callees, ...ONE_CALL_PER_ROW_NOW], { AGENT_API_URL: agentApi!.url, GATEWAY_URL: gateway!.url }, 60_000),

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import type { Locator } from 'playwright-core';
 import { openDashboardBrowser, PHONE, DESKTOP, type DashboardBrowser } from './support/dashboard-browser';
+import { patientDemoCallees } from './support/demo-callees';
 import { E2E_API_KEY, freePort, MAINS, runCli, startService, withApiKey, WORKSPACE, type CliResult, type RunningService } from './support/processes';
 
 const CAMPAIGN_API_MAIN = join(WORKSPACE, 'dist/apps/campaign-api/apps/campaign-api/src/main.js');
 const DASHBOARD_DIR = join(WORKSPACE, 'dist/apps/dashboard');
 const DEMO_CSV = join(WORKSPACE, 'demo/call_list.csv');
-const DEMO_CALLEES = join(WORKSPACE, 'demo/callees.json');
 // The browser's globals that the page callbacks below use (this project is type-checked without the DOM library).
 declare const document: { cookie: string; documentElement: { scrollWidth: number }; querySelector(selector: string): unknown };
 declare const localStorage: { length: number };
@@ -40,6 +40,7 @@ describe('the operations dashboard, in a browser', () => {
   let campaignApi: RunningService;
   let browser: DashboardBrowser;
   let cliCsv: string;
+  let callees: string;
   let cliRun: Promise<CliResult>;
   let campaignUrl: string;
   let startedAt: DateTime;
@@ -49,6 +50,7 @@ describe('the operations dashboard, in a browser', () => {
       if (!existsSync(main)) throw new Error(`${main} is missing: build the apps first (npm test does)`);
     }
     work = mkdtempSync(join(tmpdir(), 'codcall-dashboard-e2e-'));
+    callees = patientDemoCallees(work);
     const [agentPort, gatewayPort, campaignPort] = [await freePort(), await freePort(), await freePort()];
     agentApi = await startService(MAINS.agentApi, { AGENT_API_PORT: String(agentPort), DATA_DIR: join(work, 'agents') }, agentPort);
     gateway = await startService(MAINS.gateway, { GATEWAY_PORT: String(gatewayPort), AGENT_API_URL: agentApi.url, RECORDS_DIR: join(work, 'calls') }, gatewayPort);
@@ -69,7 +71,7 @@ describe('the operations dashboard, in a browser', () => {
     cliCsv = join(work, 'cli-call_list.csv');
     copyFileSync(DEMO_CSV, cliCsv);
     cliRun = runCli(
-      [`--agentId=${agentId}`, '--csv', cliCsv, '--simulate', DEMO_CALLEES, '--no-progress', '--window', DEMO_OPTIONS.window, '--max-attempts', DEMO_OPTIONS.max_attempts, '--cps', DEMO_OPTIONS.cps, '--concurrency', DEMO_OPTIONS.concurrency],
+      [`--agentId=${agentId}`, '--csv', cliCsv, '--simulate', callees, '--no-progress', '--window', DEMO_OPTIONS.window, '--max-attempts', DEMO_OPTIONS.max_attempts, '--cps', DEMO_OPTIONS.cps, '--concurrency', DEMO_OPTIONS.concurrency],
       { AGENT_API_URL: agentApi.url, GATEWAY_URL: gateway.url },
     );
   }, 60_000);
@@ -107,7 +109,7 @@ describe('the operations dashboard, in a browser', () => {
   it('previews the demo list with the server’s preflight flagging the invalid number, then starts it', async () => {
     await page().getByRole('link', { name: 'New campaign' }).first().click();
     await page().getByLabel('Call list (CSV): drop it here or choose it').setInputFiles(DEMO_CSV);
-    await page().getByLabel('Scripted callees for the simulator (JSON, optional)').setInputFiles(DEMO_CALLEES);
+    await page().getByLabel('Scripted callees for the simulator (JSON, optional)').setInputFiles(callees);
     await page().getByLabel('Calling window').fill(DEMO_OPTIONS.window);
     await page().getByLabel('Attempts per row').fill(DEMO_OPTIONS.max_attempts);
     await page().getByLabel('Calls per second').fill(DEMO_OPTIONS.cps);
