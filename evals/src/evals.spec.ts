@@ -11,10 +11,10 @@ import { MAINS } from './services';
  * The whole offline suite, once, through the real built services: every scenario the offline
  * rule engine claims to understand must pass; the others are reported, not failed. A call is
  * some 40 s of real-time audio but little CPU (the whole suite used about 5.5 CPU-minutes for
- * 102 calls, measured). CI runs jest on two workers and starts this suite first: twelve calls at
- * once (over half a core) take about six minutes while the other worker runs the rest beside it.
+ * 102 calls, measured). CI runs jest on two workers and starts this suite first: eight calls at
+ * once (under half a core) take about nine minutes while the other worker runs the rest beside it.
  */
-const CONCURRENCY = 12;
+const CONCURRENCY = 8;
 const SUITE_BUDGET_MS = 15 * 60_000;
 
 describe('the scenario suite', () => {

@@ -41,6 +41,7 @@ describe('the operations dashboard, in a browser', () => {
   let browser: DashboardBrowser;
   let cliCsv: string;
   let callees: string;
+  let agentId: string;
   let cliRun: Promise<CliResult>;
   let campaignUrl: string;
   let startedAt: DateTime;
@@ -64,7 +65,7 @@ describe('the operations dashboard, in a browser', () => {
       headers: withApiKey({ 'content-type': 'application/json' }),
       body: readFileSync(join(WORKSPACE, 'agent_data/cod_confirmation_agent.json')),
     });
-    const { agent_id: agentId } = (await created.json()) as { agent_id: string };
+    ({ agent_id: agentId } = (await created.json()) as { agent_id: string });
     // Chromium starts before the calls do: its start-up is the heaviest moment of the story's browser.
     browser = await openDashboardBrowser();
     // The CLI calls the same rows through the same gateway while the operator signs in and previews the list.
@@ -215,6 +216,56 @@ describe('the operations dashboard, in a browser', () => {
     await browser.screenshot('campaign-phone');
     await page().setViewportSize(DESKTOP);
   }, 20_000);
+
+  it('places a test call in the simulator from the Agents page, with the callee’s lines typed in', async () => {
+    await page().getByRole('link', { name: 'Agents' }).click();
+    await page().getByLabel('What the callee says, one line per turn').fill('Yes, speaking.\nNo, please cancel it. I ordered it by mistake.');
+    await page().getByRole('button', { name: 'Place the test call' }).click();
+    await page().getByTestId('campaign-state').waitFor();
+    await expectText(page().getByTestId('campaign-state'), /^finished$/, 60_000);
+    const statuses = await page().locator('table.rows tbody tr').evaluateAll((rows) => rows.map((row) => [row.children[1].textContent, row.children[4].textContent]));
+    expect(statuses).toHaveLength(1);
+    expect(statuses[0][0]).toBe('TEST001');
+    // What the agent decided depends on how the conversation went on this machine; that the callee said the typed lines does not.
+    await page().getByRole('link', { name: /^Open call \(line/ }).click();
+    await expectText(page().getByTestId('transcript'), /Yes, speaking\.[\s\S]*No, please cancel it/);
+  }, 75_000);
+
+  it('pauses, resumes and cancels a campaign from the campaigns list', async () => {
+    // Five rows that ring out one after the other (2 s each): long enough to act on while it runs.
+    const phones = ['+14155550101', '+14155550102', '+14155550103', '+14155550104', '+14155550105'];
+    const csv = ['name,recipient_phone_number,order_id,status,reschedule_date,reschedule_time', ...phones.map((phone, i) => `Caller ${i},${phone},PAUSE${i},,,`), ''].join('\n');
+    const simulate = Object.fromEntries(phones.map((phone) => [phone, { answer: 'no_answer', ringSeconds: 2 }]));
+    const form = new FormData();
+    for (const [name, value] of Object.entries({ agent_id: agentId, name: 'Pause story', provider: 'sim', window: '00:00-24:00', max_attempts: '1', concurrency: '1', cps: '1' })) form.append(name, value);
+    form.append('csv', new Blob([csv], { type: 'text/csv' }), 'pause-story.csv');
+    form.append('simulate', new Blob([JSON.stringify(simulate)], { type: 'application/json' }), 'callees.json');
+    const created = await fetch(`${campaignApi.url}/campaigns`, { method: 'POST', headers: withApiKey(), body: form });
+    expect(created.status).toBe(201);
+    const { campaign_id: campaignId } = (await created.json()) as { campaign_id: string };
+    const state = async () => ((await (await fetch(`${campaignApi.url}/campaigns/${campaignId}`, { headers: withApiKey() })).json()) as { state: string; rows: { done: number; in_flight: number } });
+
+    await page().goto(`${campaignApi.url}/#/campaigns`);
+    const card = page().getByRole('region', { name: 'Pause story' });
+    await card.getByRole('button', { name: 'Pause' }).click();
+    await expectText(card.locator('.state'), /^paused$/, 20_000);
+    // The call in flight when it was paused ends (a 2 s ring) and is recorded; then nothing more is dialled.
+    await page().waitForTimeout(3_000);
+    const paused = await state();
+    expect(paused).toMatchObject({ state: 'paused', rows: { in_flight: 0 } });
+    const pausedAt = paused.rows.done;
+    await page().waitForTimeout(3_000);
+    expect((await state()).rows.done).toBe(pausedAt);
+    expect(pausedAt).toBeLessThan(phones.length);
+
+    await card.getByRole('button', { name: 'Resume' }).click();
+    await expectText(card.locator('.state'), /^(running|waiting)$/, 20_000);
+    await card.getByRole('button', { name: 'Cancel' }).click();
+    await expectText(card.locator('.state'), /^cancelled$/, 20_000);
+    const cancelled = await state();
+    expect(cancelled.state).toBe('cancelled');
+    expect(cancelled.rows.done).toBeLessThan(phones.length);
+  }, 75_000);
 
   it('sends a refused key back to sign-in with a clear message', async () => {
     await page().evaluate(() => sessionStorage.setItem('codcall.apiKey', 'a-key-since-revoked'));

@@ -87,6 +87,12 @@ export async function buildOrchestrator(config: GatewayConfig, overrides: Gatewa
       logger: logger.child({ carrier: 'sim' }),
       callees: config.simulator.calleesFile ? await loadCalleeBook(config.simulator.calleesFile) : undefined,
       ...(improvise ? { improvise } : {}),
+      // The agent's turn is over once its latest utterance is in the live transcript (written when its last clause was sent).
+      agentTurnFinished: (callId) => {
+        const transcript = late.orchestrator?.transcriptSoFar(callId);
+        if (!transcript) return true;
+        return transcript.length > 0 && transcript[transcript.length - 1].speaker === 'agent';
+      },
       speak: async (text, language) => {
         const chunks: Buffer[] = [];
         for await (const chunk of calleeSpeech.synthesize({ text, ...calleeVoice(language), signal: new AbortController().signal })) {

@@ -36,10 +36,22 @@ export interface ImprovisedTurn {
 /** Produces a callee's line at run time; null when the callee has nothing more to say. */
 export type CalleeImproviser = (turn: ImprovisedTurn) => Promise<CalleeLine | null>;
 
+/**
+ * Whether the agent has finished what it began saying (by our call id): the gateway's live transcript
+ * ends with an agent line. A person hears a sentence end; the simulated callee asks this instead,
+ * so a pause inside a sentence (speech still being synthesised on a loaded machine) is not the end of
+ * the agent's turn.
+ */
+export type AgentTurnFinished = (callId: string) => boolean;
+
+/** However unfinished the agent's sentence, a callee speaks after this much quiet (below the agent's 8 s reprompt). */
+const SENTENCE_PATIENCE_MS = 4_000;
+
 export interface SimulatorCarrierOptions {
   speak: CalleeVoice;
   /** Plays callees given a `persona`; without it such a script is refused. */
   improvise?: CalleeImproviser;
+  agentTurnFinished?: AgentTurnFinished;
   sideChannel: SpeechSideChannel;
   /** Signs the simulator's webhooks exactly as Twilio signs with an auth token. */
   webhookSecret: string;
@@ -127,6 +139,7 @@ type PlaybackItem = { kind: 'audio'; bytes: Buffer } | { kind: 'mark'; name: str
 export interface SimulatedCallOptions {
   speak: CalleeVoice;
   improvise?: CalleeImproviser;
+  agentTurnFinished?: AgentTurnFinished;
   sideChannel: SpeechSideChannel;
   /** Signs the Twilio dialect's webhooks; unused when another wire is given. */
   webhookSecret: string;
@@ -340,7 +353,10 @@ export class SimulatedCall {
     // The agent's turn is over once the callee has heard it fall quiet for the gap, not merely
     // once its audio was sent: on a busy gateway the next sentence may still be synthesising.
     const gap = this.profile.turnGapMs ?? this.options.timing?.agentTurnGapMs ?? 400;
-    if (Date.now() - Math.max(this.lastAgentAudioAt, this.agentAudioEndedAt) < gap) return;
+    const quietFor = Date.now() - Math.max(this.lastAgentAudioAt, this.agentAudioEndedAt);
+    if (quietFor < gap) return;
+    // Mid-sentence (the rest still being synthesised): wait for it, as a person would, within reason.
+    if (quietFor < SENTENCE_PATIENCE_MS && this.options.agentTurnFinished && !this.options.agentTurnFinished(this.request.callId)) return;
     // A barge-in line is said over the agent's next turn, not after this one.
     if (this.script[this.nextLine]?.bargeInAfterMs !== undefined) return;
     this.agentSpoke = false;
