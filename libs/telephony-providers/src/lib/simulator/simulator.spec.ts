@@ -10,7 +10,7 @@ import { buildTwimlStream } from '../twilio/twiml';
 import { CallTransferError } from '../twilio/twilio-carrier';
 import { CalleeBookError, loadCalleeBook, parseCalleeBook, parseCalleeProfile, type CalleeProfile } from './callee-book';
 import { parseStreamTwiml } from './callee-wire';
-import { SimulatorCarrier, type CalleeImproviser, type ImprovisedTurn } from './simulator-carrier';
+import { SimulatorCarrier, type AgentTurnFinished, type CalleeImproviser, type ImprovisedTurn } from './simulator-carrier';
 
 const SECRET = 'simulator-test-secret';
 const tone = (ms: number) => pcm16ToMulaw(Int16Array.from({ length: ms * 8 }, (_, i) => Math.round(5000 * Math.sin(i / 2))));
@@ -56,13 +56,13 @@ async function fakeGateway() {
   };
 }
 
-function simulator(callee: CalleeProfile, heard: SimulatedUtterance[], extra: { voices?: (string | undefined)[]; improvise?: CalleeImproviser } = {}) {
+function simulator(callee: CalleeProfile, heard: SimulatedUtterance[], extra: { voices?: (string | undefined)[]; improvise?: CalleeImproviser; agentTurnFinished?: AgentTurnFinished } = {}) {
   const sideChannel = new SpeechSideChannel();
   const speak = async (_text: string, language?: string) => {
     extra.voices?.push(language);
     return tone(200);
   };
-  const carrier = new SimulatorCarrier({ speak, improvise: extra.improvise, sideChannel, webhookSecret: SECRET, logger: silentLogger(), timing: { ringMs: 20, thinkMs: 10, agentTurnGapMs: 100 } });
+  const carrier = new SimulatorCarrier({ speak, improvise: extra.improvise, agentTurnFinished: extra.agentTurnFinished, sideChannel, webhookSecret: SECRET, logger: silentLogger(), timing: { ringMs: 20, thinkMs: 10, agentTurnGapMs: 100 } });
   carrier.setCallee('c1', callee);
   sideChannel.subscribe('c1', (u) => heard.push(u));
   return carrier;
@@ -254,6 +254,40 @@ describe('SimulatorCarrier: the hard callees', () => {
     expect(heard[0].at).toBeGreaterThanOrEqual(1250); // 500 + 200 played + the callee's 600 ms
     await carrier.hangup(carrierCallId);
   });
+
+  it('given an agent paused inside a sentence (the rest still synthesising), the callee waits until the gateway says the sentence is finished', async () => {
+    const heard: string[] = [];
+    let sentenceFinished = false;
+    const carrier = simulator({ answer: 'human', says: ['Yes, deliver it.'] }, [], { agentTurnFinished: (callId) => callId === 'c1' && sentenceFinished });
+    const { carrierCallId } = await carrier.placeCall(request());
+    await started();
+    const sideChannel = (carrier as unknown as { options: { sideChannel: SpeechSideChannel } }).options.sideChannel;
+    sideChannel.subscribe('c1', () => heard.push('callee spoke'));
+    agentSays(200, 'first-clause');
+    // 1.2 s of quiet, far past the 100 ms gap: still mid-sentence, so the callee does not answer.
+    await new Promise((resolve) => setTimeout(resolve, 1400));
+    expect(heard).toEqual([]);
+    agentSays(200, 'last-clause');
+    sentenceFinished = true;
+    heard.push('agent finished');
+    await until(() => heard.length === 2);
+    expect(heard).toEqual(['agent finished', 'callee spoke']);
+    await carrier.hangup(carrierCallId);
+  });
+
+  it('given an agent that never says its sentence is finished, the callee still answers after 4 s of quiet', async () => {
+    const heard: { at: number }[] = [];
+    const carrier = simulator({ answer: 'human', says: ['Hello?'] }, [], { agentTurnFinished: () => false });
+    const { carrierCallId } = await carrier.placeCall(request());
+    await started();
+    const sideChannel = (carrier as unknown as { options: { sideChannel: SpeechSideChannel } }).options.sideChannel;
+    const sentAt = Date.now();
+    sideChannel.subscribe('c1', () => heard.push({ at: Date.now() - sentAt }));
+    agentSays(200);
+    await until(() => heard.length === 1, 8000);
+    expect(heard[0].at).toBeGreaterThanOrEqual(4000); // 200 ms played, then the 4 s of patience
+    await carrier.hangup(carrierCallId);
+  }, 15_000);
 
   it('given a callee who presses 2 after speaking, the gateway receives a Twilio dtmf event per key', async () => {
     const heard: SimulatedUtterance[] = [];
