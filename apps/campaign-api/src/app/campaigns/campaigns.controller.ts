@@ -4,19 +4,12 @@ import { FileFieldsInterceptor } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
 import { Public } from '@codcall/nest-edge';
 import { CampaignHost, type UploadedFile } from '@codcall/campaign-service';
-import { CAMPAIGN_UPLOAD_FILES, type CallRecordList, type CampaignList, type CampaignView } from '@codcall/gateway-api';
+import type { CallRecordList, CampaignList, CampaignView } from '@codcall/gateway-api';
 import { CampaignEventStreams } from './campaign-event-streams';
+import { UPLOAD_PARTS, type UploadedParts } from './upload-parts';
 
 export const CAMPAIGN_HOST = Symbol('CAMPAIGN_HOST');
 
-/** What multer's disk storage tells of each file part. */
-interface StoredPart {
-  path: string;
-  originalname: string;
-}
-type UploadedParts = Partial<Record<keyof typeof CAMPAIGN_UPLOAD_FILES, StoredPart[]>>;
-
-const UPLOAD_PARTS = Object.values(CAMPAIGN_UPLOAD_FILES).map((name) => ({ name, maxCount: 1 }));
 
 /** The campaign-api of libs/gateway-api's campaign-api.ts; the rules live in @codcall/campaign-service. */
 @Controller()

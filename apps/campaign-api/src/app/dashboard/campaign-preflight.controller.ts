@@ -3,8 +3,9 @@ import { BadRequestException, Controller, HttpCode, Inject, Post, Req, UploadedF
 import { FileFieldsInterceptor } from '@nestjs/platform-express';
 import type { Request } from 'express';
 import { CampaignRefusedError, checkUpload, refusalFrom, type CampaignAgents, type GatewayClientFactory, type UploadLimits } from '@codcall/campaign-service';
-import { CAMPAIGN_UPLOAD_FILES, type CampaignPreflightView } from '@codcall/gateway-api';
+import type { CampaignPreflightView } from '@codcall/gateway-api';
 import { silentLogger, type Logger } from '@codcall/logging';
+import { UPLOAD_PARTS, type UploadedParts } from '../campaigns/upload-parts';
 
 export const CAMPAIGN_PREFLIGHT = Symbol('CAMPAIGN_PREFLIGHT');
 
@@ -22,12 +23,6 @@ export interface CampaignPreflightAnswer {
   csv_columns: string[];
 }
 
-interface StoredPart {
-  path: string;
-  originalname: string;
-}
-type UploadedParts = Partial<Record<keyof typeof CAMPAIGN_UPLOAD_FILES, StoredPart[]>>;
-const UPLOAD_PARTS = Object.values(CAMPAIGN_UPLOAD_FILES).map((name) => ({ name, maxCount: 1 }));
 
 /**
  * The New campaign page's check before anyone is dialled: the same multipart upload as POST
