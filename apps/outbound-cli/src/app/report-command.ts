@@ -31,7 +31,7 @@ export async function runReportCommand(options: ReportOptions, deps: CliDeps): P
     const store = CampaignStore.openForReading(storePath, { key: options.campaign ?? campaignKey(callList.targetPath ?? path, rows) });
     let report: CampaignReport;
     try {
-      report = buildCampaignReport({ statuses: rows.map((row) => row.status), attempts: store?.attempts() ?? [], callRecords: store?.callRecords() ?? [] });
+      report = buildCampaignReport({ statuses: rows.map((row) => row.status), languages: rows.map((row) => row.values['language'] ?? ''), attempts: store?.attempts() ?? [], callRecords: store?.callRecords() ?? [] });
     } finally {
       store?.close();
     }

@@ -44,7 +44,45 @@ describe('campaign report', () => {
       turnLegs: expect.objectContaining({ text: expect.objectContaining({ turns: 0 }) }),
       ttsCharacters: { calls: 0, total: 0, perAnsweredCall: null, perConfirmedOrder: null },
       costEstimate: 0.03,
+      outcomesByLanguage: { default: { confirmed: 2, cancelled: 1, no_answer: 1, invalid_number: 1 } },
+      outcomesByHourUtc: [{ hour: 0, byStatus: { confirmed: 2, busy: 1, cancelled: 1, no_answer: 1 } }],
+      turnLatencyHistogram: [
+        { fromMs: 500, turns: 3 },
+        { fromMs: 750, turns: 2 },
+        { fromMs: 1500, turns: 1 },
+      ],
     });
+  });
+
+  it('counts outcomes per language and per hour the calls were placed, and puts turn latencies in quarter-second buckets', () => {
+    const at = (iso: string) => Date.parse(iso);
+    const placed = (rowKey: string, status: string, placedAt: string): Attempt => ({ ...attempt(rowKey, 1, status), createdAt: at(placedAt) - 500, placedAt: at(placedAt) });
+    const report = buildCampaignReport({
+      statuses: ['confirmed', 'cancelled', 'no_answer', '', 'Confirmed'],
+      languages: ['hi', ' HI ', '', 'th', 'th'],
+      attempts: [
+        placed('0', 'confirmed', '2026-12-01T09:59:59Z'),
+        placed('1', 'cancelled', '2026-12-01T10:00:00Z'),
+        placed('2', 'no_answer', '2026-12-01T10:30:00Z'),
+        // Begun but never placed (the gateway refused the dial): counted at the hour it was begun.
+        { ...attempt('4', 1, 'failed'), createdAt: at('2026-12-01T23:10:00Z') },
+        // Still in flight: no outcome to count yet.
+        { ...attempt('4', 2, 'confirmed'), state: 'placed', outcome: undefined, placedAt: at('2026-12-01T23:20:00Z') },
+      ],
+      callRecords: [{ callId: '1', turnLatenciesMs: [0, 249, 250, 1999] }, { callId: '2', turnLatenciesMs: [2000] }],
+    });
+    expect(report.outcomesByLanguage).toEqual({ hi: { confirmed: 1, cancelled: 1 }, default: { no_answer: 1 }, th: { confirmed: 1 } });
+    expect(report.outcomesByHourUtc).toEqual([
+      { hour: 9, byStatus: { confirmed: 1 } },
+      { hour: 10, byStatus: { cancelled: 1, no_answer: 1 } },
+      { hour: 23, byStatus: { failed: 1 } },
+    ]);
+    expect(report.turnLatencyHistogram).toEqual([
+      { fromMs: 0, turns: 2 },
+      { fromMs: 250, turns: 1 },
+      { fromMs: 1750, turns: 1 },
+      { fromMs: 2000, turns: 1 },
+    ]);
   });
 
   it('counts a callee who asked for a callback or a person as answered: they spoke with the agent, and did not confirm', () => {
@@ -123,6 +161,9 @@ describe('campaign report', () => {
       turnLegs: { text: expect.objectContaining({ turns: 0 }), outcome: expect.objectContaining({ turns: 0 }), bargeIn: expect.objectContaining({ turns: 0 }) },
       ttsCharacters: { calls: 0, total: 0, perAnsweredCall: null, perConfirmedOrder: null },
       costEstimate: null,
+      outcomesByLanguage: {},
+      outcomesByHourUtc: [],
+      turnLatencyHistogram: [],
     });
   });
 

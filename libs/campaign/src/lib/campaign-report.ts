@@ -31,10 +31,25 @@ export interface CampaignReport {
   ttsCharacters: { calls: number; total: number; perAnsweredCall: number | null; perConfirmedOrder: number | null };
   /** Sum of the calls' cost estimates; null when no rate was given. */
   costEstimate: number | null;
+  /** Rows with a status, per language (the row's `language` cell, lower case; '' as `default`) and status. */
+  outcomesByLanguage: Record<string, Record<string, number>>;
+  /** Finished attempts per hour of the day (UTC) the gateway placed them (or they were begun), and outcome; only hours with calls, in order. */
+  outcomesByHourUtc: { hour: number; byStatus: Record<string, number> }[];
+  /** The latencies of `turnLatencyMs` in LATENCY_BUCKET_MS buckets; only buckets with turns, in order. */
+  turnLatencyHistogram: { fromMs: number; turns: number }[];
 }
 
+/** Width of a turn-latency histogram bucket: a quarter second is what a callee can tell apart. */
+export const LATENCY_BUCKET_MS = 250;
+
 /** The numbers an operator reads after a campaign: from the CSV's status cells and the store's attempts and call records. */
-export function buildCampaignReport(input: { statuses: readonly string[]; attempts: readonly Attempt[]; callRecords: readonly CallRecordEntry[] }): CampaignReport {
+export function buildCampaignReport(input: {
+  statuses: readonly string[];
+  /** Each row's `language` cell, in the order of `statuses`; without it every row is `default`. */
+  languages?: readonly string[];
+  attempts: readonly Attempt[];
+  callRecords: readonly CallRecordEntry[];
+}): CampaignReport {
   const byStatus: Record<string, number> = {};
   for (const raw of input.statuses) {
     const status = raw.trim().toLowerCase();
@@ -70,5 +85,40 @@ export function buildCampaignReport(input: { statuses: readonly string[]; attemp
       perConfirmedOrder: per(countedWith((status) => status === 'confirmed')),
     },
     costEstimate: costs.length ? Math.round(costs.reduce((a, b) => a + b, 0) * 10_000) / 10_000 : null,
+    outcomesByLanguage: outcomesByLanguage(input.statuses, input.languages),
+    outcomesByHourUtc: outcomesByHour(finished),
+    turnLatencyHistogram: histogram(latencies),
   };
+}
+
+function outcomesByLanguage(statuses: readonly string[], languages: readonly string[] | undefined): Record<string, Record<string, number>> {
+  const byLanguage: Record<string, Record<string, number>> = {};
+  statuses.forEach((raw, index) => {
+    const status = raw.trim().toLowerCase();
+    if (!status) return;
+    const language = languages?.[index]?.trim().toLowerCase() || 'default';
+    const counts = (byLanguage[language] ??= {});
+    counts[status] = (counts[status] ?? 0) + 1;
+  });
+  return byLanguage;
+}
+
+function outcomesByHour(finished: readonly Attempt[]): { hour: number; byStatus: Record<string, number> }[] {
+  const byHour = new Map<number, Record<string, number>>();
+  for (const attempt of finished) {
+    const hour = new Date(attempt.placedAt ?? attempt.createdAt).getUTCHours();
+    const counts = byHour.get(hour) ?? {};
+    counts[attempt.outcome!.status] = (counts[attempt.outcome!.status] ?? 0) + 1;
+    byHour.set(hour, counts);
+  }
+  return [...byHour.entries()].sort(([a], [b]) => a - b).map(([hour, byStatus]) => ({ hour, byStatus }));
+}
+
+function histogram(latencies: readonly number[]): { fromMs: number; turns: number }[] {
+  const buckets = new Map<number, number>();
+  for (const latency of latencies) {
+    const from = Math.floor(Math.max(0, latency) / LATENCY_BUCKET_MS) * LATENCY_BUCKET_MS;
+    buckets.set(from, (buckets.get(from) ?? 0) + 1);
+  }
+  return [...buckets.entries()].sort(([a], [b]) => a - b).map(([fromMs, turns]) => ({ fromMs, turns }));
 }
