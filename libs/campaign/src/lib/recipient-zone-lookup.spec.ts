@@ -1,6 +1,7 @@
 import { timezones } from 'libphonenumber-geo-carrier';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { InMemoryCallList, type FakeRow } from '@codcall/test-support';
-import { RecipientZoneLookup } from './recipient-zone-lookup';
+import { GoogleZoneTable, RecipientZoneLookup } from './recipient-zone-lookup';
 
 /** Each row's zones as the campaign would plan with them, by order id. */
 async function zonesOf(rows: FakeRow[], lookup = new RecipientZoneLookup()) {
@@ -62,12 +63,44 @@ describe('the zones a row is called in', () => {
     const asked: string[] = [];
     const counting = new RecipientZoneLookup((phone) => {
       asked.push(phone.number);
-      return timezones(phone); // each lookup reads Google's whole mapping file (~5 ms)
+      return timezones(phone); // the library reads Google's whole mapping file each time (~5 ms)
     });
     const rows = Array.from({ length: 1000 }, (_, i) => ({ phone: `+1${i % 2 ? '212736' : '310456'}${String(i).padStart(4, '0')}`, order_id: `O${i}` }));
     const zones = await zonesOf(rows, counting);
     expect(asked).toHaveLength(2);
     expect(zones['O1']).toMatchObject({ zones: ['America/New_York'] });
     expect(zones['O998']).toMatchObject({ zones: ['America/Los_Angeles'] });
+  });
+
+  it('Google\'s table, read once, gives every number the zones libphonenumber-geo-carrier gives it (each area code and exchange of the sample, and other countries)', async () => {
+    const table = await GoogleZoneTable.load();
+    // Every seventh +1 area code from 201 at a few exchanges (the library takes ~5 ms a number), split areas such as Idaho's 208, other countries, and a number no prefix matches.
+    const numbers = [
+      ...Array.from({ length: 113 }, (_, i) => `+1${201 + 7 * i}${['234', '823', '555'][i % 3]}${String(1000 + i).slice(-4)}`),
+      ...['+12082345678', '+12083234567', '+12088234567', '+919876543210', '+628123456789', '+525512345678', '+442071234567', '+61212345678', '+79161234567', '+5511987654321', '+999123'],
+    ].map((e164) => parsePhoneNumberFromString(e164)).filter((phone) => phone !== undefined);
+    const differing: string[] = [];
+    let placed = 0;
+    for (const phone of numbers) {
+      const [ours, library] = [table.zonesOf(phone), await timezones(phone)];
+      if (JSON.stringify(ours) !== JSON.stringify(library)) differing.push(`${phone.number}: ${ours} vs ${library}`);
+      if (library) placed++;
+    }
+    expect(differing).toEqual([]);
+    expect(placed).toBeGreaterThan(80);
+    expect(table.zonesOf(parsePhoneNumberFromString('+12083234567')!)).toEqual(['America/Denver']);
+  });
+
+  it('a service\'s lookup keeps what it learnt per prefix and fallback zone: a second campaign with another fallback asks again', async () => {
+    const asked: string[] = [];
+    const lookup = new RecipientZoneLookup((phone) => {
+      asked.push(phone.number);
+      return timezones(phone);
+    });
+    const rows = new InMemoryCallList([{ phone: '+12127365000', order_id: 'NYC' }]).rows();
+    await lookup.zonesFor(rows, { timezoneColumn: 'timezone', fallbackZone: 'UTC' });
+    await lookup.zonesFor(rows, { timezoneColumn: 'timezone', fallbackZone: 'UTC' });
+    await lookup.zonesFor(rows, { timezoneColumn: 'timezone', fallbackZone: 'Asia/Kolkata' });
+    expect(asked).toEqual(['+12127365000', '+12127365000']);
   });
 });
