@@ -7,3 +7,4 @@ export * from './lib/campaign-intake';
 export * from './lib/campaign-settings';
 export * from './lib/campaign-folder';
 export * from './lib/campaign-event-feed';
+export * from './lib/campaign-report-view';

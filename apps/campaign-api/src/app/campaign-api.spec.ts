@@ -19,8 +19,27 @@ const CSV = [
 const EXPECTED = CSV.replace('ORD001,,,', 'ORD001,confirmed,,').replace('ORD002,"","",""', 'ORD002,"cancelled","",""').replace('ORD003,,,', 'ORD003,invalid_number,,');
 const ONE_CALL_NOW = { agent_id: AGENT, provider: 'sim', window: '00:00-24:00', cps: '1000', max_attempts: '1' };
 
+/** What the gateway kept of John's call: two answered turns, a tool call, the timeline, what speech synthesis was sent. */
+const JOHNS_CALL = {
+  duration_seconds: 21.5,
+  transcript: [
+    { speaker: 'agent', text: 'Hello, am I speaking with John Doe?', atMs: 400 },
+    { speaker: 'callee', text: 'Yes. Please deliver it, I confirm.', atMs: 3100 },
+  ],
+  tool_calls: [{ name: 'confirm_order', arguments: {}, result: 'confirmed', atMs: 3900 }],
+  timeline: [{ event: 'dialled', atMs: 0 }, { event: 'answered', atMs: 1200 }, { event: 'hangup', atMs: 21500 }],
+  turn_latencies_ms: [420, 880],
+  turns: [
+    { kind: 'text', callee_speech_ended_at_ms: 2000, stt_final_at_ms: 2100, llm_request_at_ms: 2101, llm_first_token_at_ms: 2300, tts_request_at_ms: 2301, tts_first_byte_at_ms: 2410, first_frame_sent_at_ms: 2420, latency_ms: 420 },
+    { kind: 'outcome', callee_speech_ended_at_ms: 3100, stt_final_at_ms: 3200, llm_request_at_ms: 3201, llm_first_token_at_ms: 3970, first_frame_sent_at_ms: 3980, latency_ms: 880 },
+  ],
+  tts_characters: 300,
+};
+
 function outcomeOf(call: PlaceCallBody): FakeCallScript {
-  return call.recipient_phone_number === '+15559876543' ? { outcome: { status: 'cancelled' } } : { outcome: { status: 'confirmed' } };
+  return call.recipient_phone_number === '+15559876543'
+    ? { outcome: { status: 'cancelled', reason: 'ordered twice, call me on +15559876543' }, view: { tts_characters: 120, turn_latencies_ms: [1300] } }
+    : { outcome: { status: 'confirmed' }, view: JOHNS_CALL };
 }
 
 /** Test responses are whatever JSON the API sent; the assertions check their shape. */
@@ -134,6 +153,69 @@ describe('campaign API', () => {
     expect(readdirSync(join(dataDir, 'uploads'))).toEqual([]);
   });
 
+  it('gives every call its own URL: transcript, tool calls, turns, timeline and what it decided, the number masked', async () => {
+    const { campaign_id: id } = await json(upload(ONE_CALL_NOW));
+    await readEvents(await get(`/campaigns/${id}/events`));
+    const calls = (await json(get(`/campaigns/${id}/calls`))).calls as { call_id: string; order_id: string }[];
+    const johns = calls.find((call) => call.order_id === 'ORD001')!;
+    const janes = calls.find((call) => call.order_id === 'ORD002')!;
+
+    const john = await json(get(`/campaigns/${id}/calls/${johns.call_id}`));
+    expect(john).toMatchObject({
+      call_id: johns.call_id, line: 2, order_id: 'ORD001', name: 'John Doe', attempt: 1, status: 'confirmed', duration_seconds: 21.5,
+      transcript: JOHNS_CALL.transcript, tool_calls: JOHNS_CALL.tool_calls, timeline: JOHNS_CALL.timeline, tts_characters: 300,
+      turns: [expect.objectContaining({ kind: 'text', sttFinalAtMs: 2100, latencyMs: 420 }), expect.objectContaining({ kind: 'outcome', latencyMs: 880 })],
+    });
+    expect(john.phone).not.toContain('1234567');
+    expect(john.started_at).toEqual(expect.any(String));
+    const jane = await json(get(`/campaigns/${id}/calls/${janes.call_id}`));
+    expect(jane).toMatchObject({ name: 'Smith, Jane', status: 'cancelled', reason: expect.stringContaining('ordered twice') });
+    expect(JSON.stringify(jane)).not.toContain('9876543');
+
+    const unknownCall = await get(`/campaigns/${id}/calls/00000000-0000-4000-8000-00000000dead`);
+    expect([unknownCall.status, (await unknownCall.json()).message]).toEqual([404, `campaign ${id} has no call 00000000-0000-4000-8000-00000000dead`]);
+    const unknownCampaign = await get(`/campaigns/00000000-0000-4000-8000-000000000000/calls/${johns.call_id}`);
+    expect([unknownCampaign.status, (await unknownCampaign.json()).message]).toEqual([404, 'campaign 00000000-0000-4000-8000-000000000000 not found']);
+  });
+
+  it('reports a campaign as the CLI does: rates, outcomes per language and hour, latency buckets and speech characters', async () => {
+    const withLanguages = [
+      'name,recipient_phone_number,order_id,status,reschedule_date,reschedule_time,language',
+      'John Doe,+15551234567,ORD001,,,,en',
+      'Jane Smith,+15559876543,ORD002,,,,HI',
+      'Wrong Format,98765 43210,ORD003,,,,',
+      'Done Before,+15551230000,ORD004,confirmed,,,en',
+      '',
+    ].join('\n');
+    const { campaign_id: id } = await json(upload(ONE_CALL_NOW, { csv: withLanguages }));
+    await readEvents(await get(`/campaigns/${id}/events`));
+    const hours = ((await json(get(`/campaigns/${id}/calls`))).calls as { started_at: string }[]).map((call) => new Date(call.started_at).getUTCHours());
+
+    const report = await json(get(`/campaigns/${id}/report`));
+    expect(report).toMatchObject({
+      campaign_id: id,
+      rows: 4,
+      by_status: { confirmed: 2, cancelled: 1, invalid_number: 1 },
+      not_called: 0,
+      attempts: 2,
+      retried_rows: 0,
+      // Both dialled callees answered; of the three rows whose people answered, two confirmed (one before this campaign).
+      answer_rate: 1,
+      confirmation_rate: 2 / 3,
+      call_seconds: { count: 1, average: 21.5, p95: 21.5 },
+      turn_latency_ms: { count: 3, p50: 880, p95: 1300 },
+      turn_latency_histogram: { bucket_ms: 250, buckets: [{ from_ms: 250, turns: 1 }, { from_ms: 750, turns: 1 }, { from_ms: 1250, turns: 1 }] },
+      outcomes_by_language: { en: { confirmed: 2 }, hi: { cancelled: 1 }, default: { invalid_number: 1 } },
+      tts_characters: { calls: 2, total: 420, per_answered_call: 210, per_confirmed_order: 420 },
+      cost_estimate: null,
+    });
+    const legs = Object.fromEntries(report.turn_legs.text.legs.map(({ name, spread }: { name: string; spread: unknown }) => [name, spread]));
+    expect(legs).toMatchObject({ 'speech end -> STT final': { n: 1, p50: 100 }, 'LLM request -> first token': { n: 1, p50: 199 }, 'total: speech end -> first frame': { n: 1, p50: 420 } });
+    expect(report.outcomes_by_hour_utc.flatMap(({ hour, by_status }: { hour: number; by_status: Record<string, number> }) => Object.entries(by_status).map(([status, count]) => [hour, status, count])).sort())
+      .toEqual([[hours[0], 'cancelled', 1], [hours[0], 'confirmed', 1]].sort());
+    expect((await get('/campaigns/00000000-0000-4000-8000-000000000000/report')).status).toBe(404);
+  });
+
   it('answers nothing without the API key but /health, which says nothing else', async () => {
     const health = await get('/health', {});
     expect(health.status).toBe(200);
@@ -145,6 +227,8 @@ describe('campaign API', () => {
       get(`/campaigns/${id}/events`, {}),
       get(`/campaigns/${id}/csv`, {}),
       get(`/campaigns/${id}/calls`, {}),
+      get(`/campaigns/${id}/calls/x`, {}),
+      get(`/campaigns/${id}/report`, {}),
       get(`/campaigns/${id}/calls/x/recording`, {}),
       post(`/campaigns/${id}/pause`, {}),
       post(`/campaigns/${id}/resume`, {}),

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { CallListRepository, type CallListRow } from '@codcall/call-list';
-import { CampaignStore } from '@codcall/campaign-store';
+import { CampaignStore, type StoredOutcome } from '@codcall/campaign-store';
 import { tallyRowStatuses } from '@codcall/campaign';
 import type { CallRecordView } from '@codcall/gateway-api';
 import { maskPhone } from '@codcall/logging';
@@ -51,6 +51,10 @@ export interface CallRecordFile {
   view: CallRecordView;
   /** Where the gateway wrote the recording, when this service can read it. */
   recordingPath?: string;
+  /** What the attempt decided, once it finished. */
+  outcome?: StoredOutcome;
+  /** The row's `name` cell. */
+  name?: string;
 }
 
 const DEFAULT_PAGE = 1000;
@@ -101,7 +105,7 @@ export async function callRecords(
         ...(record?.ttsCharacters !== undefined ? { tts_characters: record.ttsCharacters } : {}),
         ...(readable ? { recording_url: `/campaigns/${campaignId}/calls/${encodeURIComponent(attempt.callId!)}/recording` } : {}),
       };
-      return { view, recordingPath: readable };
+      return { view, recordingPath: readable, outcome: attempt.outcome, name: row?.values['name'] };
     });
   } finally {
     if (!open?.store) store.close();

@@ -29,3 +29,15 @@ export class CampaignNotFoundError extends Error {
 export class CampaignStateError extends Error {
   override readonly name = 'CampaignStateError';
 }
+
+/** A call id the campaign has no call of (a transcript_url of another campaign, or a typo). */
+export class CallNotFoundError extends Error {
+  override readonly name = 'CallNotFoundError';
+
+  constructor(
+    readonly campaignId: string,
+    readonly callId: string,
+  ) {
+    super(`campaign ${campaignId} has no call ${callId}`);
+  }
+}

@@ -18,13 +18,14 @@ import {
   type GatewayHealth,
   type RetryPolicy,
 } from '@codcall/campaign';
-import { FINAL_CAMPAIGN_STATES, type CallRecordView, type CampaignEventView, type CampaignState, type CampaignView } from '@codcall/gateway-api';
+import { FINAL_CAMPAIGN_STATES, type CallDetailView, type CallRecordView, type CampaignEventView, type CampaignReportView, type CampaignState, type CampaignView } from '@codcall/gateway-api';
 import { maskNumbersInText, silentLogger, type Logger } from '@codcall/logging';
 import { callRecords, countRows, type RowTracker } from './campaign-counts';
-import { CampaignNotFoundError, CampaignRefusedError, CampaignStateError } from './campaign-errors';
+import { CallNotFoundError, CampaignNotFoundError, CampaignRefusedError, CampaignStateError } from './campaign-errors';
 import { campaignEvent, CampaignEventFeed, DEFAULT_EVENT_BUFFER, eventView, type FeedEntry, type FeedListener } from './campaign-event-feed';
 import { CampaignFolder, isCampaignId, listCampaignFolders, type CampaignRecord } from './campaign-folder';
 import { checkUpload, DEFAULT_UPLOAD_LIMITS, refusalFrom, type CampaignAgents, type CampaignUpload, type UploadLimits } from './campaign-intake';
+import { callDetailView, CampaignReportCache, reportCampaign } from './campaign-report-view';
 import type { CampaignSettings } from './campaign-settings';
 
 /** Which gateway a campaign dials through: HTTP to one gateway, or (distributed mode) a queue. */
@@ -120,6 +121,7 @@ export class CampaignHost {
   private readonly root: string;
   private readonly logger: Logger;
   private readonly limits: UploadLimits;
+  private readonly reports = new CampaignReportCache();
   private closing = false;
 
   private constructor(
@@ -271,6 +273,21 @@ export class CampaignHost {
   async calls(campaignId: string, page: { offset?: number; limit?: number } = {}): Promise<CallRecordView[]> {
     const campaign = this.campaign(campaignId);
     return (await callRecords(campaign.folder, campaign.id, campaign.run, page)).map((call) => call.view);
+  }
+
+  /** One call, found by the id an outcome webhook's transcript_url carries. */
+  async call(campaignId: string, callId: string): Promise<CallDetailView> {
+    const campaign = this.campaign(campaignId);
+    const [found] = await callRecords(campaign.folder, campaign.id, campaign.run, { callId });
+    if (!found) throw new CallNotFoundError(campaign.id, callId.slice(0, 100));
+    return callDetailView(found);
+  }
+
+  /** The CLI's report of the campaign, computed here (reused for a few seconds while it runs). */
+  report(campaignId: string): Promise<CampaignReportView> {
+    const campaign = this.campaign(campaignId);
+    const { state, updatedAt } = campaign.record;
+    return this.reports.get(campaign.id, `${state} ${updatedAt}`, !!campaign.run, () => reportCampaign(campaign.folder, campaign.id, campaign.run));
   }
 
   /** The recording's path when this service can read it; undefined otherwise. */

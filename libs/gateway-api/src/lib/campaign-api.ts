@@ -12,12 +12,14 @@
  *   POST /campaigns/:id/cancel         -> CampaignView (no new dials; calls in flight finish; rows left as they are)
  *   GET  /campaigns/:id/csv            text/csv: the upload byte for byte plus the outcome cells
  *   GET  /campaigns/:id/calls          -> CallRecordList (oldest first; ?offset=&limit= page through, limit 1000 by default, 5000 at most)
+ *   GET  /campaigns/:id/calls/:call_id            -> CallDetailView (the call an outcome webhook's transcript_url names)
  *   GET  /campaigns/:id/calls/:call_id/recording   audio/wav, when the recording is readable here
+ *   GET  /campaigns/:id/report         -> CampaignReportView (the CLI's `outbound-cli report`, computed by the service)
  *
  * Refusals answer `{ statusCode, message }` (the message names the field, file or limit at fault),
  * and for a refused upload also `reason`: invalid (400), carrier_not_configured (400), too_large
  * (413), agent_not_found (404), unreachable (502: agent-api or the gateway). 404 for an unknown
- * campaign, 409 for a pause, resume or cancel its state does not allow, 503 when too many event
+ * campaign or call, 409 for a pause, resume or cancel its state does not allow, 503 when too many event
  * streams are open.
  */
 
@@ -167,4 +169,67 @@ export interface CallRecordView {
 
 export interface CallRecordList {
   calls: CallRecordView[];
+}
+
+/**
+ * One call of a campaign: its record as the list has it, and what the call decided for its row
+ * (the attempt's own outcome, which the CSV shows once the row is done).
+ */
+export interface CallDetailView extends CallRecordView {
+  /** The row's `name` cell. */
+  name?: string;
+  reschedule_date?: string;
+  reschedule_time?: string;
+  callback_at?: string;
+  address_update?: string;
+  /** Why the call ended as it did (numbers masked). */
+  reason?: string;
+}
+
+/** n and nearest-rank p50/p95 of one measure, in ms. */
+export interface SpreadView {
+  n: number;
+  p50: number | null;
+  p95: number | null;
+}
+
+/** One kind of answered turn (`text` or `outcome`), leg by leg; the last leg is the total. */
+export interface TurnKindReportView {
+  turns: number;
+  legs: { name: string; spread: SpreadView }[];
+}
+
+/**
+ * A campaign's report, computed by the service from the campaign's CSV and store with the CLI's
+ * code (libs/campaign's buildCampaignReport): `outbound-cli report --json` on the same files gives
+ * the same figures under camelCase names. Rates are fractions (0-1); null where there is nothing
+ * to measure yet.
+ */
+export interface CampaignReportView {
+  campaign_id: string;
+  /** Rows in the CSV. */
+  rows: number;
+  /** Rows per CSV status, rows never called not among them. */
+  by_status: Record<string, number>;
+  not_called: number;
+  /** Calls asked of the gateway. */
+  attempts: number;
+  retried_rows: number;
+  /** Answered attempts ÷ finished attempts. */
+  answer_rate: number | null;
+  /** Confirmed rows ÷ rows whose status says a person answered. */
+  confirmation_rate: number | null;
+  call_seconds: { count: number; average: number | null; p95: number | null };
+  turn_latency_ms: { count: number; p50: number | null; p95: number | null };
+  /** Every answered turn's latency in `bucket_ms` buckets; only buckets with turns, in order. */
+  turn_latency_histogram: { bucket_ms: number; buckets: { from_ms: number; turns: number }[] };
+  turn_legs: { text: TurnKindReportView; outcome: TurnKindReportView; barge_in: { turns: number; speech_start_to_clear: SpreadView; resumed: number; interrupted: number } };
+  /** Rows with a status, per language (the `language` cell, lower case, or `default`) and status. */
+  outcomes_by_language: Record<string, Record<string, number>>;
+  /** Finished attempts per hour of the day (UTC) they were placed, and outcome; only hours with calls. */
+  outcomes_by_hour_utc: { hour: number; by_status: Record<string, number> }[];
+  /** Characters sent to speech synthesis: in all, and per answered call and per confirmed order. */
+  tts_characters: { calls: number; total: number; per_answered_call: number | null; per_confirmed_order: number | null };
+  /** Sum of the calls' cost estimates (the campaign's cost_per_minute); null without one. */
+  cost_estimate: number | null;
 }

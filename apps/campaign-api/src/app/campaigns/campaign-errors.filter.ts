@@ -1,6 +1,6 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { CampaignNotFoundError, CampaignRefusedError, CampaignStateError, type CampaignRefusalKind } from '@codcall/campaign-service';
+import { CallNotFoundError, CampaignNotFoundError, CampaignRefusedError, CampaignStateError, type CampaignRefusalKind } from '@codcall/campaign-service';
 
 const REFUSAL_STATUS: Record<CampaignRefusalKind, number> = {
   invalid: 400,
@@ -11,11 +11,11 @@ const REFUSAL_STATUS: Record<CampaignRefusalKind, number> = {
 };
 
 /** The campaign service's typed errors as HTTP answers, in the JSON shape NestJS gives its own. */
-@Catch(CampaignRefusedError, CampaignNotFoundError, CampaignStateError)
+@Catch(CampaignRefusedError, CampaignNotFoundError, CallNotFoundError, CampaignStateError)
 export class CampaignErrorsFilter implements ExceptionFilter {
-  catch(error: CampaignRefusedError | CampaignNotFoundError | CampaignStateError, host: ArgumentsHost): void {
+  catch(error: CampaignRefusedError | CampaignNotFoundError | CallNotFoundError | CampaignStateError, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const status = error instanceof CampaignRefusedError ? REFUSAL_STATUS[error.kind] : error instanceof CampaignNotFoundError ? 404 : 409;
+    const status = error instanceof CampaignRefusedError ? REFUSAL_STATUS[error.kind] : error instanceof CampaignNotFoundError || error instanceof CallNotFoundError ? 404 : 409;
     if (response.headersSent) {
       response.end();
       return;

@@ -4,7 +4,7 @@ import { FileFieldsInterceptor } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
 import { Public } from '@codcall/nest-edge';
 import { CampaignHost, type UploadedFile } from '@codcall/campaign-service';
-import type { CallRecordList, CampaignList, CampaignView } from '@codcall/gateway-api';
+import type { CallDetailView, CallRecordList, CampaignList, CampaignReportView, CampaignView } from '@codcall/gateway-api';
 import { CampaignEventStreams } from './campaign-event-streams';
 import { UPLOAD_PARTS, type UploadedParts } from './upload-parts';
 
@@ -83,6 +83,18 @@ export class CampaignsController {
   @Get('campaigns/:id/calls')
   async calls(@Param('id') id: string, @Query('offset') offset?: string, @Query('limit') limit?: string): Promise<CallRecordList> {
     return { calls: await this.host.calls(id, { offset: pageNumber('offset', offset), limit: pageNumber('limit', limit) }) };
+  }
+
+  /** The call an outcome webhook's transcript_url names: transcript, turns, tool calls, timeline, recording URL. */
+  @Get('campaigns/:id/calls/:callId')
+  call(@Param('id') id: string, @Param('callId') callId: string): Promise<CallDetailView> {
+    return this.host.call(id, callId);
+  }
+
+  /** The CLI's `report` of the campaign, computed here so that a browser never needs every row and call. */
+  @Get('campaigns/:id/report')
+  report(@Param('id') id: string): Promise<CampaignReportView> {
+    return this.host.report(id);
   }
 
   @Get('campaigns/:id/calls/:callId/recording')
