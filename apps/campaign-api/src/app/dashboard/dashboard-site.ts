@@ -5,6 +5,8 @@ import type { NextFunction, Request, Response } from 'express';
 
 /** Paths that are the API's: the dashboard's page never answers them. */
 const API_PATHS = /^\/(campaigns|agent-api|health)(\/|$)/;
+/** GET /campaigns/:id/calls/:call_id, ids as the services write them. */
+const CALL_PATH = /^\/campaigns\/([\w-]{1,100})\/calls\/([\w.-]{1,200})$/;
 
 /**
  * The built dashboard's folder: DASHBOARD_DIR, else dist/apps/dashboard beside this build
@@ -41,6 +43,13 @@ export function mountDashboardSite(app: NestExpressApplication, dir: string | un
     maxAge: '365d',
     immutable: true,
     setHeaders: (res: Response) => res.setHeader('x-content-type-options', 'nosniff'),
+  });
+  // A call's own URL (an outcome webhook's transcript_url) opened in a browser: its page in the
+  // dashboard, which asks for the key. The redirect only echoes the path, so it tells nobody anything.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const call = CALL_PATH.exec(req.path);
+    if (req.method !== 'GET' || !call || req.accepts(['json', 'html']) !== 'html') return next();
+    res.redirect(302, `/#/campaigns/${call[1]}/calls/${call[2]}`);
   });
   // The one page: `/` and any other path that is not the API's (the pages are addressed by the hash).
   app.use((req: Request, res: Response, next: NextFunction) => {
