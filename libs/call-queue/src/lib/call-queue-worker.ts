@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CallView, GatewayLimits, PlaceCallRequest } from '@codcall/campaign';
@@ -18,6 +19,7 @@ import {
 } from './queue-layout';
 import { closeRedis, openRedis } from './redis-connection';
 import { CallSlots } from './call-slots';
+import { notDialledView } from './scheduled-calls';
 
 const messageOfError = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -34,6 +36,12 @@ export interface CallQueueWorkerOptions {
   placeCall(request: PlaceCallRequest): Promise<{ callId: string }>;
   /** Resolves with the call's final view (state completed, an outcome). */
   waitForCompletion(callId: string): Promise<CallView>;
+  /**
+   * A job whose key this gateway claimed before comes back (its lock lapsed, or the gateway
+   * restarted): called before placeCall, so the gateway can bring back what Redis knows of the
+   * call (a gateway whose disk is gone) and its own key finds it instead of dialling again.
+   */
+  recoverDial?(key: string, record: DialRecord): Promise<void>;
   logger?: Logger;
   /**
    * How long a job's lock lasts without renewal (default 30 s): a gateway gone this long has its
@@ -67,6 +75,8 @@ export class CallQueueWorker {
   private stopped = false;
   /** Let go without waiting (stop with force): what its calls do next is no longer recorded by it. */
   private abandoned = false;
+  /** This run: a claim that names another run of this gateway id was made by a process that is gone. */
+  readonly instance = randomUUID();
 
   constructor(private readonly options: CallQueueWorkerOptions) {
     if (!Number.isInteger(options.maxCalls) || options.maxCalls < 1) throw new Error(`maxCalls must be a positive integer, got ${options.maxCalls}`);
@@ -112,7 +122,7 @@ export class CallQueueWorker {
 
   private async beat(): Promise<void> {
     const { gatewayId, publicBaseUrl, carriers, maxCalls, limits } = this.options;
-    const registration: GatewayRegistration = { id: gatewayId, publicBaseUrl, carriers, maxCalls, ...(limits ? { limits } : {}) };
+    const registration: GatewayRegistration = { id: gatewayId, publicBaseUrl, carriers, maxCalls, instance: this.instance, ...(limits ? { limits } : {}) };
     await this.redis.multi().set(gatewayKey(gatewayId), JSON.stringify(registration), 'PX', this.lockMs).sadd(GATEWAYS_KEY, gatewayId).exec();
   }
 
@@ -171,16 +181,26 @@ export class CallQueueWorker {
     const key = job.data.request.idempotencyKey ?? (job.id as string);
     const record = dialKey(key);
     const me = this.options.gatewayId;
-    const claimed = await this.redis.hsetnx(record, 'gateway', me);
+    // Queued ahead of time and taken after its calling window closed: not dialled (unless an earlier take claimed it), the campaign plans it again.
+    const { notAfter } = job.data;
+    if (notAfter !== undefined && Date.now() >= notAfter && !(await this.redis.exists(record))) return notDialledView(job.id as string, notAfter);
+    // The claim and what was there before it, in one round trip.
+    const replies = await this.redis
+      .multi()
+      .hsetnx(record, 'gateway', me)
+      .hsetnx(record, 'instance', this.instance)
+      .hsetnx(record, 'at', new Date().toISOString())
+      .expire(record, RECORD_TTL_SECONDS)
+      .hgetall(record)
+      .exec();
+    const claimed = replies?.[0]?.[1] === 1;
     if (!claimed) {
-      const earlier = (await this.redis.hgetall(record)) as DialRecord;
+      const earlier = (replies?.[4]?.[1] ?? {}) as DialRecord;
       if (earlier.outcome) return JSON.parse(earlier.outcome) as CallView;
       // Claimed by this gateway (a job come back after its lock lapsed): the orchestrator's own key dedupes the dial.
-      if (earlier.gateway !== me) return this.outcomeOfForeignDial(job, earlier.gateway ?? 'unknown');
-    } else {
-      await this.redis.hset(record, 'at', new Date().toISOString());
+      if (earlier.gateway !== me) return this.outcomeOfForeignDial(job, earlier);
+      await this.options.recoverDial?.(key, earlier);
     }
-    await this.redis.expire(record, RECORD_TTL_SECONDS);
     let view: CallView;
     try {
       const placed = await this.options.placeCall({ ...job.data.request, idempotencyKey: key });
@@ -202,15 +222,17 @@ export class CallQueueWorker {
   }
 
   /**
-   * Another gateway asked its carrier to dial this key. While it is alive its outcome is awaited;
-   * once its heartbeat is gone without one, the call ended with it: failed, with the reason.
+   * Another gateway asked its carrier to dial this key. While the run of it that claimed the key
+   * is alive its outcome is awaited; once its heartbeat is gone (or names a later run: the gateway
+   * restarted, which ends the calls of the run before) without one, the call ended with it: failed, with the reason.
    */
-  private async outcomeOfForeignDial(job: Job<CallJobData, CallView>, gatewayId: string): Promise<CallView> {
+  private async outcomeOfForeignDial(job: Job<CallJobData, CallView>, claim: DialRecord): Promise<CallView> {
     const record = dialKey(job.data.request.idempotencyKey ?? (job.id as string));
+    const gatewayId = claim.gateway ?? 'unknown';
     for (;;) {
-      const outcome = await this.redis.hget(record, 'outcome');
+      const [outcome, registration] = await this.redis.multi().hget(record, 'outcome').get(gatewayKey(gatewayId)).exec().then((replies) => replies?.map((reply) => reply[1] as string | null) ?? [null, null]);
       if (outcome) return JSON.parse(outcome) as CallView;
-      if (!(await this.redis.exists(gatewayKey(gatewayId)))) {
+      if (!registration || !sameRun(claim, JSON.parse(registration) as GatewayRegistration)) {
         this.logger.warn({ jobId: job.id, dialledBy: gatewayId }, 'a call dialled by a gateway that is gone: ended as failed, not dialled again');
         const callId = (await this.redis.hget(record, 'callId')) ?? (job.id as string);
         return this.record(record, failedView(callId, `the gateway that dialled this call stopped before it ended (gateway ${gatewayId})`));
@@ -218,4 +240,9 @@ export class CallQueueWorker {
       await new Promise((resolve) => setTimeout(resolve, FOREIGN_OUTCOME_POLL_MS));
     }
   }
+}
+
+/** Whether the live registration is the run that made the claim (a claim or registration from before runs were named counts as the same). */
+function sameRun(claim: DialRecord, registration: GatewayRegistration): boolean {
+  return !claim.instance || !registration.instance || claim.instance === registration.instance;
 }

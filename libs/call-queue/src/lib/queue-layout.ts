@@ -15,6 +15,10 @@ export const gatewayKey = (gatewayId: string) => `${KEY_PREFIX}:gateway:${gatewa
 export const dialKey = (idempotencyKey: string) => `${KEY_PREFIX}:dial:${idempotencyKey}`;
 /** A call's latest view by the gateway's call id, so any gateway or the campaign-api can answer for it. */
 export const callKey = (callId: string) => `${KEY_PREFIX}:call:${callId}`;
+/** A gateway's whole state of one call (its CallStore row, JSON), mirrored so that a gateway whose disk is gone still knows it. */
+export const callStateKey = (callId: string) => `${KEY_PREFIX}:call-state:${callId}`;
+/** The ids of the calls a gateway holds unsettled (a set): what it settles at its next start, whatever its disk kept. */
+export const gatewayCallsKey = (gatewayId: string) => `${KEY_PREFIX}:gateway:${gatewayId}:calls`;
 
 export const queueNameFor = (campaignId: string) => `calls-${campaignId}`;
 
@@ -26,6 +30,10 @@ export const JOB_NAME = 'call';
 /** What a job carries: the request the campaign would have POSTed to one gateway. */
 export interface CallJobData {
   request: PlaceCallRequest;
+  /** A dial added ahead of its time: when it was due (epoch ms). */
+  dueAt?: number;
+  /** Its calling window's end (epoch ms): a gateway that takes it later finishes it not dialled (notDialledView). */
+  notAfter?: number;
 }
 
 /** A live gateway as its heartbeat key describes it. */
@@ -35,11 +43,17 @@ export interface GatewayRegistration {
   carriers: string[];
   maxCalls: number;
   limits?: GatewayLimits;
+  /** This run of the gateway (new at every start): a claim made by an earlier run is no longer followed by anyone. */
+  instance?: string;
 }
 
 /** The dial record's fields as stored (a Redis hash). */
 export interface DialRecord {
   gateway?: string;
+  /** The run of the gateway that claimed the key (GatewayRegistration.instance). */
+  instance?: string;
+  /** When the key was claimed (ISO). */
+  at?: string;
   callId?: string;
   /** The final CallView, JSON. */
   outcome?: string;

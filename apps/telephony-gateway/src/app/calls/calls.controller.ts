@@ -1,10 +1,11 @@
-import { BadRequestException, Body, ConflictException, Controller, ForbiddenException, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { BadRequestException, Body, ConflictException, Controller, ForbiddenException, Get, Headers, HttpCode, Inject, Optional, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CallOrchestrator, TransferDocumentRefusedError, type CallView } from '@codcall/call-orchestration';
 import { IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_RULE, type GatewayHealthBody, type PlacedCallBody } from '@codcall/gateway-api';
 import { Public } from '@codcall/nest-edge';
 import { GATEWAY_CONFIG } from '../tokens';
 import type { GatewayConfig } from '../config';
+import { RedisMirroredCallStore } from '../persistence/redis-mirrored-call-store';
 import { GATEWAY_LIMITS, PlaceCallDto } from './place-call.dto';
 
 const MAX_WAIT_SECONDS = 60;
@@ -14,6 +15,8 @@ export class CallsController {
   constructor(
     @Inject(CallOrchestrator) private readonly calls: CallOrchestrator,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    /** Distributed mode: Idempotency-Keys are claimed in Redis, so another gateway's key is never dialled here. */
+    @Optional() @Inject(RedisMirroredCallStore) private readonly mirror?: RedisMirroredCallStore,
   ) {}
 
   /** Open to anyone, so it says nothing a caller could use: no key, number, agent or call. */
@@ -28,7 +31,7 @@ export class CallsController {
   @HttpCode(201)
   async place(@Body() body: PlaceCallDto, @Headers(IDEMPOTENCY_KEY_HEADER) idempotencyKey?: string): Promise<PlacedCallBody> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) throw new BadRequestException(IDEMPOTENCY_KEY_RULE);
-    const view = await this.calls.placeCall({
+    const dial = () => this.calls.placeCall({
       idempotencyKey,
       agentId: body.agent_id,
       to: body.recipient_phone_number,
@@ -36,6 +39,7 @@ export class CallsController {
       carrier: body.carrier ?? 'twilio',
       simulation: body.simulation,
     });
+    const view = this.mirror && idempotencyKey !== undefined ? await this.mirror.dialWithClaimedKey(idempotencyKey, dial) : await dial();
     return { call_id: view.call_id, state: view.state };
   }
 

@@ -1,16 +1,22 @@
 import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { CallOrchestrator, GatewayAtCapacityError } from '@codcall/call-orchestration';
-import { CallQueueWorker } from '@codcall/call-queue';
+import { CallQueueWorker, type DialRecord } from '@codcall/call-queue';
 import type { CallView, PlaceCallRequest } from '@codcall/campaign';
 import { silentLogger, type Logger } from '@codcall/logging';
 import { GATEWAY_LIMITS } from '../calls/place-call.dto';
 import type { GatewayConfig } from '../config';
+import type { RedisMirroredCallStore } from '../persistence/redis-mirrored-call-store';
 import { campaignCallView } from './call-view';
 
 /** How long one wait on the orchestrator lasts before it is asked again (a call can outlast it). */
 const COMPLETION_WAIT_MS = 60_000;
 /** A dial refused because POST /call took the last slot waits this long before asking again. */
 const CAPACITY_RETRY_MS = 500;
+
+/** This process's id in Redis: GATEWAY_ID, and `.w<index>` for a worker of a multi-process gateway (each is its own queue worker). */
+export function processGatewayId(queue: NonNullable<GatewayConfig['queue']>, config: Pick<GatewayConfig, 'worker'>): string {
+  return config.worker ? `${queue.gatewayId}.w${config.worker.index}` : queue.gatewayId;
+}
 
 /**
  * The gateway's worker in distributed mode (REDIS_URL): takes calls from every campaign's BullMQ
@@ -28,8 +34,10 @@ export class GatewayCallQueue implements OnApplicationBootstrap, OnModuleDestroy
     config: GatewayConfig,
     private readonly calls: CallOrchestrator,
     private readonly logger: Logger = silentLogger(),
+    /** The call store's Redis mirror: a job come back to this gateway finds its call there when the disk lost it. */
+    mirror?: RedisMirroredCallStore,
   ) {
-    this.gatewayId = config.worker ? `${queue.gatewayId}.w${config.worker.index}` : queue.gatewayId;
+    this.gatewayId = processGatewayId(queue, config);
     this.worker = new CallQueueWorker({
       redisUrl: queue.redisUrl,
       gatewayId: this.gatewayId,
@@ -40,6 +48,7 @@ export class GatewayCallQueue implements OnApplicationBootstrap, OnModuleDestroy
       lockMs: queue.lockSeconds * 1000,
       placeCall: (request) => this.place(request),
       waitForCompletion: (callId) => this.completion(callId),
+      ...(mirror ? { recoverDial: (_key: string, record: DialRecord) => mirror.recoverDial(record) } : {}),
       logger,
     });
   }
