@@ -56,7 +56,8 @@ export function turnLegs(list: unknown[] | undefined): TurnLegs[] {
     const spoke = at('calleeSpeechEnded');
     return {
       kind: text(turn['kind']),
-      atMs: spoke,
+      // A barge-in has no speech end: it is placed where the callee started talking over the agent.
+      atMs: spoke ?? at('speechStarted'),
       transcriptMs: gap(spoke, at('sttFinal')),
       modelMs: gap(at('llmRequest'), at('llmFirstToken')),
       speechMs: gap(at('ttsRequest'), at('ttsFirstByte')),

@@ -1,4 +1,4 @@
-import type { CallRecordList, CampaignEventView, CampaignList, CampaignPreflightView, CampaignView } from '@codcall/gateway-api';
+import type { CallDetailView, CallRecordList, CampaignEventView, CampaignList, CampaignPreflightView, CampaignReportView, CampaignView } from '@codcall/gateway-api';
 import { EventStreamParser } from './event-stream';
 
 /** The key was refused (401): the dashboard goes back to sign-in and says so. */
@@ -119,6 +119,16 @@ export class DashboardApi {
       if (more.length < CALLS_PER_PAGE) break;
     }
     return { calls };
+  }
+
+  /** One call, from its own URL (the one outcome webhooks link to). */
+  call(campaignId: string, callId: string): Promise<CallDetailView> {
+    return this.json(`/campaigns/${encodeURIComponent(campaignId)}/calls/${encodeURIComponent(callId)}`);
+  }
+
+  /** The campaign's report, computed by the service (the CLI's `report`). */
+  report(campaignId: string): Promise<CampaignReportView> {
+    return this.json(`/campaigns/${encodeURIComponent(campaignId)}/report`);
   }
 
   /** A recording's bytes (an <audio> element cannot send the key itself). */

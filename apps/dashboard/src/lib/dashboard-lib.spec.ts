@@ -1,9 +1,9 @@
-import type { CallRecordView, CampaignView } from '@codcall/gateway-api';
-import { buildDashboardReport } from './call-report';
+import type { CallRecordView, CampaignReportView, CampaignView } from '@codcall/gateway-api';
 import { applyCampaignEvent, emptyProgress, timelineFromCalls } from './campaign-progress';
 import { missingCallListColumns, parseCsvText } from './csv-text';
 import { EventStreamParser } from './event-stream';
 import { maskPhone } from './phone-mask';
+import { reportChartsData, speechCostPerOrder } from './report-charts-data';
 import { parseRoute, hrefOf } from './routes';
 
 describe('the dashboard reading a call list for its preview', () => {
@@ -74,23 +74,41 @@ describe('the chart of a campaign opened after its calls', () => {
 });
 
 describe('the dashboard’s report of a campaign', () => {
-  it('counts answered calls, confirmations among people reached, outcomes per language and latency buckets', () => {
-    const call = (status: string, latencies: number[], tts: number): CallRecordView =>
-      ({ call_id: status, line: 2, attempt: 1, status, phone: '', started_at: '2026-12-01T17:05:00Z', turns: latencies.map((latencyMs) => ({ latencyMs })), tts_characters: tts }) as CallRecordView;
-    const report = buildDashboardReport(
-      [
-        { status: 'confirmed', language: 'hi' },
-        { status: 'cancelled', language: '' },
-        { status: 'no_answer', language: '' },
+  /** A report as GET /campaigns/:id/report answers it, with only the figures the charts read. */
+  const report = {
+    by_status: { confirmed: 2, cancelled: 1 },
+    outcomes_by_language: { hi: { confirmed: 1 }, default: { cancelled: 1, confirmed: 1 } },
+    outcomes_by_hour_utc: [
+      { hour: 9, by_status: { confirmed: 2 } },
+      { hour: 17, by_status: { cancelled: 1, no_answer: 1 } },
+    ],
+    turn_latency_histogram: { bucket_ms: 250, buckets: [{ from_ms: 500, turns: 2 }, { from_ms: 1250, turns: 1 }] },
+    tts_characters: { calls: 3, total: 600, per_answered_call: 300, per_confirmed_order: 300 },
+  } as unknown as CampaignReportView;
+
+  it('lays the service’s counts out as bars: a series per status across languages and hours, a bar per latency bucket', () => {
+    expect(reportChartsData(report)).toEqual({
+      languages: ['default', 'hi'],
+      byLanguage: [
+        { label: 'cancelled', values: [1, 0] },
+        { label: 'confirmed', values: [1, 1] },
+        { label: 'no_answer', values: [0, 0] },
       ],
-      [call('confirmed', [600, 700], 300), call('cancelled', [1300], 200), call('no_answer', [], 100)],
-    );
-    expect(report.answerRate).toBeCloseTo(2 / 3);
-    expect(report.confirmationRate).toBe(0.5);
-    expect(report.outcomesByLanguage).toEqual({ hi: { confirmed: 1 }, default: { cancelled: 1, no_answer: 1 } });
-    expect(report.outcomesByHour[17]).toEqual({ confirmed: 1, cancelled: 1, no_answer: 1 });
-    expect(report.latencyHistogram).toEqual([[500, 2], [1250, 1]]);
-    expect(report.ttsCharactersPerConfirmedOrder).toBe(600);
+      hours: ['09:00', '17:00'],
+      byHour: [
+        { label: 'cancelled', values: [0, 1] },
+        { label: 'confirmed', values: [2, 0] },
+        { label: 'no_answer', values: [0, 1] },
+      ],
+      latencyLabels: ['500–749 ms', '1250–1499 ms'],
+      latency: [{ label: 'turns', values: [2, 1] }],
+    });
+  });
+
+  it('prices speech per confirmed order from what the operator types, and says nothing for a price it cannot read', () => {
+    expect(speechCostPerOrder(report, '0.05')).toBe('0.0150');
+    expect(['', 'abc', '-1'].map((price) => speechCostPerOrder(report, price))).toEqual([undefined, undefined, undefined]);
+    expect(speechCostPerOrder({ ...report, tts_characters: { ...report.tts_characters, per_confirmed_order: null } }, '0.05')).toBeUndefined();
   });
 });
 

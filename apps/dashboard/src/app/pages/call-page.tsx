@@ -1,38 +1,42 @@
-import { useMemo } from 'react';
 import { maskPhone } from '../../lib/phone-mask';
-import { rowValues } from '../../lib/csv-text';
 import { hrefOf } from '../../lib/routes';
 import { seconds, timelineLines, toolCallLines, transcriptLines, turnLegs } from '../call-detail';
-import { csvTableOf } from '../campaign-rows';
 import { ErrorNote, formatTime, Section, useLoaded } from '../components';
 import { RecordingPlayer } from '../recording-player';
 import { useApi } from '../session';
 
-/** One call: what was said and when, the tools the agent called, the outcome, the recording, the legs of each turn. */
+/**
+ * One call, loaded from its own URL (GET /campaigns/:id/calls/:call_id, the link outcome webhooks
+ * send): what was said and when, the tools the agent called, the outcome, the recording, the legs of each turn.
+ */
 export function CallPage({ campaignId, callId }: { campaignId: string; callId: string }) {
   const api = useApi();
-  const calls = useLoaded(() => api.calls(campaignId), [api, campaignId]);
-  const csv = useLoaded(() => api.csv(campaignId).then(csvTableOf), [api, campaignId]);
-  const call = calls.value?.calls.find((candidate) => candidate.call_id === callId);
-  const row = useMemo(() => {
-    const table = csv.value;
-    const found = call && table?.rows.find((candidate) => candidate.line === call.line);
-    return table && found ? rowValues(table, found.cells) : undefined;
-  }, [csv.value, call]);
+  const loaded = useLoaded(() => api.call(campaignId, callId), [api, campaignId, callId]);
+  const call = loaded.value;
 
-  if (calls.error || csv.error) return <ErrorNote error={calls.error ?? csv.error} />;
-  if (!calls.value) return <p role="status">Loading the call…</p>;
-  if (!call) return <p className="error">No call {callId} in this campaign.</p>;
+  if (loaded.error) {
+    return (
+      <>
+        <p>
+          <a href={hrefOf({ page: 'campaign', campaignId })}>← Back to the campaign</a>
+        </p>
+        <ErrorNote error={loaded.error} />
+      </>
+    );
+  }
+  if (!call) return <p role="status">Loading the call…</p>;
 
   const transcript = transcriptLines(call.transcript);
   const tools = toolCallLines(call.tool_calls);
   const timeline = timelineLines(call.timeline);
   const legs = turnLegs(call.turns);
   const outcomeCells: [string, string | undefined][] = [
-    ['Status', call.status ?? row?.['status']],
-    ['Reschedule date', row?.['reschedule_date']],
-    ['Reschedule time', row?.['reschedule_time']],
-    ['Call back at', row?.['callback_at']],
+    ['Status', call.status],
+    ['Reschedule date', call.reschedule_date],
+    ['Reschedule time', call.reschedule_time],
+    ['Call back at', call.callback_at],
+    ['New address', call.address_update],
+    ['Reason', call.reason],
   ];
 
   return (
@@ -41,7 +45,7 @@ export function CallPage({ campaignId, callId }: { campaignId: string; callId: s
         <a href={hrefOf({ page: 'campaign', campaignId })}>← Back to the campaign</a>
       </p>
       <h1>
-        Call to {row?.['name'] ?? maskPhone(call.phone)} {call.order_id ? `(${call.order_id})` : ''}
+        Call to {call.name || maskPhone(call.phone)} {call.order_id ? `(${call.order_id})` : ''}
       </h1>
       <Section title="Outcome">
         <dl className="facts" data-testid="outcome">
