@@ -2,4 +2,5 @@
 export * from './lib/redis-connection';
 export * from './lib/queue-layout';
 export * from './lib/queue-gateway-client';
+export * from './lib/scheduled-calls';
 export * from './lib/call-queue-worker';

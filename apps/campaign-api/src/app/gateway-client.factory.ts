@@ -17,6 +17,6 @@ export function gatewayClientFactory(
 ): GatewayClientFactory {
   // Read (and validated, naming REDIS_URL) once at start-up, not per campaign.
   const redisUrl = config.redisUrl ?? redisUrlFrom(env);
-  if (redisUrl) return ({ campaignId, callsPerSecond }) => new QueueGatewayClient({ redisUrl, campaignId, callsPerSecond, logger });
+  if (redisUrl) return ({ campaignId, callsPerSecond, concurrency }) => new QueueGatewayClient({ redisUrl, campaignId, callsPerSecond, concurrency, logger });
   return () => new HttpGatewayClient(config.gatewayUrl, { apiKey: config.clientApiKey });
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { GatewayRequestError, ServiceUnreachableError, type CallView, type GatewayClient, type GatewayHealth, type GatewayLimits, type PlaceCallRequest, type PlacedCall } from '@codcall/campaign';
+import { GatewayRequestError, ServiceUnreachableError, type CallScheduling, type CallView, type GatewayClient, type GatewayHealth, type GatewayLimits, type PlaceCallRequest, type PlacedCall } from '@codcall/campaign';
 import { silentLogger, type Logger } from '@codcall/logging';
 import {
   ACTIVE_CAMPAIGNS_KEY,
@@ -16,17 +16,19 @@ import {
   KEY_PREFIX,
   queueNameFor,
   rateLimitFor,
-  RECORD_TTL_SECONDS,
   type CallJobData,
   type GatewayRegistration,
 } from './queue-layout';
 import { closeRedis, openRedis, withoutPassword } from './redis-connection';
+import { KEPT_JOBS, QueuedCallScheduling } from './scheduled-calls';
 
 export interface QueueGatewayClientOptions {
   redisUrl: string;
   campaignId: string;
   /** The campaign's CPS: the queue's rate limit, which every gateway's worker obeys together. */
   callsPerSecond: number;
+  /** The campaign's calls at once across every gateway: the queue's global concurrency, which holds dials queued ahead of time that fall due together too. */
+  concurrency?: number;
   logger?: Logger;
 }
 
@@ -41,6 +43,8 @@ const STATE_POLL_MS = 1000;
  */
 export class QueueGatewayClient implements GatewayClient {
   readonly baseUrl: string;
+  /** Retries, callbacks and windows that open later are delayed jobs, added as soon as their time is decided. */
+  readonly scheduling: CallScheduling;
   private readonly redis: Redis;
   private readonly queue: Queue<CallJobData, CallView>;
   private readonly events: QueueEvents;
@@ -69,12 +73,18 @@ export class QueueGatewayClient implements GatewayClient {
     this.ready = this.announce(limit);
     // Awaited by every call; this only keeps an early failure from being unhandled meanwhile.
     this.ready.catch(() => undefined);
+    this.scheduling = new QueuedCallScheduling(this.queue, options.campaignId, this.ready);
   }
 
   /** Sets the queue's rate limit and lists the campaign where gateways look for queues to serve. */
   private async announce(limit: { max: number; duration: number } | undefined): Promise<void> {
     if (limit) await this.queue.setGlobalRateLimit(limit.max, limit.duration);
     else await this.queue.removeGlobalRateLimit();
+    const { concurrency } = this.options;
+    if (concurrency !== undefined) {
+      if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be a positive integer, got ${concurrency}`);
+      await this.queue.setGlobalConcurrency(concurrency);
+    }
     await this.redis.hset(campaignKey(this.options.campaignId), { callsPerSecond: String(this.options.callsPerSecond) });
     await this.redis.sadd(ACTIVE_CAMPAIGNS_KEY, this.options.campaignId);
   }
@@ -98,12 +108,8 @@ export class QueueGatewayClient implements GatewayClient {
     await this.ready;
     const jobId = jobIdFor(request.idempotencyKey ?? randomUUID());
     const request_ = { ...request, idempotencyKey: request.idempotencyKey ?? jobId };
-    await this.queue.add(JOB_NAME, { request: request_ }, {
-      jobId,
-      // Kept so a re-sent key finds its job; after that the dial record (dialKey) still answers for it.
-      removeOnComplete: { age: RECORD_TTL_SECONDS },
-      removeOnFail: { age: RECORD_TTL_SECONDS },
-    });
+    // A job queued ahead of time under this key (its time has come) is that job: BullMQ keeps the first.
+    await this.queue.add(JOB_NAME, { request: request_ }, { jobId, ...KEPT_JOBS });
     return { callId: jobId, state: 'queued' };
   }
 

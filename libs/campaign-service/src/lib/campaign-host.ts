@@ -29,7 +29,7 @@ import { callDetailView, CampaignReportCache, reportCampaign } from './campaign-
 import type { CampaignSettings } from './campaign-settings';
 
 /** Which gateway a campaign dials through: HTTP to one gateway, or (distributed mode) a queue. */
-export type GatewayClientFactory = (campaign: { campaignId: string; callsPerSecond: number }) => GatewayClient & { close?: () => Promise<void> };
+export type GatewayClientFactory = (campaign: { campaignId: string; callsPerSecond: number; concurrency?: number }) => GatewayClient & { close?: () => Promise<void> };
 
 export interface CampaignHostOptions {
   /** Campaigns live under `<dataDir>/campaigns/<campaign_id>/`. */
@@ -348,7 +348,7 @@ export class CampaignHost {
   private async runUntilStopped(campaign: HostedCampaign, run: ActiveRun, health?: GatewayHealth): Promise<void> {
     const { settings } = campaign.record;
     const signal = run.controller.signal;
-    const gateway = this.options.gatewayFor({ campaignId: campaign.id, callsPerSecond: settings.callsPerSecond });
+    const gateway = this.options.gatewayFor({ campaignId: campaign.id, callsPerSecond: settings.callsPerSecond, concurrency: settings.concurrency });
     try {
       for (;;) {
         if (signal.aborted) return await this.afterStop(campaign, run);
@@ -413,6 +413,8 @@ export class CampaignHost {
         drainTimeoutMs: this.options.drainTimeoutMs,
         costPerMinute: settings.costPerMinute,
         signal: run.controller.signal,
+        // A shutdown leaves the rows' dials queued ahead of time to the gateways; a pause or a cancel takes them back (resume queues them again).
+        keepScheduledCalls: () => run.stopReason === 'shutdown',
         onEvent: (event) => this.onRunEvent(campaign, event),
         pollSeconds: this.options.pollSeconds,
         logger: this.logger.child({ campaign: campaign.id }),

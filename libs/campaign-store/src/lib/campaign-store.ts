@@ -215,6 +215,12 @@ export class CampaignStore {
         this.statements.deleteAttempt.run(attemptId);
         this.statements.uncountAttempt.run(this.campaignId, attempt.row_key);
       }),
+      takeBack: db.transaction((attemptId: number) => {
+        const attempt = this.statements.attemptById.get(attemptId) as AttemptRecord | undefined;
+        if (!attempt || attempt.state === 'finished') return;
+        this.statements.deleteAttempt.run(attemptId);
+        this.statements.uncountAttempt.run(this.campaignId, attempt.row_key);
+      }),
       addList: db.transaction((phones: Iterable<string>, at: number) => {
         for (const phone of phones) this.addDoNotCall({ phone, source: 'list', addedAt: at });
       }),
@@ -230,6 +236,7 @@ export class CampaignStore {
       begin: (input: BeginAttemptInput & { ref: string }) => transactions.begin.immediate(input),
       finish: (attemptId: number, input: FinishAttemptInput) => transactions.finish.immediate(attemptId, input),
       cancel: (attemptId: number) => transactions.cancel.immediate(attemptId),
+      takeBack: (attemptId: number) => transactions.takeBack.immediate(attemptId),
       addList: (phones: Iterable<string>, at: number) => transactions.addList.immediate(phones, at),
       finishWithoutCall: (input: { rowKey: string; orderId: string; phone: string; outcome: StoredOutcome; at: number }) => transactions.finishWithoutCall.immediate(input),
     };
@@ -310,6 +317,14 @@ export class CampaignStore {
   /** Takes back an attempt whose dial surely never reached the gateway (the connection was refused). */
   cancelAttempt(attemptId: number): void {
     this.transactions.cancel(attemptId);
+  }
+
+  /**
+   * Takes back an attempt the gateway accepted but never dialled (a queued dial whose calling
+   * window closed before a gateway took it): placed or not, it is as if it had never begun.
+   */
+  takeBackUndialledAttempt(attemptId: number): void {
+    this.transactions.takeBack(attemptId);
   }
 
   /**

@@ -6,7 +6,7 @@ import type { CampaignEvent } from './campaign-events';
 import type { PlannedRow } from './campaign-plan';
 import type { Clock } from './clock';
 import { ApiKeyRefusedError, GatewayCapacityError, GatewayRequestError, ServiceUnreachableError } from './errors';
-import type { CallOutcome, CallView, CarrierName, GatewayClient, PlaceCallRequest, PlacedCall } from './gateway-client';
+import { wasNotDialled, type CallOutcome, type CallView, type CarrierName, type GatewayClient, type PlaceCallRequest, type PlacedCall } from './gateway-client';
 import { rowAfterAttempt, type RetryPolicy } from './retry-policy';
 
 /** What one attempt came to; the campaign loop decides what follows (the CSV, a retry, stopping). */
@@ -15,6 +15,8 @@ export type AttemptResult =
   | { type: 'ended'; outcome: CallOutcome; view: CallView; attemptNo: number; after: RowAfterAttempt }
   /** Never dialled after all (the campaign stopped while the gateway was at capacity): the attempt was taken back. */
   | { type: 'not-dialled' }
+  /** A queued dial no gateway made before the row's calling window closed: the attempt was taken back, and the row waits for its next window. */
+  | { type: 'missed-window'; reason: string }
   /** Something that would fail every row (gateway unreachable, key refused, unknown agent, a store error, a bug): the row is left as it was. */
   | { type: 'campaign-error'; error: Error; callId?: string }
   /** The run stopped waiting for this call (drain timeout): nothing more was written; the next run asks the gateway. */
@@ -87,6 +89,8 @@ export class AttemptRunner {
     let callId = entry.resume?.callId;
     const attemptNo = entry.resume?.attemptNo ?? entry.attempts + 1;
     let attemptId = entry.resume?.attemptId;
+    // With dials added ahead of time, the key is the one this attempt's queued dial was given.
+    const ref = entry.resume?.ref ?? gateway.scheduling?.attemptKey(row.key, attemptNo) ?? randomUUID();
     let view: CallView;
     try {
       if (entry.resume?.callId && callId) {
@@ -95,7 +99,6 @@ export class AttemptRunner {
         logger.info({ ...where, attempt: attemptNo }, 'asking the gateway about a call placed before the last run stopped');
         emit({ type: 'call-resumed', row, callId });
       } else {
-        const ref = entry.resume?.ref ?? randomUUID();
         const id = entry.resume?.attemptId ?? store.beginAttempt({ rowKey: row.key, orderId: row.values['order_id'] ?? '', phone: to, attemptNo, carrier, at: clock.now(), ref });
         attemptId = id;
         emit({ type: 'row-started', row, attempt: attemptNo });
@@ -128,6 +131,7 @@ export class AttemptRunner {
       view = { callId: callId ?? '', state: 'completed', outcome: { status: 'failed', reason: error instanceof GatewayRequestError ? error.reason : error.message } };
     }
     if (this.settings.abandoned() || attemptId === undefined || !view.outcome) return { type: 'abandoned' };
+    if (wasNotDialled(view)) return this.takeBackUndialled(entry, attemptId, ref, view);
     const outcome = view.outcome;
     const at = clock.now();
     const after = rowAfterAttempt(this.settings.policy, outcome.status, attemptNo, at, outcome.callback_at);
@@ -135,6 +139,22 @@ export class AttemptRunner {
       outcome, carrierStatus: view.carrierStatus, at, row: after, record: view.callId ? this.callRecord(view) : undefined, sameOutcomeFor: sameOutcomeFor(entry.duplicates),
     });
     return { type: 'ended', outcome, view, attemptNo, after };
+  }
+
+  /**
+   * The queued dial was never made (its window closed before a gateway took it): the attempt is
+   * taken back, so the row's next dial has the same number and key, and the undialled job is
+   * withdrawn first, so that key queues a new dial rather than finding this one again.
+   */
+  private async takeBackUndialled(entry: PlannedRow, attemptId: number, ref: string, view: CallView): Promise<AttemptResult> {
+    const { gateway, store, logger, emit } = this.settings;
+    const reason = view.outcome?.reason ?? 'not dialled: its calling window closed before a gateway took it';
+    await gateway.scheduling?.withdrawCalls([ref]);
+    if (this.settings.abandoned()) return { type: 'abandoned' };
+    store.takeBackUndialledAttempt(attemptId);
+    logger.warn({ row: entry.row.line, reason }, 'a queued dial was not made in its calling window; the row waits for its next window');
+    emit({ type: 'row-error', row: entry.row, error: new Error(reason), callId: view.callId || undefined });
+    return { type: 'missed-window', reason };
   }
 
   /**

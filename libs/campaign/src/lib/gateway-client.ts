@@ -31,6 +31,37 @@ export interface GatewayClient {
   placeCall(request: PlaceCallRequest): Promise<PlacedCall>;
   /** Long-poll: answers when the call has ended, or after `waitSeconds` (at most 60) with its current state. */
   waitForCall(callId: string, waitSeconds: number): Promise<CallView>;
+  /** Distributed mode only (a queue): dials added ahead of their time. Absent, the campaign dials each row itself when it is due. */
+  readonly scheduling?: CallScheduling;
+}
+
+/** When a dial added ahead of time is made: at `dueAt`, and never after `notAfter` (its calling window's end). */
+export interface ScheduledDial {
+  request: PlaceCallRequest;
+  dueAt: number;
+  notAfter?: number;
+}
+
+/**
+ * Dials added to the gateways' queue as soon as their time is decided, so a gateway makes each at
+ * its time even while the campaign's runner is down; the runner, reaching the row, places the
+ * call with the same idempotency key, which finds that dial and follows it instead of dialling again.
+ */
+export interface CallScheduling {
+  /** A row's nth attempt's idempotency key: the same in every run of this campaign, and no other campaign's. */
+  attemptKey(rowKey: string, attemptNo: number): string;
+  /** Adds the dials; a key already queued (or dialled) is left as it is. */
+  scheduleCalls(dials: readonly ScheduledDial[]): Promise<void>;
+  /** Takes back dials no gateway has taken yet (and ones left undialled); a dial under way or made stays. Resolves with how many were taken back. */
+  withdrawCalls(idempotencyKeys: readonly string[]): Promise<number>;
+}
+
+/**
+ * A queued dial no gateway made because its calling window closed first (the job's `notAfter`):
+ * the only call that ends outside_window, since a dialled call never does.
+ */
+export function wasNotDialled(view: CallView): boolean {
+  return view.state === 'completed' && view.outcome?.status === 'outside_window';
 }
 
 export interface HttpGatewayClientOptions {

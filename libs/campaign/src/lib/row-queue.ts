@@ -20,8 +20,14 @@ export class RowQueue {
   private readonly laterReason = new Map<PlannedRow, WaitReason>();
   private readonly windowCache = new Map<string, { from: number; until: number; open: boolean }>();
   private outside: PlannedRow[] = [];
+  /** Rows given a later time since the last takeNewlyLater, when asked to note them. */
+  private newlyLater: PlannedRow[] = [];
 
-  constructor(private readonly callingWindow: CallingWindow | undefined) {}
+  /** `noteLater`: keep the rows given a later time for takeNewlyLater (their dials are added ahead of time). */
+  constructor(
+    private readonly callingWindow: CallingWindow | undefined,
+    private readonly options: { noteLater?: boolean } = {},
+  ) {}
 
   /** Rows still to dial or waiting, blocked ones included. */
   get size(): number {
@@ -52,6 +58,28 @@ export class RowQueue {
   pushLater(entry: PlannedRow, reason: WaitReason): void {
     this.laterReason.set(entry, reason);
     this.later.push(entry);
+    if (this.options.noteLater) this.newlyLater.push(entry);
+  }
+
+  /** The rows given a later time (a retry, a callback, a window to open) since the last call, with `noteLater`. */
+  takeNewlyLater(): PlannedRow[] {
+    const rows = this.newlyLater;
+    this.newlyLater = [];
+    return rows;
+  }
+
+  /**
+   * When the row's next dial may be made if nothing else holds it: its due time, or its window's
+   * next opening after it, and until when (the window's end); undefined if the window never opens.
+   */
+  dialTimeFor(entry: PlannedRow): { at: number; notAfter?: number } | undefined {
+    const window = this.callingWindow;
+    if (!window || entry.zones.length === 0) return { at: entry.dueAt };
+    const state = windowOpening(window, entry.zones, entry.dueAt);
+    if (!state) return undefined;
+    if (state.open) return { at: entry.dueAt, notAfter: state.until };
+    const opened = windowOpening(window, entry.zones, state.opensAt);
+    return opened?.open ? { at: state.opensAt, notAfter: opened.until } : undefined;
   }
 
   /** Moves the rows whose time has come to the due rows. */

@@ -9,7 +9,7 @@ import { outsideWindowReason, planCampaign, type OutsideWindowRow, type PlannedR
 import { isAlwaysOpen, type CallingWindow } from './calling-window';
 import { systemClock, type Clock } from './clock';
 import { CampaignOptionsError } from './errors';
-import type { CallOutcome, CarrierName, GatewayClient, GatewayLimits, PlaceCallRequest } from './gateway-client';
+import type { CallOutcome, CarrierName, GatewayClient, GatewayLimits, PlaceCallRequest, ScheduledDial } from './gateway-client';
 import { RecipientZoneLookup } from './recipient-zone-lookup';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
 import { RowQueue } from './row-queue';
@@ -82,6 +82,12 @@ export interface CampaignOptions {
   costPerMinute?: number;
   /** Aborting stops dialling new rows; calls in flight are still waited for (up to drainTimeoutMs) and recorded. */
   signal?: AbortSignal;
+  /**
+   * With a gateway that takes dials ahead of time (GatewayClient.scheduling), asked when the run
+   * stops: true leaves the rows' queued dials for the gateways to make at their time (a shutdown:
+   * the next run follows them); by default (a pause, a cancel, an error) they are withdrawn.
+   */
+  keepScheduledCalls?: () => boolean;
   onEvent?: (event: CampaignEvent) => void;
   /** Long-poll length for GET /call/:id (1..60 s, default 25). */
   pollSeconds?: number;
@@ -136,6 +142,11 @@ class CampaignRun {
   /** Aborted when the campaign stops (an error or the caller's signal): ends capacity waits. */
   private readonly halt = new AbortController();
   private lastWaitingNote = '';
+  /** Rows waiting in the queue whose next dial was added ahead of time, with its key. */
+  private readonly scheduledKeys = new Map<PlannedRow, string>();
+  /** Dials being added ahead of time, one batch after another. */
+  private scheduling: Promise<void> = Promise.resolve();
+  private withdrawal?: Promise<void>;
 
   constructor(private readonly options: CampaignOptions & { store: CampaignStore }) {
     this.concurrency = checkRange('concurrency', options.concurrency ?? DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY);
@@ -144,7 +155,7 @@ class CampaignRun {
     this.clock = options.clock ?? systemClock;
     this.store = options.store;
     this.pacer = new CallPacer(options.callsPerSecond ?? DEFAULT_CALLS_PER_SECOND);
-    this.queue = new RowQueue(options.callingWindow);
+    this.queue = new RowQueue(options.callingWindow, { noteLater: options.gateway.scheduling !== undefined });
     this.attempts = new AttemptRunner({
       gateway: options.gateway,
       store: this.store,
@@ -190,6 +201,7 @@ class CampaignRun {
       this.logger.warn({ inFlight: this.calls.size }, 'interrupted: no new calls; waiting for calls in flight');
       this.emit({ type: 'stopping', reason: 'interrupted', inFlight: this.calls.size });
       this.halt.abort();
+      this.withdrawScheduledCalls();
       this.wakeUp();
     };
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -199,11 +211,12 @@ class CampaignRun {
       const zones = window && !isAlwaysOpen(window) // a window open all day every day needs no zones
         ? await zoneLookup.zonesFor(rows, { timezoneColumn: this.options.timezoneColumn ?? 'timezone', fallbackZone: this.options.fallbackZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone })
         : new Map();
+      const stored = this.store.rows();
       // Decided without a write; everything after this line applies it.
       const plan = planCampaign({
         rows,
         duplicateGroups: review.duplicates,
-        stored: this.store.rows(),
+        stored,
         openAttempts: this.store.openAttempts(),
         isDoNotCall: (e164) => this.store.isDoNotCall(e164),
         policy: this.options.retryPolicy ?? DEFAULT_RETRY_POLICY,
@@ -219,6 +232,8 @@ class CampaignRun {
         }
         this.queue.pushReady(plan.ready);
         for (const entry of plan.later) this.queue.pushLater(entry, entry.row.status === 'callback_requested' ? 'callback' : 'retry');
+        this.scheduleNewlyLater();
+        this.withdrawSettledRetries(plan.settled, stored);
         const invalid = plan.settled.filter((settled) => !settled.row.phone.ok && !settled.fromStore).length;
         const outsideWindow = plan.outsideWindow.reduce((sum, { duplicates }) => sum + 1 + duplicates.length, 0);
         this.emit({ type: 'campaign-started', total, pending: rows.length, skippedFinal, skippedUnknownStatus, skippedUnknownLanguage, invalidNumbers: invalid, resumed: plan.resume.length, outsideWindow });
@@ -233,6 +248,8 @@ class CampaignRun {
       } finally {
         // Whatever happened, the store and the CSV outlive every call that started.
         await this.drain();
+        await this.scheduling;
+        await this.withdrawal;
       }
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -336,6 +353,7 @@ class CampaignRun {
         continue;
       }
       const entry = this.queue.takeNext(now, this.numbersInFlight);
+      this.scheduleNewlyLater(); // rows whose window opens later
       if (entry) {
         this.pacer.take(now);
         this.startCall(entry);
@@ -398,6 +416,7 @@ class CampaignRun {
 
   private startCall(entry: PlannedRow): void {
     this.numbersInFlight.add(entry.e164);
+    this.scheduledKeys.delete(entry); // followed from here on, by the key it was queued with
     const call = this.attempts
       .run(entry)
       .then((result) => this.afterAttempt(entry, result))
@@ -418,6 +437,12 @@ class CampaignRun {
     switch (result.type) {
       case 'abandoned':
       case 'not-dialled':
+        return;
+      case 'missed-window':
+        // Due again at once: the queue finds its window closed and gives it the next opening.
+        entry.resume = undefined;
+        entry.dueAt = this.clock.now();
+        this.queue.pushReady([entry]);
         return;
       case 'campaign-error':
         // The one place an attempt stops the campaign: what failed this row would fail every row.
@@ -447,6 +472,7 @@ class CampaignRun {
         entry.dueAt = after.nextDueAt;
         entry.resume = undefined;
         this.queue.pushLater(entry, callback ? 'callback' : 'retry');
+        this.scheduleNewlyLater();
         this.logger.info({ ...where, status: outcome.status, attempt: attemptNo, nextDueAt: new Date(after.nextDueAt).toISOString() }, 'retry scheduled');
         this.emit({ type: 'retry-scheduled', row, outcome, attempt: attemptNo, nextDueAt: after.nextDueAt });
         return;
@@ -484,7 +510,71 @@ class CampaignRun {
     this.logger.warn({ err: error, inFlight }, 'stopping: no new calls; waiting for calls in flight');
     this.emit({ type: 'stopping', reason: 'error', inFlight, error });
     this.halt.abort();
+    this.withdrawScheduledCalls();
     this.wakeUp();
+  }
+
+  // ---- dials added ahead of time (distributed mode): gateways make them even while this run is down ----
+
+  private get keepsScheduledCalls(): boolean {
+    return this.options.keepScheduledCalls?.() === true;
+  }
+
+  /**
+   * Adds the next dial of each row just given a later time to the gateways' queue, at its time
+   * (its window's next opening if that is later) and not after its window closes, with the key
+   * that attempt will use: derived from the row and the attempt number, both already in the store.
+   */
+  private scheduleNewlyLater(): void {
+    const scheduling = this.options.gateway.scheduling;
+    const entries = this.queue.takeNewlyLater();
+    if (!scheduling || !entries.length) return;
+    if (this.stopping && !this.keepsScheduledCalls) return; // a stopped run's queued dials are withdrawn, not added
+    const dials: ScheduledDial[] = [];
+    for (const entry of entries) {
+      const when = this.queue.dialTimeFor(entry);
+      if (!when) continue; // never opens: recorded outside its window when it is due
+      const key = entry.resume?.ref ?? scheduling.attemptKey(entry.row.key, entry.attempts + 1);
+      this.scheduledKeys.set(entry, key);
+      dials.push({ request: this.requestFor(entry.row, entry.e164, key), dueAt: when.at, notAfter: when.notAfter });
+    }
+    if (!dials.length) return;
+    this.scheduling = this.scheduling.then(() =>
+      scheduling.scheduleCalls(dials).catch((error: unknown) => {
+        // Not lost: the run still dials each row itself when it is due, with the same key.
+        this.logger.warn({ err: asError(error), rows: dials.length }, 'could not queue dials ahead of time; they are placed when due');
+      }),
+    );
+  }
+
+  /** The run stops (pause, cancel, an error): the dials it queued ahead of time are taken back, unless it keeps them for the next run. */
+  private withdrawScheduledCalls(): void {
+    const scheduling = this.options.gateway.scheduling;
+    if (!scheduling || this.withdrawal || this.keepsScheduledCalls) return;
+    const keys = [...this.scheduledKeys.values()];
+    this.scheduledKeys.clear();
+    if (!keys.length) return;
+    this.withdrawal = this.scheduling
+      .then(() => scheduling.withdrawCalls(keys))
+      .then((withdrawn) => this.logger.info({ withdrawn, queued: keys.length }, 'dials queued ahead of time taken back'))
+      .catch((error: unknown) => this.logger.error({ err: asError(error), queued: keys.length }, 'could not take back the dials queued ahead of time'));
+  }
+
+  /** Rows an earlier run left waiting for a retry that this run settles (the policy changed, do-not-call): their queued dial is taken back. */
+  private withdrawSettledRetries(settled: readonly SettledRow[], stored: ReturnType<CampaignStore['rows']>): void {
+    const scheduling = this.options.gateway.scheduling;
+    if (!scheduling) return;
+    const keys = settled.flatMap(({ row, fromStore }) => {
+      const previous = stored.get(row.key);
+      return !fromStore && previous?.state === 'waiting' ? [scheduling.attemptKey(row.key, previous.attempts + 1)] : [];
+    });
+    if (!keys.length) return;
+    this.scheduling = this.scheduling.then(() =>
+      scheduling.withdrawCalls(keys).then(
+        () => undefined,
+        (error: unknown) => this.logger.warn({ err: asError(error), rows: keys.length }, 'could not take back the queued dials of rows settled without a call'),
+      ),
+    );
   }
 
   private emit(event: CampaignEvent): void {
