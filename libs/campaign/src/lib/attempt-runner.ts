@@ -152,6 +152,7 @@ export class AttemptRunner {
     await gateway.scheduling?.withdrawCalls([ref]);
     if (this.settings.abandoned()) return { type: 'abandoned' };
     store.takeBackUndialledAttempt(attemptId);
+    if (!entry.resume?.callId) this.dialled--; // counted when this run placed it
     logger.warn({ row: entry.row.line, reason }, 'a queued dial was not made in its calling window; the row waits for its next window');
     emit({ type: 'row-error', row: entry.row, error: new Error(reason), callId: view.callId || undefined });
     return { type: 'missed-window', reason };
