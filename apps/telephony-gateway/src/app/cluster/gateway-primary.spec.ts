@@ -104,6 +104,10 @@ class StandInWorkers implements GatewayWorkers {
     acceptHandedSocket(this.workers[slot.index - 1].server, message, socket);
     return true;
   }
+  publicPortAnnounced = false;
+  announcePublicPort(): void {
+    this.publicPortAnnounced = true;
+  }
 }
 
 describe('the primary of a two-worker gateway', () => {

@@ -11,7 +11,7 @@ import type { WorkerPool, WorkerSlot } from './worker-pool';
 import { UPSTREAM_IDLE_MS } from './worker-messages';
 
 /** What the primary needs of its workers (the pool of child processes; an in-process stand-in in specs). */
-export type GatewayWorkers = Pick<WorkerPool, 'slots' | 'ready' | 'readySlots' | 'handOff' | 'start' | 'stop'>;
+export type GatewayWorkers = Pick<WorkerPool, 'slots' | 'ready' | 'readySlots' | 'handOff' | 'start' | 'stop' | 'announcePublicPort'>;
 
 /** Bodies the primary holds while it picks a worker: the gateway's own limit, with room for the worker to give its own 413. */
 const MAX_PROXIED_BODY_BYTES = 2 * GATEWAY_LIMITS.max_body_bytes;
@@ -58,6 +58,8 @@ export class GatewayPrimary {
       this.server.once('error', reject);
       this.server.listen(this.config.port, this.config.host, () => resolve());
     });
+    // Workers take queued calls only now: the carrier's webhooks for them come to this port.
+    this.workers.announcePublicPort();
   }
 
   async stop(): Promise<void> {

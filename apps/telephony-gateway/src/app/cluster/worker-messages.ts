@@ -23,6 +23,19 @@ export interface MediaSocketHandOff {
   head: string;
 }
 
+/**
+ * What the primary tells a worker over the IPC channel: it listens on the public port, so the
+ * carrier's webhooks and media streams for the worker's calls reach it. Only then does a worker
+ * take calls from the Redis queues (before it, a call's answer webhook would find no one).
+ */
+export interface PublicPortOpen {
+  type: 'gateway:public-port-open';
+}
+
+export function isPublicPortOpen(message: unknown): message is PublicPortOpen {
+  return (message as { type?: unknown } | null)?.type === 'gateway:public-port-open';
+}
+
 export function isWorkerReport(message: unknown): message is WorkerReport {
   const type = (message as { type?: unknown } | null)?.type;
   return type === 'gateway:ready' || type === 'gateway:load';

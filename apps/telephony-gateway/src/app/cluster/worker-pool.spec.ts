@@ -8,13 +8,16 @@ import { WorkerPool, WorkerStartError } from './worker-pool';
 
 /**
  * Workers stood in for by a tiny script with the real IPC protocol: it says it is ready on a
- * port, reports a load when asked, and exits on SIGTERM; FAIL_WORKER makes one worker die first.
+ * port, reports a load, answers the primary's word that the public port is open, and exits on
+ * SIGTERM; FAIL_WORKER makes one worker die first.
  */
 const WORKER_SCRIPT = `
 const index = Number(process.env.WORKER_INDEX);
 if (process.env.FAIL_WORKER === String(index)) process.exit(2);
 process.send({ type: 'gateway:ready', port: 40000 + index });
 process.send({ type: 'gateway:load', callsLive: index * 10 });
+// Told that the public port is open, it says so through its load (a stand-in's only other word).
+process.on('message', (message) => message.type === 'gateway:public-port-open' && process.send({ type: 'gateway:load', callsLive: 1000 + index }));
 process.on('SIGTERM', () => process.exit(0));
 setInterval(() => undefined, 1000);
 `;
@@ -82,6 +85,18 @@ describe('the gateway\'s worker processes', () => {
     await until('worker 1 to be back', () => pool.ready(1) !== undefined && pool.slots[0].pid !== first);
     expect(pool.slots[1].pid).toBe(second);
     expect(lines.join('')).toMatch(/"worker":1.*"signal":"SIGKILL".*gateway worker died: restarting it/);
+  });
+
+  it('tells every worker once the public port is open, and a worker started again as soon as it is ready, so none takes queued calls before their webhooks can reach it', async () => {
+    const pool = poolOf(2);
+    await pool.start();
+    await until('both loads', () => pool.slots.every((slot) => slot.callsLive > 0));
+    expect(pool.slots.map((slot) => slot.callsLive)).toEqual([10, 20]);
+    pool.announcePublicPort();
+    await until('both told', () => pool.slots.every((slot) => slot.callsLive > 1000));
+    const first = pool.slots[0].pid;
+    process.kill(first ?? 0, 'SIGKILL');
+    await until('worker 1 back and told', () => pool.slots[0].pid !== first && pool.slots[0].callsLive === 1001);
   });
 
   it('fails its start when a worker dies before it is ready, with the worker\'s exit code', async () => {

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import type { Logger } from '@codcall/logging';
-import { isWorkerReport, type MediaSocketHandOff } from './worker-messages';
+import { isWorkerReport, type MediaSocketHandOff, type PublicPortOpen } from './worker-messages';
 
 /** One worker as the primary sees it. */
 export interface WorkerSlot {
@@ -48,6 +48,7 @@ export class WorkerPool {
   private readonly children = new Map<number, ChildProcess>();
   private readonly restartDelays = new Map<number, number>();
   private stopping = false;
+  private publicPortOpen = false;
 
   constructor(private readonly options: WorkerPoolOptions) {
     this.slots = Array.from({ length: options.count }, (_, i) => ({ index: i + 1, maxCalls: options.maxCallsOf(i + 1), callsLive: 0 }));
@@ -76,6 +77,18 @@ export class WorkerPool {
       if (error) socket.destroy();
     });
     return true;
+  }
+
+  /** The primary listens on the public port: every worker is told now, and each one that (re)starts later once it is ready. */
+  announcePublicPort(): void {
+    this.publicPortOpen = true;
+    for (const slot of this.readySlots) this.tellPublicPortOpen(slot.index);
+  }
+
+  private tellPublicPortOpen(index: number): void {
+    const child = this.children.get(index);
+    const message: PublicPortOpen = { type: 'gateway:public-port-open' };
+    if (child?.connected) child.send(message, (error) => error && this.options.logger.warn({ worker: index, err: error.message }, 'could not tell a worker the public port is open'));
   }
 
   async stop(): Promise<void> {
@@ -111,6 +124,7 @@ export class WorkerPool {
           slot.port = message.port;
           slot.callsLive = 0;
           this.options.logger.info({ worker: slot.index, workerPid: child.pid, port: message.port }, 'gateway worker ready');
+          if (this.publicPortOpen) this.tellPublicPortOpen(slot.index);
           resolve();
         }
       });

@@ -28,6 +28,8 @@ export function processGatewayId(queue: NonNullable<GatewayConfig['queue']>, con
 export class GatewayCallQueue implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly worker: CallQueueWorker;
   readonly gatewayId: string;
+  private readonly waitsForPrimary: boolean;
+  private taking?: Promise<void>;
 
   constructor(
     queue: NonNullable<GatewayConfig['queue']>,
@@ -38,6 +40,7 @@ export class GatewayCallQueue implements OnApplicationBootstrap, OnModuleDestroy
     mirror?: RedisMirroredCallStore,
   ) {
     this.gatewayId = processGatewayId(queue, config);
+    this.waitsForPrimary = config.worker !== undefined;
     this.worker = new CallQueueWorker({
       redisUrl: queue.redisUrl,
       gatewayId: this.gatewayId,
@@ -53,13 +56,20 @@ export class GatewayCallQueue implements OnApplicationBootstrap, OnModuleDestroy
     });
   }
 
+  /** A single process takes calls at once (it listens right after); a worker of a multi-process gateway waits for the primary's word (takeCalls). */
   async onApplicationBootstrap(): Promise<void> {
-    await this.worker.start();
-    this.logger.info({ gatewayId: this.gatewayId }, 'taking calls from the campaigns queued in Redis');
+    if (!this.waitsForPrimary) await this.takeCalls();
+  }
+
+  /** Starts taking calls from the queues (once; the gateway's public port must be open by now). */
+  takeCalls(): Promise<void> {
+    this.taking ??= this.worker.start().then(() => this.logger.info({ gatewayId: this.gatewayId }, 'taking calls from the campaigns queued in Redis'));
+    return this.taking;
   }
 
   /** The first shutdown hook: before the media gateway's beforeApplicationShutdown ends every call still live. */
   async onModuleDestroy(): Promise<void> {
+    await this.taking?.catch(() => undefined);
     this.logger.info({ gatewayId: this.gatewayId, calls: this.worker.callsInProgress }, 'no more queued calls taken; waiting for the ones in progress');
     await this.worker.stop();
   }
