@@ -1,9 +1,10 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CallRecordList, CampaignView } from '@codcall/gateway-api';
+import { CALL_LIST_FILE, STORE_FILE } from '@codcall/campaign-service';
+import type { CallDetailView, CallRecordList, CampaignReportView, CampaignView } from '@codcall/gateway-api';
 import { CAMPAIGN_API_MAIN, followCampaignEvents, startCampaignApi, uploadCampaign, type RunningCampaignApi } from './support/campaign-api';
-import { freePort, MAINS, startService, withApiKey, WORKSPACE, type RunningService } from './support/processes';
+import { freePort, MAINS, runCli, startService, withApiKey, WORKSPACE, type RunningService } from './support/processes';
 
 /**
  * The campaign-api as operators run it: the real agent-api, telephony-gateway (its carrier
@@ -18,13 +19,13 @@ const ONE_CALL_PER_ROW_NOW = { window: '00:00-24:00', max_attempts: '1', cps: '2
  * bad number) with callees that end fast; the conversations themselves are campaign.e2e.spec.ts's story.
  */
 const CALL_LIST = [
-  '\ufeffname,recipient_phone_number,order_id,status,reschedule_date,reschedule_time,notes',
-  '"Doe, John",+15551234567,ORD001,,,,"leave at door, ring ""twice"""',
-  'Jane Smith,+15559876543,ORD002,"","","","gate code 42\nsecond line"',
-  'María García,+525512345678,ORD005,,,,',
-  'Budi Santoso,+628123456789,ORD006,,,,',
-  'Already Done,+15551230000,ORD008,confirmed,,,must not be dialled',
-  'Bad Number,12345,ORD009,,,,',
+  '\ufeffname,recipient_phone_number,order_id,status,reschedule_date,reschedule_time,notes,language',
+  '"Doe, John",+15551234567,ORD001,,,,"leave at door, ring ""twice""",en',
+  'Jane Smith,+15559876543,ORD002,"","","","gate code 42\nsecond line",',
+  'María García,+525512345678,ORD005,,,,,es',
+  'Budi Santoso,+628123456789,ORD006,,,,,id',
+  'Already Done,+15551230000,ORD008,confirmed,,,must not be dialled,en',
+  'Bad Number,12345,ORD009,,,,,',
   '',
 ].join('\n');
 /** What the CLI writes for the same file: the outcome cells, and not a byte elsewhere. */
@@ -48,6 +49,8 @@ describe('campaigns through the campaign-api, end to end', () => {
   let campaignApi: RunningCampaignApi | undefined;
   let agentId: string;
   let port: number;
+  /** The campaign the SIGKILL story ran to its end, for the story after it. */
+  let finishedId: string | undefined;
 
   beforeAll(async () => {
     for (const main of [MAINS.agentApi, MAINS.gateway, CAMPAIGN_API_MAIN]) {
@@ -89,7 +92,9 @@ describe('campaigns through the campaign-api, end to end', () => {
       ['POST', `/campaigns/${id}/cancel`],
       ['GET', `/campaigns/${id}/csv`],
       ['GET', `/campaigns/${id}/calls`],
+      ['GET', `/campaigns/${id}/calls/${id}`],
       ['GET', `/campaigns/${id}/calls/${id}/recording`],
+      ['GET', `/campaigns/${id}/report`],
     ];
     for (const [method, path] of routes) expect([method, path, (await fetch(`${url}${path}`, { method })).status]).toEqual([method, path, 401]);
     const health = await fetch(`${url}/health`);
@@ -104,6 +109,7 @@ describe('campaigns through the campaign-api, end to end', () => {
     );
     expect(created).toMatchObject({ state: 'running', provider: 'sim', rows: { total: 6, done: 1 } });
     const id = created.campaign_id;
+    finishedId = id;
 
     // Killed once a call has ended, with another still in flight.
     const before = await followCampaignEvents(campaignApi!.url, id, { stopAfter: (event) => event.type === 'outcome' && event.call_id !== undefined });
@@ -143,4 +149,57 @@ describe('campaigns through the campaign-api, end to end', () => {
     });
     expect(campaignApi.output()).not.toContain('+15559876543');
   }, 60_000);
+
+  it('gives each call its own URL, and reports the campaign with the figures the CLI reports for the same files', async () => {
+    if (!finishedId) throw new Error('the SIGKILL story did not create its campaign');
+    const api = campaignApi!.url;
+    const { calls } = (await (await fetch(`${api}/campaigns/${finishedId}/calls`, { headers: withApiKey() })).json()) as CallRecordList;
+    const listed = calls.find((call) => call.order_id === 'ORD001')!;
+    const call = (await (await fetch(`${api}/campaigns/${finishedId}/calls/${listed.call_id}`, { headers: withApiKey() })).json()) as CallDetailView;
+    expect(call).toEqual({ ...listed, name: 'Doe, John', reason: 'answering machine detected' });
+    expect(call.timeline?.length).toBeGreaterThan(0);
+
+    const served = (await (await fetch(`${api}/campaigns/${finishedId}/report`, { headers: withApiKey() })).json()) as CampaignReportView;
+    const folder = join(work, 'campaign-api', 'campaigns', finishedId);
+    const cli = await runCli(['report', '--json', '--csv', join(folder, CALL_LIST_FILE), '--store', join(folder, STORE_FILE), '--campaign', finishedId], {});
+    expect(cli).toMatchObject({ code: 0, stderr: '' });
+    const printed = JSON.parse(cli.stdout);
+    // The same figures under the wire's snake_case names.
+    expect(served).toEqual({
+      campaign_id: finishedId,
+      rows: printed.rows,
+      by_status: printed.byStatus,
+      not_called: printed.notCalled,
+      attempts: printed.attempts,
+      retried_rows: printed.retriedRows,
+      answer_rate: printed.answerRate,
+      confirmation_rate: printed.confirmationRate,
+      call_seconds: printed.callSeconds,
+      turn_latency_ms: printed.turnLatencyMs,
+      turn_latency_histogram: { bucket_ms: 250, buckets: printed.turnLatencyHistogram.map(({ fromMs, turns }: { fromMs: number; turns: number }) => ({ from_ms: fromMs, turns })) },
+      turn_legs: {
+        text: printed.turnLegs.text,
+        outcome: printed.turnLegs.outcome,
+        barge_in: { turns: printed.turnLegs.bargeIn.turns, speech_start_to_clear: printed.turnLegs.bargeIn.speechStartToClear, resumed: printed.turnLegs.bargeIn.resumed, interrupted: printed.turnLegs.bargeIn.interrupted },
+      },
+      outcomes_by_language: printed.outcomesByLanguage,
+      outcomes_by_hour_utc: printed.outcomesByHourUtc.map(({ hour, byStatus }: { hour: number; byStatus: Record<string, number> }) => ({ hour, by_status: byStatus })),
+      tts_characters: {
+        calls: printed.ttsCharacters.calls,
+        total: printed.ttsCharacters.total,
+        per_answered_call: printed.ttsCharacters.perAnsweredCall,
+        per_confirmed_order: printed.ttsCharacters.perConfirmedOrder,
+      },
+      cost_estimate: printed.costEstimate,
+    });
+    // And what the story's callees did, so that the agreement is about something.
+    expect(served).toMatchObject({
+      rows: 6,
+      by_status: { voicemail: 1, confirmed: 1, failed: 1, no_answer: 1, busy: 1, invalid_number: 1 },
+      attempts: 4,
+      answer_rate: 0,
+      outcomes_by_language: { en: { voicemail: 1, confirmed: 1 }, default: { failed: 1, invalid_number: 1 }, es: { no_answer: 1 }, id: { busy: 1 } },
+    });
+  }, 30_000);
 });
+
