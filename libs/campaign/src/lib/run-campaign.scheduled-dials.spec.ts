@@ -149,6 +149,22 @@ describe('runCampaign with a gateway that takes dials ahead of time', () => {
     expect(summary).toMatchObject({ byStatus: { confirmed: 1 }, dialled: 1, notRecorded: 0 });
   });
 
+  it('two orders to one number are not queued ahead of time (the queue could dial both at once): the run dials them one after the other', async () => {
+    const clock = new FakeClock('2026-11-25T06:00:00Z');
+    const list = new InMemoryCallList([
+      { phone: '+919876543210', order_id: 'A' },
+      { phone: '+919876543210', order_id: 'B' },
+      { phone: '+971501234567', order_id: 'C' },
+    ]);
+    const gateway = new QueueingGateway(clock, (key) => ({ status: key.endsWith('.1') ? 'busy' : 'confirmed' }));
+
+    const summary = await onFakeTime(clock, { repository: list, gateway, store, retryPolicy: DEFAULT_RETRY_POLICY });
+
+    expect(gateway.queued.map((one) => one.key)).toEqual(['campaign-1.2.2']);
+    expect(gateway.placed.map((one) => one.key).sort()).toEqual(['campaign-1.0.1', 'campaign-1.0.2', 'campaign-1.1.1', 'campaign-1.1.2', 'campaign-1.2.1', 'campaign-1.2.2']);
+    expect(summary).toMatchObject({ byStatus: { confirmed: 3 }, retriesScheduled: 3 });
+  });
+
   it('a pause withdraws the dials queued ahead of time; a shutdown that keeps them does not', async () => {
     for (const keep of [false, true]) {
       const clock = new FakeClock('2026-11-25T06:00:00Z');

@@ -147,6 +147,8 @@ class CampaignRun {
   /** Dials being added ahead of time, one batch after another. */
   private scheduling: Promise<void> = Promise.resolve();
   private withdrawal?: Promise<void>;
+  /** Numbers more than one row calls: only this run dials them, since it never calls one number twice at once. */
+  private sharedNumbers: ReadonlySet<string> = new Set();
 
   constructor(private readonly options: CampaignOptions & { store: CampaignStore }) {
     this.concurrency = checkRange('concurrency', options.concurrency ?? DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY);
@@ -230,6 +232,7 @@ class CampaignRun {
           this.store.finishAttempt(interrupted.attemptId, { outcome: interrupted.outcome, at: this.clock.now(), row: interrupted.after, sameOutcomeFor: sameOutcomeFor(interrupted.duplicates) });
           this.logger.warn({ row: interrupted.row.line, attempt: interrupted.attemptNo }, 'an attempt was interrupted while dialling; counted as failed');
         }
+        this.sharedNumbers = numbersOnSeveralRows([...plan.resume, ...plan.ready, ...plan.later]);
         this.queue.pushReady(plan.ready);
         for (const entry of plan.later) this.queue.pushLater(entry, entry.row.status === 'callback_requested' ? 'callback' : 'retry');
         this.scheduleNewlyLater();
@@ -532,6 +535,8 @@ class CampaignRun {
     if (this.stopping && !this.keepsScheduledCalls) return; // a stopped run's queued dials are withdrawn, not added
     const dials: ScheduledDial[] = [];
     for (const entry of entries) {
+      // Queued dials of two rows to one number could fall due together; this run dials them one after the other.
+      if (this.sharedNumbers.has(entry.e164)) continue;
       const when = this.queue.dialTimeFor(entry);
       if (!when) continue; // never opens: recorded outside its window when it is due
       const key = entry.resume?.ref ?? scheduling.attemptKey(entry.row.key, entry.attempts + 1);
@@ -585,6 +590,13 @@ class CampaignRun {
       this.logger.error({ err: error, event: event.type }, 'campaign event listener failed');
     }
   }
+}
+
+function numbersOnSeveralRows(entries: readonly PlannedRow[]): Set<string> {
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const { e164 } of entries) (seen.has(e164) ? shared : seen).add(e164);
+  return shared;
 }
 
 function toRecordedOutcome(outcome: CallOutcome): Outcome {
