@@ -20,7 +20,7 @@ export function ReportPage({ campaignId }: { campaignId?: string }) {
     <>
       <h1>Report</h1>
       <ErrorNote error={campaigns.error ?? report.error} />
-      <div className="filters">
+      <div className="filters report-picker">
         <label>
           Campaign{' '}
           <select value={chosen ?? ''} onChange={(event) => (location.hash = hrefOf({ page: 'report', campaignId: event.target.value }))}>
@@ -89,6 +89,7 @@ function ReportBody({ report }: { report: CampaignReportView }) {
         <Section title="Turn latency">
           <BarChart title="Turn latency distribution" labels={charts.latencyLabels} series={charts.latency} />
           <TurnLegsTable title="Text turns, leg by leg" turns={report.turn_legs.text} />
+          <TurnLegsTable title="Outcome turns, leg by leg" turns={report.turn_legs.outcome} />
         </Section>
         <Section title="Speech synthesis">
           <p>
