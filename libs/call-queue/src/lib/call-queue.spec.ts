@@ -235,9 +235,9 @@ describe('retries and calling windows as delayed jobs', () => {
     closing.push(close);
     return { client, close };
   };
-  const gateway = async (id: string, calls: FakeGatewayCalls) => {
+  const gateway = async (id: string, calls: FakeGatewayCalls, maxCalls = 10) => {
     const worker = new CallQueueWorker({
-      redisUrl: redis.url, gatewayId: id, publicBaseUrl: `http://${id}.test`, carriers: ['sim'], maxCalls: 10,
+      redisUrl: redis.url, gatewayId: id, publicBaseUrl: `http://${id}.test`, carriers: ['sim'], maxCalls,
       placeCall: calls.placeCall, waitForCompletion: calls.waitForCompletion, discoveryMs: 100, lockMs: 1000,
     });
     await worker.start();
@@ -345,6 +345,19 @@ describe('retries and calling windows as delayed jobs', () => {
     // Dialled now: taking it back leaves the call and its outcome as they are.
     expect(await client.scheduling.withdrawCalls([key])).toBe(0);
     expect((await finalView(client, key)).outcome).toEqual({ status: 'confirmed' });
+  });
+
+  it("a dial placed now that no gateway can start before its window's end is not dialled either", async () => {
+    const calls = new FakeGatewayCalls(400);
+    await gateway('gw-a', calls, 1);
+    const { client } = campaignApi('full-until-late');
+    const busyLine = await client.placeCall(request(1));
+    await until('the gateway holds its one call', () => calls.live === 1);
+    const late = await client.placeCall(request(2), { notAfter: Date.now() + 150 });
+
+    expect((await finalView(client, late.callId)).outcome?.status).toBe('outside_window');
+    expect((await finalView(client, busyLine.callId)).outcome?.status).toBe('confirmed');
+    expect(calls.dials.map((dial) => dial.key)).toEqual([busyLine.callId]);
   });
 
   it("queued dials that fall due together never exceed the campaign's concurrency across gateways", async () => {

@@ -104,12 +104,13 @@ export class QueueGatewayClient implements GatewayClient {
   }
 
   /** Enqueues the dial; the same idempotency key again is the same job (BullMQ keeps the first). */
-  async placeCall(request: PlaceCallRequest): Promise<PlacedCall> {
+  async placeCall(request: PlaceCallRequest, dial: { notAfter?: number } = {}): Promise<PlacedCall> {
     await this.ready;
     const jobId = jobIdFor(request.idempotencyKey ?? randomUUID());
     const request_ = { ...request, idempotencyKey: request.idempotencyKey ?? jobId };
     // A job queued ahead of time under this key (its time has come) is that job: BullMQ keeps the first.
-    await this.queue.add(JOB_NAME, { request: request_ }, { jobId, ...KEPT_JOBS });
+    const data: CallJobData = { request: request_, ...(dial.notAfter !== undefined ? { notAfter: dial.notAfter } : {}) };
+    await this.queue.add(JOB_NAME, data, { jobId, ...KEPT_JOBS });
     return { callId: jobId, state: 'queued' };
   }
 

@@ -32,6 +32,8 @@ export interface AttemptRunnerSettings {
   clock: Clock;
   logger: Logger;
   requestFor(row: CallListRow, to: string, idempotencyKey: string): PlaceCallRequest;
+  /** The end of the row's calling window open now, if it has one: a queued dial is not made after it. */
+  windowEndFor(entry: PlannedRow): number | undefined;
   emit(event: CampaignEvent): void;
   /** True once the campaign stops dialling (an error or the caller's signal). */
   stopping(): boolean;
@@ -165,11 +167,12 @@ export class AttemptRunner {
    */
   private async placeCall(entry: PlannedRow, attemptId: number, request: PlaceCallRequest): Promise<PlacedCall | AttemptResult> {
     const { gateway, store, emit } = this.settings;
+    const notAfter = gateway.scheduling ? this.settings.windowEndFor(entry) : undefined;
     let holding = false;
     try {
       for (;;) {
         try {
-          return await gateway.placeCall(request);
+          return await gateway.placeCall(request, notAfter === undefined ? undefined : { notAfter });
         } catch (error) {
           if (this.settings.abandoned()) return { type: 'abandoned' };
           if (error instanceof GatewayCapacityError) {

@@ -27,8 +27,12 @@ export type CallView = GatewayCallView<OutcomeStatus>;
 export interface GatewayClient {
   readonly baseUrl: string;
   health(): Promise<GatewayHealth>;
-  /** Asks the gateway to dial. Never re-sent unless the first attempt surely did not reach the gateway. */
-  placeCall(request: PlaceCallRequest): Promise<PlacedCall>;
+  /**
+   * Asks the gateway to dial. Never re-sent unless the first attempt surely did not reach the gateway.
+   * `notAfter` (the row's calling window's end): a queue that cannot start the dial before then
+   * finishes it not dialled (wasNotDialled); a gateway over HTTP dials at once and needs none.
+   */
+  placeCall(request: PlaceCallRequest, dial?: { notAfter?: number }): Promise<PlacedCall>;
   /** Long-poll: answers when the call has ended, or after `waitSeconds` (at most 60) with its current state. */
   waitForCall(callId: string, waitSeconds: number): Promise<CallView>;
   /** Distributed mode only (a queue): dials added ahead of their time. Absent, the campaign dials each row itself when it is due. */

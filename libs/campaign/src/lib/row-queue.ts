@@ -69,15 +69,15 @@ export class RowQueue {
   }
 
   /**
-   * When the row's next dial may be made if nothing else holds it: its due time, or its window's
-   * next opening after it, and until when (the window's end); undefined if the window never opens.
+   * When the row's next dial may be made if nothing else holds it: its due time (or `from`), or its
+   * window's next opening after it, and until when (the window's end); undefined if the window never opens.
    */
-  dialTimeFor(entry: PlannedRow): { at: number; notAfter?: number } | undefined {
+  dialTimeFor(entry: PlannedRow, from = entry.dueAt): { at: number; notAfter?: number } | undefined {
     const window = this.callingWindow;
-    if (!window || entry.zones.length === 0) return { at: entry.dueAt };
-    const state = windowOpening(window, entry.zones, entry.dueAt);
+    if (!window || entry.zones.length === 0) return { at: from };
+    const state = windowOpening(window, entry.zones, from);
     if (!state) return undefined;
-    if (state.open) return { at: entry.dueAt, notAfter: state.until };
+    if (state.open) return { at: from, notAfter: state.until };
     const opened = windowOpening(window, entry.zones, state.opensAt);
     return opened?.open ? { at: state.opensAt, notAfter: opened.until } : undefined;
   }

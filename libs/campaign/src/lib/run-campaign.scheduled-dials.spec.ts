@@ -16,7 +16,7 @@ class QueueingGateway implements GatewayClient {
   readonly baseUrl = 'in-memory://queue';
   readonly queued: { key: string; dueAt: string; notAfter?: string }[] = [];
   readonly withdrawn: string[] = [];
-  readonly placed: { key: string; at: string }[] = [];
+  readonly placed: { key: string; at: string; notAfter?: string }[] = [];
   private readonly views = new Map<string, CallView>();
 
   /** `lateByMs`: how long after the dial was placed a gateway got to a dial it did not make (the clock moves on meanwhile). */
@@ -41,9 +41,9 @@ class QueueingGateway implements GatewayClient {
     return { status: 'ok', carriers: ['sim'], idempotencyKeys: true };
   }
 
-  async placeCall(request: PlaceCallRequest): Promise<PlacedCall> {
+  async placeCall(request: PlaceCallRequest, dial?: { notAfter?: number }): Promise<PlacedCall> {
     const key = request.idempotencyKey ?? '';
-    this.placed.push({ key, at: iso(this.clock.now()) });
+    this.placed.push({ key, at: iso(this.clock.now()), ...(dial?.notAfter !== undefined ? { notAfter: iso(dial.notAfter) } : {}) });
     const outcome = this.outcomeOf(key, this.placed.filter((one) => one.key === key).length);
     this.views.set(key, {
       callId: key,
@@ -120,7 +120,11 @@ describe('runCampaign with a gateway that takes dials ahead of time', () => {
       // When the retry comes due and waits for its window: the same dial again, which the queue already holds.
       { key: 'campaign-1.0.2', dueAt: '2026-11-26T03:30:00.000Z', notAfter: '2026-11-26T14:30:00.000Z' },
     ]);
-    expect(gateway.placed.map((one) => one.at)).toEqual(['2026-11-25T03:30:00.000Z', '2026-11-26T03:30:00.000Z']);
+    // Placed at its time with its window's end too: a queue that cannot start it before then does not dial it.
+    expect(gateway.placed).toEqual([
+      { key: 'campaign-1.0.1', at: '2026-11-25T03:30:00.000Z', notAfter: '2026-11-25T14:30:00.000Z' },
+      { key: 'campaign-1.0.2', at: '2026-11-26T03:30:00.000Z', notAfter: '2026-11-26T14:30:00.000Z' },
+    ]);
   });
 
   it('a queued dial no gateway made before its window closed is taken back: the row waits for its next window and dials with the same key then', async () => {
@@ -138,8 +142,8 @@ describe('runCampaign with a gateway that takes dials ahead of time', () => {
     });
 
     expect(gateway.placed).toEqual([
-      { key: 'campaign-1.0.1', at: '2026-11-25T14:00:00.000Z' },
-      { key: 'campaign-1.0.1', at: '2026-11-26T03:30:00.000Z' },
+      { key: 'campaign-1.0.1', at: '2026-11-25T14:00:00.000Z', notAfter: '2026-11-25T14:30:00.000Z' },
+      { key: 'campaign-1.0.1', at: '2026-11-26T03:30:00.000Z', notAfter: '2026-11-26T14:30:00.000Z' },
     ]);
     // Withdrawn first, so the same key queues a new dial at the next opening instead of finding the one not made.
     expect(gateway.withdrawn).toEqual(['campaign-1.0.1']);

@@ -168,6 +168,7 @@ class CampaignRun {
       clock: this.clock,
       logger: this.logger,
       requestFor: (row, to, key) => this.requestFor(row, to, key),
+      windowEndFor: (entry) => this.queue.dialTimeFor(entry, this.clock.now())?.notAfter,
       emit: (event) => this.emit(event),
       stopping: () => this.stopping,
       halt: this.halt.signal,
