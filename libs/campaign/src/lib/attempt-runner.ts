@@ -133,7 +133,8 @@ export class AttemptRunner {
       view = { callId: callId ?? '', state: 'completed', outcome: { status: 'failed', reason: error instanceof GatewayRequestError ? error.reason : error.message } };
     }
     if (this.settings.abandoned() || attemptId === undefined || !view.outcome) return { type: 'abandoned' };
-    if (wasNotDialled(view)) return this.takeBackUndialled(entry, attemptId, ref, view);
+    // Only a queue leaves a dial undone; from a gateway over HTTP outside_window is an outcome like any other.
+    if (gateway.scheduling && wasNotDialled(view)) return this.takeBackUndialled(entry, attemptId, ref, view);
     const outcome = view.outcome;
     const at = clock.now();
     const after = rowAfterAttempt(this.settings.policy, outcome.status, attemptNo, at, outcome.callback_at);

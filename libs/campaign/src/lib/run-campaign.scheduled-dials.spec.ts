@@ -153,6 +153,17 @@ describe('runCampaign with a gateway that takes dials ahead of time', () => {
     expect(summary).toMatchObject({ byStatus: { confirmed: 1 }, dialled: 1, notRecorded: 0 });
   });
 
+  it("a dial refused as late while the window is still open by the campaign's clock (a gateway's clock runs ahead) is tried again a minute later, not at once", async () => {
+    const clock = new FakeClock('2026-11-25T10:00:00Z'); // 15:30 in India: open until 14:30Z
+    const list = new InMemoryCallList([{ phone: '+919876543210', order_id: 'BOM' }]);
+    const gateway = new QueueingGateway(clock, (_, n) => (n === 1 ? 'not dialled' : { status: 'confirmed' }));
+
+    await onFakeTime(clock, { repository: list, gateway, store, callingWindow: parseCallingWindow('09:00-20:00') });
+
+    expect(gateway.placed.map((one) => one.at)).toEqual(['2026-11-25T10:00:00.000Z', '2026-11-25T10:01:00.000Z']);
+    expect(gateway.queued).toEqual([{ key: 'campaign-1.0.1', dueAt: '2026-11-25T10:01:00.000Z', notAfter: '2026-11-25T14:30:00.000Z' }]);
+  });
+
   it('two orders to one number are not queued ahead of time (the queue could dial both at once): the run dials them one after the other', async () => {
     const clock = new FakeClock('2026-11-25T06:00:00Z');
     const list = new InMemoryCallList([

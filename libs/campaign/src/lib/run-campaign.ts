@@ -35,6 +35,8 @@ export const DEFAULT_DRAIN_TIMEOUT_MS = 120_000;
 const DEFAULT_POLL_SECONDS = 25;
 /** Longest single sleep while rows wait: the loop looks again at least this often. */
 const MAX_SLEEP_MS = 60_000;
+/** A queued dial not made in its window is not placed again sooner than this. */
+const MISSED_WINDOW_PAUSE_MS = 60_000;
 
 export interface CampaignOptions {
   repository: CampaignCallList;
@@ -442,12 +444,15 @@ class CampaignRun {
       case 'abandoned':
       case 'not-dialled':
         return;
-      case 'missed-window':
-        // Due again at once: the queue finds its window closed and gives it the next opening.
+      case 'missed-window': {
+        // Its window's next opening, and not within a minute: a gateway whose clock runs ahead of ours would refuse it again at once.
+        const from = this.clock.now() + MISSED_WINDOW_PAUSE_MS;
         entry.resume = undefined;
-        entry.dueAt = this.clock.now();
-        this.queue.pushReady([entry]);
+        entry.dueAt = this.queue.dialTimeFor(entry, from)?.at ?? from;
+        this.queue.pushLater(entry, 'calling window');
+        this.scheduleNewlyLater();
         return;
+      }
       case 'campaign-error':
         // The one place an attempt stops the campaign: what failed this row would fail every row.
         this.emit({ type: 'row-error', row: entry.row, error: result.error, callId: result.callId });
