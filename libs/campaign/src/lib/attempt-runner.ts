@@ -147,15 +147,16 @@ export class AttemptRunner {
   /**
    * The queued dial was never made (its window closed before a gateway took it): the attempt is
    * taken back, so the row's next dial has the same number and key, and the undialled job is
-   * withdrawn first, so that key queues a new dial rather than finding this one again.
+   * withdrawn, so that key queues a new dial rather than finding this one again. In that order: a
+   * run stopped between the two finds the undialled job under the same key and does this again.
    */
   private async takeBackUndialled(entry: PlannedRow, attemptId: number, ref: string, view: CallView): Promise<AttemptResult> {
     const { gateway, store, logger, emit } = this.settings;
     const reason = view.outcome?.reason ?? 'not dialled: its calling window closed before a gateway took it';
-    await gateway.scheduling?.withdrawCalls([ref]);
-    if (this.settings.abandoned()) return { type: 'abandoned' };
     store.takeBackUndialledAttempt(attemptId);
     if (!entry.resume?.callId) this.dialled--; // counted when this run placed it
+    await gateway.scheduling?.withdrawCalls([ref]);
+    if (this.settings.abandoned()) return { type: 'abandoned' };
     logger.warn({ row: entry.row.line, reason }, 'a queued dial was not made in its calling window; the row waits for its next window');
     emit({ type: 'row-error', row: entry.row, error: new Error(reason), callId: view.callId || undefined });
     return { type: 'missed-window', reason };
