@@ -75,7 +75,6 @@ export async function callRecords(
   let repository = open?.repository;
   const ownRepository = !repository;
   try {
-    const records = new Map(store.callRecords().map((record) => [record.attemptId, record]));
     const orderIds = new Map([...store.rows().values()].map((row) => [row.rowKey, row.orderId]));
     const attempts = store.attempts().filter((attempt) => attempt.callId !== undefined && (page.callId === undefined || attempt.callId === page.callId));
     const offset = Math.max(0, page.offset ?? 0);
@@ -85,7 +84,8 @@ export async function callRecords(
     repository ??= await CallListRepository.open(folder.callList, { readOnly: true });
     const rowsByKey = new Map<string, CallListRow>(repository.rows().map((row) => [row.key, row]));
     return chosen.map((attempt) => {
-      const record = records.get(attempt.id);
+      // Only the page's records are read: a campaign's records, transcripts and all, may be hundreds of megabytes.
+      const record = store.callRecordOfAttempt(attempt.id);
       const row = rowsByKey.get(attempt.rowKey);
       const orderId = orderIds.get(attempt.rowKey) || row?.values['order_id'];
       const readable = record?.recording && existsSync(record.recording) ? record.recording : undefined;

@@ -165,6 +165,7 @@ export class CampaignStore {
   private readonly transactions;
   /** Prepared on first use: a report reading a store of an older schema never writes, and its table lacks the newer columns. */
   private insertCallRecord?: Database.Statement;
+  private callRecordByAttempt?: Database.Statement;
 
   private constructor(
     readonly path: string,
@@ -350,20 +351,14 @@ export class CampaignStore {
   }
 
   callRecords(): (CallRecordEntry & { attemptId: number })[] {
-    return (this.statements.callRecords.all(this.campaignId) as Record<string, unknown>[]).map((r) => ({
-      attemptId: r['attempt_id'] as number,
-      callId: r['call_id'] as string,
-      durationSeconds: (r['duration_seconds'] as number | null) ?? undefined,
-      costEstimate: (r['cost_estimate'] as number | null) ?? undefined,
-      transcript: parseJson(r['transcript']),
-      toolCalls: parseJson(r['tool_calls']),
-      turnLatenciesMs: parseJson(r['turn_latencies_ms']),
-      timeline: parseJson(r['timeline']),
-      recording: (r['recording'] as string | null) ?? undefined,
-      // Columns a store of schema 1, read as it is, does not have.
-      turns: parseJson(r['turns']),
-      ttsCharacters: (r['tts_characters'] as number | null) ?? undefined,
-    }));
+    return (this.statements.callRecords.all(this.campaignId) as Record<string, unknown>[]).map(toCallRecordEntry);
+  }
+
+  /** One attempt's call record, read alone: a page of calls, or one call, of a campaign of 100,000 without parsing them all. */
+  callRecordOfAttempt(attemptId: number): (CallRecordEntry & { attemptId: number }) | undefined {
+    this.callRecordByAttempt ??= this.db.prepare('SELECT * FROM call_records WHERE attempt_id = ?');
+    const record = this.callRecordByAttempt.get(attemptId) as Record<string, unknown> | undefined;
+    return record ? toCallRecordEntry(record) : undefined;
   }
 
   addDoNotCall(entry: DoNotCallEntry): void {
@@ -506,4 +501,22 @@ function toAttempt(record: AttemptRecord): Attempt {
 
 function parseJson<T>(value: unknown): T | undefined {
   return typeof value === 'string' ? (JSON.parse(value) as T) : undefined;
+}
+
+/** A call_records row as the campaign reads it. */
+function toCallRecordEntry(r: Record<string, unknown>): CallRecordEntry & { attemptId: number } {
+  return {
+    attemptId: r['attempt_id'] as number,
+    callId: r['call_id'] as string,
+    durationSeconds: (r['duration_seconds'] as number | null) ?? undefined,
+    costEstimate: (r['cost_estimate'] as number | null) ?? undefined,
+    transcript: parseJson(r['transcript']),
+    toolCalls: parseJson(r['tool_calls']),
+    turnLatenciesMs: parseJson(r['turn_latencies_ms']),
+    timeline: parseJson(r['timeline']),
+    recording: (r['recording'] as string | null) ?? undefined,
+    // Columns a store of schema 1, read as it is, does not have.
+    turns: parseJson(r['turns']),
+    ttsCharacters: (r['tts_characters'] as number | null) ?? undefined,
+  };
 }
