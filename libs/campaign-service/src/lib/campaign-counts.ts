@@ -76,7 +76,8 @@ export async function callRecords(
   const ownRepository = !repository;
   try {
     const orderIds = new Map([...store.rows().values()].map((row) => [row.rowKey, row.orderId]));
-    const attempts = store.attempts().filter((attempt) => attempt.callId !== undefined && (page.callId === undefined || attempt.callId === page.callId));
+    const ofCall = page.callId === undefined ? undefined : store.attemptOfCall(page.callId);
+    const attempts = page.callId === undefined ? store.attempts().filter((attempt) => attempt.callId !== undefined) : ofCall ? [ofCall] : [];
     const offset = Math.max(0, page.offset ?? 0);
     const limit = Math.min(Math.max(1, page.limit ?? DEFAULT_PAGE), MAX_PAGE);
     const chosen = attempts.slice(offset, offset + limit);

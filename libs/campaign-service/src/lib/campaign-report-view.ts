@@ -28,7 +28,7 @@ export async function reportCampaign(
         statuses: rows.map((row) => row.status),
         languages: rows.map((row) => row.values['language'] ?? ''),
         attempts: store?.attempts() ?? [],
-        callRecords: store?.callRecords() ?? [],
+        callRecords: store?.callRecordMeasures() ?? [],
       });
       return reportView(campaignId, report);
     } finally {

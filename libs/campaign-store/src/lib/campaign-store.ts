@@ -166,6 +166,8 @@ export class CampaignStore {
   /** Prepared on first use: a report reading a store of an older schema never writes, and its table lacks the newer columns. */
   private insertCallRecord?: Database.Statement;
   private callRecordByAttempt?: Database.Statement;
+  private callRecordMeasuresQuery?: Database.Statement;
+  private attemptByCall?: Database.Statement;
 
   private constructor(
     readonly path: string,
@@ -352,6 +354,27 @@ export class CampaignStore {
 
   callRecords(): (CallRecordEntry & { attemptId: number })[] {
     return (this.statements.callRecords.all(this.campaignId) as Record<string, unknown>[]).map(toCallRecordEntry);
+  }
+
+  /**
+   * The call records without what a report never reads (transcripts, tool calls, timelines): a
+   * campaign's report reads every record, and those texts are most of a record's bytes.
+   */
+  callRecordMeasures(): (CallRecordEntry & { attemptId: number })[] {
+    if (!this.callRecordMeasuresQuery) {
+      // A store of schema 1, read as it is, lacks the newer columns.
+      const columns = new Set((this.db.prepare('PRAGMA table_info(call_records)').all() as { name: string }[]).map((column) => column.name));
+      const wanted = ['attempt_id', 'call_id', 'duration_seconds', 'cost_estimate', 'turn_latencies_ms', 'turns', 'tts_characters'].filter((name) => columns.has(name));
+      this.callRecordMeasuresQuery = this.db.prepare(`SELECT ${wanted.map((name) => `c.${name}`).join(', ')} FROM call_records c JOIN attempts a ON a.id = c.attempt_id WHERE a.campaign_id = ? ORDER BY c.attempt_id`);
+    }
+    return (this.callRecordMeasuresQuery.all(this.campaignId) as Record<string, unknown>[]).map(toCallRecordEntry);
+  }
+
+  /** The attempt that placed `callId` (a call's own URL), found without reading the others. */
+  attemptOfCall(callId: string): Attempt | undefined {
+    this.attemptByCall ??= this.db.prepare('SELECT * FROM attempts WHERE campaign_id = ? AND call_id = ? ORDER BY id LIMIT 1');
+    const record = this.attemptByCall.get(this.campaignId, callId) as AttemptRecord | undefined;
+    return record ? toAttempt(record) : undefined;
   }
 
   /** One attempt's call record, read alone: a page of calls, or one call, of a campaign of 100,000 without parsing them all. */
