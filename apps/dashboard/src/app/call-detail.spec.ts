@@ -1,7 +1,7 @@
 import { timelineLines, transcriptLines, turnLegs } from './call-detail';
 
 describe('the call page reading a call record as the gateway keeps it', () => {
-  it('gives each answered turn its legs and places a barge-in where the callee started talking over the agent', () => {
+  it('gives each answered turn its legs, codcall’s own last, and places a barge-in where the callee started talking over the agent, with how it ended', () => {
     // The campaign store keeps turns as the campaign's client read them (camelCase); older records may be snake_case.
     const legs = turnLegs([
       { kind: 'text', calleeSpeechEndedAtMs: 2000, sttFinalAtMs: 2100, llmRequestAtMs: 2101, llmFirstTokenAtMs: 2350, ttsRequestAtMs: 2351, ttsFirstByteAtMs: 2500, firstFrameSentAtMs: 2504, latencyMs: 504 },
@@ -9,9 +9,10 @@ describe('the call page reading a call record as the gateway keeps it', () => {
       { kind: 'outcome', callee_speech_ended_at_ms: 5000, stt_final_at_ms: 5100, llm_request_at_ms: 5101, llm_first_token_at_ms: 5351, first_frame_sent_at_ms: 5360 },
     ]);
     expect(legs).toEqual([
-      { kind: 'text', atMs: 2000, transcriptMs: 100, modelMs: 249, speechMs: 149, totalMs: 504 },
-      { kind: 'barge_in', atMs: 3000, transcriptMs: undefined, modelMs: undefined, speechMs: undefined, totalMs: 4 },
-      { kind: 'outcome', atMs: 5000, transcriptMs: 100, modelMs: 250, speechMs: undefined, totalMs: 360 },
+      { kind: 'text', atMs: 2000, transcriptMs: 100, modelMs: 249, speechMs: 149, sendMs: 4, totalMs: 504 },
+      { kind: 'barge_in', atMs: 3000, transcriptMs: undefined, modelMs: undefined, speechMs: undefined, sendMs: undefined, totalMs: 4, resolution: 'resumed' },
+      // The goodbye was synthesised during the call: from the model's first token straight to the first frame.
+      { kind: 'outcome', atMs: 5000, transcriptMs: 100, modelMs: 250, speechMs: undefined, sendMs: 9, totalMs: 360 },
     ]);
   });
 

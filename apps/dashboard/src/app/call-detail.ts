@@ -25,8 +25,12 @@ export interface TurnLegs {
   transcriptMs?: number;
   modelMs?: number;
   speechMs?: number;
+  /** From the audio (synthesised, or prepared during the call) to its first frame on the wire: codcall's own part. */
+  sendMs?: number;
   totalMs?: number;
   atMs?: number;
+  /** A barge-in's: `resumed` (a cough: what was not heard was said again) or `interrupted`. */
+  resolution?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -61,7 +65,9 @@ export function turnLegs(list: unknown[] | undefined): TurnLegs[] {
       transcriptMs: gap(spoke, at('sttFinal')),
       modelMs: gap(at('llmRequest'), at('llmFirstToken')),
       speechMs: gap(at('ttsRequest'), at('ttsFirstByte')),
+      sendMs: gap(at('ttsFirstByte') ?? at('llmFirstToken'), at('firstFrameSent')),
       totalMs: number(turn, 'latencyMs', 'latency_ms') ?? gap(spoke, at('firstFrameSent')),
+      ...(typeof turn['resolution'] === 'string' ? { resolution: turn['resolution'] } : {}),
     };
   });
 }

@@ -130,6 +130,7 @@ export function CallPage({ campaignId, callId }: { campaignId: string; callId: s
                   <th scope="col">Transcript</th>
                   <th scope="col">Model first token</th>
                   <th scope="col">Speech first byte</th>
+                  <th scope="col">First frame sent</th>
                   <th scope="col">Total</th>
                 </tr>
               </thead>
@@ -137,10 +138,11 @@ export function CallPage({ campaignId, callId }: { campaignId: string; callId: s
                 {legs.map((leg, index) => (
                   <tr key={index}>
                     <td>{seconds(leg.atMs)}</td>
-                    <td>{leg.kind}</td>
+                    <td>{leg.resolution ? `${leg.kind} (${leg.resolution})` : leg.kind}</td>
                     <td>{ms(leg.transcriptMs)}</td>
                     <td>{ms(leg.modelMs)}</td>
                     <td>{ms(leg.speechMs)}</td>
+                    <td>{ms(leg.sendMs)}</td>
                     <td>
                       <strong>{ms(leg.totalMs)}</strong>
                     </td>
