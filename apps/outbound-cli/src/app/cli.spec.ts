@@ -351,7 +351,13 @@ describe('outbound-cli', () => {
         turnLegs: expect.objectContaining({ text: expect.objectContaining({ turns: 0 }) }),
         ttsCharacters: { calls: 0, total: 0, perAnsweredCall: null, perConfirmedOrder: null },
         costEstimate: 0.12,
+        outcomesByLanguage: { default: { confirmed: 3, cancelled: 1, no_answer: 1, invalid_number: 1 } },
+        // The hour the calls were placed in (two hours when the run straddles one).
+        outcomesByHourUtc: expect.any(Array),
+        turnLatencyHistogram: [{ fromMs: 500, turns: 2 }, { fromMs: 750, turns: 1 }, { fromMs: 1000, turns: 1 }],
       });
+      const perHour = (json.outcomesByHourUtc as { byStatus: Record<string, number> }[]).flatMap(({ byStatus }) => Object.entries(byStatus).flatMap(([status, count]) => Array(count).fill(status)));
+      expect(perHour.sort()).toEqual(['cancelled', 'confirmed', 'confirmed', 'no_answer']); // the four calls; the row already done was not one
       const table = await cli(['report']);
       expect(table.stdout).toMatch(/answer rate +75\.0%/);
       expect(table.stdout).toMatch(/call length +average 30\.0 s, p95 60\.0 s \(4 calls\)/);
