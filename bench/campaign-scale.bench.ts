@@ -22,6 +22,7 @@ import * as asciichart from 'asciichart';
 import type { CampaignView } from '@codcall/gateway-api';
 import { freePort } from '../libs/test-support/src/lib/free-port';
 import { RedisTestServer } from '../libs/test-support/src/lib/redis-server';
+import { RedisCommandTally, type RedisCommandReport } from './redis-commands';
 import { MAINS, ProcessTreeMeter, sleep, startService, stopChild, WORKSPACE, type Service } from './services';
 import { table } from './stats';
 
@@ -30,6 +31,9 @@ const GATEWAY_COUNTS = (process.env['BENCH_GATEWAYS'] ?? '1,2,4').split(',').map
 const EMBEDDED = process.env['BENCH_EMBEDDED'] !== 'false';
 const GATEWAY_CALLS = Number(process.env['BENCH_GATEWAY_CALLS'] ?? 25);
 const CPS = Number(process.env['BENCH_CPS'] ?? 100);
+const TALKING_PERCENT = Number(process.env['BENCH_TALKING_PERCENT'] ?? 40);
+/** Who sent each Redis command (MONITOR): on by default for runs of up to 300 rows, where its cost does not matter. */
+const BY_SENDER = (process.env['BENCH_REDIS_BY_SENDER'] ?? String(ROWS <= 300)) === 'true';
 /** The campaign's own cap on calls in flight (the CLI's --concurrency, at most 100): above what four gateways hold. */
 const CONCURRENCY = 100;
 const CAMPAIGN_API_MAIN = join(WORKSPACE, 'dist/apps/campaign-api/apps/campaign-api/src/main.js');
@@ -44,17 +48,19 @@ interface ModeResult {
   wallMs: number;
   /** Rows done at each second since the campaign was accepted. */
   progress: number[];
-  redisCommands?: number;
+  redis?: RedisCommandReport;
   campaignApiPeakRssBytes: number;
+  /** CPU the gateway processes used during the campaign, together. */
+  gatewayCpuMs: number;
   byStatus: Record<string, number>;
   error?: string;
 }
 
-/** Row i's callee: 40% answer, say who they are and confirm (two turns: the agent asks who it speaks with first), 30% busy, 30% ring out. */
+/** Row i's callee: TALKING_PERCENT answer, say who they are and confirm (two turns: the agent asks who it speaks with first); of the rest, half busy, half ring out. */
 function calleeFor(index: number): unknown {
-  const kind = index % 10;
-  if (kind < 4) return { answer: 'human', ringSeconds: 0.5, says: ['Yes, speaking.', 'Yes, please deliver it.'] };
-  if (kind < 7) return { answer: 'busy', ringSeconds: 0.5 };
+  const percent = (index * 37) % 100; // spread over the file, not in blocks
+  if (percent < TALKING_PERCENT) return { answer: 'human', ringSeconds: 0.5, says: ['Yes, speaking.', 'Yes, please deliver it.'] };
+  if (percent < TALKING_PERCENT + (100 - TALKING_PERCENT) / 2) return { answer: 'busy', ringSeconds: 0.5 };
   return { answer: 'no_answer', ringSeconds: 1 };
 }
 
@@ -98,15 +104,10 @@ async function startGateway(index: number, dir: string, agentApiUrl: string, red
   );
 }
 
-async function redisCommands(redis: Redis): Promise<number> {
-  const info = await redis.info('stats');
-  return Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? 0);
-}
-
 async function runMode(gateways: number, distributed: boolean, files: { csv: string; callees: string }, agent: { id: string; api: Service }, root: string, redisServer?: RedisTestServer): Promise<ModeResult> {
   const mode = distributed ? 'distributed' : 'embedded';
   const dir = mkdtempSync(join(root, `${mode}-${gateways}-`));
-  const result: ModeResult = { mode, gateways, rows: ROWS, done: 0, state: 'not started', wallMs: 0, progress: [], campaignApiPeakRssBytes: 0, byStatus: {} };
+  const result: ModeResult = { mode, gateways, rows: ROWS, done: 0, state: 'not started', wallMs: 0, progress: [], campaignApiPeakRssBytes: 0, gatewayCpuMs: 0, byStatus: {} };
   const services: Service[] = [];
   let redis: Redis | undefined;
   try {
@@ -135,6 +136,10 @@ async function runMode(gateways: number, distributed: boolean, files: { csv: str
     services.push(campaignApi);
     const meter = new ProcessTreeMeter(campaignApi.child.pid!);
     meter.start();
+    const gatewayMeters = services.filter((service) => service !== campaignApi).map((service) => new ProcessTreeMeter(service.child.pid!));
+    gatewayMeters.forEach((gatewayMeter) => gatewayMeter.start());
+    const tally = distributed && redisServer ? new RedisCommandTally(redisServer.url, { bySender: BY_SENDER }) : undefined;
+    const names = new Map(services.map((service) => [service.child.pid!, service.name]));
     const headers = { authorization: `Bearer ${API_KEY}` };
     const form = new FormData();
     form.set('agent_id', agent.id);
@@ -146,7 +151,7 @@ async function runMode(gateways: number, distributed: boolean, files: { csv: str
     form.set('max_attempts', '1');
     form.set('csv', new Blob([readFileSync(files.csv)], { type: 'text/csv' }), 'call_list.csv');
     form.set('simulate', new Blob([readFileSync(files.callees)], { type: 'application/json' }), 'callees.json');
-    const commandsBefore = redis ? await redisCommands(redis) : 0;
+    await tally?.start();
     const started = performance.now();
     const created = await fetch(`${campaignApi.url}/campaigns`, { method: 'POST', headers, body: form });
     if (created.status !== 201) throw new Error(`POST /campaigns answered ${created.status}: ${await created.text()}`);
@@ -168,8 +173,9 @@ async function runMode(gateways: number, distributed: boolean, files: { csv: str
     result.state = view.state;
     result.byStatus = view.by_status;
     result.error = view.error;
-    if (redis) result.redisCommands = (await redisCommands(redis)) - commandsBefore;
+    result.redis = await tally?.stop(names);
     result.campaignApiPeakRssBytes = meter.stop().peakRssBytes;
+    result.gatewayCpuMs = gatewayMeters.reduce((sum, gatewayMeter) => sum + gatewayMeter.stop().cpuMs, 0);
   } catch (error) {
     result.error = error instanceof Error ? error.message : String(error);
   } finally {
@@ -207,10 +213,10 @@ async function main(): Promise<void> {
 function report(results: ModeResult[]): void {
   const perMinute = (r: ModeResult) => (r.wallMs > 0 ? r.done / (r.wallMs / 60_000) : 0);
   const oneGateway = results.find((r) => r.mode === 'distributed' && r.gateways === 1);
-  console.log(`\nCampaign of ${ROWS} simulated rows through POST /campaigns (40% answer and confirm, 30% busy, 30% no answer; gateways hold ${GATEWAY_CALLS} calls each).\n`);
+  console.log(`\nCampaign of ${ROWS} simulated rows through POST /campaigns (${TALKING_PERCENT}% answer and confirm, the rest busy or no answer; gateways hold ${GATEWAY_CALLS} calls each).\n`);
   console.log(
     table(
-      ['mode', 'gateways', 'rows done', 'state', 'wall s', 'calls/min', 'ratio to 1 gateway', 'Redis commands/call', 'campaign-api peak RSS MB', 'outcomes', 'error'],
+      ['mode', 'gateways', 'rows done', 'state', 'wall s', 'calls/min', 'ratio to 1 gateway', 'Redis commands/call', 'campaign-api peak RSS MB', 'gateway CPU s', 'gateway CPU ms/call', 'outcomes', 'error'],
       results.map((r) => [
         r.mode,
         r.gateways,
@@ -219,13 +225,30 @@ function report(results: ModeResult[]): void {
         r.wallMs / 1000,
         perMinute(r),
         oneGateway && perMinute(oneGateway) > 0 ? (perMinute(r) / perMinute(oneGateway)).toFixed(2) : 'n/a',
-        r.redisCommands !== undefined && r.done > 0 ? (r.redisCommands / r.done).toFixed(1) : '-',
+        r.redis && r.done > 0 ? (r.redis.total / r.done).toFixed(1) : '-',
         r.campaignApiPeakRssBytes / 2 ** 20,
+        r.gatewayCpuMs / 1000,
+        r.done > 0 ? r.gatewayCpuMs / r.done : 0,
         Object.entries(r.byStatus).filter(([, n]) => n > 0).map(([status, n]) => `${status} ${n}`).join(', '),
         r.error ?? '',
       ]),
     ),
   );
+  const distributed = results.filter((r) => r.redis && r.done > 0);
+  if (distributed.length) {
+    console.log('\nRedis commands per call by kind, top 5 (commandstats: the commands inside BullMQ\'s Lua scripts counted one by one):\n');
+    console.log(table(['gateways', 'commands/call', 'top 5 (per call)'], distributed.map((r) => [r.gateways, (r.redis!.total / r.done).toFixed(1), r.redis!.byCommand.slice(0, 5).map((c) => `${c.kind} ${(c.calls / r.done).toFixed(1)}`).join(', ')])));
+  }
+  const bySender = distributed.filter((r) => r.redis!.bySender);
+  if (bySender.length) {
+    console.log('\nRedis commands per call by sender (MONITOR): sent = round trips or pipeline slots, run = with the commands inside its scripts; top 6 kinds sent (per call):\n');
+    console.log(
+      table(
+        ['gateways', 'sender', 'sent/call', 'run/call', 'top kinds sent'],
+        bySender.flatMap((r) => r.redis!.bySender!.map((tally) => [r.gateways, tally.sender, (tally.sent / r.done).toFixed(1), (tally.run / r.done).toFixed(1), tally.bySent.slice(0, 6).map((c) => `${c.kind} ${(c.calls / r.done).toFixed(1)}`).join(', ')])),
+      ),
+    );
+  }
   const series = results.filter((r) => r.progress.length > 1);
   if (series.length) {
     const width = Math.max(...series.map((r) => r.progress.length));

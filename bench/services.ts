@@ -14,6 +14,8 @@ export const MAINS = {
 };
 
 export interface Service {
+  /** As given to startService (its log's name). */
+  name: string;
   url: string;
   child: ChildProcess;
   log: string;
@@ -37,8 +39,8 @@ export function deadline(ms: number): Promise<void> {
 export async function startService(name: string, main: string, env: Record<string, string>, port: number, dir: string): Promise<Service> {
   const log = join(dir, `${name}.log`);
   const out = createWriteStream(log);
-  // BENCH_GATEWAY_NODE_ARGS (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof): node flags for the gateway only; its workers inherit them.
-  const nodeArgs = name === 'gateway' ? (process.env['BENCH_GATEWAY_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean) : [];
+  // BENCH_GATEWAY_NODE_ARGS (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof): node flags for gateways only ("gateway", "gateway-2"); their workers inherit them.
+  const nodeArgs = /^gateway(-\d+)?$/.test(name) ? (process.env['BENCH_GATEWAY_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean) : [];
   const child = spawn(process.execPath, [...nodeArgs, main], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.on('exit', () => children.delete(child));
@@ -50,7 +52,7 @@ export async function startService(name: string, main: string, env: Record<strin
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${readFileSync(log, 'utf8').slice(-2000)}`);
     const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
-    if (ok) return { url, child, log };
+    if (ok) return { name, url, child, log };
     if (Date.now() > deadline) throw new Error(`${name} did not become healthy (log: ${log})`);
     await sleep(100);
   }
