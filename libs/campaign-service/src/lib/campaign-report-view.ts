@@ -8,8 +8,9 @@ import type { CampaignFolder } from './campaign-folder';
 
 /**
  * The CLI's report (`outbound-cli report`) of one hosted campaign, from its CSV as it now reads and
- * its store: the same call to buildCampaignReport with the same inputs. Uses the run's store and
- * call list while it runs; otherwise opens them for reading.
+ * its store: the same call to buildCampaignReport with the same inputs (the call records without
+ * the transcripts, tool calls and timelines it never reads). Uses the run's store and call list
+ * while it runs; otherwise opens them for reading.
  */
 export async function reportCampaign(
   folder: CampaignFolder,
