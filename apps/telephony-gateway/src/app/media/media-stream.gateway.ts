@@ -3,6 +3,7 @@ import { Inject, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { WebSocketGateway, WebSocketServer as GatewayServer, type OnGatewayConnection } from '@nestjs/websockets';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { CallOrchestrator } from '@codcall/call-orchestration';
+import { mediaSocketOf } from './media-socket';
 import { mediaStreamTarget } from './media-stream-path';
 
 /**
@@ -29,12 +30,7 @@ export class MediaStreamGateway implements OnGatewayConnection, BeforeApplicatio
     if (!target) return socket.close(1008, 'not a media-stream path');
     const handler = this.calls.openMediaStream(
       target.carrier,
-      {
-        send: (text) => {
-          if (socket.readyState === socket.OPEN) socket.send(text);
-        },
-        close: (code, reason) => socket.close(code, reason),
-      },
+      mediaSocketOf(socket, request.socket),
       { remoteAddress: request.socket.remoteAddress },
     );
     socket.on('message', (data, isBinary) => {
