@@ -1,4 +1,4 @@
-import { mediaMessageFields, scanMediaMessage, type CallMediaEvent } from '@codcall/media';
+import type { CallMediaEvent } from '@codcall/media';
 import type { MediaStreamCodec } from '../carrier';
 import { MediaStreamProtocolError } from '../twilio/media-stream-codec';
 import { decodeExtraHeaders } from './answer-xml';
@@ -27,24 +27,9 @@ export class PlivoMediaStreamCodec implements MediaStreamCodec {
   private readonly pendingCheckpoints = new Set<string>();
   /** Checkpoints dropped by each clearAudio not yet answered with clearedAudio. */
   private readonly clearing: string[][] = [];
-  private readonly scanned = mediaMessageFields();
 
+  /** JSON.parse reads every message, media too (see the Twilio codec for why). */
   parse(message: string): CallMediaEvent[] {
-    // 50 media messages a second a call: read in place; everything else (and anything odd) is parsed in full.
-    if (scanMediaMessage(message, this.scanned)) {
-      const { track, payload, timestamp, hasTimestamp } = this.scanned;
-      if (track === 'other') return NOTHING;
-      const audio: CallMediaEvent = { type: 'audio', payload };
-      if (hasTimestamp && Number.isFinite(timestamp)) {
-        this.firstTimestamp ??= timestamp;
-        audio.timestampMs = timestamp - this.firstTimestamp;
-      }
-      return [audio];
-    }
-    return this.parseInFull(message);
-  }
-
-  private parseInFull(message: string): CallMediaEvent[] {
     let data: PlivoMessage;
     try {
       data = JSON.parse(message) as PlivoMessage;
@@ -60,13 +45,14 @@ export class PlivoMediaStreamCodec implements MediaStreamCodec {
         return [{ type: 'start', streamId, carrierCallId: data.start.callId, parameters: decodeExtraHeaders(headers) }];
       }
       case 'media': {
+        const media = data.media;
         // Only the callee's side: an outbound track echo would make the agent hear itself.
-        if (data.media?.track && data.media.track !== 'inbound') return [];
-        if (typeof data.media?.payload !== 'string') throw new MediaStreamProtocolError('media message without payload');
+        if (media?.track && media.track !== 'inbound') return NOTHING;
+        if (typeof media?.payload !== 'string') throw new MediaStreamProtocolError('media message without payload');
         // Plivo stamps frames with wall-clock milliseconds; ours count from the stream's first frame.
-        const timestamp = Number(data.media.timestamp);
-        const audio: CallMediaEvent = { type: 'audio', payload: Buffer.from(data.media.payload, 'base64') };
-        if (data.media.timestamp !== undefined && Number.isFinite(timestamp)) {
+        const timestamp = Number(media.timestamp);
+        const audio: CallMediaEvent = { type: 'audio', payload: Buffer.from(media.payload, 'base64') };
+        if (media.timestamp !== undefined && Number.isFinite(timestamp)) {
           this.firstTimestamp ??= timestamp;
           audio.timestampMs = timestamp - this.firstTimestamp;
         }
