@@ -44,6 +44,23 @@ describe('SpeechAwareBatcher', () => {
     expect(relay(batcher, [voiced(), ...Array.from({ length: 16 }, () => silenceFrame())], sent)).toEqual([1, 1, 1, 0, 2, 0, 2, 0, 2, 0, 0, 0, 0, 5, 0, 0, 0]);
   });
 
+  it('can hold long silence longer than speech, and send the onset and the tail two frames at a time, the first sound still at once', () => {
+    const sent: Buffer[] = [];
+    const batcher = new SpeechAwareBatcher({ tailMs: 120, onsetMs: 100, silenceBatchMs: 160, onsetBatchMs: 40, tailBatchMs: 40 }, (audio) => sent.push(audio));
+    const frames = [...Array.from({ length: 10 }, () => silenceFrame()), ...Array.from({ length: 8 }, voiced), ...Array.from({ length: 16 }, () => silenceFrame())];
+    expect(relay(batcher, frames, sent)).toEqual([
+      ...[0, 0, 0, 0, 0, 0, 0, 8, 0, 0], // long silence: every eighth frame sends eight
+      3, // the first sound, with the two silent frames held before it
+      0, 2, 0, 2, // the rest of the 100 ms onset, two frames a message
+      0, 0, 0, // the word goes on: held
+      4, // its first silent frame sends the held speech with it
+      0, 2, 0, 2, 1, // the 120 ms window, two frames a message, and its last frame alone
+      0, 0, 0, 0, 0, 0, 0, 8, 0, 0, // long silence again
+    ]);
+    batcher.flush();
+    expect(Buffer.concat(sent).equals(Buffer.concat(frames))).toBe(true);
+  });
+
   it('gives out what it holds on flush, in a buffer of its own', () => {
     const sent: Buffer[] = [];
     const batcher = new SpeechAwareBatcher({ tailMs: 0 }, (audio) => sent.push(audio));

@@ -1,8 +1,16 @@
 import { magnitudeOf, SAMPLE_RATE } from './mulaw';
 
 export interface SpeechAwareBatchingOptions {
-  /** How much audio goes in one message during continuous speech and long silence. Default 100 ms. */
+  /** How much audio goes in one message during continuous speech. Default 100 ms. */
   batchMs?: number;
+  /**
+   * How much goes in one message in long silence, after the late tail: nothing there waits on
+   * the recogniser, and the first voiced frame sends whatever is held at once. Default `batchMs`.
+   */
+  silenceBatchMs?: number;
+  /** The onset and the tail go out in messages of this much (default one frame: as it comes). */
+  onsetBatchMs?: number;
+  tailBatchMs?: number;
   /** The first stretch of speech after silence goes out frame by frame (the recogniser's speech start). Default 300 ms. */
   onsetMs?: number;
   /**
@@ -31,6 +39,9 @@ export interface SpeechAwareBatchingOptions {
  */
 export class SpeechAwareBatcher {
   private readonly batchBytes: number;
+  private readonly silenceBatchBytes: number;
+  private readonly onsetBatchBytes: number;
+  private readonly tailBatchBytes: number;
   private readonly onsetBytes: number;
   private readonly tailBytes: number;
   private readonly lateTailBytes: number;
@@ -49,6 +60,9 @@ export class SpeechAwareBatcher {
   ) {
     const bytes = (ms: number) => Math.round((ms * SAMPLE_RATE) / 1000);
     this.batchBytes = bytes(options.batchMs ?? 100);
+    this.silenceBatchBytes = options.silenceBatchMs === undefined ? this.batchBytes : bytes(options.silenceBatchMs);
+    this.onsetBatchBytes = bytes(options.onsetBatchMs ?? 0);
+    this.tailBatchBytes = bytes(options.tailBatchMs ?? 0);
     this.onsetBytes = bytes(options.onsetMs ?? 300);
     this.tailBytes = bytes(options.tailMs);
     this.lateTailBytes = Math.max(this.tailBytes, bytes(options.lateTailMs ?? 0));
@@ -62,21 +76,30 @@ export class SpeechAwareBatcher {
     this.pending.push(frame);
     this.pendingBytes += frame.length;
     if (this.isVoiced(frame)) {
-      if (this.sinceVoice > this.lateTailBytes) this.onsetLeft = this.onsetBytes;
+      const onset = this.sinceVoice > this.lateTailBytes;
+      if (onset) this.onsetLeft = this.onsetBytes;
       this.sinceVoice = 0;
       if (this.onsetLeft > 0) {
         this.onsetLeft -= frame.length;
-        return this.flush();
+        // The first sound after silence goes at once (the recogniser's speech start), with what was held.
+        if (onset || this.pendingBytes >= this.onsetBatchBytes || this.onsetLeft <= 0) this.flush();
+        return;
       }
     } else {
       const wasSpeaking = this.sinceVoice === 0;
       this.sinceVoice += frame.length;
-      // The end of speech and the endpointing window after it: at once.
-      if (wasSpeaking || this.sinceVoice <= this.tailBytes) return this.flush();
+      // The end of speech at once, and the endpointing window after it as it comes (or in small batches).
+      if (wasSpeaking) return this.flush();
+      if (this.sinceVoice <= this.tailBytes) {
+        if (this.pendingBytes >= this.tailBatchBytes || this.sinceVoice === this.tailBytes) this.flush();
+        return;
+      }
       if (this.sinceVoice <= this.lateTailBytes) {
         if (this.pendingBytes >= this.lateTailBatchBytes) this.flush();
         return;
       }
+      if (this.pendingBytes >= this.silenceBatchBytes) this.flush();
+      return;
     }
     if (this.pendingBytes >= this.batchBytes) this.flush();
   }

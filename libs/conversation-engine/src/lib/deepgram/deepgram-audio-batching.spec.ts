@@ -53,7 +53,7 @@ describe('DeepgramTranscriber relaying a caller to Deepgram in batches, through 
     await fake.close();
   });
 
-  it('given a callee who is silent, says a sentence and falls silent, sends the silences and the speech in 100 ms batches, but the onset and the endpointing window at once', async () => {
+  it('given a callee who is silent, says a sentence and falls silent, sends the silences in 240 ms batches and the speech in 100 ms ones, but the onset and the endpointing window at once', async () => {
     const events: TranscriptEvent[] = [];
     const listening = (async () => {
       for await (const event of stream) events.push(event);
@@ -92,8 +92,8 @@ describe('DeepgramTranscriber relaying a caller to Deepgram in batches, through 
     const ends = boundaries(sizes);
     const frameEnd = (frame: number) => (frame + 1) * FRAME_BYTES;
     expect(fake.audioOf(0).length).toBe(sent);
-    // Silence before the speech: 100 ms messages.
-    expect(sizes.slice(0, before / 5)).toEqual(Array(before / 5).fill(800));
+    // Silence before the speech: 240 ms messages (the two frames left over go with the onset).
+    expect(sizes.slice(0, 4)).toEqual(Array(4).fill(12 * FRAME_BYTES));
     // The onset, 300 ms of it, frame by frame.
     for (let f = before; f < before + 15; f++) expect(ends.has(frameEnd(f))).toBe(true);
     // The rest of the sentence in batches: far fewer messages than frames.
@@ -102,13 +102,13 @@ describe('DeepgramTranscriber relaying a caller to Deepgram in batches, through 
     // Its end goes with the first silent frame, and the window frame by frame.
     for (let f = 0; f < TAIL_FRAMES; f++) expect(ends.has(speechEnd + (f + 1) * FRAME_BYTES)).toBe(true);
     for (let f = TAIL_FRAMES + 2; f < TAIL_FRAMES + LATE_TAIL_FRAMES; f += 2) expect(ends.has(speechEnd + f * FRAME_BYTES)).toBe(true);
-    // Then batches again.
-    expect(sizes.slice(-10)).toEqual(Array(10).fill(800));
+    // Then 240 ms batches again, and what was held goes before CloseStream.
+    expect(sizes.slice(-5)).toEqual([...Array(4).fill(12 * FRAME_BYTES), 2 * FRAME_BYTES]);
     // Deepgram's endpointing saw its 300 ms of silence as it happened: the final came within a frame of it.
     expect(speechFinalAt).toHaveLength(1);
     expect(speechFinalAt[0]).toBeLessThanOrEqual(speechEnd + (ENDPOINTING_MS / 20 + 1) * FRAME_BYTES);
     expect(events).toContainEqual(expect.objectContaining({ type: 'final', text: 'yes, deliver it on Friday please', endOfTurn: true }));
-    // A call-second of silence costs 10 messages instead of 50.
+    // A call-second of silence costs about 4 messages instead of 50.
     const frames = before + speech.length + after;
     expect(sizes.length).toBeLessThan(frames * 0.75);
   });

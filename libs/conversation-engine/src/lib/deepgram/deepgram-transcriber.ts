@@ -54,6 +54,12 @@ export interface DeepgramTranscriberOptions {
    * go out frame by frame. Default 100 ms; 0 sends every frame as it comes.
    */
   audioBatchMs?: number;
+  /**
+   * Long silence (after the utterance-end window) goes in messages of this much: no verdict waits
+   * on it, and the caller's first sound sends what is held at once. Default 240 ms (twelve
+   * frames), near the top of Deepgram's suggested 20-250 ms.
+   */
+  silenceBatchMs?: number;
   /** Send a KeepAlive once no audio has gone out for this long (Deepgram closes after 10 s). Default 4000 ms. */
   keepAliveMs?: number;
   /** Wait before the first reconnection attempt; the n-th waits n times as long. Default 250 ms. */
@@ -128,7 +134,13 @@ export class DeepgramTranscriber implements Transcriber {
         ...(languageHints.length ? { language_hint: languageHints } : {}),
       },
       // Deepgram's endpointing (speech_final) hears its silence frame by frame; the UtteranceEnd fallback, in 40 ms batches.
-      batching: { batchMs: this.options.audioBatchMs ?? 100, tailMs: endpointingMs + 200, lateTailMs: utteranceEndMs + 200, lateTailBatchMs: 40 },
+      batching: {
+        batchMs: this.options.audioBatchMs ?? 100,
+        silenceBatchMs: this.options.silenceBatchMs ?? 240,
+        tailMs: endpointingMs + 200,
+        lateTailMs: utteranceEndMs + 200,
+        lateTailBatchMs: 40,
+      },
       keepAliveMs: this.options.keepAliveMs ?? 4000,
       reconnectDelayMs: this.options.reconnectDelayMs ?? 250,
       maxReconnectAttempts: this.options.maxReconnectAttempts ?? 3,
