@@ -172,6 +172,13 @@ describe('campaign API', () => {
     expect(jane).toMatchObject({ name: 'Smith, Jane', status: 'cancelled', reason: expect.stringContaining('ordered twice') });
     expect(JSON.stringify(jane)).not.toContain('9876543');
 
+    // The list a campaign's page reads leaves out what only the call's own page shows.
+    const summaries = (await json(get(`/campaigns/${id}/calls?fields=summary`))).calls as Record<string, unknown>[];
+    const { transcript, tool_calls, turns, timeline, ...johnsSummary } = calls.find((call) => call.order_id === 'ORD001') as unknown as Record<string, unknown>;
+    expect([transcript, tool_calls, turns, timeline].every(Boolean)).toBe(true);
+    expect(summaries.find((call) => call['order_id'] === 'ORD001')).toEqual(johnsSummary);
+    expect(await json(get(`/campaigns/${id}/calls?fields=everything`))).toMatchObject({ statusCode: 400, message: expect.stringContaining('fields must be "summary"') });
+
     const unknownCall = await get(`/campaigns/${id}/calls/00000000-0000-4000-8000-00000000dead`);
     expect([unknownCall.status, (await unknownCall.json()).message]).toEqual([404, `campaign ${id} has no call 00000000-0000-4000-8000-00000000dead`]);
     const unknownCampaign = await get(`/campaigns/00000000-0000-4000-8000-000000000000/calls/${johns.call_id}`);

@@ -43,9 +43,9 @@ export const AGENT_API_PREFIX = '/agent-api';
 
 export type CampaignAction = 'pause' | 'resume' | 'cancel';
 
-const CALLS_PER_PAGE = 500;
-/** 100,000 call records at most in one page of the dashboard. */
-const MAX_CALL_PAGES = 200;
+/** Summaries are small: the campaign-api's largest page, and 100,000 calls at most in one page of the dashboard. */
+const SUMMARIES_PER_PAGE = 5000;
+const MAX_SUMMARY_PAGES = 20;
 
 /**
  * The campaign-api and agent-api as the dashboard speaks to them: same origin, every request with
@@ -110,13 +110,16 @@ export class DashboardApi {
     return (await this.request(`/campaigns/${encodeURIComponent(id)}/csv`)).arrayBuffer();
   }
 
-  /** Every call record of the campaign, page by page (a bounded number of pages). */
-  async calls(id: string): Promise<CallRecordList> {
+  /**
+   * Every call of the campaign without transcripts, turns, tool calls and timelines (what a
+   * campaign's page needs; a call's page loads its own), page by page, a bounded number of pages.
+   */
+  async callSummaries(id: string): Promise<CallRecordList> {
     const calls: CallRecordList['calls'] = [];
-    for (let page = 0; page < MAX_CALL_PAGES; page++) {
-      const { calls: more } = await this.json<CallRecordList>(`/campaigns/${encodeURIComponent(id)}/calls?offset=${calls.length}&limit=${CALLS_PER_PAGE}`);
+    for (let page = 0; page < MAX_SUMMARY_PAGES; page++) {
+      const { calls: more } = await this.json<CallRecordList>(`/campaigns/${encodeURIComponent(id)}/calls?fields=summary&offset=${calls.length}&limit=${SUMMARIES_PER_PAGE}`);
       calls.push(...more);
-      if (more.length < CALLS_PER_PAGE) break;
+      if (more.length < SUMMARIES_PER_PAGE) break;
     }
     return { calls };
   }

@@ -68,7 +68,7 @@ export async function callRecords(
   folder: CampaignFolder,
   campaignId: string,
   open: { store?: CampaignStore; repository?: CallListRepository } | undefined,
-  page: { offset?: number; limit?: number; callId?: string },
+  page: { offset?: number; limit?: number; callId?: string; summary?: boolean },
 ): Promise<CallRecordFile[]> {
   const store = open?.store ?? CampaignStore.openForReading(folder.store, { key: campaignId });
   if (!store) return [];
@@ -99,10 +99,11 @@ export async function callRecords(
         phone: maskPhone(attempt.phone),
         ...(attempt.placedAt ? { started_at: new Date(attempt.placedAt).toISOString() } : {}),
         ...(record?.durationSeconds !== undefined ? { duration_seconds: record.durationSeconds } : {}),
-        ...(record?.transcript ? { transcript: record.transcript } : {}),
-        ...(record?.toolCalls ? { tool_calls: record.toolCalls } : {}),
-        ...(record?.turns ? { turns: record.turns } : {}),
-        ...(record?.timeline ? { timeline: record.timeline } : {}),
+        // A summary (a campaign's page, listing every call) leaves out what only the call's own page shows.
+        ...(record?.transcript && !page.summary ? { transcript: record.transcript } : {}),
+        ...(record?.toolCalls && !page.summary ? { tool_calls: record.toolCalls } : {}),
+        ...(record?.turns && !page.summary ? { turns: record.turns } : {}),
+        ...(record?.timeline && !page.summary ? { timeline: record.timeline } : {}),
         ...(record?.ttsCharacters !== undefined ? { tts_characters: record.ttsCharacters } : {}),
         ...(readable ? { recording_url: `/campaigns/${campaignId}/calls/${encodeURIComponent(attempt.callId!)}/recording` } : {}),
       };

@@ -269,8 +269,8 @@ export class CampaignHost {
     return campaign.folder.callList;
   }
 
-  /** The call records, oldest first (`offset`, `limit` page through them). */
-  async calls(campaignId: string, page: { offset?: number; limit?: number } = {}): Promise<CallRecordView[]> {
+  /** The call records, oldest first (`offset`, `limit` page through them; `summary` without transcripts, turns, tool calls and timelines). */
+  async calls(campaignId: string, page: { offset?: number; limit?: number; summary?: boolean } = {}): Promise<CallRecordView[]> {
     const campaign = this.campaign(campaignId);
     return (await callRecords(campaign.folder, campaign.id, campaign.run, page)).map((call) => call.view);
   }

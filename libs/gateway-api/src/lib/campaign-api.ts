@@ -11,7 +11,8 @@
  *   POST /campaigns/:id/resume         -> CampaignView
  *   POST /campaigns/:id/cancel         -> CampaignView (no new dials; calls in flight finish; rows left as they are)
  *   GET  /campaigns/:id/csv            text/csv: the upload byte for byte plus the outcome cells
- *   GET  /campaigns/:id/calls          -> CallRecordList (oldest first; ?offset=&limit= page through, limit 1000 by default, 5000 at most)
+ *   GET  /campaigns/:id/calls          -> CallRecordList (oldest first; ?offset=&limit= page through, limit 1000 by default, 5000 at most;
+ *                                      ?fields=summary leaves out transcript, tool_calls, turns and timeline)
  *   GET  /campaigns/:id/calls/:call_id            -> CallDetailView (the call an outcome webhook's transcript_url names)
  *   GET  /campaigns/:id/calls/:call_id/recording   audio/wav, when the recording is readable here
  *   GET  /campaigns/:id/report         -> CampaignReportView (the CLI's `outbound-cli report`, computed by the service)

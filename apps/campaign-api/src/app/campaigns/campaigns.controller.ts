@@ -81,8 +81,9 @@ export class CampaignsController {
   }
 
   @Get('campaigns/:id/calls')
-  async calls(@Param('id') id: string, @Query('offset') offset?: string, @Query('limit') limit?: string): Promise<CallRecordList> {
-    return { calls: await this.host.calls(id, { offset: pageNumber('offset', offset), limit: pageNumber('limit', limit) }) };
+  async calls(@Param('id') id: string, @Query('offset') offset?: string, @Query('limit') limit?: string, @Query('fields') fields?: string): Promise<CallRecordList> {
+    if (fields !== undefined && fields !== 'summary') throw new BadRequestException(`fields must be "summary" (or left out for whole records), got "${String(fields).slice(0, 20)}"`);
+    return { calls: await this.host.calls(id, { offset: pageNumber('offset', offset), limit: pageNumber('limit', limit), summary: fields === 'summary' }) };
   }
 
   /** The call an outcome webhook's transcript_url names: transcript, turns, tool calls, timeline, recording URL. */

@@ -50,7 +50,7 @@ export function CampaignPage({ campaignId }: { campaignId: string }) {
   useEffect(() => {
     let current = true;
     api.csv(campaignId).then((bytes) => current && setCsv({ bytes, table: csvTableOf(bytes) }), setError);
-    api.calls(campaignId).then((list) => {
+    api.callSummaries(campaignId).then((list) => {
       if (!current) return;
       const byLine = new Map<number, string>();
       for (const call of [...list.calls].sort((a, b) => a.attempt - b.attempt)) byLine.set(call.line, call.call_id);
