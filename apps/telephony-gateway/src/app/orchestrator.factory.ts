@@ -1,5 +1,5 @@
 import { CallOrchestrator, StreamTokenSigner, type AgentSource, type CallOrchestratorOptions, type CallStore, type ConversationFactory, type ConversationInput, type SynthesisUsage } from '@codcall/call-orchestration';
-import { ConversationSession, createOfflineSynthesizer, describeProviderAvailability, openaiConfigFromEnv, PreparedSpeech, selectProviders, welcomeSpeechRequests, type Synthesizer } from '@codcall/conversation-engine';
+import { ConversationSession, createSimulatedCalleeSynthesizer, describeProviderAvailability, openaiConfigFromEnv, PreparedSpeech, selectProviders, welcomeSpeechRequests, type Synthesizer } from '@codcall/conversation-engine';
 import { findLanguage, languagePack } from '@codcall/languages';
 import { createLogger, type Logger } from '@codcall/logging';
 import { SpeechSideChannel } from '@codcall/media';
@@ -79,7 +79,7 @@ export async function buildOrchestrator(config: GatewayConfig, overrides: Gatewa
   // The orchestrator is built after its carriers: the persona callee reads its calls' transcripts once it is.
   const late: { orchestrator?: CallOrchestrator } = {};
   if (config.simulator.enabled && !carriers.sim) {
-    const calleeSpeech = createOfflineSynthesizer({ logger });
+    const calleeSpeech = createSimulatedCalleeSynthesizer({ logger });
     const improvise = personaCallee(env, logger.child({ carrier: 'sim', part: 'persona callee' }), (callId) => late.orchestrator?.transcriptSoFar(callId) ?? []);
     carriers.sim = new SimulatorCarrier({
       sideChannel,

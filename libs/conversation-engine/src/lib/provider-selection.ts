@@ -36,6 +36,16 @@ export function createOfflineSynthesizer(options: { logger?: Logger } = {}): Syn
   return sharedSynthesizer;
 }
 
+/**
+ * A voice of their own for the simulator's callees (two eSpeak workers): their lines never queue
+ * behind the agents' clauses, nor the agents' behind theirs, as a real callee's words cost the
+ * gateway nothing. A callee voiced late answered after the agent's silence timer had run out.
+ */
+export function createSimulatedCalleeSynthesizer(options: { logger?: Logger } = {}): Synthesizer {
+  const workerPath = isEspeakInstalled() ? findEspeakWorker() : undefined;
+  return workerPath ? new EspeakSynthesizer({ workerPath, workers: 2, logger: options.logger }) : new ToneSynthesizer();
+}
+
 /** Stops the shared offline voice (its worker thread); the next call starts it again. */
 export async function closeOfflineSynthesizer(): Promise<void> {
   const synthesizer = sharedSynthesizer;

@@ -98,6 +98,12 @@ export interface SynthesisRequest {
   languageCode?: string;
   voice?: string;
   model?: string;
+  /**
+   * The utterance this clause belongs to and its place in it (0: the first). A synthesiser that
+   * queues (the offline voice's shared pool) renders a later clause of a begun utterance first:
+   * its callee is mid-sentence. Vendors that stream each request at once ignore it.
+   */
+  utterance?: { id: string; clause: number };
   signal: AbortSignal;
 }
 

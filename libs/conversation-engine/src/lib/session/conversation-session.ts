@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { renderTemplate, type AgentRuntimeConfig } from '@codcall/agent-config';
 import type { Logger } from '@codcall/logging';
 import type { CallAudioOutput } from '@codcall/media';
@@ -6,6 +7,7 @@ import type { ChatMessage, LanguageModel, Synthesizer, ToolCall, ToolSchema, Tra
 import { goodbyeKeys, parseArguments, runTool, toolsForCall, type ConversationTool } from '../tools';
 import { AnsweredTurn } from './answered-turn';
 import { AsyncQueue } from './async-queue';
+import { readAhead } from './read-ahead';
 import { AudioTimeline } from './audio-timeline';
 import { SessionTimers, systemClock, type SessionClock } from './clock';
 import { conversationPrompt } from './conversation-prompt';
@@ -537,23 +539,45 @@ export class ConversationSession {
     return this.speakClauses(clauses, utterance, { turn: options.timeTts === false ? undefined : turn, synthesizer: options.synthesizer });
   }
 
-  /** Synthesises each clause as it comes and sends its audio chunk by chunk; closes the speech after the last. */
+  /**
+   * Synthesises each clause as soon as it comes, so the next one is rendered while the one before
+   * it plays (no pause inside a sentence for the callee to answer into), and sends the audio in
+   * order, chunk by chunk; closes the speech after the last.
+   */
   private async speakClauses(clauses: AsyncIterable<string>, utterance: Utterance, options: { turn?: AnsweredTurn; synthesizer?: Synthesizer }): Promise<void> {
     const { speech } = utterance;
     const synthesizer = options.synthesizer ?? this.options.synthesizer;
     const over = () => speech.stopped || this.state === 'finished';
+    const rendering = new AsyncQueue<{ text: string; audio: AsyncIterable<Buffer> }>();
+    let clausesFailed: { error: unknown } | undefined;
+    void (async () => {
+      const id = randomUUID();
+      let clause = 0;
+      try {
+        for await (const text of clauses) {
+          if (over()) break;
+          options.turn?.leg('ttsRequestAtMs', this.elapsed());
+          const request = { ...speechRequest(this.options.agent, text), utterance: { id, clause: clause++ }, signal: speech.signal };
+          rendering.push({ text, audio: readAhead(synthesizer.synthesize(request)) });
+        }
+      } catch (error) {
+        clausesFailed = { error };
+      } finally {
+        rendering.close();
+      }
+    })();
     try {
-      for await (const clause of clauses) {
+      for await (const { text, audio } of rendering) {
         if (over()) return;
-        speech.beginClause(clause);
-        options.turn?.leg('ttsRequestAtMs', this.elapsed());
-        for await (const chunk of synthesizer.synthesize({ ...speechRequest(this.options.agent, clause), signal: speech.signal })) {
+        speech.beginClause(text);
+        for await (const chunk of audio) {
           if (over()) return;
           options.turn?.leg('ttsFirstByteAtMs', this.elapsed());
           speech.sendAudio(chunk);
         }
         speech.endClause();
       }
+      if (clausesFailed) throw clausesFailed.error;
     } catch (error) {
       if (over()) return;
       return this.fail(`speech synthesis failed: ${describe(error)}`);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { renderTemplate, type AgentRuntimeConfig } from '@codcall/agent-config';
 import { findLanguage, languagePack, spokenVariables, type LanguagePack } from '@codcall/languages';
 import { ClauseSplitter } from '../clause-splitter';
@@ -52,5 +53,7 @@ export function welcomeText(agent: AgentRuntimeConfig, variables: Record<string,
 
 /** The synthesis requests of a call's welcome message, to prepare while the phone rings. */
 export function welcomeSpeechRequests(agent: AgentRuntimeConfig, variables: Record<string, string>): Omit<SynthesisRequest, 'signal'>[] {
-  return splitIntoClauses(welcomeText(agent, variables)).map((clause) => speechRequest(agent, clause));
+  // One utterance: once its first clause is rendered, the offline pool renders the rest before other calls' first clauses.
+  const id = randomUUID();
+  return splitIntoClauses(welcomeText(agent, variables)).map((clause, index) => ({ ...speechRequest(agent, clause), utterance: { id, clause: index } }));
 }

@@ -167,7 +167,7 @@ export class SimulatedCall {
   /** The callee's lines in object form; a voicemail's is its greeting. */
   private readonly script: CalleeLine[];
   /** Each scripted line's audio (none for a line that says nothing). */
-  private readonly voiced: Promise<(Buffer | undefined)[]>;
+  private readonly voiced: Promise<Buffer | undefined>[];
   private nextLine = 0;
   /** A barge-in line waits for its moment in the agent's turn. */
   private bargeInPending = false;
@@ -179,6 +179,8 @@ export class SimulatedCall {
   private lastAgentAudioAt = 0;
   /** When the callee last heard the agent's audio run out: a pause is measured from here, as a listener hears it. */
   private agentAudioEndedAt = 0;
+  /** When the gateway last said, during a pause, that the agent's sentence goes on. */
+  private sentenceOpenAt = 0;
   private calleeTurnPending = false;
   private chunk = 0;
   /** Whose words these are on the side channel: our call id, from the stream's parameters when given. */
@@ -195,9 +197,16 @@ export class SimulatedCall {
     this.wire = (options.wire ?? new TwilioCalleeWire(options.webhookSecret)).forCall({ carrierCallId: sid, request });
     this.sideChannelCallId = request.callId;
     this.script = scriptOf(profile);
-    // Synthesised while the phone rings, so the callee answers without a synthesis delay.
-    this.voiced = Promise.all(this.script.map((line) => (line.say ? options.speak(line.say, profile.language) : Promise.resolve(undefined))));
-    this.voiced.catch(() => undefined);
+    // Synthesised while the phone rings, so the callee answers without a synthesis delay; one line
+    // after the other, so with many calls dialled at once every callee's first line comes before
+    // anyone's second, and each line is usable as soon as it is ready.
+    let previous: Promise<unknown> = Promise.resolve();
+    this.voiced = this.script.map((line) => {
+      const voice = previous.then(() => (line.say ? options.speak(line.say, profile.language) : undefined));
+      previous = voice.catch(() => undefined);
+      return voice;
+    });
+    for (const voice of this.voiced) voice.catch(() => undefined);
   }
 
   begin(): void {
@@ -356,7 +365,10 @@ export class SimulatedCall {
     const quietFor = Date.now() - Math.max(this.lastAgentAudioAt, this.agentAudioEndedAt);
     if (quietFor < gap) return;
     // Mid-sentence (the rest still being synthesised): wait for it, as a person would, within reason.
-    if (quietFor < SENTENCE_PATIENCE_MS && this.options.agentTurnFinished && !this.options.agentTurnFinished(this.request.callId)) return;
+    if (this.options.agentTurnFinished && !this.options.agentTurnFinished(this.request.callId)) {
+      this.sentenceOpenAt = Date.now();
+      if (quietFor < SENTENCE_PATIENCE_MS) return;
+    } else if (Date.now() - this.sentenceOpenAt < gap) return; // the gateway says so as it sends the last clause, before its audio has arrived
     // A barge-in line is said over the agent's next turn, not after this one.
     if (this.script[this.nextLine]?.bargeInAfterMs !== undefined) return;
     this.agentSpoke = false;
@@ -393,7 +405,7 @@ export class SimulatedCall {
     const delay = line?.bargeInAfterMs !== undefined ? 0 : (line?.pauseMs ?? this.options.timing?.thinkMs ?? 300);
     this.after(delay, async () => {
       try {
-        if (scripted) await this.say(line, (await this.voiced)[index]);
+        if (scripted) await this.say(line, await this.voiced[index]);
         else await this.improviseLine(index);
       } catch (error) {
         this.log.warn({ err: error }, 'simulated callee could not speak');

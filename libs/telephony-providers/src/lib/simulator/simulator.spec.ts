@@ -275,6 +275,26 @@ describe('SimulatorCarrier: the hard callees', () => {
     await carrier.hangup(carrierCallId);
   });
 
+  it('given a gateway that says the sentence is finished just before its last clause arrives, the callee hears that clause out before answering', async () => {
+    const heard: string[] = [];
+    let sentenceFinished = false;
+    const carrier = simulator({ answer: 'human', says: ['Yes, deliver it.'] }, [], { agentTurnFinished: () => sentenceFinished });
+    const { carrierCallId } = await carrier.placeCall(request());
+    await started();
+    const sideChannel = (carrier as unknown as { options: { sideChannel: SpeechSideChannel } }).options.sideChannel;
+    sideChannel.subscribe('c1', () => heard.push('callee spoke'));
+    agentSays(200, 'first-clause');
+    await new Promise((resolve) => setTimeout(resolve, 800)); // a pause inside the sentence
+    // The gateway writes the sentence into its transcript as it sends the last clause; the audio comes a moment later.
+    sentenceFinished = true;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    agentSays(200, 'last-clause');
+    heard.push('last clause sent');
+    await until(() => heard.length === 2);
+    expect(heard).toEqual(['last clause sent', 'callee spoke']);
+    await carrier.hangup(carrierCallId);
+  });
+
   it('given an agent that never says its sentence is finished, the callee still answers after 4 s of quiet', async () => {
     const heard: { at: number }[] = [];
     const carrier = simulator({ answer: 'human', says: ['Hello?'] }, [], { agentTurnFinished: () => false });
