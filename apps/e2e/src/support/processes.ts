@@ -38,7 +38,7 @@ export interface RunningService {
  * requires this run's key, listens on 127.0.0.1, runs the carrier simulator (the e2e campaigns
  * dial it) and keeps the gateway's state in a temporary folder removed by `stop()`; `env` wins.
  */
-export async function startService(main: string, env: Record<string, string>, port: number): Promise<RunningService> {
+export async function startService(main: string, env: Record<string, string>, port: number, options: { readyWithinMs?: number } = {}): Promise<RunningService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'codcall-service-'));
   const defaults = {
     CODCALL_API_KEYS: E2E_API_KEY,
@@ -55,7 +55,7 @@ export async function startService(main: string, env: Record<string, string>, po
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + (options.readyWithinMs ?? 30_000);
   for (;;) {
     if (child.exitCode !== null) {
       rmSync(dataDir, { recursive: true, force: true });
@@ -67,7 +67,12 @@ export async function startService(main: string, env: Record<string, string>, po
     } catch {
       /* not up yet */
     }
-    if (Date.now() > deadline) throw new Error(`${main} did not become healthy:\n${output}`);
+    if (Date.now() > deadline) {
+      // Not left running behind the failed start: a gateway's workers follow their primary out.
+      child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+      throw new Error(`${main} did not become healthy:\n${output}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
