@@ -145,8 +145,13 @@ describe('gateways sharing Redis: call state and idempotency keys', () => {
     for (const made of dirs) rmSync(made, { recursive: true, force: true });
   }, 30_000);
 
+  let a: Awaited<ReturnType<typeof startGateway>>;
+  let b: Awaited<ReturnType<typeof startGateway>>;
+  beforeAll(async () => {
+    [a, b] = [await startGateway('gw-a'), await startGateway('gw-b')];
+  }, 30_000);
+
   it('a key dialled through gateway A is refused by gateway B, which dials nothing; A and the queue answer with the one call', async () => {
-    const [a, b] = [await startGateway('gw-a'), await startGateway('gw-b')];
     const first = await dial(a.base, 'state-spec-row-1', { answer: 'busy', ringSeconds: 1 });
     expect(first.status).toBe(201);
     const { call_id: callId } = (await first.json()) as { call_id: string };
@@ -202,5 +207,21 @@ describe('gateways sharing Redis: call state and idempotency keys', () => {
     for (let i = 0; i < 50 && (await peek.scard(gatewayCallsKey('gw-c'))) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await peek.smembers(gatewayCallsKey('gw-c'))).toEqual([]);
     expect(JSON.parse((await peek.hget(dialKey('state-spec-row-2'), 'outcome'))!)).toMatchObject({ callId, outcome: { status: 'failed', reason: 'gateway restarted' } });
+  }, 30_000);
+
+  it('a queued key claimed by an earlier run of a gateway that has restarted since ends failed at once, not dialled and not waited on', async () => {
+    // gw-d claimed the key, then restarted: its heartbeat lives on, but names another run.
+    await peek.hset(dialKey('state-spec-row-3'), { gateway: 'gw-d', instance: 'the-run-before', at: new Date().toISOString() });
+    await peek.set('codcall:gateway:gw-d', JSON.stringify({ id: 'gw-d', publicBaseUrl: 'http://127.0.0.1:9', carriers: ['sim'], maxCalls: 1, instance: 'the-run-now' }), 'PX', 30_000);
+    const queue = new QueueGatewayClient({ redisUrl: redis.url, campaignId: 'state-spec-restarted', callsPerSecond: 10 });
+    try {
+      const job = await queue.placeCall({ agentId: 'cod', to: '+919876543222', context: { name: 'Ravi', order_id: 'K3' }, carrier: 'sim', simulation: { answer: 'human' }, idempotencyKey: 'state-spec-row-3' });
+      let view = await queue.waitForCall(job.callId, 10);
+      while (view.state !== 'completed') view = await queue.waitForCall(job.callId, 10);
+      expect(view.outcome).toEqual({ status: 'failed', reason: 'the gateway that dialled this call stopped before it ended (gateway gw-d)' });
+    } finally {
+      await queue.close();
+    }
+    expect(a.liveCalls() + b.liveCalls()).toBe(0);
   }, 30_000);
 });
