@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { DateTime } from 'luxon';
 import type { CalleeProfile, SimulatedCallees } from '@codcall/campaign';
 import { FINAL_CAMPAIGN_STATES, type CampaignView } from '@codcall/gateway-api';
 import { RedisTestServer } from '@codcall/test-support';
@@ -13,31 +14,54 @@ import { freePort, MAINS, startService, withApiKey, WORKSPACE, type RunningServi
  * The distributed mode end to end: Redis, two gateway processes (simulator carrier, one process
  * each, their own ports, PUBLIC_BASE_URLs and data) taking a 300-row campaign's calls from its
  * BullMQ queue, and the built campaign-api with REDIS_URL, the campaign started by POST /campaigns
- * and its CSV read back from GET /campaigns/:id/csv. One gateway is SIGKILLed mid-campaign and Redis is restarted later on:
- * every row is called once, the dead gateway's live calls end failed with its reason (no retries
- * here, so the CSV shows them), the other gateway takes the rest, and the calls started across
- * both stay within the campaign's calls per second.
+ * and its CSV read back from GET /campaigns/:id/csv. One row in 50 talks with the agent (confirms,
+ * cancels or moves the delivery) over the media stream of whichever gateway placed it. One gateway
+ * is SIGKILLed mid-campaign and Redis is restarted later on: every row is called once, the dead
+ * gateway's live calls end failed with its reason (no retries here, so the CSV shows them), the
+ * other gateway takes the rest, and the calls started across both stay within the campaign's calls
+ * per second.
  */
 const ROWS = 300;
 const CPS = 20;
-const LOCK_SECONDS = 2;
+/** A job lock renewed every half of it: at 2 s, a live gateway's renewals ran late on a loaded machine and its own conversations' jobs were taken for stalled. */
+const LOCK_SECONDS = 5;
 const HEADER = 'name,recipient_phone_number,order_id,order_total,status,reschedule_date,reschedule_time';
 const DEAD_GATEWAY_REASON = 'the gateway that dialled this call stopped before it ended (gateway gw-b)';
 
+/** Every TALK_EVERY-th row answers and talks: a confirmation, a cancellation or a new delivery date, in turn. */
+const TALK_EVERY = 50;
+const TALKING_ROW = 5;
 /**
- * Callees whose calls end at the ring (busy, no answer): each still goes through the simulator's
- * dial, its status webhooks to the gateway that placed it, and the outcome, in a second or two (long enough that a gateway always holds live calls).
- * (Talking callees are left to the other e2e stories: sixty live conversations at once on a
- * shared 2-core machine end no_response, not the confirmation they script.)
+ * "Tomorrow at 3 pm" on the callee's calendar (an Indian number: Asia/Kolkata), as the agent resolves
+ * it; the date is read before and after the campaign, in case it ran over midnight there.
  */
-function calleeOf(i: number): { profile: CalleeProfile; status: string } {
-  if (i % 2 === 0) return { profile: { answer: 'busy', ringSeconds: 1.5 }, status: 'busy' };
-  return { profile: { answer: 'no_answer', ringSeconds: 2.5 }, status: 'no_answer' };
+const tomorrowInIndia = () => DateTime.now().setZone('Asia/Kolkata').plus({ days: 1 }).toISODate()!;
+
+/**
+ * Row i's callee and the cells its outcome writes. Most calls end at the ring (busy, no answer): each
+ * still goes through the simulator's dial, its status webhooks to the gateway that placed it, and the
+ * outcome, in a second or two (long enough that a gateway always holds live calls). One row in
+ * TALK_EVERY picks up and talks with the agent over the media stream of the gateway that placed it,
+ * in short scripts, patient ones (they answer after 1.5 s of the agent's silence, so a loaded machine's
+ * offline voice pausing inside a sentence is not taken for its end). Few on purpose: sixty live
+ * conversations at once on a shared 2-core machine end no_response, not the outcome they script,
+ * and one in ten kept calls live for minutes there (a conversation took over a minute at load 15).
+ */
+function calleeOf(i: number, tomorrow: string): { profile: CalleeProfile; cells: string } {
+  if (i % TALK_EVERY === TALKING_ROW) {
+    const talking = { answer: 'human' as const, ringSeconds: 0.5, turnGapMs: 1500 };
+    const kind = Math.floor(i / TALK_EVERY) % 3;
+    if (kind === 0) return { profile: { ...talking, says: ['Yes, speaking.', 'Yes, please deliver it.'] }, cells: 'confirmed,,' };
+    if (kind === 1) return { profile: { ...talking, says: ['Yes, speaking.', 'No, please cancel it. I ordered it by mistake.'] }, cells: 'cancelled,,' };
+    return { profile: { ...talking, says: ['Yes, speaking.', "I won't be home. Can you deliver it tomorrow at 3 pm?"] }, cells: `rescheduled,${tomorrow},15:00` };
+  }
+  if (i % 2 === 0) return { profile: { answer: 'busy', ringSeconds: 1.5 }, cells: 'busy,,' };
+  return { profile: { answer: 'no_answer', ringSeconds: 2.5 }, cells: 'no_answer,,' };
 }
 
 const phoneOf = (i: number) => `+9198${String(76_600_000 + i)}`;
 const orderOf = (i: number) => `D${String(i).padStart(3, '0')}`;
-const lineOf = (i: number, status = '') => `Customer ${i},${phoneOf(i)},${orderOf(i)},499,${status},,`;
+const lineOf = (i: number, cells = ',,') => `Customer ${i},${phoneOf(i)},${orderOf(i)},499,${cells}`;
 
 describe('a campaign spread over two gateways through Redis', () => {
   let work: string;
@@ -76,7 +100,8 @@ describe('a campaign spread over two gateways through Redis', () => {
 
   it('calls every row once, survives a gateway SIGKILL and a Redis restart, and keeps to the CPS across both gateways', async () => {
     const upload = `${HEADER}\n${Array.from({ length: ROWS }, (_, i) => lineOf(i)).join('\n')}\n`;
-    const simulation: SimulatedCallees = Object.fromEntries(Array.from({ length: ROWS }, (_, i) => [phoneOf(i), calleeOf(i).profile]));
+    const tomorrowBefore = tomorrowInIndia();
+    const simulation: SimulatedCallees = Object.fromEntries(Array.from({ length: ROWS }, (_, i) => [phoneOf(i), calleeOf(i, tomorrowBefore).profile]));
     const api = campaignApi!.url;
     const created = await uploadCampaign(
       api,
@@ -88,7 +113,7 @@ describe('a campaign spread over two gateways through Redis', () => {
     let killedAt = 0;
     let redisRestarted: Promise<void> | undefined;
     let view: CampaignView = created;
-    const deadline = Date.now() + 90_000;
+    const deadline = Date.now() + 150_000;
     while (!FINAL_CAMPAIGN_STATES.includes(view.state)) {
       if (Date.now() > deadline) throw new Error(`the campaign did not finish: ${JSON.stringify(view)}\n${campaignApi!.output().slice(-2000)}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -122,10 +147,17 @@ describe('a campaign spread over two gateways through Redis', () => {
     expect(records.some((record) => record.gateway === 'gw-a' && record.at > killedAt)).toBe(true);
     expect(records.filter((record) => record.gateway === 'gw-b' && record.at > killedAt)).toEqual([]);
 
-    // The CSV is the upload plus each row's outcome, byte for byte; the dead gateway's calls say failed.
+    const talkingRows = records.filter((record) => rowOfJob.get(record.key)! % TALK_EVERY === TALKING_ROW);
+    // The CSV is the upload plus each row's outcome, byte for byte: the talking rows' confirmation,
+    // cancellation or new date and time; the dead gateway's live calls (talking ones too) say failed.
     const failedRows = new Set(cutOff.map((record) => rowOfJob.get(record.key)));
-    const expected = `${HEADER}\n${Array.from({ length: ROWS }, (_, i) => lineOf(i, failedRows.has(i) ? 'failed' : calleeOf(i).status)).join('\n')}\n`;
-    expect(await (await fetch(`${api}/campaigns/${campaignId}/csv`, { headers: withApiKey() })).text()).toBe(expected);
+    const expectedCsv = (tomorrow: string) => `${HEADER}\n${Array.from({ length: ROWS }, (_, i) => lineOf(i, failedRows.has(i) ? 'failed,,' : calleeOf(i, tomorrow).cells)).join('\n')}\n`;
+    const csv = await (await fetch(`${api}/campaigns/${campaignId}/csv`, { headers: withApiKey() })).text();
+    const tomorrowAfter = tomorrowInIndia();
+    expect(csv).toBe(expectedCsv(csv === expectedCsv(tomorrowAfter) ? tomorrowAfter : tomorrowBefore));
+    // At least half the talking rows were not cut off: the outcomes above are conversations over the gateways' media streams, not failures.
+    const talked = talkingRows.filter((record) => !failedRows.has(rowOfJob.get(record.key)));
+    expect(talked.length).toBeGreaterThanOrEqual(ROWS / TALK_EVERY / 2);
 
     // Every call the surviving gateway and the dead one finished was placed once (their call records).
     const recorded = ['gw-a', 'gw-b'].flatMap((id) => {
@@ -140,5 +172,5 @@ describe('a campaign spread over two gateways through Redis', () => {
     expect(mostStartsWithin(starts, 5000)).toBeLessThanOrEqual(6 * CPS);
     const spanSeconds = (Math.max(...starts) - Math.min(...starts)) / 1000;
     expect((ROWS - CPS) / spanSeconds).toBeLessThanOrEqual(CPS);
-  }, 120_000);
+  }, 180_000);
 });
