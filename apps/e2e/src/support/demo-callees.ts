@@ -6,9 +6,11 @@ export const DEMO_CALLEES = join(WORKSPACE, 'demo/callees.json');
 
 /**
  * The demo's callees, each of them letting the agent finish: they answer after 1.5 s of the agent's
- * silence instead of 0.4 s. On a loaded machine the offline voice can fall quiet for more than 0.4 s
- * between two clauses of one sentence; a callee who answers into that pause is heard before the
- * agent named the order, so two runs that a story compares would differ by chance. Written to `dir`.
+ * silence instead of 0.4 s. The offline voice renders each clause while the one before it plays,
+ * and a begun sentence's clauses go before other calls' (ClauseQueue), but on two cores loaded by
+ * a whole CI suite one render can still outlast a short clause; a callee who answered into that
+ * pause would be heard before the agent named the order, and the story's two campaigns would
+ * differ by chance. Written to `dir`.
  */
 export function patientDemoCallees(dir: string): string {
   const callees = JSON.parse(readFileSync(DEMO_CALLEES, 'utf8')) as Record<string, { answer: string; turnGapMs?: number }>;
