@@ -28,8 +28,20 @@ export class PlivoMediaStreamCodec implements MediaStreamCodec {
   /** Checkpoints dropped by each clearAudio not yet answered with clearedAudio. */
   private readonly clearing: string[][] = [];
 
-  /** JSON.parse reads every message, media too (see the Twilio codec for why). */
   parse(message: string): CallMediaEvent[] {
+    // Media in Plivo's own layout is read with one anchored regular expression, as the Twilio
+    // codec does (about half the time of JSON.parse); anything else takes the full parse.
+    const media = PLIVO_MEDIA.exec(message);
+    if (media) {
+      if (media[1] && media[1] !== 'inbound') return NOTHING;
+      const timestamp = Number(media[2]);
+      this.firstTimestamp ??= timestamp;
+      return [{ type: 'audio', payload: Buffer.from(media[3], 'base64'), timestampMs: timestamp - this.firstTimestamp }];
+    }
+    return this.parseInFull(message);
+  }
+
+  private parseInFull(message: string): CallMediaEvent[] {
     let data: PlivoMessage;
     try {
       data = JSON.parse(message) as PlivoMessage;
@@ -102,5 +114,11 @@ export class PlivoMediaStreamCodec implements MediaStreamCodec {
 }
 
 const PLAY_AUDIO_PREFIX = '{"event":"playAudio","media":{"contentType":"audio/x-mulaw","sampleRate":8000,"payload":"';
+/**
+ * `{"event":"media","sequenceNumber":7,"streamId":"..","media":{"track":"inbound","timestamp":"1764070000020","chunk":41,"payload":".."}}`,
+ * as Plivo documents it. Its numbers are JSON numbers: no leading zero.
+ */
+const PLIVO_MEDIA = /^\{"event":"media","sequenceNumber":(?:0|[1-9]\d{0,14}),"streamId":"[A-Za-z0-9-]{1,64}","media":\{"track":"([a-z_]{0,32})","timestamp":"(\d{1,15})","chunk":(?:0|[1-9]\d{0,14}),"payload":"([A-Za-z0-9+/]*={0,2})"\}\}$/;
+
 /** One shared answer for a message that carries nothing for the call. */
 const NOTHING = Object.freeze([]) as unknown as CallMediaEvent[];

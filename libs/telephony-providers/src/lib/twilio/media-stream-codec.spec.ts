@@ -39,6 +39,20 @@ function cases(media: (fields: string) => string, stamp: (ms: number) => number)
   ];
 }
 
+function mutations(message: string, count: number): string[] {
+  // A fixed pseudo-random walk: the same cases on every run.
+  let seed = 7;
+  const next = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+  const alphabet = '{}[]:,"\\ 0-.etnaAZx\t';
+  return Array.from({ length: count }, () => {
+    const at = next(message.length);
+    const kind = next(3);
+    if (kind === 0) return message.slice(0, at) + message.slice(at + 1);
+    const char = alphabet[next(alphabet.length)];
+    return kind === 1 ? message.slice(0, at) + char + message.slice(at) : message.slice(0, at) + char + message.slice(at + 1);
+  });
+}
+
 describe('the Twilio codec reading media messages', () => {
   const start = JSON.stringify({ event: 'start', sequenceNumber: '1', streamSid: 'MZ1', start: { streamSid: 'MZ1', callSid: 'CA1', customParameters: {} } });
   const media = (fields: string) => `{"event":"media","sequenceNumber":"2","streamSid":"MZ1","media":{${fields}}}`;
@@ -48,6 +62,36 @@ describe('the Twilio codec reading media messages', () => {
     const codec = make();
     codec.parse(start);
     expect(outcome(codec, message)).toEqual(expected);
+  });
+
+  /** Twilio's own layout, which the codec reads with one regular expression instead of JSON.parse. */
+  const twilioLayout = (track: string, timestamp: string, audio = payload) =>
+    `{"event":"media","sequenceNumber":"3","media":{"track":"${track}","chunk":"1","timestamp":"${timestamp}","payload":"${audio}"},"streamSid":"MZ0123456789abcdef0123456789abcdef"}`;
+
+  it('reads media in Twilio\'s own layout as the full parse does, and a thousand damaged copies of it too', () => {
+    const messages = [
+      twilioLayout('inbound', '20'),
+      twilioLayout('outbound', '20'),
+      twilioLayout('', '007'),
+      twilioLayout('inbound', '20', ''),
+      twilioLayout('inbound', '20', 'AA=='),
+      twilioLayout('inbound', '20', 'A='),
+      ...mutations(twilioLayout('inbound', '20'), 1000),
+    ];
+    for (const message of messages) {
+      const layout = make();
+      const full = make() as unknown as { parse(text: string): CallMediaEvent[]; parseInFull(text: string): CallMediaEvent[] };
+      layout.parse(start);
+      full.parse(start);
+      let reference: unknown;
+      try {
+        reference = { events: full.parseInFull(message) };
+      } catch (error) {
+        reference = { refused: (error as Error).message };
+      }
+      expect({ message, read: outcome(layout, message) }).toEqual({ message, read: reference });
+    }
+    expect(outcome(make(), twilioLayout('inbound', '20'))).toEqual(audio(20));
   });
 
   it('reads the canonical message to the audio and its timestamp, and writes media as JSON.stringify would', () => {
@@ -76,12 +120,42 @@ describe('the Plivo codec reading media messages', () => {
     expect(outcome(codec, message)).toEqual(expected);
   });
 
+  /** Plivo's own layout, which the codec reads with one regular expression instead of JSON.parse. */
+  const plivoLayout = (track: string, sequence: string, audio = payload) =>
+    `{"event":"media","sequenceNumber":${sequence},"streamId":"b3e1c6a0-7f55-4e43-9a7d-2f1e0c9d8b7a","media":{"track":"${track}","timestamp":"1764070000020","chunk":41,"payload":"${audio}"}}`;
+
+  it('reads media in Plivo\'s own layout as the full parse does, and a thousand damaged copies of it too', () => {
+    const messages = [
+      plivoLayout('inbound', '2'),
+      plivoLayout('outbound', '2'),
+      plivoLayout('', '0'),
+      plivoLayout('inbound', '02'),
+      plivoLayout('inbound', '2', ''),
+      plivoLayout('inbound', '2', 'A='),
+      ...mutations(plivoLayout('inbound', '2'), 1000),
+    ];
+    for (const message of messages) {
+      const layout = make();
+      const full = make() as unknown as { parse(text: string): CallMediaEvent[]; parseInFull(text: string): CallMediaEvent[] };
+      layout.parse(start);
+      full.parse(start);
+      let reference: unknown;
+      try {
+        reference = { events: full.parseInFull(message) };
+      } catch (error) {
+        reference = { refused: (error as Error).message };
+      }
+      expect({ message, read: outcome(layout, message) }).toEqual({ message, read: reference });
+    }
+  });
+
   it("counts timestamps from the stream's first frame, and writes playAudio as JSON.stringify would", () => {
     const codec = make();
     codec.parse(start);
     const frame = (ts: string | number) => codec.parse(media(`"track":"inbound","timestamp":${JSON.stringify(ts)},"chunk":41,"payload":"${payload}"`));
     expect(frame('1764070000000')).toEqual([{ type: 'audio', payload: Buffer.from(payload, 'base64'), timestampMs: 0 }]);
     expect(frame(1764070000020)).toEqual([{ type: 'audio', payload: Buffer.from(payload, 'base64'), timestampMs: 20 }]);
+    expect(codec.parse(plivoLayout('inbound', '9').replace('1764070000020', '1764070000060'))).toEqual([{ type: 'audio', payload: Buffer.from(payload, 'base64'), timestampMs: 60 }]);
     const audio = Buffer.from([0, 1, 2, 250, 255]);
     expect(codec.formatAudio(audio)).toBe(JSON.stringify({ event: 'playAudio', media: { contentType: 'audio/x-mulaw', sampleRate: 8000, payload: audio.toString('base64') } }));
   });

@@ -21,11 +21,21 @@ export class TwilioMediaStreamCodec implements MediaStreamCodec {
   /** `{"event":"media","streamSid":"MZ..","media":{"payload":"`: every outgoing audio message starts so. */
   private audioPrefix?: string;
 
-  /**
-   * One message a call every 20 ms is media. JSON.parse reads them all: an in-place scanner of
-   * media messages measured slower than it (bench/media-path.bench.ts prints both).
-   */
   parse(message: string): CallMediaEvent[] {
+    // One message a call every 20 ms is media, in Twilio's own layout: one anchored regular
+    // expression reads it in about half the time of JSON.parse (bench/media-path.bench.ts). It
+    // only matches valid JSON whose strings hold no escapes, so both readings agree; any other
+    // message, or a layout Twilio may change to, takes the full parse.
+    const media = TWILIO_MEDIA.exec(message);
+    if (media) {
+      if (media[1] && media[1] !== 'inbound') return NOTHING;
+      const audio: CallMediaEvent = { type: 'audio', payload: Buffer.from(media[3], 'base64'), timestampMs: Number(media[2]) };
+      return [audio];
+    }
+    return this.parseInFull(message);
+  }
+
+  private parseInFull(message: string): CallMediaEvent[] {
     let data: TwilioMessage;
     try {
       data = JSON.parse(message) as TwilioMessage;
@@ -82,6 +92,9 @@ export class TwilioMediaStreamCodec implements MediaStreamCodec {
     return this.streamSid;
   }
 }
+
+/** `{"event":"media","sequenceNumber":"3","media":{"track":"inbound","chunk":"1","timestamp":"5","payload":"..."},"streamSid":"MZ..."}`, as Twilio documents and sends it. */
+const TWILIO_MEDIA = /^\{"event":"media","sequenceNumber":"\d{1,15}","media":\{"track":"([a-z_]{0,32})","chunk":"\d{1,15}","timestamp":"(\d{1,15})","payload":"([A-Za-z0-9+/]*={0,2})"\},"streamSid":"[A-Za-z0-9]{1,64}"\}$/;
 
 /** One shared answer for a message that carries nothing for the call. */
 const NOTHING = Object.freeze([]) as unknown as CallMediaEvent[];
