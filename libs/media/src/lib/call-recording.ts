@@ -102,15 +102,15 @@ export class CallRecording {
     const from = this.written;
     const samples = end - from;
     if (samples <= 0) return;
-    // Interleaved stereo: sample s of the callee at 2s, of the agent at 2s + 1.
-    const pcm = new Int16Array(samples * 2);
+    const block = Buffer.alloc(samples * 4);
+    const pcm = new DataView(block.buffer, block.byteOffset, block.length);
 
     let position = this.inboundFrom;
     let done = 0;
     for (const frame of this.inbound) {
       if (position >= end) break;
       const last = Math.min(position + frame.length, end);
-      for (let sample = Math.max(position, from); sample < last; sample++) pcm[(sample - from) * 2] = pcm16OfMulaw[frame[sample - position]];
+      for (let sample = Math.max(position, from); sample < last; sample++) pcm.setInt16((sample - from) * 4, pcm16OfMulaw[frame[sample - position]], true);
       if (position + frame.length > end) break;
       position += frame.length;
       done++;
@@ -123,21 +123,16 @@ export class CallRecording {
       const { startSample, audio } = chunk;
       if (startSample < end) {
         const last = Math.min(startSample + audio.length, end);
-        for (let sample = Math.max(startSample, from); sample < last; sample++) pcm[(sample - from) * 2 + 1] = pcm16OfMulaw[audio[sample - startSample]];
+        for (let sample = Math.max(startSample, from); sample < last; sample++) pcm.setInt16((sample - from) * 4 + 2, pcm16OfMulaw[audio[sample - startSample]], true);
       }
       if (startSample + audio.length > end) this.outbound[kept++] = chunk;
     }
     this.outbound.length = kept;
 
     this.written = end;
-    const block = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
-    // WAV is little-endian; a typed array is in the machine's order.
-    if (BIG_ENDIAN) block.swap16();
     this.options.sink.write(block);
   }
 }
-
-const BIG_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 0;
 
 function msToSamples(ms: number): number {
   return Math.max(0, Math.round((ms * SAMPLE_RATE) / 1000));
