@@ -9,7 +9,8 @@ const SAMPLE_STREAMS: { codec: () => MediaStreamCodec; messages: unknown[] }[] =
     messages: [
       { event: 'connected', protocol: 'Call', version: '1.0.0' },
       { event: 'start', sequenceNumber: '1', streamSid: 'MZwarmup', start: { streamSid: 'MZwarmup', callSid: 'CAwarmup', tracks: ['inbound'], customParameters: { call_id: 'warm-up' } } },
-      { event: 'media', sequenceNumber: '2', streamSid: 'MZwarmup', media: { track: 'inbound', chunk: '1', timestamp: '20', payload: SILENCE } },
+      // In Twilio's own key order: the layout its codec reads without JSON.parse.
+      { event: 'media', sequenceNumber: '2', media: { track: 'inbound', chunk: '1', timestamp: '20', payload: SILENCE }, streamSid: 'MZwarmup' },
       { event: 'mark', sequenceNumber: '3', streamSid: 'MZwarmup', mark: { name: 'warm-up' } },
       { event: 'stop', sequenceNumber: '4', streamSid: 'MZwarmup', stop: { callSid: 'CAwarmup' } },
     ],
