@@ -124,8 +124,9 @@ class TwilioStreamWire implements CalleeStreamWire {
     return {
       event: 'media',
       sequenceNumber: this.seq(),
-      streamSid: this.streamSid,
       media: { track: 'inbound', chunk: String(chunk), timestamp: String(chunk * 20), payload: frame.toString('base64') },
+      // Last, as Twilio sends it (and as the codec reads it without JSON.parse).
+      streamSid: this.streamSid,
     };
   }
 
