@@ -14,7 +14,7 @@ import { freePort, MAINS, startService, withApiKey, WORKSPACE, type RunningServi
  * The distributed mode end to end: Redis, two gateway processes (simulator carrier, one process
  * each, their own ports, PUBLIC_BASE_URLs and data) taking a 300-row campaign's calls from its
  * BullMQ queue, and the built campaign-api with REDIS_URL, the campaign started by POST /campaigns
- * and its CSV read back from GET /campaigns/:id/csv. One row in 50 talks with the agent (confirms,
+ * and its CSV read back from GET /campaigns/:id/csv. Three rows talk with the agent (confirms,
  * cancels or moves the delivery) over the media stream of whichever gateway placed it. One gateway
  * is SIGKILLed mid-campaign and Redis is restarted later on: every row is called once, the dead
  * gateway's live calls end failed with its reason (no retries here, so the CSV shows them), the
@@ -28,9 +28,13 @@ const LOCK_SECONDS = 5;
 const HEADER = 'name,recipient_phone_number,order_id,order_total,status,reschedule_date,reschedule_time';
 const DEAD_GATEWAY_REASON = 'the gateway that dialled this call stopped before it ended (gateway gw-b)';
 
-/** Every TALK_EVERY-th row answers and talks: a confirmation, a cancellation or a new delivery date, in turn. */
-const TALK_EVERY = 50;
-const TALKING_ROW = 5;
+/**
+ * The rows that answer and talk: a confirmation, a cancellation or a new delivery date, in turn.
+ * Dialled 6 to 7.5 s in (20 a second), about when one gateway is killed: their conversations run
+ * beside the rest of the campaign instead of after it. Three, as each one more at once slows
+ * them all on a shared 2-core machine (six made the story 30 s longer than the ringing alone).
+ */
+const TALKING_ROWS = [120, 135, 150];
 /**
  * "Tomorrow at 3 pm" on the callee's calendar (an Indian number: Asia/Kolkata), as the agent resolves
  * it; the date is read before and after the campaign, in case it ran over midnight there.
@@ -40,17 +44,17 @@ const tomorrowInIndia = () => DateTime.now().setZone('Asia/Kolkata').plus({ days
 /**
  * Row i's callee and the cells its outcome writes. Most calls end at the ring (busy, no answer): each
  * still goes through the simulator's dial, its status webhooks to the gateway that placed it, and the
- * outcome, in a second or two (long enough that a gateway always holds live calls). One row in
- * TALK_EVERY picks up and talks with the agent over the media stream of the gateway that placed it,
+ * outcome, in a second or two (long enough that a gateway always holds live calls). Each of
+ * TALKING_ROWS picks up and talks with the agent over the media stream of the gateway that placed it,
  * in short scripts, patient ones (they answer after 1.5 s of the agent's silence, so a loaded machine's
  * offline voice pausing inside a sentence is not taken for its end). Few on purpose: sixty live
  * conversations at once on a shared 2-core machine end no_response, not the outcome they script,
  * and one in ten kept calls live for minutes there (a conversation took over a minute at load 15).
  */
 function calleeOf(i: number, tomorrow: string): { profile: CalleeProfile; cells: string } {
-  if (i % TALK_EVERY === TALKING_ROW) {
+  if (TALKING_ROWS.includes(i)) {
     const talking = { answer: 'human' as const, ringSeconds: 0.5, turnGapMs: 1500 };
-    const kind = Math.floor(i / TALK_EVERY) % 3;
+    const kind = TALKING_ROWS.indexOf(i) % 3;
     if (kind === 0) return { profile: { ...talking, says: ['Yes, speaking.', 'Yes, please deliver it.'] }, cells: 'confirmed,,' };
     if (kind === 1) return { profile: { ...talking, says: ['Yes, speaking.', 'No, please cancel it. I ordered it by mistake.'] }, cells: 'cancelled,,' };
     return { profile: { ...talking, says: ['Yes, speaking.', "I won't be home. Can you deliver it tomorrow at 3 pm?"] }, cells: `rescheduled,${tomorrow},15:00` };
@@ -147,7 +151,7 @@ describe('a campaign spread over two gateways through Redis', () => {
     expect(records.some((record) => record.gateway === 'gw-a' && record.at > killedAt)).toBe(true);
     expect(records.filter((record) => record.gateway === 'gw-b' && record.at > killedAt)).toEqual([]);
 
-    const talkingRows = records.filter((record) => rowOfJob.get(record.key)! % TALK_EVERY === TALKING_ROW);
+    const talkingRows = records.filter((record) => TALKING_ROWS.includes(rowOfJob.get(record.key)!));
     // The CSV is the upload plus each row's outcome, byte for byte: the talking rows' confirmation,
     // cancellation or new date and time; the dead gateway's live calls (talking ones too) say failed.
     const failedRows = new Set(cutOff.map((record) => rowOfJob.get(record.key)));
@@ -155,9 +159,9 @@ describe('a campaign spread over two gateways through Redis', () => {
     const csv = await (await fetch(`${api}/campaigns/${campaignId}/csv`, { headers: withApiKey() })).text();
     const tomorrowAfter = tomorrowInIndia();
     expect(csv).toBe(expectedCsv(csv === expectedCsv(tomorrowAfter) ? tomorrowAfter : tomorrowBefore));
-    // At least half the talking rows were not cut off: the outcomes above are conversations over the gateways' media streams, not failures.
+    // Most talking rows were not cut off: the outcomes above are conversations over the gateways' media streams, not failures.
     const talked = talkingRows.filter((record) => !failedRows.has(rowOfJob.get(record.key)));
-    expect(talked.length).toBeGreaterThanOrEqual(ROWS / TALK_EVERY / 2);
+    expect(talked.length).toBeGreaterThanOrEqual(2);
 
     // Every call the surviving gateway and the dead one finished was placed once (their call records).
     const recorded = ['gw-a', 'gw-b'].flatMap((id) => {
