@@ -20,14 +20,14 @@ const LIBRARY_ROWS = Math.min(ROWS, Number(process.env['BENCH_ZONE_LIBRARY_ROWS'
 const AREA_CODES = [201, 202, 206, 208, 212, 213, 214, 305, 310, 312, 404, 415, 416, 503, 512, 602, 604, 617, 702, 713, 718, 801, 907, 917, 949];
 
 /** A deterministic spread of numbers: area code, exchange and line from a small LCG. */
-function rowsOf(count: number): CallListRow[] {
+function rowsOf(count: number): readonly CallListRow[] {
   let seed = 12_345;
   const next = (n: number) => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
   const fakeRows = Array.from({ length: count }, (_, i) => ({ phone: `+1${AREA_CODES[next(AREA_CODES.length)]}${200 + next(800)}${String(next(10_000)).padStart(4, '0')}`, order_id: `O${i}` }));
   return new InMemoryCallList(fakeRows).rows();
 }
 
-async function perSecond(rows: CallListRow[], lookup: RecipientZoneLookup): Promise<{ ms: number; perSecond: number; zones: Map<string, unknown> }> {
+async function perSecond(rows: readonly CallListRow[], lookup: RecipientZoneLookup): Promise<{ ms: number; perSecond: number; zones: Map<string, unknown> }> {
   const started = performance.now();
   const zones = await lookup.zonesFor(rows, { timezoneColumn: 'timezone', fallbackZone: 'UTC' });
   const ms = performance.now() - started;
