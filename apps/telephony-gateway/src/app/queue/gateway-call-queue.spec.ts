@@ -195,6 +195,11 @@ describe('gateways sharing Redis: call state and idempotency keys', () => {
       streamTokenUsed: false,
       view: { call_id: callId, state: 'in_progress', carrier: 'sim', carrier_call_id: 'SIM-lost-1', transcript: [], timeline: [], tool_calls: [], turn_latencies_ms: [] },
     });
+    // And a call of that run that had ended: not in flight, so only its key brings it back.
+    const endedId = '7d1f0a52-3c4b-4e8f-9a6d-2b5c8e1f4a08';
+    await peek.hset(dialKey('state-spec-row-2b'), 'gateway', 'gw-c');
+    const endedView = { call_id: endedId, state: 'completed' as const, carrier: 'sim' as const, outcome: { status: 'busy' as const }, transcript: [], timeline: [], tool_calls: [], turn_latencies_ms: [] };
+    lastRun.save({ callId: endedId, agentId: 'cod', to: '+919876543220', carrier: 'sim', phase: 'settled', outcome: { status: 'busy' }, idempotencyKey: 'state-spec-row-2b', createdAt: new Date().toISOString(), endedAt: new Date().toISOString(), answerServed: false, streamTokenUsed: false, view: endedView });
     await lastRun.close();
     rmSync(lostDisk, { recursive: true, force: true });
 
@@ -202,6 +207,9 @@ describe('gateways sharing Redis: call state and idempotency keys', () => {
     expect(await viewOf(c.base, callId)).toMatchObject({ state: 'completed', outcome: { status: 'failed', reason: 'gateway restarted' } });
     const resent = await dial(c.base, 'state-spec-row-2', { answer: 'human' });
     expect(((await resent.json()) as { call_id: string }).call_id).toBe(callId);
+    const resentEnded = await dial(c.base, 'state-spec-row-2b', { answer: 'human' });
+    expect(((await resentEnded.json()) as { call_id: string }).call_id).toBe(endedId);
+    expect(await viewOf(c.base, endedId)).toMatchObject({ state: 'completed', outcome: { status: 'busy' } });
     expect(c.liveCalls()).toBe(0);
     // Redis learns it too: nothing left unsettled, and whoever waits on the key reads the outcome.
     for (let i = 0; i < 50 && (await peek.scard(gatewayCallsKey('gw-c'))) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
