@@ -3,8 +3,7 @@ import { Socket } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { CallOrchestrator } from '@codcall/call-orchestration';
 import type { Logger } from '@codcall/logging';
-import { GatewayCallQueue } from '../queue/gateway-call-queue';
-import { isMediaSocketHandOff, isPublicPortOpen, WORKER_KEEP_ALIVE_MS, type MediaSocketHandOff, type WorkerReport } from './worker-messages';
+import { isMediaSocketHandOff, WORKER_KEEP_ALIVE_MS, type MediaSocketHandOff, type WorkerReport } from './worker-messages';
 
 /** How often a worker tells the primary its live calls (only when they changed). */
 const LOAD_REPORT_MS = 200;
@@ -13,8 +12,8 @@ const LOAD_REPORT_MS = 200;
  * Runs a built gateway app as one worker of a multi-process gateway: it listens on a loopback
  * port of its own for what the primary forwards, takes the media-stream connections the primary
  * hands it as if it had accepted them, reports its live calls, and shuts down with the primary.
- * In distributed mode it takes calls from the Redis queues once the primary says its public port
- * is open, so the webhooks of the calls it dials always find someone to take them.
+ * In distributed mode its queue worker (GatewayCallQueue) takes calls once the primary says its
+ * public port is open, so the webhooks of the calls it dials always find someone to take them.
  */
 export async function serveAsWorker(app: INestApplication, logger: Logger): Promise<void> {
   const send = (report: WorkerReport) => process.send?.(report);
@@ -22,10 +21,8 @@ export async function serveAsWorker(app: INestApplication, logger: Logger): Prom
   const server = app.getHttpServer() as Server;
   // Only the primary connects here (loopback): its idle connections are let go before this closes them.
   server.keepAliveTimeout = WORKER_KEEP_ALIVE_MS;
-  const queue = queueOf(app);
   process.on('message', (message, handle) => {
     if (isMediaSocketHandOff(message) && handle instanceof Socket) acceptHandedSocket(server, message, handle);
-    if (isPublicPortOpen(message)) void queue?.takeCalls().catch((error: unknown) => logger.error({ err: error }, 'could not start taking calls from the Redis queues'));
   });
   // An exclusive handle: in a child of the primary a plain listen(0) would be shared with the other workers.
   await new Promise<void>((resolve, reject) => {
@@ -50,15 +47,6 @@ export async function serveAsWorker(app: INestApplication, logger: Logger): Prom
     void app.close().finally(() => process.exit(0));
   });
   send({ type: 'gateway:ready', port: address.port });
-}
-
-/** The app's queue worker in distributed mode; none without REDIS_URL. */
-function queueOf(app: INestApplication): GatewayCallQueue | undefined {
-  try {
-    return app.get(GatewayCallQueue, { strict: false });
-  } catch {
-    return undefined;
-  }
 }
 
 /**

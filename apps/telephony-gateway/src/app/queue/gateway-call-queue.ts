@@ -5,6 +5,7 @@ import type { CallView, PlaceCallRequest } from '@codcall/campaign';
 import { silentLogger, type Logger } from '@codcall/logging';
 import { GATEWAY_LIMITS } from '../calls/place-call.dto';
 import type { GatewayConfig } from '../config';
+import { isPublicPortOpen } from '../cluster/worker-messages';
 import type { RedisMirroredCallStore } from '../persistence/redis-mirrored-call-store';
 import { campaignCallView } from './call-view';
 
@@ -56,10 +57,19 @@ export class GatewayCallQueue implements OnApplicationBootstrap, OnModuleDestroy
     });
   }
 
-  /** A single process takes calls at once (it listens right after); a worker of a multi-process gateway waits for the primary's word (takeCalls). */
+  /**
+   * A single process takes calls at once (it listens right after); a worker of a multi-process
+   * gateway once the primary says it listens on the public port (over the IPC channel).
+   */
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.waitsForPrimary) await this.takeCalls();
+    if (!this.waitsForPrimary) return this.takeCalls();
+    process.on('message', this.onPrimaryMessage);
   }
+
+  private readonly onPrimaryMessage = (message: unknown): void => {
+    if (!isPublicPortOpen(message)) return;
+    this.takeCalls().catch((error: unknown) => this.logger.error({ err: error }, 'could not start taking calls from the Redis queues'));
+  };
 
   /** Starts taking calls from the queues (once; the gateway's public port must be open by now). */
   takeCalls(): Promise<void> {
@@ -69,6 +79,7 @@ export class GatewayCallQueue implements OnApplicationBootstrap, OnModuleDestroy
 
   /** The first shutdown hook: before the media gateway's beforeApplicationShutdown ends every call still live. */
   async onModuleDestroy(): Promise<void> {
+    process.off('message', this.onPrimaryMessage);
     await this.taking?.catch(() => undefined);
     this.logger.info({ gatewayId: this.gatewayId, calls: this.worker.callsInProgress }, 'no more queued calls taken; waiting for the ones in progress');
     await this.worker.stop();
