@@ -180,9 +180,9 @@ describe('campaign API', () => {
     expect(await json(get(`/campaigns/${id}/calls?fields=everything`))).toMatchObject({ statusCode: 400, message: expect.stringContaining('fields must be "summary"') });
 
     const unknownCall = await get(`/campaigns/${id}/calls/00000000-0000-4000-8000-00000000dead`);
-    expect([unknownCall.status, (await unknownCall.json()).message]).toEqual([404, `campaign ${id} has no call 00000000-0000-4000-8000-00000000dead`]);
+    expect([unknownCall.status, (await json(unknownCall)).message]).toEqual([404, `campaign ${id} has no call 00000000-0000-4000-8000-00000000dead`]);
     const unknownCampaign = await get(`/campaigns/00000000-0000-4000-8000-000000000000/calls/${johns.call_id}`);
-    expect([unknownCampaign.status, (await unknownCampaign.json()).message]).toEqual([404, 'campaign 00000000-0000-4000-8000-000000000000 not found']);
+    expect([unknownCampaign.status, (await json(unknownCampaign)).message]).toEqual([404, 'campaign 00000000-0000-4000-8000-000000000000 not found']);
   });
 
   it('reports a campaign as the CLI does: rates, outcomes per language and hour, latency buckets and speech characters', async () => {

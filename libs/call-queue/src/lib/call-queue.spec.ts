@@ -59,7 +59,7 @@ class FakeGatewayCalls {
     });
 }
 
-const request = (n: number, key = randomUUID()): PlaceCallRequest => ({ agentId: 'agent-1', to: `+1415555${String(n).padStart(4, '0')}`, context: { order_id: `A${n}` }, carrier: 'sim', idempotencyKey: key });
+const request = (n: number, key: string = randomUUID()): PlaceCallRequest => ({ agentId: 'agent-1', to: `+1415555${String(n).padStart(4, '0')}`, context: { order_id: `A${n}` }, carrier: 'sim', idempotencyKey: key });
 
 async function finalView(client: QueueGatewayClient, callId: string): Promise<CallView> {
   for (;;) {
