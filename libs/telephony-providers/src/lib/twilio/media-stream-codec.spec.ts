@@ -14,6 +14,23 @@ function outcome(codec: Codec, message: string): { events: CallMediaEvent[] } | 
   }
 }
 
+/** Each message read by the codec's layout reader gives what the full parse gives: the same events, or the same refusal. */
+function expectLayoutReaderToAgreeWithFullParse(make: () => Codec, start: string, messages: readonly string[]): void {
+  for (const message of messages) {
+    const layout = make();
+    const full = make() as unknown as { parse(text: string): CallMediaEvent[]; parseInFull(text: string): CallMediaEvent[] };
+    layout.parse(start);
+    full.parse(start);
+    let reference: unknown;
+    try {
+      reference = { events: full.parseInFull(message) };
+    } catch (error) {
+      reference = { refused: (error as Error).message };
+    }
+    expect({ message, read: outcome(layout, message) }).toEqual({ message, read: reference });
+  }
+}
+
 const payload = Buffer.from(Array.from({ length: 160 }, (_, i) => (i * 37) & 0xff)).toString('base64');
 const audio = (timestampMs?: number) => ({ events: [{ type: 'audio', payload: Buffer.from(payload, 'base64'), ...(timestampMs === undefined ? {} : { timestampMs }) }] });
 
@@ -78,19 +95,7 @@ describe('the Twilio codec reading media messages', () => {
       twilioLayout('inbound', '20', 'A='),
       ...mutations(twilioLayout('inbound', '20'), 1000),
     ];
-    for (const message of messages) {
-      const layout = make();
-      const full = make() as unknown as { parse(text: string): CallMediaEvent[]; parseInFull(text: string): CallMediaEvent[] };
-      layout.parse(start);
-      full.parse(start);
-      let reference: unknown;
-      try {
-        reference = { events: full.parseInFull(message) };
-      } catch (error) {
-        reference = { refused: (error as Error).message };
-      }
-      expect({ message, read: outcome(layout, message) }).toEqual({ message, read: reference });
-    }
+    expectLayoutReaderToAgreeWithFullParse(make, start, messages);
     expect(outcome(make(), twilioLayout('inbound', '20'))).toEqual(audio(20));
   });
 
@@ -134,19 +139,7 @@ describe('the Plivo codec reading media messages', () => {
       plivoLayout('inbound', '2', 'A='),
       ...mutations(plivoLayout('inbound', '2'), 1000),
     ];
-    for (const message of messages) {
-      const layout = make();
-      const full = make() as unknown as { parse(text: string): CallMediaEvent[]; parseInFull(text: string): CallMediaEvent[] };
-      layout.parse(start);
-      full.parse(start);
-      let reference: unknown;
-      try {
-        reference = { events: full.parseInFull(message) };
-      } catch (error) {
-        reference = { refused: (error as Error).message };
-      }
-      expect({ message, read: outcome(layout, message) }).toEqual({ message, read: reference });
-    }
+    expectLayoutReaderToAgreeWithFullParse(make, start, messages);
   });
 
   it("counts timestamps from the stream's first frame, and writes playAudio as JSON.stringify would", () => {
