@@ -173,6 +173,12 @@ export class SimulatedCall {
   private bargeInPending = false;
   /** The callee is saying a barge-in line over the agent; the agent's turn it interrupted is still arriving. */
   private talkingOver = false;
+  /**
+   * The agent's turn the callee last talked over, until its next line: did the agent stop for it
+   * (a `clear`)? One that talked on through a "hmm" is still the turn the callee answers, once it
+   * has played out; one that stopped owes the callee a reply.
+   */
+  private overTurn?: { cleared: boolean };
   private speaking: Buffer[] = [];
   private playback: PlaybackItem[] = [];
   private agentSpoke = false;
@@ -300,7 +306,8 @@ export class SimulatedCall {
       // Audio that arrives while the callee talks over the agent (a barge-in) is the tail of the turn
       // they interrupted, not the agent's answer to them: counting it, the callee took its tail's end
       // for the end of the answer and said its next line over the reply.
-      if (!this.talkingOver) {
+      // Audio after the agent stopped for them (a `clear`) is the agent resuming or replying.
+      if (!this.talkingOver || this.overTurn?.cleared) {
         if (!this.agentSpoke) this.onAgentTurnStarted();
         this.agentSpoke = true;
       }
@@ -308,6 +315,11 @@ export class SimulatedCall {
     } else if (command.kind === 'mark') {
       this.playback.push({ kind: 'mark', name: command.name });
     } else {
+      // The agent stopped for the callee who talked over it: what it says next is a new turn.
+      if (this.overTurn) {
+        this.overTurn.cleared = true;
+        this.agentSpoke = false;
+      }
       // Everything buffered is dropped; the carrier's dialect says what becomes of its marks.
       const dropped = this.playback.filter((item): item is { kind: 'mark'; name: string } => item.kind === 'mark').map((mark) => mark.name);
       this.playback = [];
@@ -323,7 +335,11 @@ export class SimulatedCall {
       if (this.ended) return;
       tick++;
       this.sendInboundFrame();
-      if (this.talkingOver && !this.calleeTurnPending && this.speaking.length === 0) this.talkingOver = false;
+      if (this.talkingOver && !this.calleeTurnPending && this.speaking.length === 0) {
+        this.talkingOver = false;
+        // The agent talked on through it (a backchannel): the callee answers that turn when it ends.
+        if (this.overTurn && !this.overTurn.cleared) this.agentSpoke = true;
+      }
       this.playOneFrame();
       this.maybeTakeTurn();
       this.after(Math.max(0, started + tick * FRAME_MS - Date.now()), step);
@@ -386,6 +402,7 @@ export class SimulatedCall {
       this.agentSpoke = false;
       this.talkingOver = true;
       this.takeTurn();
+      this.overTurn = { cleared: false };
     });
   }
 
@@ -395,6 +412,7 @@ export class SimulatedCall {
     const scripted = index < this.script.length;
     if (!scripted && !(this.profile.persona && this.options.improvise)) return; // out of lines: the callee stays silent
     this.nextLine++;
+    this.overTurn = undefined;
     this.calleeTurnPending = true;
     const line = this.script[index];
     if (line?.silent) {

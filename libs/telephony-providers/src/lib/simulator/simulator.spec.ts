@@ -190,6 +190,30 @@ describe('SimulatorCarrier: the hard callees', () => {
     await carrier.hangup(carrierCallId);
   });
 
+  it('given a "hmm" over an agent that talks on through it, the next line answers that turn once it has played out; over one that stops, it waits for the reply', async () => {
+    const heard: { text: string; at: number }[] = [];
+    const carrier = simulator({ answer: 'human', says: [{ say: 'Hmm.', bargeInAfterMs: 200 }, 'Tomorrow, please.', { say: 'Wait.', bargeInAfterMs: 200 }, 'Cancel it.'] }, []);
+    const { carrierCallId } = await carrier.placeCall(request());
+    await started();
+    const sideChannel = (carrier as unknown as { options: { sideChannel: SpeechSideChannel } }).options.sideChannel;
+    const sentAt = Date.now();
+    sideChannel.subscribe('c1', (u) => heard.push({ text: u.text, at: Date.now() - sentAt }));
+    agentSays(1500, 'question');
+    await until(() => heard.length === 2, 5000);
+    expect(heard.map((h) => h.text)).toEqual(['Hmm.', 'Tomorrow, please.']);
+    // No second agent turn was needed: the answer followed the question's 1.5 s of audio.
+    expect(heard[1].at).toBeGreaterThanOrEqual(1500);
+    agentSays(1500, 'next-question');
+    await until(() => heard.length === 3, 5000);
+    gateway.send({ event: 'clear', streamSid: 'MZ' });
+    await new Promise((resolve) => setTimeout(resolve, 2000)); // the agent stopped: nothing left to answer
+    expect(heard.map((h) => h.text)).toEqual(['Hmm.', 'Tomorrow, please.', 'Wait.']);
+    agentSays(200, 'reply');
+    await until(() => heard.length === 4, 5000);
+    expect(heard[3].text).toBe('Cancel it.');
+    await carrier.hangup(carrierCallId);
+  });
+
   it('given a callee who stays silent one turn, the agent hears nothing until its next turn, then the next line', async () => {
     const heard: SimulatedUtterance[] = [];
     const carrier = simulator({ answer: 'human', says: [{ silent: true }, 'Sorry, yes, I am here.'] }, heard);
