@@ -1,3 +1,4 @@
+import { endianness } from 'node:os';
 import { pcm16OfMulaw, SAMPLE_RATE } from './mulaw';
 import type { RecordingSink } from './recording-sink';
 
@@ -11,6 +12,7 @@ export interface CallRecordingOptions {
 }
 
 const WAV_HEADER_BYTES = 44;
+const BIG_ENDIAN = endianness() === 'BE';
 
 /**
  * Both sides of a call on one timeline, as the callee heard it, written to a sink as the call
@@ -102,15 +104,16 @@ export class CallRecording {
     const from = this.written;
     const samples = end - from;
     if (samples <= 0) return;
-    const block = Buffer.alloc(samples * 4);
-    const pcm = new DataView(block.buffer, block.byteOffset, block.length);
+    // Interleaved 16-bit samples in a typed array (a fraction of DataView's cost a sample), made
+    // little-endian for the file on the rare big-endian host.
+    const pcm = new Int16Array(samples * 2);
 
     let position = this.inboundFrom;
     let done = 0;
     for (const frame of this.inbound) {
       if (position >= end) break;
       const last = Math.min(position + frame.length, end);
-      for (let sample = Math.max(position, from); sample < last; sample++) pcm.setInt16((sample - from) * 4, pcm16OfMulaw[frame[sample - position]], true);
+      for (let sample = Math.max(position, from); sample < last; sample++) pcm[(sample - from) * 2] = pcm16OfMulaw[frame[sample - position]];
       if (position + frame.length > end) break;
       position += frame.length;
       done++;
@@ -123,13 +126,15 @@ export class CallRecording {
       const { startSample, audio } = chunk;
       if (startSample < end) {
         const last = Math.min(startSample + audio.length, end);
-        for (let sample = Math.max(startSample, from); sample < last; sample++) pcm.setInt16((sample - from) * 4 + 2, pcm16OfMulaw[audio[sample - startSample]], true);
+        for (let sample = Math.max(startSample, from); sample < last; sample++) pcm[(sample - from) * 2 + 1] = pcm16OfMulaw[audio[sample - startSample]];
       }
       if (startSample + audio.length > end) this.outbound[kept++] = chunk;
     }
     this.outbound.length = kept;
 
     this.written = end;
+    const block = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
+    if (BIG_ENDIAN) block.swap16();
     this.options.sink.write(block);
   }
 }

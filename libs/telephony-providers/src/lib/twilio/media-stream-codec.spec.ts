@@ -85,6 +85,10 @@ describe('the Twilio codec reading media messages', () => {
   const twilioLayout = (track: string, timestamp: string, audio = payload) =>
     `{"event":"media","sequenceNumber":"3","media":{"track":"${track}","chunk":"1","timestamp":"${timestamp}","payload":"${audio}"},"streamSid":"MZ0123456789abcdef0123456789abcdef"}`;
 
+  /** The same fields with streamSid before media, as libraries that re-serialise Twilio's messages write them. */
+  const sidFirst = (track: string, timestamp: string) =>
+    `{"event":"media","sequenceNumber":"3","streamSid":"MZ0123456789abcdef0123456789abcdef","media":{"track":"${track}","chunk":"1","timestamp":"${timestamp}","payload":"${payload}"}}`;
+
   it('reads media in Twilio\'s own layout as the full parse does, and a thousand damaged copies of it too', () => {
     const messages = [
       twilioLayout('inbound', '20'),
@@ -94,9 +98,18 @@ describe('the Twilio codec reading media messages', () => {
       twilioLayout('inbound', '20', 'AA=='),
       twilioLayout('inbound', '20', 'A='),
       ...mutations(twilioLayout('inbound', '20'), 1000),
+      sidFirst('inbound', '20'),
+      sidFirst('outbound', '20'),
+      sidFirst('', '0'),
+      twilioLayout('inbound', '20').replace('"sequenceNumber":"3",', '"sequenceNumber":"3","streamSid":"MZ2",'),
+      ...mutations(sidFirst('inbound', '40'), 1000),
     ];
     expectLayoutReaderToAgreeWithFullParse(make, start, messages);
-    expect(outcome(make(), twilioLayout('inbound', '20'))).toEqual(audio(20));
+    const codec = make();
+    const parsedInFull = jest.spyOn(codec as unknown as { parseInFull(text: string): CallMediaEvent[] }, 'parseInFull');
+    expect(outcome(codec, twilioLayout('inbound', '20'))).toEqual(audio(20));
+    expect(outcome(codec, sidFirst('inbound', '40'))).toEqual(audio(40));
+    expect(parsedInFull).not.toHaveBeenCalled(); // both layouts take the fast reading
   });
 
   it('reads the canonical message to the audio and its timestamp, and writes media as JSON.stringify would', () => {

@@ -28,8 +28,9 @@ export class TwilioMediaStreamCodec implements MediaStreamCodec {
     // message, or a layout Twilio may change to, takes the full parse.
     const media = TWILIO_MEDIA.exec(message);
     if (media) {
-      if (media[1] && media[1] !== 'inbound') return NOTHING;
-      const audio: CallMediaEvent = { type: 'audio', payload: Buffer.from(media[3], 'base64'), timestampMs: Number(media[2]) };
+      const at = media[3] === undefined ? 4 : 1;
+      if (media[at] && media[at] !== 'inbound') return NOTHING;
+      const audio: CallMediaEvent = { type: 'audio', payload: Buffer.from(media[at + 2], 'base64'), timestampMs: Number(media[at + 1]) };
       return [audio];
     }
     return this.parseInFull(message);
@@ -94,7 +95,13 @@ export class TwilioMediaStreamCodec implements MediaStreamCodec {
 }
 
 /** `{"event":"media","sequenceNumber":"3","media":{"track":"inbound","chunk":"1","timestamp":"5","payload":"..."},"streamSid":"MZ..."}`, as Twilio documents and sends it. */
-const TWILIO_MEDIA = /^\{"event":"media","sequenceNumber":"\d{1,15}","media":\{"track":"([a-z_]{0,32})","chunk":"\d{1,15}","timestamp":"(\d{1,15})","payload":"([A-Za-z0-9+/]*={0,2})"\},"streamSid":"[A-Za-z0-9]{1,64}"\}$/;
+/**
+ * Twilio's documented layout (streamSid after media), and the same fields with streamSid before
+ * media, as libraries that re-serialise Twilio's messages write them. Never both: a message
+ * naming the stream twice takes the full parse.
+ */
+const TWILIO_MEDIA =
+  /^\{"event":"media","sequenceNumber":"\d{1,15}",(?:"streamSid":"[A-Za-z0-9]{1,64}","media":\{"track":"([a-z_]{0,32})","chunk":"\d{1,15}","timestamp":"(\d{1,15})","payload":"([A-Za-z0-9+/]*={0,2})"\}|"media":\{"track":"([a-z_]{0,32})","chunk":"\d{1,15}","timestamp":"(\d{1,15})","payload":"([A-Za-z0-9+/]*={0,2})"\},"streamSid":"[A-Za-z0-9]{1,64}")\}$/;
 
 /** One shared answer for a message that carries nothing for the call. */
 const NOTHING = Object.freeze([]) as unknown as CallMediaEvent[];
