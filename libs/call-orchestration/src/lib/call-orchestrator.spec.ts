@@ -423,6 +423,23 @@ describe('a call\'s lifecycle', () => {
     );
   });
 
+  it('hangs up on an answered call whose media stream never starts, and frees its place; a stream in time keeps the call', async () => {
+    const { orchestrator, carrier } = setup(agent, { media: { streamDeadlineMs: 60 }, maxCalls: 1 });
+    const { call_id } = await orchestrator.placeCall(dial);
+    await orchestrator.handleStatusCallback(call_id, { id: 'CA1', state: 'answered' });
+    answer(orchestrator, call_id);
+    const view = await orchestrator.waitForCompletion(call_id, 2000);
+    expect(view.outcome).toEqual({ status: 'failed', reason: 'the carrier answered but no media stream started within 60 ms' });
+    expect(carrier.hungUp).toEqual(['CA1']);
+
+    // Its place is free again; this one's stream starts in time and the call goes on past the deadline.
+    const next = await orchestrator.placeCall(dial);
+    startStream(orchestrator, next.call_id, answer(orchestrator, next.call_id, 'CA2'), 'CA2');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(orchestrator.view(next.call_id)).toMatchObject({ state: 'in_progress' });
+    expect(carrier.hungUp).toEqual(['CA1']);
+  });
+
   it('is in the store before the carrier is asked to dial, so a crash mid-dial still knows it', async () => {
     const { orchestrator, carrier, store } = setup();
     let seenByCarrier: unknown;

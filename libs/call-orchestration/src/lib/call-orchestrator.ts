@@ -82,6 +82,8 @@ export interface CallOrchestratorOptions {
     maxAwaitingStartPerAddress?: number;
     /** All media sockets at once (default maxCalls + 32). */
     maxSockets?: number;
+    /** After the carrier's answer, how long its media stream may take to start before the call is hung up on (default 20 s). */
+    streamDeadlineMs?: number;
   };
   now?: () => number;
 }
@@ -316,6 +318,7 @@ export class CallOrchestrator {
           keepFullNumbers: this.options.keepFullNumbers ?? false,
           transferNumber: this.options.transferNumber,
           onSettled: (settled) => this.forgetLater(settled),
+          streamDeadlineMs: this.options.media?.streamDeadlineMs,
         },
         { callId, agentId: input.agentId, agent, to: input.to, context: input.context, idempotencyKey: input.idempotencyKey },
       );

@@ -26,7 +26,15 @@ export interface CallDependencies {
   transferNumber?: string;
   /** Told once, when the call is settled and persisted. */
   onSettled(call: Call): void;
+  /**
+   * How long after the carrier's answer its media stream must have started (default 20 s): a
+   * callee hearing nothing is hung up on, and the call's place freed, instead of waiting out the
+   * call's time limit.
+   */
+  streamDeadlineMs?: number;
 }
+
+export const DEFAULT_STREAM_DEADLINE_MS = 20_000;
 
 export interface NewCall {
   callId: string;
@@ -79,6 +87,8 @@ export class Call implements StreamedCall {
   private voicemail?: CallOutcome;
   private ending?: Promise<void>;
   private watchdog?: NodeJS.Timeout;
+  /** Runs from the answer until the media stream starts. */
+  private streamDeadline?: NodeJS.Timeout;
   private resolveSettled!: () => void;
   readonly settled = new Promise<void>((resolve) => (this.resolveSettled = resolve));
 
@@ -264,6 +274,7 @@ export class Call implements StreamedCall {
     if (expected === undefined && carrierCallId) this.record.liveCarrierCallId = carrierCallId;
     this.streamTokenUsed = true;
     this.stream = connection;
+    if (this.streamDeadline) clearTimeout(this.streamDeadline);
     this.markAnswered();
     this.advance('streaming');
     this.mark('media stream started');
@@ -323,6 +334,7 @@ export class Call implements StreamedCall {
   private async settle(outcome: CallOutcome, options: EndOptions): Promise<void> {
     this.advance('ending');
     if (this.watchdog) clearTimeout(this.watchdog);
+    if (this.streamDeadline) clearTimeout(this.streamDeadline);
     this.mark('outcome', outcome.status);
     // A conversation still running stops now; its result (transcript, tools) still lands in the record.
     this.conversation?.handleStreamEnd();
@@ -461,6 +473,15 @@ export class Call implements StreamedCall {
   }
 
   private markAnswered(): void {
+    if (this.answeredAtMs === undefined && !this.stream && !reached(this.phaseNow, 'ending')) {
+      const deadlineMs = this.deps.streamDeadlineMs ?? DEFAULT_STREAM_DEADLINE_MS;
+      this.streamDeadline = setTimeout(() => {
+        if (this.stream) return;
+        this.deps.logger.warn({ deadlineMs }, 'the carrier answered but no media stream started: hanging up');
+        void this.end({ status: 'failed', reason: `the carrier answered but no media stream started within ${deadlineMs % 1000 === 0 ? `${deadlineMs / 1000} s` : `${deadlineMs} ms`}` });
+      }, deadlineMs);
+      this.streamDeadline.unref();
+    }
     this.answeredAtMs ??= this.deps.now();
     this.record.answeredAt ??= new Date(this.answeredAtMs).toISOString();
   }
