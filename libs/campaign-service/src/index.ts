@@ -8,3 +8,4 @@ export * from './lib/campaign-settings';
 export * from './lib/campaign-folder';
 export * from './lib/campaign-event-feed';
 export * from './lib/campaign-report-view';
+export * from './lib/campaign-rows-view';

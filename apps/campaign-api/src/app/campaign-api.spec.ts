@@ -36,7 +36,27 @@ const JOHNS_CALL = {
   tts_characters: 300,
 };
 
+/**
+ * A list of every kind of row the rows page shows: called and confirmed, cancelled or moved (Somchai's), an invalid number,
+ * rows final or unknown before the campaign, and one left alone for its unknown language (no status yet).
+ */
+const ROWS_CSV = [
+  'name,recipient_phone_number,order_id,status,reschedule_date,reschedule_time,language',
+  'John Doe,+15551234567,ORD001,,,,',
+  'अनीता शर्मा,+919812345678,ORD002,,,,hi',
+  'فاطمة الزهراء,+971509876543,ORD003,,,,ar',
+  'สมชาย ใจดี,+66812345678,ORD004,,,,',
+  'Wrong Format,98765 43210,ORD005,,,,',
+  'Done Before,+15551230000,ORD006,Confirmed.,,,',
+  'Moved Before,+15551230001,ORD007,rescheduled,2026-12-24,10:00,',
+  'Left Alone,+15551230002,ORD008,Out of stock,,,',
+  'Not Yet,+15551230003,ORD009,,,,xx',
+  'Jane Smith,+15559876543,ORD010,,,,',
+  '',
+].join('\n');
+
 function outcomeOf(call: PlaceCallBody): FakeCallScript {
+  if (call.recipient_phone_number === '+66812345678') return { outcome: { status: 'rescheduled', reschedule_date: '2026-12-05', reschedule_time: '15:00' } };
   return call.recipient_phone_number === '+15559876543'
     ? { outcome: { status: 'cancelled', reason: 'ordered twice, call me on +15559876543' }, view: { tts_characters: 120, turn_latencies_ms: [1300] } }
     : { outcome: { status: 'confirmed' }, view: JOHNS_CALL };
@@ -236,6 +256,8 @@ describe('campaign API', () => {
       get(`/campaigns/${id}/calls`, {}),
       get(`/campaigns/${id}/calls/x`, {}),
       get(`/campaigns/${id}/report`, {}),
+      get(`/campaigns/${id}/rows`, {}),
+      get(`/campaigns/${id}/rows`, { authorization: 'Bearer not-the-key-at-all-0000' }),
       get(`/campaigns/${id}/calls/x/recording`, {}),
       post(`/campaigns/${id}/pause`, {}),
       post(`/campaigns/${id}/resume`, {}),
@@ -316,5 +338,82 @@ describe('campaign API', () => {
     expect(end.at(-1)?.event).toMatchObject({ type: 'finished', campaign: { state: 'finished', rows: { done: 3 } } });
     expect(gateway.placedCalls().map((call) => call.context['order_id'])).toEqual(['ORD001', 'ORD002']);
     expect(Buffer.from(await (await get(`/campaigns/${id}/csv`)).arrayBuffer()).toString('utf8')).toBe(EXPECTED);
+  });
+
+  describe('the rows of a campaign, a page at a time', () => {
+    let id: string;
+    const rowsOf = async (query: string) => json(get(`/campaigns/${id}/rows${query}`));
+    const orders = async (query: string) => ((await rowsOf(query)).rows as { order_id: string }[]).map((row) => row.order_id);
+    beforeEach(async () => {
+      ({ campaign_id: id } = await json(upload(ONE_CALL_NOW, { csv: ROWS_CSV })));
+      await readEvents(await get(`/campaigns/${id}/events`));
+    });
+
+    it('shows each row as the CSV now reads, with its attempts and latest call, in file order and never a whole number', async () => {
+      const answer = await get(`/campaigns/${id}/rows`);
+      const body = await answer.text();
+      for (const phone of ROWS_CSV.matchAll(/,(\+?[\d ]{8,}),/g)) expect(body).not.toContain(phone[1].replace(/^\+/, '').slice(-9));
+      const page = JSON.parse(body);
+      expect(page).toMatchObject({ total: 10, matching: 10, offset: 0, limit: 50 });
+      expect(page.rows.map((row: { line: number }) => row.line)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+      const calls = (await json(get(`/campaigns/${id}/calls?fields=summary`))).calls as { order_id: string; call_id: string }[];
+      const byOrder = Object.fromEntries(page.rows.map((row: { order_id: string }) => [row.order_id, row]));
+      expect(byOrder['ORD001']).toEqual({ line: 2, name: 'John Doe', phone: '+15*******67', order_id: 'ORD001', status: 'confirmed', reschedule_date: '', reschedule_time: '', attempts: 1, call_id: calls.find((call) => call.order_id === 'ORD001')!.call_id });
+      expect(byOrder['ORD004']).toMatchObject({ name: 'สมชาย ใจดี', status: 'rescheduled', reschedule_date: '2026-12-05', reschedule_time: '15:00', attempts: 1, call_id: expect.any(String) });
+      expect(byOrder['ORD005']).toMatchObject({ status: 'invalid_number', phone: '98******10', attempts: 0 });
+      expect(byOrder['ORD006']).toMatchObject({ status: 'confirmed', attempts: 0 });
+      expect(byOrder['ORD007']).toMatchObject({ status: 'rescheduled', reschedule_date: '2026-12-24', reschedule_time: '10:00' });
+      expect(byOrder['ORD008']).toMatchObject({ status: 'out of stock' });
+      expect(byOrder['ORD009']).toEqual(expect.objectContaining({ status: 'pending', attempts: 0 }));
+      expect(byOrder['ORD009']).not.toHaveProperty('call_id');
+      expect(byOrder['ORD010']).toMatchObject({ status: 'cancelled', attempts: 1 });
+    });
+
+    it('pages through the rows, at most the limit asked for', async () => {
+      expect(await rowsOf('?offset=3&limit=3')).toMatchObject({ total: 10, matching: 10, offset: 3, limit: 3, rows: [{ line: 5 }, { line: 6 }, { line: 7 }] });
+      expect(await rowsOf('?offset=9&limit=500')).toMatchObject({ matching: 10, rows: [{ order_id: 'ORD010' }] });
+      expect(await rowsOf('?offset=10')).toMatchObject({ matching: 10, rows: [] });
+    });
+
+    it('filters by one status, several, or rows without one yet, in by_status’s words', async () => {
+      expect(await orders('?status=confirmed')).toEqual(['ORD001', 'ORD002', 'ORD003', 'ORD006']);
+      expect(await orders('?status=cancelled,%20Rescheduled')).toEqual(['ORD004', 'ORD007', 'ORD010']);
+      expect(await rowsOf('?status=pending')).toMatchObject({ total: 10, matching: 1, rows: [{ order_id: 'ORD009', name: 'Not Yet' }] });
+      expect(await orders('?status=out%20of%20stock')).toEqual(['ORD008']);
+      expect(await rowsOf('?status=voicemail')).toMatchObject({ matching: 0, rows: [] });
+      expect(await rowsOf('?status=confirmed&offset=1&limit=2')).toMatchObject({ matching: 4, rows: [{ order_id: 'ORD002' }, { order_id: 'ORD003' }] });
+    });
+
+    it('searches order ids and names in any case and script, trimmed, with or without a status', async () => {
+      expect(await orders('?q=%20ord010%20')).toEqual(['ORD010']);
+      expect(await orders('?q=JOHN')).toEqual(['ORD001']);
+      expect(await orders(`?q=${encodeURIComponent('अनीता')}`)).toEqual(['ORD002']);
+      expect(await orders(`?q=${encodeURIComponent('الزهراء')}`)).toEqual(['ORD003']);
+      expect(await orders(`?q=${encodeURIComponent('ใจดี')}`)).toEqual(['ORD004']);
+      expect(await rowsOf('?q=ord00&status=pending,cancelled')).toMatchObject({ matching: 1, rows: [{ order_id: 'ORD009' }] });
+      expect(await rowsOf('?q=nobody')).toMatchObject({ total: 10, matching: 0, rows: [] });
+      // A number is not searched: the search is no way to learn whose number it is.
+      expect(await rowsOf('?q=5551234567')).toMatchObject({ matching: 0 });
+    });
+
+    it('refuses a bad parameter with the message that names it, and an unknown campaign with 404', async () => {
+      const refusal = async (query: string) => {
+        const answer = await get(`/campaigns/${id}/rows${query}`);
+        return [answer.status, (await json(answer)).message];
+      };
+      expect(await refusal('?limit=0')).toEqual([400, 'limit must be from 1 to 500, got 0']);
+      expect(await refusal('?limit=501')).toEqual([400, 'limit must be from 1 to 500, got 501']);
+      expect(await refusal('?limit=ten')).toEqual([400, 'limit must be a whole number, got "ten"']);
+      expect(await refusal('?offset=-1')).toEqual([400, 'offset must be a whole number, got "-1"']);
+      const statusRule = 'status must be one status or up to 20 separated by commas, as by_status names them (pending: no status yet), sent once';
+      expect(await refusal('?status=')).toEqual([400, `${statusRule}; got ""`]);
+      expect(await refusal('?status=confirmed,,pending')).toEqual([400, `${statusRule}; got "confirmed,,pending"`]);
+      expect(await refusal('?status=confirmed&status=pending')).toEqual([400, `${statusRule}; got "confirmed,pending"`]);
+      expect(await refusal(`?q=${'x'.repeat(101)}`)).toEqual([400, 'q must be at most 100 characters, got 101']);
+      expect(await refusal('?q=a&q=b')).toEqual([400, 'q must be sent once, as text']);
+      expect((await rowsOf(`?q=${'x'.repeat(100)}`)).matching).toBe(0);
+      const unknown = await get('/campaigns/00000000-0000-4000-8000-000000000000/rows');
+      expect([unknown.status, (await json(unknown)).message]).toEqual([404, 'campaign 00000000-0000-4000-8000-000000000000 not found']);
+    });
   });
 });

@@ -18,7 +18,16 @@ import {
   type GatewayHealth,
   type RetryPolicy,
 } from '@codcall/campaign';
-import { FINAL_CAMPAIGN_STATES, type CallDetailView, type CallRecordView, type CampaignEventView, type CampaignReportView, type CampaignState, type CampaignView } from '@codcall/gateway-api';
+import {
+  FINAL_CAMPAIGN_STATES,
+  type CallDetailView,
+  type CallRecordView,
+  type CampaignEventView,
+  type CampaignReportView,
+  type CampaignRowsPage,
+  type CampaignState,
+  type CampaignView,
+} from '@codcall/gateway-api';
 import { maskNumbersInText, silentLogger, type Logger } from '@codcall/logging';
 import { callRecords, countRows, type RowTracker } from './campaign-counts';
 import { CallNotFoundError, CampaignNotFoundError, CampaignRefusedError, CampaignStateError } from './campaign-errors';
@@ -26,6 +35,7 @@ import { campaignEvent, CampaignEventFeed, DEFAULT_EVENT_BUFFER, eventView, type
 import { CampaignFolder, isCampaignId, listCampaignFolders, type CampaignRecord } from './campaign-folder';
 import { checkUpload, DEFAULT_UPLOAD_LIMITS, refusalFrom, type CampaignAgents, type CampaignUpload, type UploadLimits } from './campaign-intake';
 import { callDetailView, CampaignReportCache, reportCampaign } from './campaign-report-view';
+import { CampaignRowsCache, type CampaignRowsQuery } from './campaign-rows-view';
 import type { CampaignSettings } from './campaign-settings';
 
 /** Which gateway a campaign dials through: HTTP to one gateway, or (distributed mode) a queue. */
@@ -122,6 +132,7 @@ export class CampaignHost {
   private readonly logger: Logger;
   private readonly limits: UploadLimits;
   private readonly reports = new CampaignReportCache();
+  private readonly rowViews = new CampaignRowsCache();
   private closing = false;
 
   private constructor(
@@ -269,6 +280,14 @@ export class CampaignHost {
     return campaign.folder.callList;
   }
 
+  /** One page of the campaign's rows as its CSV now reads, with their attempts and latest call (numbers masked). */
+  rows(campaignId: string, query: CampaignRowsQuery): Promise<CampaignRowsPage> {
+    const campaign = this.campaign(campaignId);
+    // Taken now: the run may open or close its files while a stopped campaign's file is read.
+    const open = { repository: campaign.run?.repository, store: campaign.run?.store };
+    return this.rowViews.of(campaign.id, campaign.folder).page(open, query);
+  }
+
   /** The call records, oldest first (`offset`, `limit` page through them; `summary` without transcripts, turns, tool calls and timelines). */
   async calls(campaignId: string, page: { offset?: number; limit?: number; summary?: boolean } = {}): Promise<CallRecordView[]> {
     const campaign = this.campaign(campaignId);
@@ -334,6 +353,7 @@ export class CampaignHost {
         if (campaign.run === run) campaign.run = undefined;
         campaign.inFlight.clear();
         campaign.forgetView();
+        this.rowViews.changed(campaign.id);
       });
   }
 
@@ -456,6 +476,7 @@ export class CampaignHost {
         break;
     }
     campaign.forgetView();
+    this.rowViews.changed(campaign.id);
     const view = eventView(event);
     if (view) campaign.feed.publish(view);
     try {

@@ -11,6 +11,9 @@
  *   POST /campaigns/:id/resume         -> CampaignView
  *   POST /campaigns/:id/cancel         -> CampaignView (no new dials; calls in flight finish; rows left as they are)
  *   GET  /campaigns/:id/csv            text/csv: the upload byte for byte plus the outcome cells
+ *   GET  /campaigns/:id/rows           -> CampaignRowsPage (one page of the rows in file order, numbers masked;
+ *                                      ?offset=&limit= (50 by default, 500 at most), ?status=confirmed,pending (by_status's
+ *                                      names, `pending` for rows without a status yet), ?q= order id or name, any case)
  *   GET  /campaigns/:id/calls          -> CallRecordList (oldest first; ?offset=&limit= page through, limit 1000 by default, 5000 at most;
  *                                      ?fields=summary leaves out transcript, tool_calls, turns and timeline)
  *   GET  /campaigns/:id/calls/:call_id            -> CallDetailView (the call an outcome webhook's transcript_url names)
@@ -148,6 +151,38 @@ export type CampaignEventView =
   | { type: 'state'; state: CampaignState }
   | { type: 'finished'; campaign: CampaignView };
 export type CampaignEventType = CampaignEventView['type'];
+
+/** GET /campaigns/:id/rows: its page size, by default and at most, and the longest search it takes. */
+export const CAMPAIGN_ROWS_LIMITS = { defaultLimit: 50, maxLimit: 500, maxSearchChars: 100, maxStatuses: 20 } as const;
+
+/** One row of the campaign's CSV as it reads now, in the words of CampaignView.by_status. */
+export interface CampaignRowView {
+  /** The row's line in the file (the header is line 1). */
+  line: number;
+  name: string;
+  /** Masked as the services mask numbers (country code and the last two digits). */
+  phone: string;
+  order_id: string;
+  /** The status by_status counts the row under: an outcome status, `pending` for a row without one yet, or the cell's own text (lower case) when codcall does not know it. */
+  status: string;
+  reschedule_date: string;
+  reschedule_time: string;
+  /** Attempts this campaign made at the row. */
+  attempts: number;
+  /** The call of the row's latest attempt that reached the gateway (`/campaigns/:id/calls/:call_id`). */
+  call_id?: string;
+}
+
+export interface CampaignRowsPage {
+  /** Rows in the CSV. */
+  total: number;
+  /** Rows matching the status and search asked for. */
+  matching: number;
+  offset: number;
+  limit: number;
+  /** At most `limit` of the matching rows from `offset` on, in file order. */
+  rows: CampaignRowView[];
+}
 
 export interface CallRecordView {
   call_id: string;

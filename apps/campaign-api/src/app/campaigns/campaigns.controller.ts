@@ -4,7 +4,7 @@ import { FileFieldsInterceptor } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
 import { Public } from '@codcall/nest-edge';
 import { CampaignHost, type UploadedFile } from '@codcall/campaign-service';
-import type { CallDetailView, CallRecordList, CampaignList, CampaignReportView, CampaignView } from '@codcall/gateway-api';
+import { CAMPAIGN_ROWS_LIMITS, type CallDetailView, type CallRecordList, type CampaignList, type CampaignReportView, type CampaignRowsPage, type CampaignView } from '@codcall/gateway-api';
 import { CampaignEventStreams } from './campaign-event-streams';
 import { UPLOAD_PARTS, type UploadedParts } from './upload-parts';
 
@@ -80,6 +80,14 @@ export class CampaignsController {
     stream.pipe(res);
   }
 
+  /** One page of the rows as the CSV now reads, filtered and searched here: a browser never needs the whole file to show 50 rows. */
+  @Get('campaigns/:id/rows')
+  rows(@Param('id') id: string, @Query('offset') offset?: string, @Query('limit') limit?: string, @Query('status') status?: string, @Query('q') q?: string): Promise<CampaignRowsPage> {
+    const size = pageNumber('limit', limit) ?? CAMPAIGN_ROWS_LIMITS.defaultLimit;
+    if (size < 1 || size > CAMPAIGN_ROWS_LIMITS.maxLimit) throw new BadRequestException(`limit must be from 1 to ${CAMPAIGN_ROWS_LIMITS.maxLimit}, got ${size}`);
+    return this.host.rows(id, { offset: pageNumber('offset', offset) ?? 0, limit: size, statuses: statusList(status), search: searchText(q) });
+  }
+
   @Get('campaigns/:id/calls')
   async calls(@Param('id') id: string, @Query('offset') offset?: string, @Query('limit') limit?: string, @Query('fields') fields?: string): Promise<CallRecordList> {
     if (fields !== undefined && fields !== 'summary') throw new BadRequestException(`fields must be "summary" (or left out for whole records), got "${String(fields).slice(0, 20)}"`);
@@ -131,6 +139,25 @@ function pageNumber(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   if (!/^\d{1,9}$/.test(raw)) throw new BadRequestException(`${name} must be a whole number, got "${raw.slice(0, 20)}"`);
   return Number(raw);
+}
+
+/** `confirmed` or `confirmed,pending`: by_status's names, `pending` for rows without a status yet. */
+function statusList(raw: unknown): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const shown = String(raw).slice(0, 40);
+  const statuses = typeof raw === 'string' ? raw.split(',').map((status) => status.trim().toLowerCase()) : [];
+  if (!statuses.length || statuses.some((status) => status === '' || status.length > 100) || statuses.length > CAMPAIGN_ROWS_LIMITS.maxStatuses) {
+    throw new BadRequestException(`status must be one status or up to ${CAMPAIGN_ROWS_LIMITS.maxStatuses} separated by commas, as by_status names them (pending: no status yet), sent once; got "${shown}"`);
+  }
+  return statuses;
+}
+
+function searchText(raw: unknown): string | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string') throw new BadRequestException('q must be sent once, as text');
+  const text = raw.trim();
+  if (text.length > CAMPAIGN_ROWS_LIMITS.maxSearchChars) throw new BadRequestException(`q must be at most ${CAMPAIGN_ROWS_LIMITS.maxSearchChars} characters, got ${text.length}`);
+  return text || undefined;
 }
 
 function asciiName(name: string): string {
