@@ -12,6 +12,8 @@ export interface LiveRow {
   rescheduleDate?: string;
   rescheduleTime?: string;
   reason?: string;
+  /** When the page heard of it (so a page of rows fetched before shows it). */
+  atMs: number;
 }
 
 /** One point of the outcomes-over-time chart: the count of each outcome seen so far. */
@@ -31,7 +33,7 @@ export interface CampaignProgress {
 }
 
 /** Points kept for the chart: one per outcome, so a long campaign keeps its last ones. */
-const MAX_POINTS = 2_000;
+export const MAX_CHART_POINTS = 2_000;
 
 export function emptyProgress(): CampaignProgress {
   return { rows: new Map(), calling: new Set(), timeline: [] };
@@ -52,11 +54,11 @@ export function applyCampaignEvent(progress: CampaignProgress, event: CampaignEv
       break;
     case 'row-started':
       next.calling.add(event.line);
-      next.rows.set(event.line, { ...(next.rows.get(event.line) ?? { line: event.line, status: 'calling', final: false }), orderId: event.order_id, attempts: event.attempt, status: 'calling' });
+      next.rows.set(event.line, { ...(next.rows.get(event.line) ?? { line: event.line, status: 'calling', final: false }), orderId: event.order_id, attempts: event.attempt, status: 'calling', atMs });
       break;
     case 'call-placed': {
-      const row = next.rows.get(event.line) ?? { line: event.line, status: 'calling', attempts: 1, final: false };
-      next.rows.set(event.line, { ...row, orderId: event.order_id ?? row.orderId, callId: event.call_id });
+      const row = next.rows.get(event.line) ?? { line: event.line, status: 'calling', attempts: 1, final: false, atMs };
+      next.rows.set(event.line, { ...row, orderId: event.order_id ?? row.orderId, callId: event.call_id, atMs });
       break;
     }
     case 'outcome': {
@@ -73,9 +75,10 @@ export function applyCampaignEvent(progress: CampaignProgress, event: CampaignEv
         rescheduleDate: event.reschedule_date,
         rescheduleTime: event.reschedule_time,
         reason: event.reason,
+        atMs,
       });
       const last = next.timeline[next.timeline.length - 1]?.counts ?? {};
-      next.timeline = [...next.timeline, { atMs, counts: { ...last, [event.status]: (last[event.status] ?? 0) + 1 } }].slice(-MAX_POINTS);
+      next.timeline = [...next.timeline, { atMs, counts: { ...last, [event.status]: (last[event.status] ?? 0) + 1 } }].slice(-MAX_CHART_POINTS);
       if (next.view && event.final) {
         const rows = next.view.rows;
         next.view = { ...next.view, rows: { ...rows, done: Math.min(rows.total, rows.done + 1) } };
@@ -115,7 +118,7 @@ export function timelineFromCalls(createdAt: string, calls: readonly CallRecordV
     .filter((call) => !Number.isNaN(call.atMs))
     .sort((a, b) => a.atMs - b.atMs);
   const points: OutcomePoint[] = [{ atMs: start, counts: {} }];
-  for (const call of ended.slice(-MAX_POINTS)) {
+  for (const call of ended.slice(-MAX_CHART_POINTS)) {
     const last = points[points.length - 1].counts;
     points.push({ atMs: Math.max(start, call.atMs), counts: { ...last, [call.status]: (last[call.status] ?? 0) + 1 } });
   }

@@ -1,7 +1,7 @@
 /**
  * A CSV read in the browser for the New campaign preview only (RFC 4180: quoted cells, doubled
  * quotes, CRLF or LF). The campaign-api's preflight is the authority on the file; this shows the
- * operator their rows before they upload, and gives the campaign page its rows from GET /csv.
+ * operator their rows before they upload (the campaign page asks the service for its rows a page at a time).
  */
 export interface CsvTable {
   headers: string[];

@@ -1,4 +1,5 @@
-import type { CallDetailView, CallRecordList, CampaignEventView, CampaignList, CampaignPreflightView, CampaignReportView, CampaignView } from '@codcall/gateway-api';
+import type { CallDetailView, CallRecordList, CampaignEventView, CampaignList, CampaignPreflightView, CampaignReportView, CampaignRowsPage, CampaignView } from '@codcall/gateway-api';
+import { rowsQueryString, type RowsQuery } from './campaign-rows-page';
 import { EventStreamParser } from './event-stream';
 
 /** The key was refused (401): the dashboard goes back to sign-in and says so. */
@@ -42,10 +43,6 @@ export interface AgentSummary {
 export const AGENT_API_PREFIX = '/agent-api';
 
 export type CampaignAction = 'pause' | 'resume' | 'cancel';
-
-/** Summaries are small: the campaign-api's largest page, and 100,000 calls at most in one page of the dashboard. */
-const SUMMARIES_PER_PAGE = 5000;
-const MAX_SUMMARY_PAGES = 20;
 
 /**
  * The campaign-api and agent-api as the dashboard speaks to them: same origin, every request with
@@ -110,18 +107,14 @@ export class DashboardApi {
     return (await this.request(`/campaigns/${encodeURIComponent(id)}/csv`)).arrayBuffer();
   }
 
-  /**
-   * Every call of the campaign without transcripts, turns, tool calls and timelines (what a
-   * campaign's page needs; a call's page loads its own), page by page, a bounded number of pages.
-   */
-  async callSummaries(id: string): Promise<CallRecordList> {
-    const calls: CallRecordList['calls'] = [];
-    for (let page = 0; page < MAX_SUMMARY_PAGES; page++) {
-      const { calls: more } = await this.json<CallRecordList>(`/campaigns/${encodeURIComponent(id)}/calls?fields=summary&offset=${calls.length}&limit=${SUMMARIES_PER_PAGE}`);
-      calls.push(...more);
-      if (more.length < SUMMARIES_PER_PAGE) break;
-    }
-    return { calls };
+  /** One page of the campaign's rows, filtered and searched by the service, numbers masked. */
+  rows(id: string, query: RowsQuery, signal?: AbortSignal): Promise<CampaignRowsPage> {
+    return this.json(`/campaigns/${encodeURIComponent(id)}/rows${rowsQueryString(query)}`, { signal });
+  }
+
+  /** The first `limit` calls without transcripts, turns, tool calls and timelines (one bounded page; a call's page loads its own). */
+  callSummaries(id: string, limit: number): Promise<CallRecordList> {
+    return this.json(`/campaigns/${encodeURIComponent(id)}/calls?fields=summary&limit=${limit}`);
   }
 
   /** One call, from its own URL (the one outcome webhooks link to). */

@@ -1,5 +1,6 @@
-import type { CallRecordView, CampaignReportView, CampaignView } from '@codcall/gateway-api';
-import { applyCampaignEvent, emptyProgress, timelineFromCalls } from './campaign-progress';
+import type { CallRecordView, CampaignReportView, CampaignRowView, CampaignView } from '@codcall/gateway-api';
+import { applyCampaignEvent, emptyProgress, timelineFromCalls, type LiveRow } from './campaign-progress';
+import { FIRST_ROWS_PAGE, pageOffset, rowsQueryString, Throttle, withLiveRows, type Timers } from './campaign-rows-page';
 import { missingCallListColumns, parseCsvText } from './csv-text';
 import { EventStreamParser } from './event-stream';
 import { maskPhone } from './phone-mask';
@@ -58,6 +59,73 @@ describe('the dashboard following a campaign’s events', () => {
     expect(progress.calling.size).toBe(0);
     expect(progress.view?.rows.done).toBe(1);
     expect(progress.timeline.map((point) => point.counts)).toEqual([{}, { rescheduled: 1 }]);
+  });
+});
+
+describe('the campaign page’s rows, a page at a time from the service', () => {
+  it('asks only for what differs from the first page, the search trimmed and cut to what the service takes', () => {
+    expect(rowsQueryString(FIRST_ROWS_PAGE)).toBe('');
+    expect(rowsQueryString({ offset: 100, limit: 50, status: 'pending', search: '  अनीता ' })).toBe(`?offset=100&status=pending&q=${encodeURIComponent('अनीता')}`);
+    expect(new URLSearchParams(rowsQueryString({ ...FIRST_ROWS_PAGE, limit: 500, search: 'x'.repeat(150) })).get('q')).toHaveLength(100);
+    expect(rowsQueryString({ ...FIRST_ROWS_PAGE, limit: 500, search: '   ' })).toBe('?limit=500');
+  });
+
+  it('pages forward and back within the matching rows', () => {
+    const query = { ...FIRST_ROWS_PAGE, limit: 50 };
+    expect(pageOffset(query, 120, 1)).toBe(50);
+    expect(pageOffset({ ...query, offset: 100 }, 120, 1)).toBe(100);
+    expect(pageOffset({ ...query, offset: 50 }, 120, -1)).toBe(0);
+    expect(pageOffset(query, 0, 1)).toBe(0);
+    // The rows matching fell under the page asked for (a filter that now matches fewer): back to the last page.
+    expect(pageOffset({ ...query, offset: 200 }, 60, -1)).toBe(50);
+  });
+
+  it('shows calls in flight and outcomes heard after the page was fetched, and leaves older news to the page', () => {
+    const row = (line: number, status: string): CampaignRowView => ({ line, name: '', phone: '+91********10', order_id: `ORD${line}`, status, reschedule_date: '', reschedule_time: '', attempts: 0 });
+    const live = new Map<number, LiveRow>([
+      [2, { line: 2, status: 'rescheduled', attempts: 1, final: true, callId: 'call-2', rescheduleDate: '2026-12-03', rescheduleTime: '15:00', atMs: 2000 }],
+      [3, { line: 3, status: 'confirmed', attempts: 1, final: true, callId: 'call-3', atMs: 500 }],
+    ]);
+    const shown = withLiveRows([row(2, 'pending'), row(3, 'pending'), row(4, 'pending')], 1000, live, new Set([4]));
+    expect(shown.map((each) => [each.status, each.attempts, each.call_id, each.reschedule_date])).toEqual([
+      ['rescheduled', 1, 'call-2', '2026-12-03'],
+      ['pending', 0, undefined, ''],
+      ['calling', 0, undefined, ''],
+    ]);
+  });
+
+  it('refreshes at once on the first change, once at the interval’s end for the changes meanwhile, and never without one', () => {
+    let now = 0;
+    const due: { at: number; run: () => void }[] = [];
+    const timers: Timers = { now: () => now, setTimeout: (run, ms) => due.push({ at: now + ms, run }), clearTimeout: () => due.splice(0) };
+    const advance = (to: number) => {
+      now = to;
+      for (const timer of due.filter((each) => each.at <= now)) {
+        due.splice(due.indexOf(timer), 1);
+        timer.run();
+      }
+    };
+    let runs = 0;
+    const throttle = new Throttle(() => runs++, 1000, timers);
+    advance(5000);
+    expect(runs).toBe(0);
+    throttle.changed();
+    advance(5000);
+    expect(runs).toBe(1);
+    for (const at of [5100, 5200, 5900]) {
+      advance(at);
+      throttle.changed();
+    }
+    advance(5999);
+    expect(runs).toBe(1);
+    advance(6000);
+    expect(runs).toBe(2);
+    advance(20_000);
+    expect(runs).toBe(2);
+    throttle.changed();
+    throttle.cancel();
+    advance(30_000);
+    expect(runs).toBe(2);
   });
 });
 

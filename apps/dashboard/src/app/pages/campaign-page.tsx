@@ -1,25 +1,32 @@
-import type { CallRecordView, CampaignPreflightView, CampaignView } from '@codcall/gateway-api';
-import { useEffect, useMemo, useState } from 'react';
-import { applyCampaignEvent, emptyProgress, timelineFromCalls, type CampaignProgress } from '../../lib/campaign-progress';
-import type { CsvTable } from '../../lib/csv-text';
+import type { CallRecordView, CampaignPreflightView, CampaignRowsPage, CampaignView } from '@codcall/gateway-api';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { applyCampaignEvent, emptyProgress, MAX_CHART_POINTS, timelineFromCalls, type CampaignProgress } from '../../lib/campaign-progress';
+import { FIRST_ROWS_PAGE, Throttle, withLiveRows, type RowsQuery } from '../../lib/campaign-rows-page';
 import type { CampaignAction } from '../../lib/dashboard-api';
 import { hrefOf } from '../../lib/routes';
-import { campaignRows, csvTableOf } from '../campaign-rows';
 import { ErrorNote, formatTime, ProgressBar, Section, StatusCounts } from '../components';
 import { OutcomeChart } from '../outcome-chart';
 import { RowsTable } from '../rows-table';
 import { CampaignControls } from './campaigns-page';
 import { useApi } from '../session';
 
-/** One campaign, live: counters and a chart from its events, its rows, its CSV. */
+/** The page of rows is fetched again at most this often while outcomes arrive. */
+const ROWS_REFRESH_MS = 1000;
+
+/** One campaign, live: counters and a chart from its events, one page of its rows from the service, its CSV on demand. */
 export function CampaignPage({ campaignId }: { campaignId: string }) {
   const api = useApi();
   const [progress, setProgress] = useState<CampaignProgress>(emptyProgress);
-  const [csv, setCsv] = useState<{ bytes: ArrayBuffer; table: CsvTable } | undefined>();
-  const [callsByLine, setCallsByLine] = useState<Map<number, string>>(new Map());
+  const [query, setQuery] = useState<RowsQuery>(FIRST_ROWS_PAGE);
+  const [page, setPage] = useState<{ page: CampaignRowsPage; fetchedAtMs: number } | undefined>();
+  const [loadingRows, setLoadingRows] = useState(false);
   const [calls, setCalls] = useState<CallRecordView[]>([]);
+  const [downloading, setDownloading] = useState(false);
   const [error, setError] = useState<unknown>();
-  const [finishedAt, setFinishedAt] = useState(0);
+  const [rowsRound, setRowsRound] = useState(0);
+  // Outcomes ask for the page again, at most once a second, never while nothing changes.
+  const refreshRows = useRef<Throttle>(undefined);
+  refreshRows.current ??= new Throttle(() => setRowsRound((round) => round + 1), ROWS_REFRESH_MS);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -34,39 +41,54 @@ export function CampaignPage({ campaignId }: { campaignId: string }) {
         campaignId,
         (event) => {
           setProgress((before) => applyCampaignEvent(before, event, Date.now()));
-          if (event.type === 'finished') setFinishedAt(Date.now());
-          else if (event.type === 'outcome' || event.type === 'state' || event.type === 'waiting') refreshView();
+          if (event.type === 'outcome' || event.type === 'finished') refreshRows.current?.changed();
+          if (event.type === 'outcome' || event.type === 'state' || event.type === 'waiting') refreshView();
         },
         controller.signal,
       )
       .catch(setError);
     return () => {
       clearTimeout(refresh);
+      refreshRows.current?.cancel();
       controller.abort();
     };
   }, [api, campaignId]);
 
-  // The CSV and the call list once on opening and again when the campaign finishes; the events keep the rows current between.
+  // The page the table shows, and nothing else: again when the query changes or outcomes came.
+  useEffect(() => {
+    const controller = new AbortController();
+    const fetchedAtMs = Date.now();
+    setLoadingRows(true);
+    api.rows(campaignId, query, controller.signal).then(
+      (answer) => {
+        setPage({ page: answer, fetchedAtMs });
+        setLoadingRows(false);
+      },
+      (caught: unknown) => {
+        if (controller.signal.aborted) return;
+        setLoadingRows(false);
+        setError(caught);
+      },
+    );
+    return () => controller.abort();
+  }, [api, campaignId, query, rowsRound]);
+
+  // Opened after calls ended, the chart starts from their records: one bounded page, and none when
+  // there are more calls than the chart keeps points (it starts from the campaign's counts then).
   useEffect(() => {
     let current = true;
-    api.csv(campaignId).then((bytes) => current && setCsv({ bytes, table: csvTableOf(bytes) }), setError);
-    api.callSummaries(campaignId).then((list) => {
-      if (!current) return;
-      const byLine = new Map<number, string>();
-      for (const call of [...list.calls].sort((a, b) => a.attempt - b.attempt)) byLine.set(call.line, call.call_id);
-      setCallsByLine(byLine);
-      setCalls(list.calls);
-    }, setError);
+    api.callSummaries(campaignId, MAX_CHART_POINTS).then((list) => current && setCalls(list.calls.length < MAX_CHART_POINTS ? list.calls : []), setError);
     return () => {
       current = false;
     };
-  }, [api, campaignId, finishedAt]);
+  }, [api, campaignId]);
 
-  const rows = useMemo(() => campaignRows(csv?.table, progress.rows, callsByLine), [csv, progress.rows, callsByLine]);
+  const rows = useMemo(() => (page ? withLiveRows(page.page.rows, page.fetchedAtMs, progress.rows, progress.calling) : []), [page, progress.rows, progress.calling]);
   const view = progress.view;
-  // Opened after (some of) its calls ended, the chart starts from the call records; the events carry it on.
+  const statuses = useMemo(() => Object.keys(view?.by_status ?? {}), [view?.by_status]);
+  const onQuery = useCallback((next: RowsQuery) => setQuery(next), []);
   const timeline = useMemo(
-    () => (progress.timeline.length > 1 || !view ? progress.timeline : timelineFromCalls(view.created_at, calls)),
+    () => (progress.timeline.length > 1 || !view || calls.length === 0 ? progress.timeline : timelineFromCalls(view.created_at, calls)),
     [progress.timeline, view, calls],
   );
 
@@ -79,10 +101,21 @@ export function CampaignPage({ campaignId }: { campaignId: string }) {
     }
   }
 
-  function download() {
-    if (!csv || !view) return;
+  /** The CSV is fetched only now, and handed over as the service's bytes. */
+  async function download() {
+    if (!view) return;
+    setDownloading(true);
+    let bytes: ArrayBuffer;
+    try {
+      bytes = await api.csv(campaignId);
+    } catch (caught) {
+      setError(caught);
+      return;
+    } finally {
+      setDownloading(false);
+    }
     const link = document.createElement('a');
-    link.href = URL.createObjectURL(new Blob([csv.bytes], { type: 'text/csv' }));
+    link.href = URL.createObjectURL(new Blob([bytes], { type: 'text/csv' }));
     link.download = view.file_name || `${campaignId}.csv`;
     document.body.append(link);
     link.click();
@@ -110,7 +143,7 @@ export function CampaignPage({ campaignId }: { campaignId: string }) {
             {view.preflight && <PreflightSummary preflight={view.preflight} />}
             <CampaignControls campaign={view} onAction={act} />
             <p className="actions">
-              <button type="button" onClick={download} disabled={!csv}>
+              <button type="button" onClick={() => void download()} disabled={downloading} aria-busy={downloading}>
                 Download the CSV
               </button>
               <a href={hrefOf({ page: 'report', campaignId })}>Report</a>
@@ -122,7 +155,16 @@ export function CampaignPage({ campaignId }: { campaignId: string }) {
         </>
       )}
       <Section title="Rows">
-        <RowsTable campaignId={campaignId} rows={rows} />
+        <RowsTable
+          campaignId={campaignId}
+          query={query}
+          onQuery={onQuery}
+          rows={rows}
+          matching={page?.page.matching}
+          total={page?.page.total}
+          statuses={statuses}
+          loading={loadingRows}
+        />
       </Section>
     </>
   );
