@@ -1,4 +1,7 @@
-import { TOTAL_LEG, type AnsweredTurnsReport, type CampaignReport, type Spread } from '@codcall/campaign';
+import { TOTAL_LEG, TURN_LEGS, type AnsweredTurnsReport, type CampaignReport, type Spread } from '@codcall/campaign';
+
+/** Legs most turns do not have (a tool that sent the model back): a row only when some turn had one. */
+const RARE_LEGS = new Set(TURN_LEGS.filter((leg) => leg.rare).map((leg) => leg.name));
 
 /**
  * Where each turn's time went, per kind, in the status table's plain-text style:
@@ -25,7 +28,7 @@ export function renderTurnLegTables(legs: CampaignReport['turnLegs']): string {
 function answeredTable(title: string, turns: AnsweredTurnsReport): string {
   return table(
     `${title} (${turns.turns})`,
-    turns.legs.map(({ name, spread }) => [name === TOTAL_LEG ? 'total (speech end -> first frame)' : name, spread]),
+    turns.legs.filter(({ name, spread }) => spread.n > 0 || !RARE_LEGS.has(name)).map(({ name, spread }) => [name === TOTAL_LEG ? 'total (speech end -> first frame)' : name, spread]),
   );
 }
 

@@ -60,6 +60,8 @@ export function toTurnTimingView(turn: TurnTiming): TurnTimingView {
     llm_first_token_at_ms: turn.llmFirstTokenAtMs,
     tts_request_at_ms: turn.ttsRequestAtMs,
     tts_first_byte_at_ms: turn.ttsFirstByteAtMs,
+    follow_up_llm_request_at_ms: turn.followUpLlmRequestAtMs,
+    follow_up_llm_first_token_at_ms: turn.followUpLlmFirstTokenAtMs,
     first_frame_sent_at_ms: turn.firstFrameSentAtMs,
     latency_ms: turn.latencyMs,
   };

@@ -126,6 +126,8 @@ describe('campaign report', () => {
       'TTS request -> first byte': { n: 2, p50: 150, p95: 150 },
       'first byte -> first frame sent': { n: 2, p50: 2, p95: 8 },
       'first token -> first frame sent (prepared audio)': { n: 0, p50: null, p95: null },
+      'first token -> follow-up LLM request (a tool sent the model back)': { n: 0, p50: null, p95: null },
+      'follow-up LLM request -> its first token': { n: 0, p50: null, p95: null },
       [TOTAL_LEG]: { n: 2, p50: 504, p95: 510 },
     });
     expect(legs('outcome')).toMatchObject({
@@ -135,6 +137,30 @@ describe('campaign report', () => {
       [TOTAL_LEG]: { n: 1, p50: 360, p95: 360 },
     });
     expect(report.turnLegs.bargeIn).toEqual({ turns: 2, speechStartToClear: { n: 2, p50: 3, p95: 5 }, resumed: 1, interrupted: 1 });
+  });
+
+  it('given a turn in which a tool sent the model back, shows the tool and the second round trip as their own legs', () => {
+    const report = buildCampaignReport({
+      statuses: ['confirmed'],
+      attempts: [attempt('a', 1, 'confirmed', 'c1')],
+      callRecords: [
+        {
+          callId: 'c1',
+          turns: [
+            // A refused date: the first answer (a tool call) at 1351, sent back at 1353, the model's words at 1610.
+            { kind: 'text', calleeSpeechEndedAtMs: 1000, sttFinalAtMs: 1100, llmRequestAtMs: 1101, llmFirstTokenAtMs: 1351, followUpLlmRequestAtMs: 1353, followUpLlmFirstTokenAtMs: 1610, ttsRequestAtMs: 1611, ttsFirstByteAtMs: 1761, firstFrameSentAtMs: 1762, latencyMs: 762 },
+          ],
+        },
+      ],
+    });
+    const legs = Object.fromEntries(report.turnLegs.text.legs.map(({ name, spread }) => [name, spread.p50]));
+    expect(legs).toMatchObject({
+      'LLM request -> first token': 250,
+      'first token -> TTS request': 260,
+      'first token -> follow-up LLM request (a tool sent the model back)': 2,
+      'follow-up LLM request -> its first token': 257,
+      [TOTAL_LEG]: 762,
+    });
   });
 
   it('shows what speech synthesis cost per answered call and per confirmed order, a busy call\'s greeting included', () => {

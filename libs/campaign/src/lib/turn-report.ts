@@ -10,7 +10,7 @@ export interface Spread {
 type Time = keyof Omit<AnsweredTurnEntry, 'kind' | 'latencyMs'>;
 
 /** The legs of an answered turn, in the order the callee lives them; the total is the turn's latency. */
-export const TURN_LEGS: readonly { name: string; from: Time; to: Time; onlyWithoutTts?: boolean }[] = [
+export const TURN_LEGS: readonly { name: string; from: Time; to: Time; onlyWithoutTts?: boolean; rare?: boolean }[] = [
   { name: 'speech end -> STT final', from: 'calleeSpeechEndedAtMs', to: 'sttFinalAtMs' },
   { name: 'STT final -> LLM request', from: 'sttFinalAtMs', to: 'llmRequestAtMs' },
   { name: 'LLM request -> first token', from: 'llmRequestAtMs', to: 'llmFirstTokenAtMs' },
@@ -19,6 +19,9 @@ export const TURN_LEGS: readonly { name: string; from: Time; to: Time; onlyWitho
   { name: 'first byte -> first frame sent', from: 'ttsFirstByteAtMs', to: 'firstFrameSentAtMs' },
   // A goodbye synthesised during the call has no TTS legs: this is the turn's own wait after the model.
   { name: 'first token -> first frame sent (prepared audio)', from: 'llmFirstTokenAtMs', to: 'firstFrameSentAtMs', onlyWithoutTts: true },
+  // Only turns in which a tool sent the model back for another answer: the time inside 'first token -> TTS request' that was the tool and a second round trip.
+  { name: 'first token -> follow-up LLM request (a tool sent the model back)', from: 'llmFirstTokenAtMs', to: 'followUpLlmRequestAtMs', rare: true },
+  { name: 'follow-up LLM request -> its first token', from: 'followUpLlmRequestAtMs', to: 'followUpLlmFirstTokenAtMs', rare: true },
 ];
 export const TOTAL_LEG = 'total: speech end -> first frame';
 

@@ -8,6 +8,8 @@ const ANSWERED_LEGS = [
   ['llm_first_token_at_ms', 'llmFirstTokenAtMs'],
   ['tts_request_at_ms', 'ttsRequestAtMs'],
   ['tts_first_byte_at_ms', 'ttsFirstByteAtMs'],
+  ['follow_up_llm_request_at_ms', 'followUpLlmRequestAtMs'],
+  ['follow_up_llm_first_token_at_ms', 'followUpLlmFirstTokenAtMs'],
 ] as const;
 
 /**

@@ -160,6 +160,8 @@ export type TurnTimingView =
       llm_first_token_at_ms?: number;
       tts_request_at_ms?: number;
       tts_first_byte_at_ms?: number;
+      follow_up_llm_request_at_ms?: number;
+      follow_up_llm_first_token_at_ms?: number;
       first_frame_sent_at_ms: number;
       latency_ms: number;
     }
@@ -248,6 +250,13 @@ export interface AnsweredTurnEntry {
   llmFirstTokenAtMs?: number;
   ttsRequestAtMs?: number;
   ttsFirstByteAtMs?: number;
+  /**
+   * A turn in which a tool sent the model back for another answer (a refused date, an outcome
+   * asked for too early): its last request and that request's first token. The LLM legs above are
+   * the first request's, so the callee's wait through the tool and the second round trip shows.
+   */
+  followUpLlmRequestAtMs?: number;
+  followUpLlmFirstTokenAtMs?: number;
   firstFrameSentAtMs: number;
   latencyMs: number;
 }

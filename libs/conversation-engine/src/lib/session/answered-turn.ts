@@ -1,6 +1,6 @@
 import type { AnsweredTurnTiming } from './turn-timing';
 
-type Leg = 'llmRequestAtMs' | 'llmFirstTokenAtMs' | 'ttsRequestAtMs' | 'ttsFirstByteAtMs';
+type Leg = 'llmRequestAtMs' | 'llmFirstTokenAtMs' | 'ttsRequestAtMs' | 'ttsFirstByteAtMs' | 'followUpLlmRequestAtMs' | 'followUpLlmFirstTokenAtMs';
 
 /**
  * Collects one answered turn's timing leg by leg. The record is written once the agent's first
@@ -22,6 +22,18 @@ export class AnsweredTurn {
   /** Notes a leg the first time it happens (a retried request does not move it). */
   leg(leg: Leg, atMs: number): void {
     this.legs[leg] ??= atMs;
+  }
+
+  /** A request to the model in this turn: the first is the turn's LLM leg; a later one (a tool sent it back) its follow-up, the last one kept. */
+  modelRequested(round: number, atMs: number): void {
+    if (round === 0) return this.leg('llmRequestAtMs', atMs);
+    this.legs.followUpLlmRequestAtMs = atMs;
+    delete this.legs.followUpLlmFirstTokenAtMs;
+  }
+
+  /** The first text or tool call of the model's answer to request `round`. */
+  modelAnswered(round: number, atMs: number): void {
+    this.leg(round === 0 ? 'llmFirstTokenAtMs' : 'followUpLlmFirstTokenAtMs', atMs);
   }
 
   firstFrameSent(atMs: number): void {

@@ -543,6 +543,22 @@ describe('turn timings', () => {
     });
   });
 
+  it('records a turn in which a refused tool sent the model back: the first request, then the follow-up and its first token', async () => {
+    // An outcome asked for before the callee said who they are is refused; the model answers again, 300 ms a word.
+    const model = new ScriptedModel([{ tool: ['confirm_order', {}] }, { text: 'Sorry, am I speaking with Priya? ', stallMs: 300 }]);
+    const { session, transcriber, clock, tick, until } = setup(model);
+    await session.start();
+    await tick(500);
+    const at = clock.now() - new Date('2026-12-01T09:00:00Z').getTime();
+    transcriber.say('Yes, deliver it.');
+    await until(() => model.requests.length === 2, 'the second request');
+    await tick(3000);
+    session.handleStreamEnd();
+    const turn = (await session.result).turns.find((entry) => entry.kind === 'text');
+    expect(turn).toMatchObject({ llmRequestAtMs: at, llmFirstTokenAtMs: at, followUpLlmRequestAtMs: at, followUpLlmFirstTokenAtMs: at + 300 });
+    expect(turn).toMatchObject({ ttsRequestAtMs: at + 6 * 300 });
+  });
+
   it('falls back to the arrival of the final without word timings, and leaves out TTS legs for a prepared goodbye', async () => {
     const model = new ScriptedModel([ASK_ORDER, { tool: ['confirm_order', {}] }]);
     const { session, transcriber, clock, tick, ended, identify } = setup(model);

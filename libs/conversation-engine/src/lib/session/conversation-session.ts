@@ -422,10 +422,10 @@ export class ConversationSession {
         const splitter = new ClauseSplitter();
         const calls: ToolCall[] = [];
         let text = '';
-        turn.leg('llmRequestAtMs', this.elapsed());
+        turn.modelRequested(round, this.elapsed());
         for await (const delta of this.options.languageModel.stream({ messages: [...this.history], tools: this.offeredSchemas(), signal: controller.signal })) {
           if (controller.signal.aborted) break;
-          turn.leg('llmFirstTokenAtMs', this.elapsed());
+          turn.modelAnswered(round, this.elapsed());
           if (delta.type === 'text') {
             text += delta.text;
             queued += pushAll(clauses, splitter.push(delta.text));
