@@ -251,7 +251,7 @@ async function runLevel(key: RunKey, shared: { agentApi: Service; agentId: strin
 
     // One call first, unmeasured: a gateway that has served a call is the one campaigns meet.
     const warmUp: CallMeasures = { index: -1, placedAt: 0, textMs: [] };
-    await Promise.race([place(-1, { ...planCalls('burst', 1, 1, 0, () => greetingFor(-1))[0], outcomeWithWords: false, bargeIn: false }, warmUp), deadline(TIMING.stepTimeoutMs * 4)]);
+    await Promise.race([place(-1, { ...planCalls('burst', 1, 1, 1, () => greetingFor(-1))[0], outcomeWithWords: false, bargeIn: false }, warmUp), deadline(TIMING.stepTimeoutMs * 4)]);
     if (warmUp.failure || !warmUp.outcome) throw new Error(`the warm-up call failed: ${warmUp.failure ?? 'it did not end'} (gateway log: ${gateway.log})`);
     await sleep(500);
 
@@ -327,6 +327,8 @@ interface RecordedTurn {
   llmFirstTokenAtMs?: number;
   ttsRequestAtMs?: number;
   ttsFirstByteAtMs?: number;
+  followUpLlmRequestAtMs?: number;
+  followUpLlmFirstTokenAtMs?: number;
   firstFrameSentAtMs?: number;
 }
 
@@ -354,8 +356,10 @@ function recordedTextTurns(recordsDir: string): RunResult['recordedTextTurns'] {
       const legs = [t.calleeSpeechEndedAtMs, t.sttFinalAtMs, t.llmRequestAtMs, t.llmFirstTokenAtMs, t.ttsRequestAtMs, t.ttsFirstByteAtMs, t.firstFrameSentAtMs];
       if (t.kind !== 'text' || legs.some((at) => at === undefined)) continue;
       const [ended, final, asked, token, spoke, byte, sent] = legs as number[];
-      const vendors = final - ended + (token - asked) + (byte - spoke);
-      split.vendorsAboveDelays.push(vendors - TURN_FLOOR_MS);
+      // A tool that sent the model back: its second round trip is the model's too, with its own first-token delay.
+      const followUp = t.followUpLlmRequestAtMs !== undefined && t.followUpLlmFirstTokenAtMs !== undefined ? t.followUpLlmFirstTokenAtMs - t.followUpLlmRequestAtMs : undefined;
+      const vendors = final - ended + (token - asked) + (byte - spoke) + (followUp ?? 0);
+      split.vendorsAboveDelays.push(vendors - TURN_FLOOR_MS - (followUp === undefined ? 0 : PROVIDER_DELAYS.llmFirstTokenMs));
       split.codcall.push(sent - ended - vendors);
     }
   }
