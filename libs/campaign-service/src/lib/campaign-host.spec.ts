@@ -127,6 +127,47 @@ describe('CampaignHost', () => {
     expect(record).toMatchObject({ state: 'finished', settings: { agentId: AGENT, carrier: 'sim' } });
   });
 
+  it('pages a running campaign’s rows as its events come: the call in flight, then its new date, then the file once it ended', async () => {
+    await startGateway({ script: () => ({ hold: true }) });
+    const host = await openHost();
+    const { campaign_id: id } = await host.create(upload({ ...ONE_CALL_NOW, concurrency: '1' }));
+    const [first] = await gateway.placed(1);
+    const rowsNow = async () => Object.fromEntries((await host.rows(id, { offset: 0, limit: 50 })).rows.map((row) => [row.order_id, row]));
+    /** The gateway has a call a moment before the campaign has its answer. */
+    const onceCalled = async (orderId: string) => {
+      let rows = await rowsNow();
+      for (const deadline = Date.now() + 3000; !rows[orderId].call_id && Date.now() < deadline; rows = await rowsNow()) await new Promise((resolve) => setTimeout(resolve, 10));
+      return rows;
+    };
+    let rows = await onceCalled('ORD001');
+    expect(rows['ORD001']).toMatchObject({ status: 'pending', attempts: 1, call_id: first, phone: '+15*******67' });
+    expect(rows['ORD002']).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(rows['ORD002']).not.toHaveProperty('call_id');
+    expect(rows['ORD005']).toMatchObject({ status: 'confirmed', attempts: 0 });
+
+    gateway.finish(first, { status: 'rescheduled', reschedule_date: '2031-05-06', reschedule_time: '15:00' });
+    const [, second] = await gateway.placed(2);
+    await until('the outcome is in the call list', () => host.get(id).by_status['rescheduled'] === 1);
+    rows = await onceCalled('ORD002');
+    expect(rows['ORD001']).toMatchObject({ status: 'rescheduled', reschedule_date: '2031-05-06', reschedule_time: '15:00', attempts: 1, call_id: first });
+    expect(rows['ORD002']).toMatchObject({ status: 'pending', attempts: 1, call_id: second });
+    expect((await host.rows(id, { offset: 0, limit: 50, statuses: ['pending'] })).rows.map((row) => row.order_id)).toEqual(['ORD002', 'ORD003']);
+
+    gateway.finish(second, { status: 'cancelled' });
+    const [, , third] = await gateway.placed(3);
+    gateway.finish(third, { status: 'confirmed' });
+    await ended(host, id);
+    await host.idle(id);
+    rows = await rowsNow();
+    expect(Object.values(rows).map((row) => [row.order_id, row.status, row.attempts, row.reschedule_date])).toEqual([
+      ['ORD001', 'rescheduled', 1, '2031-05-06'],
+      ['ORD002', 'cancelled', 1, ''],
+      ['ORD003', 'confirmed', 1, ''],
+      ['ORD004', 'invalid_number', 0, ''],
+      ['ORD005', 'confirmed', 0, ''],
+    ]);
+  });
+
   it('pause stops new dials while calls in flight finish; resume carries on and dials no row twice', async () => {
     await startGateway({ script: () => ({ hold: true }) });
     const host = await openHost();

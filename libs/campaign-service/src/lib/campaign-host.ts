@@ -353,7 +353,7 @@ export class CampaignHost {
         if (campaign.run === run) campaign.run = undefined;
         campaign.inFlight.clear();
         campaign.forgetView();
-        this.rowViews.changed(campaign.id);
+        this.rowViews.runEnded(campaign.id);
       });
   }
 
@@ -476,7 +476,7 @@ export class CampaignHost {
         break;
     }
     campaign.forgetView();
-    this.rowViews.changed(campaign.id);
+    this.rowViews.apply(campaign.id, event);
     const view = eventView(event);
     if (view) campaign.feed.publish(view);
     try {

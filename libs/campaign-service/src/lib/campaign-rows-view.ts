@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { CallListRepository, recogniseStatus, type CallListRow } from '@codcall/call-list';
+import type { CampaignEvent } from '@codcall/campaign';
 import { CampaignStore, type StoredOutcome } from '@codcall/campaign-store';
 import type { CampaignRowsPage, CampaignRowView } from '@codcall/gateway-api';
 import { maskPhone } from '@codcall/logging';
@@ -42,13 +43,13 @@ interface ParsedCells {
 /** What the store says of the rows it has touched, by row key. */
 interface StoreOverlay {
   attempts: Map<string, number>;
-  /** Rows done for this campaign, with the outcome their CSV row shows. */
-  finalOutcomes: Map<string, StoredOutcome>;
+  /** Rows whose outcome cells this campaign wrote, with that outcome (a done row's final one). */
+  recordedOutcomes: Map<string, StoredOutcome>;
   /** The latest call placed for the row. */
   callIds: Map<string, string>;
 }
 
-/** How often a changing campaign's store, or a stopped campaign's file, is read again at most. */
+/** How often a stopped campaign's file is looked at again at most. */
 const REREAD_MS = 1000;
 /** Campaigns whose rows are kept in memory at once (each is tens of megabytes at 100,000 rows). */
 const KEPT_CAMPAIGNS = 4;
@@ -57,15 +58,15 @@ const KEPT_CAMPAIGNS = 4;
  * A campaign's rows for its page in the dashboard: the fixed cells (name, order id, masked number,
  * line) read once, the statuses live from the run's call list while it runs (else from the file,
  * parsed again only once it changed, at most once a second), and attempts, call ids and the
- * outcome cells from the store, read again at most once a second while the run's events say it changed.
+ * outcome cells from the store, read once and then kept current by the run's events (reading a
+ * 100,000-row store takes a second or more: it is read again only after a run ended).
  * Only one parse of the file is ever held: the run's own while it runs, else one of its own.
  */
 export class CampaignRowsView {
   private fixed?: FixedRow[];
   private parsed?: { cells: ParsedCells[]; fileKey: string; checkedAt: number };
   private parsing?: Promise<void>;
-  private overlay?: { version: number; at: number; store: StoreOverlay };
-  private version = 0;
+  private overlay?: StoreOverlay;
 
   constructor(
     private readonly folder: CampaignFolder,
@@ -73,9 +74,33 @@ export class CampaignRowsView {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** A run event touched a row (or the run ended): the store overlay is read again when next asked. */
-  changed(): void {
-    this.version++;
+  /** What a run event says of a row, as the store has it now too. */
+  apply(event: CampaignEvent): void {
+    const overlay = this.overlay;
+    if (!overlay) return; // read whole when first asked for
+    switch (event.type) {
+      case 'row-started':
+        overlay.attempts.set(event.row.key, Math.max(event.attempt, overlay.attempts.get(event.row.key) ?? 0));
+        break;
+      case 'call-placed':
+      case 'call-resumed':
+        overlay.callIds.set(event.row.key, event.callId);
+        break;
+      case 'retry-scheduled':
+        // A callback is written to the CSV at once; a retry leaves the row's cells as they were.
+        if (event.outcome.status === 'callback_requested') overlay.recordedOutcomes.set(event.row.key, event.outcome);
+        break;
+      case 'row-finished':
+        overlay.recordedOutcomes.set(event.row.key, event.outcome);
+        if (event.attempts) overlay.attempts.set(event.row.key, event.attempts);
+        if (event.callId) overlay.callIds.set(event.row.key, event.callId);
+        break;
+    }
+  }
+
+  /** The run ended: what it left in the store is read whole when next asked (an attempt taken back has no event). */
+  runEnded(): void {
+    this.overlay = undefined;
   }
 
   async page(open: OpenCampaignFiles | undefined, query: CampaignRowsQuery): Promise<CampaignRowsPage> {
@@ -106,7 +131,7 @@ export class CampaignRowsView {
       const row = fixed[index];
       const status = statusOf(index);
       const callId = store.callIds.get(row.key);
-      const { date, time } = rescheduleCells(cells(index), live ? live[index].status : undefined, store.finalOutcomes.get(row.key));
+      const { date, time } = rescheduleCells(cells(index), live ? live[index].status : undefined, store.recordedOutcomes.get(row.key));
       return {
         line: row.line,
         name: row.name,
@@ -154,19 +179,18 @@ export class CampaignRowsView {
   }
 
   private storeOverlay(runStore: CampaignStore | undefined): StoreOverlay {
-    const kept = this.overlay;
-    if (kept && (kept.version === this.version || this.now() - kept.at < REREAD_MS)) return kept.store;
-    const version = this.version;
+    if (this.overlay) return this.overlay;
     const store = runStore ?? CampaignStore.openForReading(this.folder.store, { key: this.campaignId });
     try {
-      const overlay: StoreOverlay = { attempts: new Map(), finalOutcomes: new Map(), callIds: new Map() };
+      const overlay: StoreOverlay = { attempts: new Map(), recordedOutcomes: new Map(), callIds: new Map() };
       for (const row of store?.rows().values() ?? []) {
         overlay.attempts.set(row.rowKey, row.attempts);
-        if (row.state === 'done' && row.finalOutcome) overlay.finalOutcomes.set(row.rowKey, row.finalOutcome);
+        if (row.state === 'done' && row.finalOutcome) overlay.recordedOutcomes.set(row.rowKey, row.finalOutcome);
+        else if (row.lastOutcome?.status === 'callback_requested') overlay.recordedOutcomes.set(row.rowKey, row.lastOutcome);
       }
       // Oldest first: the last attempt that reached the gateway is the one kept.
       for (const attempt of store?.attempts() ?? []) if (attempt.callId) overlay.callIds.set(attempt.rowKey, attempt.callId);
-      this.overlay = { version, at: this.now(), store: overlay };
+      this.overlay = overlay;
       return overlay;
     } finally {
       if (!runStore) store?.close();
@@ -190,8 +214,12 @@ export class CampaignRowsCache {
     return view;
   }
 
-  changed(campaignId: string): void {
-    this.views.get(campaignId)?.changed();
+  apply(campaignId: string, event: CampaignEvent): void {
+    this.views.get(campaignId)?.apply(event);
+  }
+
+  runEnded(campaignId: string): void {
+    this.views.get(campaignId)?.runEnded();
   }
 }
 
@@ -216,14 +244,14 @@ function searchable(text: string): string {
 }
 
 /**
- * The reschedule cells the CSV shows: a done row's from its final outcome (a rescheduled one has
- * them, any other status empties them, as the call list writes them); a row whose status the run
- * changed without finishing it (a callback, outside its window) has them emptied; else the file's.
+ * The reschedule cells the CSV shows: from the outcome the campaign wrote to the row (a rescheduled
+ * one has them, any other status empties them, as the call list writes them); a row whose status
+ * the run changed otherwise has them emptied too; else the file's.
  */
-function rescheduleCells(parsed: ParsedCells, liveStatus: string | undefined, finalOutcome: StoredOutcome | undefined): { date: string; time: string } {
-  if (finalOutcome) {
-    const rescheduled = finalOutcome.status === 'rescheduled';
-    return { date: rescheduled ? (finalOutcome.reschedule_date ?? '') : '', time: rescheduled ? (finalOutcome.reschedule_time ?? '') : '' };
+function rescheduleCells(parsed: ParsedCells, liveStatus: string | undefined, recorded: StoredOutcome | undefined): { date: string; time: string } {
+  if (recorded) {
+    const rescheduled = recorded.status === 'rescheduled';
+    return { date: rescheduled ? (recorded.reschedule_date ?? '') : '', time: rescheduled ? (recorded.reschedule_time ?? '') : '' };
   }
   if (liveStatus !== undefined && liveStatus !== parsed.status) return { date: '', time: '' };
   return { date: parsed.rescheduleDate, time: parsed.rescheduleTime };
