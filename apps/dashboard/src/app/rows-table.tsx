@@ -35,9 +35,10 @@ export function RowsTable({ campaignId, query, onQuery, rows, matching, total, s
   return (
     <div>
       <div className="filters">
-        <label>
-          Status{' '}
-          <select value={query.status} onChange={(event) => onQuery({ ...query, status: event.target.value, offset: 0 })}>
+        {/* Beside its select, not around it: a label's text would otherwise take in every option's. */}
+        <span>
+          <label htmlFor={`rows-status-${campaignId}`}>Status</label>{' '}
+          <select id={`rows-status-${campaignId}`} value={query.status} onChange={(event) => onQuery({ ...query, status: event.target.value, offset: 0 })}>
             <option value="">all</option>
             {options.map((status) => (
               <option key={status} value={status}>
@@ -45,7 +46,7 @@ export function RowsTable({ campaignId, query, onQuery, rows, matching, total, s
               </option>
             ))}
           </select>
-        </label>
+        </span>
         <label>
           Search order id or name <input type="search" value={search} maxLength={100} onChange={(event) => setSearch(event.target.value)} />
         </label>
