@@ -163,6 +163,7 @@ export class CampaignRowsView {
       this.parsed.checkedAt = this.now();
       return;
     }
+    this.parsed = undefined; // let go before the new one is read: one parse held at a time
     const repository = await CallListRepository.open(this.folder.callList, { readOnly: true });
     try {
       const rows = repository.rows();
