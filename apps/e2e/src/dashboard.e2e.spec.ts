@@ -154,6 +154,25 @@ describe('the operations dashboard, in a browser', () => {
     await browser.screenshot('campaign');
   }, 160_000);
 
+  it('asks the service for the rows the table shows: a search by order id, a status filter, then every row again', async () => {
+    const rows = page().locator('table.rows tbody tr');
+    const asked = (part: string) => page().waitForRequest((request) => request.url().includes('/rows?') && request.url().includes(part), { timeout: 10_000 });
+    let request = asked('q=ORD003');
+    await page().getByLabel('Search order id or name').fill('ORD003');
+    await request;
+    await expectCount(rows, 1);
+    await expectText(rows.first(), /ORD003.*Priya Sharma.*\+91\*{8}10.*rescheduled/);
+    request = asked('status=invalid_number');
+    await page().getByLabel('Search order id or name').fill('');
+    await page().getByLabel('Status', { exact: true }).selectOption('invalid_number');
+    await request;
+    await expectCount(rows, 1);
+    await expectText(rows.first(), /ORD008.*invalid_number/);
+    await page().getByLabel('Status', { exact: true }).selectOption('');
+    await expectCount(rows, 13);
+    await expectText(page().getByTestId('rows-range'), /^1–13 of 13 rows$/);
+  }, 30_000);
+
   it('opens the rescheduled call: its transcript, the new date, and a recording that plays', async () => {
     await page().getByLabel('Search order id or name').fill('Priya');
     await expectCount(page().locator('table.rows tbody tr'), 1);
